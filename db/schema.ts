@@ -1,0 +1,103 @@
+/**
+ * Every table and index of Peer Polls: the single source of truth from which drizzle-kit
+ * generates the migrations in db/migrations. Times are integer milliseconds since the epoch (UTC).
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const polls = sqliteTable('polls', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull().unique(),
+  question: text('question').notNull(),
+  description: text('description').notNull().default(''),
+  type: text('type', { enum: ['single', 'multiple'] }).notNull(),
+  minChoices: integer('min_choices').notNull(),
+  maxChoices: integer('max_choices').notNull(),
+  /** What the owner chose; "scheduled" and a passed closesAt are derived at request time. */
+  status: text('status', { enum: ['draft', 'open', 'closed'] }).notNull(),
+  opensAt: integer('opens_at'),
+  closesAt: integer('closes_at'),
+  resultsVisibility: text('results_visibility', { enum: ['always', 'after_vote', 'after_close'] }).notNull(),
+  duplicatePolicy: text('duplicate_policy', {
+    enum: ['none', 'device', 'network', 'device_or_network'],
+  }).notNull(),
+  /** Tally: respondents, kept in the vote's transaction (for multiple choice ≠ sum of option votes). */
+  responseCount: integer('response_count').notNull().default(0),
+  /** Tally: submissions refused by the duplicate policy. */
+  duplicateCount: integer('duplicate_count').notNull().default(0),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const pollOptions = sqliteTable(
+  'poll_options',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    label: text('label').notNull(),
+    position: integer('position').notNull(),
+    /** Tally: votes for this option, kept in the vote's transaction. */
+    votes: integer('votes').notNull().default(0),
+  },
+  (t) => [uniqueIndex('poll_options_poll_key').on(t.pollId, t.key)],
+);
+
+export const votes = sqliteTable(
+  'votes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    /** Where the vote came from: "web" form, "api", "embed" widget or "seed". */
+    source: text('source', { enum: ['web', 'api', 'embed', 'seed'] }).notNull(),
+    /** HMAC of the browser's device id and the poll — lets a browser see it voted; never a raw id. */
+    deviceKey: text('device_key'),
+  },
+  (t) => [index('votes_poll_created').on(t.pollId, t.createdAt), index('votes_poll_device').on(t.pollId, t.deviceKey)],
+);
+
+export const voteChoices = sqliteTable(
+  'vote_choices',
+  {
+    voteId: integer('vote_id')
+      .notNull()
+      .references(() => votes.id, { onDelete: 'cascade' }),
+    optionId: integer('option_id')
+      .notNull()
+      .references(() => pollOptions.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.voteId, t.optionId] }), index('vote_choices_option').on(t.optionId)],
+);
+
+/**
+ * One row per identity a duplicate policy locks for a poll ("d:<device key>", later
+ * "n:<network key>"). The primary key makes a second vote fail inside the same transaction —
+ * no check-then-insert race.
+ */
+export const voteLocks = sqliteTable(
+  'vote_locks',
+  {
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    lockKey: text('lock_key').notNull(),
+    voteId: integer('vote_id')
+      .notNull()
+      .references(() => votes.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.lockKey] }), index('vote_locks_vote').on(t.voteId)],
+);
+
+/** Instance settings such as the generated signing secret. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: integer('created_at')
+    .notNull()
+    .default(sql`(unixepoch() * 1000)`),
+});

@@ -1,0 +1,37 @@
+/**
+ * The running application: configuration, the store and the signing secret, created once per
+ * process. src/server.ts awaits it before the port opens; `astro dev` boots it on first use.
+ */
+import { randomBytes } from 'node:crypto';
+import { createDb } from '../../db/client';
+import { migrateDb } from '../../db/migrate';
+import { seedDemo } from '../../db/seed';
+import { createSqliteStore } from '../../db/sqlite-store';
+import { loadConfig, type Config } from './config';
+import type { PollStore } from './store';
+
+export interface App {
+  config: Config;
+  store: PollStore;
+  /** Signs voter cookies and derives per-poll device keys. */
+  secret: string;
+}
+
+/** Opens, migrates and (when asked and empty) seeds the database named by the configuration. */
+export async function createApp(config: Config): Promise<App> {
+  const db = createDb(config.databaseUrl);
+  migrateDb(db);
+  const store = createSqliteStore(db);
+  if (config.seedDemo) await seedDemo(store, Date.now());
+  const secret =
+    config.voterKeySecret ?? (await store.getOrCreateSetting('voter_key_secret', () => randomBytes(32).toString('base64url')));
+  return { config, store, secret };
+}
+
+let running: Promise<App> | undefined;
+
+/** The process's app, booted from process.env on first call. */
+export function app(): Promise<App> {
+  running ??= createApp(loadConfig());
+  return running;
+}

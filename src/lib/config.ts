@@ -1,0 +1,99 @@
+/**
+ * Configuration from environment variables, validated once at start. A bad value throws a
+ * ConfigError whose message is the one line the operator sees before the process exits.
+ */
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  seedDemo: boolean;
+  adminToken: string | null;
+  adminPassword: string | null;
+  embedAllowedOrigins: string[];
+  trustProxy: boolean;
+  rateLimit: boolean;
+  voterKeySecret: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A bearer token shorter than this is guessable; refuse it rather than run exposed. */
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
+
+type Env = Record<string, string | undefined>;
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'on', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'off', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `must be 1 or 0 (got "${env[name]}").`);
+}
+
+function port(env: Env): number {
+  const raw = env.PORT?.trim();
+  if (!raw) return 4321;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > 65535) {
+    throw new ConfigError('PORT', `must be a whole number from 1 to 65535 (got "${raw}").`);
+  }
+  return value;
+}
+
+function databaseUrl(env: Env): string {
+  const raw = env.DATABASE_URL?.trim() || 'file:./data/peer-polls.db';
+  if (/^postgres(ql)?:\/\//.test(raw)) {
+    throw new ConfigError('DATABASE_URL', 'points to PostgreSQL, which this version does not support yet; use a file: URL.');
+  }
+  if (!raw.startsWith('file:') || raw === 'file:') {
+    throw new ConfigError('DATABASE_URL', `must be a SQLite file URL such as file:./data/peer-polls.db (got "${raw}").`);
+  }
+  return raw;
+}
+
+function secret(env: Env, name: string, minLength: number): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  if (raw.length < minLength) throw new ConfigError(name, `must be at least ${minLength} characters long.`);
+  return raw;
+}
+
+function origins(env: Env): string[] {
+  const raw = env.EMBED_ALLOWED_ORIGINS?.trim() || '*';
+  const list = raw.split(/\s+/);
+  for (const origin of list) {
+    if (origin === '*' || origin === "'self'") continue;
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError('EMBED_ALLOWED_ORIGINS', `must list origins like https://intranet.example.com (got "${origin}").`);
+    }
+  }
+  return list;
+}
+
+/** Reads and checks every setting; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  return {
+    port: port(env),
+    host: env.HOST?.trim() || 'localhost',
+    databaseUrl: databaseUrl(env),
+    seedDemo: flag(env, 'SEED_DEMO', true),
+    adminToken: secret(env, 'ADMIN_TOKEN', MIN_ADMIN_TOKEN_LENGTH),
+    adminPassword: secret(env, 'ADMIN_PASSWORD', 1),
+    embedAllowedOrigins: origins(env),
+    trustProxy: flag(env, 'TRUST_PROXY', false),
+    rateLimit: flag(env, 'RATE_LIMIT', true),
+    voterKeySecret: secret(env, 'VOTER_KEY_SECRET', 32),
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * The domain's typed failures. Domain functions throw PollError with a contract code; one
+ * function maps it to an HTTP status, so the JSON API and the HTML forms answer alike.
+ */
+
+export const STATUS_BY_CODE = {
+  invalid_json: 400,
+  invalid_body: 400,
+  unauthorized: 401,
+  poll_closed: 403,
+  poll_not_open: 403,
+  results_hidden: 403,
+  forbidden_origin: 403,
+  poll_not_found: 404,
+  not_found: 404,
+  method_not_allowed: 405,
+  already_voted: 409,
+  slug_taken: 409,
+  poll_has_votes: 409,
+  body_too_large: 413,
+  unsupported_media_type: 415,
+  invalid_choice: 422,
+  too_many_choices: 422,
+  too_few_choices: 422,
+  invalid_poll: 422,
+  rate_limited: 429,
+} as const;
+
+export type ErrorCode = keyof typeof STATUS_BY_CODE;
+
+/** A refusal the client can act on: a contract code plus one human sentence. */
+export class PollError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'PollError';
+    this.code = code;
+  }
+
+  get status(): number {
+    return STATUS_BY_CODE[this.code];
+  }
+}
+
+export function isPollError(error: unknown): error is PollError {
+  return error instanceof PollError;
+}

@@ -1,0 +1,48 @@
+/** Presentation helpers shared by pages: percentages, counts and times (always UTC, labelled). */
+import type { DuplicatePolicy, PollStatus } from './types';
+
+/** 0.2164 → "21.6%"; one decimal is as precise as a few hundred votes deserve. */
+export function percent(value: number): string {
+  return `${(value * 100).toFixed(1)}%`;
+}
+
+/** 0.173, 0.267 → "17.3–26.7%". */
+export function percentRange(low: number, high: number): string {
+  return `${(low * 100).toFixed(1)}–${(high * 100).toFixed(1)}%`;
+}
+
+export function count(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+/** "25 Nov 2026, 21:30 UTC" — the server's time zone never leaks into a page. */
+export function dateTime(ms: number): string {
+  return (
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'UTC',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(ms) + ' UTC'
+  );
+}
+
+export const STATUS_LABELS: Record<PollStatus, string> = {
+  draft: 'Draft',
+  scheduled: 'Scheduled',
+  open: 'Open',
+  closed: 'Closed',
+};
+
+/** How each duplicate policy is explained to readers of the results. */
+export const POLICY_DESCRIPTIONS: Record<DuplicatePolicy, string> = {
+  none: 'Every submission counts (no duplicate check).',
+  device: 'One vote per browser (signed device cookie).',
+  network:
+    'One vote per network is planned for this poll, but this version does not enforce it yet: every submission counts.',
+  device_or_network:
+    'One vote per browser (signed device cookie). The per-network check is not enforced by this version yet.',
+};

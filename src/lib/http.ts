@@ -1,0 +1,103 @@
+/**
+ * HTTP plumbing shared by the JSON endpoints and the form pages: JSON responses, the error
+ * envelope, size-limited body reading, and the one place that turns a thrown error into a status.
+ */
+import type { APIContext, APIRoute } from 'astro';
+import { isPollError, PollError } from './errors';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export function json(data: unknown, status = 200, headers: HeadersInit = {}): Response {
+  return new Response(JSON.stringify(data), { status, headers: { 'Content-Type': JSON_TYPE, ...headers } });
+}
+
+/** The contract's error envelope. */
+export function errorJson(error: PollError): Response {
+  return json({ error: { code: error.code, message: error.message } }, error.status);
+}
+
+/**
+ * Reads at most `limit` bytes of body, refusing larger ones before they are buffered
+ * (by Content-Length when declared, else while streaming).
+ */
+export async function readBodyText(request: Request, limit: number): Promise<string> {
+  const tooLarge = () => new PollError('body_too_large', `The request body must be at most ${limit / 1024} KiB.`);
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new PollError('invalid_json', 'The request body is not valid UTF-8.');
+  }
+}
+
+/** A JSON body of at most `limit` bytes, sent as application/json. */
+export async function readJsonBody(request: Request, limit: number): Promise<unknown> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new PollError('unsupported_media_type', 'Send the body as application/json.');
+  }
+  const text = await readBodyText(request, limit);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new PollError('invalid_json', 'The request body is not valid JSON.');
+  }
+}
+
+/** An urlencoded or multipart form of at most `limit` bytes. */
+export async function readFormBody(request: Request, limit: number): Promise<URLSearchParams> {
+  const type = request.headers.get('content-type') ?? '';
+  if (/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
+    return new URLSearchParams(await readBodyText(request, limit));
+  }
+  if (/^multipart\/form-data\s*;/i.test(type)) {
+    const text = await readBodyText(request, limit);
+    try {
+      const form = await new Response(text, { headers: { 'Content-Type': type } }).formData();
+      const params = new URLSearchParams();
+      for (const [name, value] of form) if (typeof value === 'string') params.append(name, value);
+      return params;
+    } catch {
+      throw new PollError('invalid_body', 'The form data could not be read.');
+    }
+  }
+  throw new PollError('unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.');
+}
+
+/** Unexpected errors are bugs: logged once, answered without internals. */
+export function internalError(error: unknown): Response {
+  console.error('Unhandled error:', error);
+  return json({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } }, 500);
+}
+
+/** Wraps a JSON endpoint so every thrown PollError becomes the contract's error response. */
+export function apiRoute(handler: (context: APIContext) => Promise<Response>): APIRoute {
+  return async (context) => {
+    try {
+      return await handler(context);
+    } catch (error) {
+      return isPollError(error) ? errorJson(error) : internalError(error);
+    }
+  };
+}
+
+/** 405 for methods an endpoint does not take. */
+export function methodNotAllowed(allow: string): APIRoute {
+  return () =>
+    json({ error: { code: 'method_not_allowed', message: `This endpoint accepts ${allow}.` } }, 405, { Allow: allow });
+}

@@ -1,0 +1,21 @@
+/** Every limit of the product, named once with its reason, shared by schemas, forms and HTTP. */
+
+/** Long enough for a survey question, short enough to read in one breath. */
+export const MAX_QUESTION_LENGTH = 300;
+/** A paragraph of context, not an essay. */
+export const MAX_DESCRIPTION_LENGTH = 2000;
+/** Option labels are meant to be scanned in a list. */
+export const MAX_OPTION_LABEL_LENGTH = 200;
+/** A poll needs a choice; more than 30 options stops being a poll. */
+export const MIN_OPTIONS = 2;
+export const MAX_OPTIONS = 30;
+/** Keys and slugs stay short enough for URLs and CSV headers. */
+export const MAX_OPTION_KEY_LENGTH = 64;
+export const MAX_SLUG_LENGTH = 64;
+/** A vote is a handful of keys; anything bigger is not a vote. */
+export const MAX_VOTE_BODY_BYTES = 16 * 1024;
+/** A poll definition with 30 long options fits comfortably. */
+export const MAX_ADMIN_BODY_BYTES = 64 * 1024;
+
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+export const OPTION_KEY_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

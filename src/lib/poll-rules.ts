@@ -1,0 +1,112 @@
+/**
+ * Rules over a whole poll: status at a moment, choice counts, schedule order, ballots and who
+ * may see results. Pure functions of their arguments (time is passed in), so they are tested
+ * without a clock or a database.
+ */
+import { PollError } from './errors';
+import { deriveOptionKeys } from './keys';
+import type { NewOption, PollRecord, PollStatus, PollType, StoredStatus } from './types';
+
+/** The status a visitor sees at `now`: the owner's choice, then the schedule. */
+export function effectiveStatus(
+  poll: Pick<PollRecord, 'status' | 'opensAt' | 'closesAt'>,
+  now: number,
+): PollStatus {
+  if (poll.status !== 'open') return poll.status;
+  if (poll.opensAt !== null && now < poll.opensAt) return 'scheduled';
+  if (poll.closesAt !== null && now >= poll.closesAt) return 'closed';
+  return 'open';
+}
+
+/** Labels with keys: given keys kept, missing ones derived; a repeated key is refused. */
+export function normaliseOptions(options: readonly (string | { key?: string; label: string })[]): NewOption[] {
+  const objects = options.map((option) => (typeof option === 'string' ? { label: option } : option));
+  const seen = new Set<string>();
+  for (const option of objects) {
+    if (!option.key) continue;
+    if (seen.has(option.key)) throw invalid(`options: the key "${option.key}" is used twice`);
+    seen.add(option.key);
+  }
+  const keys = deriveOptionKeys(objects);
+  return objects.map((option, index) => ({ key: keys[index]!, label: option.label }));
+}
+
+/** Single choice is always 1..1; multiple defaults to 1..number of options. */
+export function resolveChoiceCounts(
+  type: PollType,
+  optionCount: number,
+  minChoices: number | undefined,
+  maxChoices: number | undefined,
+): { minChoices: number; maxChoices: number } {
+  if (type === 'single') {
+    if ((minChoices ?? 1) !== 1 || (maxChoices ?? 1) !== 1) {
+      throw invalid('minChoices: a single-choice poll takes exactly one choice; use type "multiple" for more');
+    }
+    return { minChoices: 1, maxChoices: 1 };
+  }
+  const max = maxChoices ?? optionCount;
+  const min = minChoices ?? 1;
+  if (max > optionCount) throw invalid(`maxChoices: must not exceed the number of options (${optionCount})`);
+  if (min > max) throw invalid('minChoices: must not exceed maxChoices');
+  return { minChoices: min, maxChoices: max };
+}
+
+/** closesAt must come after opensAt when both are set. */
+export function checkSchedule(opensAt: number | null, closesAt: number | null): void {
+  if (opensAt !== null && closesAt !== null && closesAt <= opensAt) {
+    throw invalid('closesAt: must be later than opensAt');
+  }
+}
+
+/** Parses an already-validated ISO 8601 string (or null) into epoch milliseconds. */
+export function toEpoch(value: string | null | undefined): number | null {
+  return value ? Date.parse(value) : null;
+}
+
+/**
+ * Checks a ballot against the poll and returns the chosen option ids, or throws the contract
+ * code a voter can act on.
+ */
+export function ballotOptionIds(poll: PollRecord, choices: readonly string[]): number[] {
+  const byKey = new Map(poll.options.map((option) => [option.key, option.id]));
+  const unique = new Set(choices);
+  if (unique.size !== choices.length) throw new PollError('invalid_choice', 'Each option can be chosen only once.');
+  const unknown = choices.find((key) => !byKey.has(key));
+  if (unknown !== undefined) {
+    throw new PollError('invalid_choice', `"${unknown.slice(0, 64)}" is not an option of this poll.`);
+  }
+  if (choices.length > poll.maxChoices) {
+    throw new PollError(
+      'too_many_choices',
+      poll.maxChoices === 1 ? 'Choose only one option.' : `Choose at most ${poll.maxChoices} options.`,
+    );
+  }
+  if (choices.length < poll.minChoices) {
+    throw new PollError(
+      'too_few_choices',
+      poll.minChoices === 1 ? 'Choose an option before voting.' : `Choose at least ${poll.minChoices} options.`,
+    );
+  }
+  return choices.map((key) => byKey.get(key)!);
+}
+
+/** Why results are hidden from this visitor, or null when they may see them. */
+export function resultsHiddenReason(
+  poll: PollRecord,
+  visitor: { hasVoted: boolean },
+  now: number,
+): 'after_vote' | 'after_close' | null {
+  const closed = effectiveStatus(poll, now) === 'closed';
+  if (poll.resultsVisibility === 'always' || closed) return null;
+  if (poll.resultsVisibility === 'after_vote') return visitor.hasVoted ? null : 'after_vote';
+  return 'after_close';
+}
+
+/** Statuses a visitor can find: drafts are the owner's alone. */
+export function isPublic(status: StoredStatus): boolean {
+  return status !== 'draft';
+}
+
+function invalid(message: string): PollError {
+  return new PollError('invalid_poll', `${message}.`);
+}

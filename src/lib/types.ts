@@ -1,0 +1,106 @@
+/** The domain's shapes: what the data layer stores and what the public contract returns. */
+
+export const POLL_TYPES = ['single', 'multiple'] as const;
+export const STORED_STATUSES = ['draft', 'open', 'closed'] as const;
+export const RESULTS_VISIBILITIES = ['always', 'after_vote', 'after_close'] as const;
+export const DUPLICATE_POLICIES = ['none', 'device', 'network', 'device_or_network'] as const;
+export const VOTE_SOURCES = ['web', 'api', 'embed', 'seed'] as const;
+
+export type PollType = (typeof POLL_TYPES)[number];
+/** What the owner set. "scheduled" is derived from opensAt, and a passed closesAt closes. */
+export type StoredStatus = (typeof STORED_STATUSES)[number];
+export type PollStatus = 'draft' | 'scheduled' | 'open' | 'closed';
+export type ResultsVisibility = (typeof RESULTS_VISIBILITIES)[number];
+export type DuplicatePolicy = (typeof DUPLICATE_POLICIES)[number];
+export type VoteSource = (typeof VOTE_SOURCES)[number];
+
+export interface OptionRecord {
+  id: number;
+  key: string;
+  label: string;
+  position: number;
+  /** Tally kept in the vote's transaction. */
+  votes: number;
+}
+
+/** A poll as stored, with its options in order and its tallies. Times in epoch milliseconds. */
+export interface PollRecord {
+  id: number;
+  slug: string;
+  question: string;
+  description: string;
+  type: PollType;
+  minChoices: number;
+  maxChoices: number;
+  status: StoredStatus;
+  opensAt: number | null;
+  closesAt: number | null;
+  resultsVisibility: ResultsVisibility;
+  duplicatePolicy: DuplicatePolicy;
+  responseCount: number;
+  duplicateCount: number;
+  createdAt: number;
+  updatedAt: number;
+  options: OptionRecord[];
+}
+
+/** The fields a poll is created or edited with (no ids, no tallies). */
+export type PollFields = Pick<
+  PollRecord,
+  | 'slug'
+  | 'question'
+  | 'description'
+  | 'type'
+  | 'minChoices'
+  | 'maxChoices'
+  | 'status'
+  | 'opensAt'
+  | 'closesAt'
+  | 'resultsVisibility'
+  | 'duplicatePolicy'
+>;
+
+export interface NewOption {
+  key: string;
+  label: string;
+}
+
+/** The public JSON shape of a poll (`GET /api/polls/{slug}`). */
+export interface Poll {
+  slug: string;
+  question: string;
+  description: string;
+  type: PollType;
+  minChoices: number;
+  maxChoices: number;
+  status: PollStatus;
+  opensAt: string | null;
+  closesAt: string | null;
+  resultsVisibility: ResultsVisibility;
+  duplicatePolicy: DuplicatePolicy;
+  options: { key: string; label: string }[];
+}
+
+export interface PollSummary {
+  slug: string;
+  question: string;
+  type: PollType;
+  status: PollStatus;
+  opensAt: string | null;
+  closesAt: string | null;
+  totalResponses: number;
+  createdAt: string;
+}
+
+/** The public JSON shape of results (`GET /api/polls/{slug}/results`). */
+export interface Results {
+  slug: string;
+  question: string;
+  status: PollStatus;
+  type: PollType;
+  duplicatePolicy: DuplicatePolicy;
+  totalResponses: number;
+  duplicatesRefused: number;
+  options: { key: string; label: string; votes: number; share: number; ci95: { low: number; high: number } }[];
+  updatedAt: string;
+}

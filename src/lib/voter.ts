@@ -1,0 +1,39 @@
+/**
+ * Anonymous voter identity. A browser gets a random device id in a signed cookie; votes store
+ * only a per-poll HMAC of it, so two polls' votes cannot be linked and no raw id is kept.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export const VOTER_COOKIE = 'pp_voter';
+/** A year: long enough to span a poll, short enough to expire. */
+export const VOTER_COOKIE_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
+
+function mac(secret: string, purpose: string, value: string): string {
+  return createHmac('sha256', secret).update(`${purpose}\0${value}`).digest('base64url');
+}
+
+/** 128 random bits. */
+export function newDeviceId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** "<id>.<signature>" for the cookie. */
+export function signDeviceId(secret: string, deviceId: string): string {
+  return `${deviceId}.${mac(secret, 'device-cookie', deviceId)}`;
+}
+
+/** The device id from a cookie value, or null when it is missing, malformed or forged. */
+export function verifyDeviceCookie(secret: string, value: string | undefined): string | null {
+  if (!value) return null;
+  const match = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/.exec(value);
+  if (!match) return null;
+  const [, deviceId, signature] = match as unknown as [string, string, string];
+  const expected = Buffer.from(mac(secret, 'device-cookie', deviceId));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given) ? deviceId : null;
+}
+
+/** The per-poll key stored with a vote and used to lock the device under the `device` policy. */
+export function deviceKeyFor(secret: string, pollId: number, deviceId: string): string {
+  return mac(secret, 'device-key', `${pollId}:${deviceId}`);
+}

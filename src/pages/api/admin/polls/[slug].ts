@@ -1,0 +1,24 @@
+import { requireAdminToken } from '../../../../lib/admin-auth';
+import { apiRoute, json, methodNotAllowed, readJsonBody } from '../../../../lib/http';
+import { MAX_ADMIN_BODY_BYTES } from '../../../../lib/limits';
+import { deletePoll, getPollForOwner, toPollJson, updatePoll } from '../../../../lib/polls';
+
+export const GET = apiRoute(async ({ params, locals, request }) => {
+  requireAdminToken(request, locals.app.config.adminToken);
+  return json(toPollJson(await getPollForOwner(locals.app.store, params.slug!), Date.now()));
+});
+
+export const PATCH = apiRoute(async ({ params, locals, request }) => {
+  requireAdminToken(request, locals.app.config.adminToken);
+  const body = await readJsonBody(request, MAX_ADMIN_BODY_BYTES);
+  const now = Date.now();
+  return json(toPollJson(await updatePoll(locals.app.store, params.slug!, body, now), now));
+});
+
+export const DELETE = apiRoute(async ({ params, locals, request }) => {
+  requireAdminToken(request, locals.app.config.adminToken);
+  await deletePoll(locals.app.store, params.slug!);
+  return new Response(null, { status: 204 });
+});
+
+export const ALL = methodNotAllowed('GET, PATCH, DELETE');

@@ -1,0 +1,14 @@
+import { requireAdminToken } from '../../../../lib/admin-auth';
+import { apiRoute, json, methodNotAllowed, readJsonBody } from '../../../../lib/http';
+import { MAX_ADMIN_BODY_BYTES } from '../../../../lib/limits';
+import { createPoll, toPollJson } from '../../../../lib/polls';
+
+export const POST = apiRoute(async ({ locals, request }) => {
+  requireAdminToken(request, locals.app.config.adminToken);
+  const body = await readJsonBody(request, MAX_ADMIN_BODY_BYTES);
+  const now = Date.now();
+  const poll = await createPoll(locals.app.store, body, now);
+  return json(toPollJson(poll, now), 201, { Location: `/api/admin/polls/${poll.slug}` });
+});
+
+export const ALL = methodNotAllowed('POST');

@@ -1,0 +1,9 @@
+import { apiRoute, json, methodNotAllowed } from '../../../../lib/http';
+import { getPublicPoll, toPollJson } from '../../../../lib/polls';
+
+export const GET = apiRoute(async ({ params, locals }) => {
+  const poll = await getPublicPoll(locals.app.store, params.slug!);
+  return json(toPollJson(poll, Date.now()));
+});
+
+export const ALL = methodNotAllowed('GET');

@@ -1,0 +1,21 @@
+import { apiRoute, json, methodNotAllowed, readJsonBody } from '../../../../lib/http';
+import { MAX_VOTE_BODY_BYTES } from '../../../../lib/limits';
+import { resultsHiddenReason } from '../../../../lib/poll-rules';
+import { buildResults } from '../../../../lib/results';
+import { castVote } from '../../../../lib/votes';
+import { ensureDeviceId } from '../../../../lib/voter-cookie';
+import { getPublicPoll } from '../../../../lib/polls';
+
+/** Records a ballot; answers with the results when this voter may now see them. */
+export const POST = apiRoute(async ({ params, locals, request, cookies, url }) => {
+  const { store, secret } = locals.app;
+  const body = await readJsonBody(request, MAX_VOTE_BODY_BYTES);
+  const now = Date.now();
+  const deviceId = ensureDeviceId(cookies, secret, url);
+  await castVote({ store, secret, now }, params.slug!, body, { deviceId }, 'api');
+  const poll = await getPublicPoll(store, params.slug!);
+  const visible = resultsHiddenReason(poll, { hasVoted: true }, now) === null;
+  return json({ accepted: true, results: visible ? buildResults(poll, now) : null }, 201);
+});
+
+export const ALL = methodNotAllowed('POST');
