@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/lib/config';
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    expect(loadConfig({})).toEqual({
+      port: 4321,
+      host: 'localhost',
+      databaseUrl: 'file:./data/peer-polls.db',
+      seedDemo: true,
+      adminToken: null,
+      adminPassword: null,
+      embedAllowedOrigins: ['*'],
+      trustProxy: false,
+      rateLimit: true,
+      voterKeySecret: null,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'file:/var/lib/polls.db',
+      SEED_DEMO: '0',
+      ADMIN_TOKEN: 'x'.repeat(16),
+      EMBED_ALLOWED_ORIGINS: 'https://intranet.example.com http://localhost:3000',
+      TRUST_PROXY: '1',
+      RATE_LIMIT: '0',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      seedDemo: false,
+      trustProxy: true,
+      rateLimit: false,
+      embedAllowedOrigins: ['https://intranet.example.com', 'http://localhost:3000'],
+    });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ PORT: '0' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://u@h/db' }, 'DATABASE_URL'],
+    [{ SEED_DEMO: 'maybe' }, 'SEED_DEMO'],
+    [{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN'],
+    [{ EMBED_ALLOWED_ORIGINS: 'intranet.example.com' }, 'EMBED_ALLOWED_ORIGINS'],
+    [{ EMBED_ALLOWED_ORIGINS: 'https://x.example/path' }, 'EMBED_ALLOWED_ORIGINS'],
+    [{ TRUST_PROXY: 'yes please' }, 'TRUST_PROXY'],
+    [{ RATE_LIMIT: '2' }, 'RATE_LIMIT'],
+  ])('%j fails naming %s in one line', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    try {
+      loadConfig(env);
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain(variable);
+      expect(message).not.toContain('\n');
+    }
+  });
+});

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { PollError } from '../../src/lib/errors';
+import {
+  ballotOptionIds,
+  checkSchedule,
+  effectiveStatus,
+  normaliseOptions,
+  resolveChoiceCounts,
+  resultsHiddenReason,
+} from '../../src/lib/poll-rules';
+import type { PollRecord } from '../../src/lib/types';
+
+const NOW = Date.parse('2026-06-01T12:00:00Z');
+const HOUR = 3_600_000;
+
+function poll(overrides: Partial<PollRecord> = {}): PollRecord {
+  return {
+    id: 1,
+    slug: 'p',
+    question: 'Q?',
+    description: '',
+    type: 'single',
+    minChoices: 1,
+    maxChoices: 1,
+    status: 'open',
+    opensAt: null,
+    closesAt: null,
+    resultsVisibility: 'after_vote',
+    duplicatePolicy: 'device',
+    responseCount: 0,
+    duplicateCount: 0,
+    createdAt: NOW - HOUR,
+    updatedAt: NOW - HOUR,
+    options: ['a', 'b', 'c'].map((key, i) => ({ id: i + 10, key, label: key.toUpperCase(), position: i, votes: 0 })),
+    ...overrides,
+  };
+}
+
+function codeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof PollError) return error.code;
+    throw error;
+  }
+  return undefined;
+}
+
+describe('effectiveStatus', () => {
+  it.each([
+    { status: 'draft', opensAt: null, closesAt: null, expected: 'draft' },
+    { status: 'closed', opensAt: null, closesAt: null, expected: 'closed' },
+    { status: 'open', opensAt: null, closesAt: null, expected: 'open' },
+    { status: 'open', opensAt: NOW + HOUR, closesAt: null, expected: 'scheduled' },
+    { status: 'open', opensAt: NOW, closesAt: null, expected: 'open' },
+    { status: 'open', opensAt: NOW - HOUR, closesAt: NOW, expected: 'closed' },
+    { status: 'open', opensAt: null, closesAt: NOW + 1, expected: 'open' },
+    { status: 'draft', opensAt: NOW - HOUR, closesAt: null, expected: 'draft' },
+  ] as const)('$status, opens $opensAt, closes $closesAt → $expected', ({ expected, ...fields }) => {
+    expect(effectiveStatus(fields, NOW)).toBe(expected);
+  });
+});
+
+describe('ballotOptionIds', () => {
+  const single = poll();
+  const multiple = poll({ type: 'multiple', minChoices: 2, maxChoices: 2 });
+
+  it.each([
+    { name: 'one valid key', p: single, choices: ['b'], code: undefined },
+    { name: 'no choice', p: single, choices: [], code: 'too_few_choices' },
+    { name: 'two choices in single', p: single, choices: ['a', 'b'], code: 'too_many_choices' },
+    { name: 'unknown key', p: single, choices: ['zzz'], code: 'invalid_choice' },
+    { name: 'repeated key', p: multiple, choices: ['a', 'a'], code: 'invalid_choice' },
+    { name: 'too few in multiple', p: multiple, choices: ['a'], code: 'too_few_choices' },
+    { name: 'too many in multiple', p: multiple, choices: ['a', 'b', 'c'], code: 'too_many_choices' },
+    { name: 'exact count in multiple', p: multiple, choices: ['c', 'a'], code: undefined },
+    { name: 'prototype keys are just unknown keys', p: single, choices: ['__proto__'], code: 'invalid_choice' },
+  ])('$name → $code', ({ p, choices, code }) => {
+    expect(codeOf(() => ballotOptionIds(p, choices))).toBe(code);
+  });
+
+  it('maps keys to option ids in ballot order', () => {
+    expect(ballotOptionIds(multiple, ['c', 'a'])).toEqual([12, 10]);
+  });
+});
+
+describe('resolveChoiceCounts', () => {
+  it.each([
+    { type: 'single', min: undefined, max: undefined, expected: { minChoices: 1, maxChoices: 1 } },
+    { type: 'multiple', min: undefined, max: undefined, expected: { minChoices: 1, maxChoices: 4 } },
+    { type: 'multiple', min: 2, max: 3, expected: { minChoices: 2, maxChoices: 3 } },
+    { type: 'single', min: 1, max: 2, expected: 'invalid_poll' },
+    { type: 'multiple', min: 3, max: 2, expected: 'invalid_poll' },
+    { type: 'multiple', min: 1, max: 5, expected: 'invalid_poll' },
+  ] as const)('$type $min..$max → $expected', ({ type, min, max, expected }) => {
+    if (typeof expected === 'string') expect(codeOf(() => resolveChoiceCounts(type, 4, min, max))).toBe(expected);
+    else expect(resolveChoiceCounts(type, 4, min, max)).toEqual(expected);
+  });
+});
+
+describe('checkSchedule and normaliseOptions', () => {
+  it('refuses a close before the opening', () => {
+    expect(codeOf(() => checkSchedule(NOW, NOW))).toBe('invalid_poll');
+    expect(codeOf(() => checkSchedule(NOW, NOW + 1))).toBeUndefined();
+    expect(codeOf(() => checkSchedule(null, NOW))).toBeUndefined();
+  });
+
+  it('refuses a repeated given key and derives the rest', () => {
+    expect(codeOf(() => normaliseOptions([{ key: 'x', label: 'A' }, { key: 'x', label: 'B' }]))).toBe('invalid_poll');
+    expect(normaliseOptions(['< 10%', { key: 'custom', label: 'B' }])).toEqual([
+      { key: 'lt-10', label: '< 10%' },
+      { key: 'custom', label: 'B' },
+    ]);
+  });
+});
+
+describe('resultsHiddenReason', () => {
+  it.each([
+    { visibility: 'always', voted: false, status: 'open', expected: null },
+    { visibility: 'after_vote', voted: false, status: 'open', expected: 'after_vote' },
+    { visibility: 'after_vote', voted: true, status: 'open', expected: null },
+    { visibility: 'after_vote', voted: false, status: 'closed', expected: null },
+    { visibility: 'after_close', voted: true, status: 'open', expected: 'after_close' },
+    { visibility: 'after_close', voted: false, status: 'closed', expected: null },
+  ] as const)('$visibility, voted $voted, $status → $expected', ({ visibility, voted, status, expected }) => {
+    const p = poll({ resultsVisibility: visibility, status });
+    expect(resultsHiddenReason(p, { hasVoted: voted }, NOW)).toBe(expected);
+  });
+
+  it('shows after_close results once closesAt has passed, with no cron', () => {
+    const p = poll({ resultsVisibility: 'after_close', closesAt: NOW + HOUR });
+    expect(resultsHiddenReason(p, { hasVoted: false }, NOW)).toBe('after_close');
+    expect(resultsHiddenReason(p, { hasVoted: false }, NOW + HOUR)).toBeNull();
+  });
+});

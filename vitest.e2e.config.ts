@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+// Browser tests: Playwright driving Debian's Chromium against the built server.
+export default defineConfig({
+  test: {
+    include: ['test/e2e/**/*.spec.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 90_000,
+    fileParallelism: false,
+  },
+});
