@@ -3,7 +3,7 @@
  * Writes run in BEGIN IMMEDIATE transactions so a writer takes the lock before reading, and
  * tallies move with SQL increments (`votes = votes + 1`), never read-modify-write in JS.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { NewOption, PollFields, PollRecord } from '../src/lib/types';
 import type { PollStore, RecordOutcome, TallyDrift, VoteToRecord } from '../src/lib/store';
 import type { Db } from './client';
@@ -184,14 +184,12 @@ export function createSqliteStore(db: Db): PollStore {
     async recount(repair) {
       return db.transaction((tx) => {
         const drift: TallyDrift[] = [];
+        // Joins (not correlated subqueries) so every column is table-qualified in the SQL.
         const responses = tx
-          .select({
-            id: polls.id,
-            slug: polls.slug,
-            stored: polls.responseCount,
-            actual: sql<number>`(select count(*) from ${votes} where ${votes.pollId} = ${polls.id})`,
-          })
+          .select({ id: polls.id, slug: polls.slug, stored: polls.responseCount, actual: count(votes.id) })
           .from(polls)
+          .leftJoin(votes, eq(votes.pollId, polls.id))
+          .groupBy(polls.id)
           .all();
         for (const row of responses.filter((r) => r.stored !== r.actual)) {
           drift.push({ pollSlug: row.slug, what: 'responses', stored: row.stored, actual: row.actual });
@@ -203,10 +201,13 @@ export function createSqliteStore(db: Db): PollStore {
             key: pollOptions.key,
             slug: polls.slug,
             stored: pollOptions.votes,
-            actual: sql<number>`(select count(*) from ${voteChoices} where ${voteChoices.optionId} = ${pollOptions.id})`,
+            actual: count(voteChoices.voteId),
           })
           .from(pollOptions)
           .innerJoin(polls, eq(polls.id, pollOptions.pollId))
+          .leftJoin(voteChoices, eq(voteChoices.optionId, pollOptions.id))
+          .groupBy(pollOptions.id)
+          .orderBy(asc(polls.id), asc(pollOptions.position))
           .all();
         for (const row of optionTallies.filter((r) => r.stored !== r.actual)) {
           drift.push({ pollSlug: row.slug, what: `option ${row.key}`, stored: row.stored, actual: row.actual });

@@ -1,0 +1,164 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createPoll, deletePoll, updatePoll } from '../../src/lib/polls';
+import { buildResults } from '../../src/lib/results';
+import { castVote, hasVoted } from '../../src/lib/votes';
+import { PollError } from '../../src/lib/errors';
+import { newDeviceId } from '../../src/lib/voter';
+import { openTempDb, type TempDb } from '../support/temp-db';
+
+const SECRET = 'integration-secret-integration-secret';
+const NOW = Date.parse('2026-06-01T12:00:00Z');
+
+let t: TempDb;
+beforeEach(() => {
+  t = openTempDb();
+});
+afterEach(() => t.cleanup());
+
+async function refusal(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof PollError) return error.code;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('the SQLite connection', () => {
+  it('runs in WAL mode with synchronous=FULL, foreign keys and a busy timeout', () => {
+    const client = t.db.$client;
+    expect(client.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(client.pragma('synchronous', { simple: true })).toBe(2);
+    expect(client.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(client.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
+  });
+});
+
+describe('polls', () => {
+  it('creates a poll with derived slug and keys, and suffixes a clashing derived slug', async () => {
+    const first = await createPoll(t.store, { question: 'Tabs or spaces?', options: ['Tabs', 'Spaces'] }, NOW);
+    const second = await createPoll(t.store, { question: 'Tabs or spaces?', options: ['Tabs', 'Spaces'] }, NOW);
+    expect(first.slug).toBe('tabs-or-spaces');
+    expect(second.slug).toBe('tabs-or-spaces-2');
+    expect(first.options.map((o) => o.key)).toEqual(['tabs', 'spaces']);
+  });
+
+  it('refuses an explicit slug that is taken', async () => {
+    await createPoll(t.store, { slug: 'x', question: 'Q', options: ['A', 'B'] }, NOW);
+    expect(await refusal(() => createPoll(t.store, { slug: 'x', question: 'Q2', options: ['A', 'B'] }, NOW))).toBe('slug_taken');
+  });
+
+  it('changes options only while there are no votes', async () => {
+    const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'], duplicatePolicy: 'none' }, NOW);
+    const edited = await updatePoll(t.store, poll.slug, { options: ['A', 'B', 'C'] }, NOW);
+    expect(edited.options.map((o) => o.label)).toEqual(['A', 'B', 'C']);
+    await castVote({ store: t.store, secret: SECRET, now: NOW }, poll.slug, { choices: ['a'] }, { deviceId: newDeviceId() }, 'api');
+    expect(await refusal(() => updatePoll(t.store, poll.slug, { options: ['A', 'B'] }, NOW))).toBe('poll_has_votes');
+    // Text edits and the same options are fine with votes.
+    const retitled = await updatePoll(t.store, poll.slug, { question: 'Q, clearer', options: ['A', 'B', 'C'] }, NOW);
+    expect(retitled.question).toBe('Q, clearer');
+  });
+
+  it('closes now, reopens, and schedules', async () => {
+    const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'] }, NOW);
+    const closed = await updatePoll(t.store, poll.slug, { status: 'closed' }, NOW);
+    expect(closed).toMatchObject({ status: 'closed', closesAt: NOW });
+    const reopened = await updatePoll(t.store, poll.slug, { status: 'open' }, NOW + 1000);
+    expect(reopened).toMatchObject({ status: 'open', closesAt: null });
+    expect(await refusal(() => updatePoll(t.store, poll.slug, { status: 'scheduled' }, NOW))).toBe('invalid_poll');
+    const scheduled = await updatePoll(t.store, poll.slug, { status: 'scheduled', opensAt: '2026-07-01T00:00:00Z' }, NOW);
+    expect(scheduled.opensAt).toBe(Date.parse('2026-07-01T00:00:00Z'));
+  });
+
+  it('deletes a poll with its votes', async () => {
+    const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'] }, NOW);
+    await castVote({ store: t.store, secret: SECRET, now: NOW }, poll.slug, { choices: ['a'] }, { deviceId: newDeviceId() }, 'api');
+    await deletePoll(t.store, poll.slug);
+    expect(await t.store.findPoll(poll.slug)).toBeNull();
+    expect(t.db.$client.prepare('select count(*) as n from votes').get()).toEqual({ n: 0 });
+  });
+});
+
+describe('votes and tallies', () => {
+  it('keeps tallies equal to the vote log for single and multiple choice', async () => {
+    const ctx = { store: t.store, secret: SECRET, now: NOW };
+    const poll = await createPoll(
+      t.store,
+      { question: 'Which?', options: ['A', 'B', 'C'], type: 'multiple', maxChoices: 2, duplicatePolicy: 'none' },
+      NOW,
+    );
+    for (const choices of [['a'], ['a', 'b'], ['c', 'a'], ['b']]) {
+      await castVote(ctx, poll.slug, { choices }, { deviceId: newDeviceId() }, 'api');
+    }
+    const results = buildResults((await t.store.findPoll(poll.slug))!, NOW);
+    expect(results.totalResponses).toBe(4);
+    expect(results.options.map((o) => [o.key, o.votes, o.share])).toEqual([
+      ['a', 3, 0.75],
+      ['b', 2, 0.5],
+      ['c', 1, 0.25],
+    ]);
+    expect(await t.store.recount(false)).toEqual([]);
+  });
+
+  it('enforces one vote per device under the device policy, and counts the refusal', async () => {
+    const ctx = { store: t.store, secret: SECRET, now: NOW };
+    const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'], duplicatePolicy: 'device' }, NOW);
+    const voter = { deviceId: newDeviceId() };
+    await castVote(ctx, poll.slug, { choices: ['a'] }, voter, 'web');
+    expect(await refusal(() => castVote(ctx, poll.slug, { choices: ['b'] }, voter, 'web'))).toBe('already_voted');
+    const stored = (await t.store.findPoll(poll.slug))!;
+    expect(stored.responseCount).toBe(1);
+    expect(stored.duplicateCount).toBe(1);
+    expect(stored.options.map((o) => o.votes)).toEqual([1, 0]);
+    expect(await hasVoted(t.store, SECRET, stored, voter.deviceId)).toBe(true);
+    expect(await hasVoted(t.store, SECRET, stored, newDeviceId())).toBe(false);
+  });
+
+  it('counts every submission under the none policy', async () => {
+    const ctx = { store: t.store, secret: SECRET, now: NOW };
+    const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'], duplicatePolicy: 'none' }, NOW);
+    const voter = { deviceId: newDeviceId() };
+    await castVote(ctx, poll.slug, { choices: ['a'] }, voter, 'web');
+    await castVote(ctx, poll.slug, { choices: ['a'] }, voter, 'web');
+    expect((await t.store.findPoll(poll.slug))!.responseCount).toBe(2);
+  });
+
+  it('stores nothing for a refused ballot', async () => {
+    const ctx = { store: t.store, secret: SECRET, now: NOW };
+    const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'], closesAt: '2026-06-02T00:00:00Z' }, NOW);
+    for (const body of [{ choices: ['zzz'] }, { choices: [] }, { choices: ['a', 'b'] }, { choices: 'a' }, null]) {
+      await refusal(() => castVote(ctx, poll.slug, body, { deviceId: newDeviceId() }, 'api'));
+    }
+    const closedCtx = { ...ctx, now: Date.parse('2026-06-02T00:00:00Z') };
+    expect(await refusal(() => castVote(closedCtx, poll.slug, { choices: ['a'] }, { deviceId: newDeviceId() }, 'api'))).toBe('poll_closed');
+    const counts = t.db.$client.prepare('select (select count(*) from votes) v, (select count(*) from vote_choices) c').get();
+    expect(counts).toEqual({ v: 0, c: 0 });
+  });
+
+  it('refuses votes before a scheduled opening and in drafts', async () => {
+    const ctx = { store: t.store, secret: SECRET, now: NOW };
+    const later = await createPoll(t.store, { question: 'Later', options: ['A', 'B'], opensAt: '2026-06-02T00:00:00Z' }, NOW);
+    const draft = await createPoll(t.store, { question: 'Draft', options: ['A', 'B'], status: 'draft' }, NOW);
+    expect(await refusal(() => castVote(ctx, later.slug, { choices: ['a'] }, { deviceId: newDeviceId() }, 'api'))).toBe('poll_not_open');
+    expect(await refusal(() => castVote(ctx, draft.slug, { choices: ['a'] }, { deviceId: newDeviceId() }, 'api'))).toBe('poll_not_found');
+  });
+});
+
+describe('recount', () => {
+  it('reports drift between tallies and the log, and repairs it', async () => {
+    const ctx = { store: t.store, secret: SECRET, now: NOW };
+    const poll = await createPoll(t.store, { slug: 'drift', question: 'Q', options: ['A', 'B'], duplicatePolicy: 'none' }, NOW);
+    await castVote(ctx, poll.slug, { choices: ['a'] }, { deviceId: newDeviceId() }, 'api');
+    // Simulate damage done outside the app (a hand edit, a restored partial backup).
+    t.db.$client.prepare("update poll_options set votes = 7 where key = 'b'").run();
+    t.db.$client.prepare('update polls set response_count = 3').run();
+    const drift = await t.store.recount(true);
+    expect(drift).toEqual([
+      { pollSlug: 'drift', what: 'responses', stored: 3, actual: 1 },
+      { pollSlug: 'drift', what: 'option b', stored: 7, actual: 0 },
+    ]);
+    expect(await t.store.recount(false)).toEqual([]);
+    expect((await t.store.findPoll('drift'))!.options.map((o) => o.votes)).toEqual([1, 0]);
+  });
+});
