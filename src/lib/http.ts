@@ -13,7 +13,9 @@ export function json(data: unknown, status = 200, headers: HeadersInit = {}): Re
 
 /** The contract's error envelope. */
 export function errorJson(error: PollError): Response {
-  return json({ error: { code: error.code, message: error.message } }, error.status);
+  // A refused oversized body may still be arriving: close the connection rather than reuse it.
+  const headers: HeadersInit = error.code === 'body_too_large' ? { Connection: 'close' } : {};
+  return json({ error: { code: error.code, message: error.message } }, error.status, headers);
 }
 
 /**
