@@ -32,6 +32,7 @@ let running: Promise<App> | undefined;
 
 /** The process's app, booted from process.env on first call. */
 export function app(): Promise<App> {
-  running ??= createApp(loadConfig());
+  // Inside the promise, so a ConfigError rejects it instead of throwing at the caller.
+  running ??= Promise.resolve().then(() => createApp(loadConfig()));
   return running;
 }

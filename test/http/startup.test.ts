@@ -1,0 +1,59 @@
+/** The server at start: fail fast on bad configuration, create and migrate the database, seed demos. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { request } from '../support/api';
+import { runServerExpectingExit, startServer, type RunningServer } from '../support/server';
+import { tempDir } from '../support/temp-db';
+
+const started: RunningServer[] = [];
+afterAll(async () => {
+  for (const server of started) {
+    await server.stop();
+    server.cleanup();
+  }
+});
+
+describe('startup', () => {
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '4321', DATABASE_URL: 'postgres://user@localhost/polls' }, 'DATABASE_URL'],
+    [{ PORT: '4321', SEED_DEMO: 'sometimes' }, 'SEED_DEMO'],
+    [{ PORT: '4321', ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN'],
+    [{ PORT: '4321', EMBED_ALLOWED_ORIGINS: 'not a url' }, 'EMBED_ALLOWED_ORIGINS'],
+  ])('stops with one line naming the variable for %j', async (env, variable) => {
+    const { code, output } = await runServerExpectingExit({ DATABASE_URL: `file:${join(tempDir(), 'x.db')}`, ...env });
+    expect(code).toBe(1);
+    const lines = output.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
+  });
+
+  it('creates and migrates the database file and seeds the demo polls when asked', async () => {
+    const dir = tempDir();
+    const server = await startServer({ dir: join(dir, 'nested', 'data'), env: { SEED_DEMO: '1' } });
+    started.push(server);
+    expect(existsSync(join(dir, 'nested', 'data', 'peer-polls.db'))).toBe(true);
+    const polls = (await request(`${server.url}/api/polls`)).body.polls.map((p: { slug: string }) => p.slug).sort();
+    expect(polls).toEqual(['ai-projects-in-production', 'project-management-tool']);
+    const results = await request(`${server.url}/api/polls/ai-projects-in-production/results`);
+    expect(results.body.totalResponses).toBeGreaterThan(200);
+  });
+
+  it('starts empty with SEED_DEMO=0', async () => {
+    const server = await startServer({ env: { SEED_DEMO: '0' } });
+    started.push(server);
+    expect((await request(`${server.url}/api/polls`)).body).toEqual({ polls: [] });
+  });
+
+  it('answers 401 on the admin API when ADMIN_TOKEN is unset', async () => {
+    const server = await startServer({ env: { ADMIN_TOKEN: '' } });
+    started.push(server);
+    const response = await request(`${server.url}/api/admin/polls`, {
+      method: 'POST',
+      json: { question: 'Q', options: ['A', 'B'] },
+      token: 'anything-anything-anything',
+    });
+    expect(response).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
+  });
+});
