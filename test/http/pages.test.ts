@@ -45,7 +45,7 @@ describe('GET /polls/{slug}', () => {
     const { status, body } = await request(`${base}/polls/ai-projects-in-production`);
     expect(status).toBe(200);
     expect(body).toMatch(/<form method="post"/);
-    expect(body).toMatch(/<fieldset[^>]*>\s*<legend>What percentage of your organization&#39;s AI projects reach production\?<\/legend>/);
+    expect(body).toMatch(/<fieldset[^>]*>\s*<legend><h1>What percentage of your organization&#39;s AI projects reach production\?<\/h1><\/legend>/);
     expect((body as string).match(/type="radio"/g)).toHaveLength(9);
   });
 
