@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isCrossSiteWrite } from '../../src/lib/origin';
 
 describe('isCrossSiteWrite', () => {
-  it.each([
+  it.each<{ method: string; headers: Record<string, string>; trust: boolean; expected: boolean }>([
     { method: 'GET', headers: { origin: 'https://evil.example', host: 'polls.example' }, trust: false, expected: false },
     { method: 'POST', headers: { origin: 'https://polls.example', host: 'polls.example' }, trust: false, expected: false },
     { method: 'POST', headers: { origin: 'https://evil.example', host: 'polls.example' }, trust: false, expected: true },
