@@ -29,11 +29,26 @@ function toRecord(row: PollRow, options: OptionRow[]): PollRecord {
 }
 
 export function createSqliteStore(db: Db): PollStore {
-  const optionsOf = (pollId: number) =>
-    db.select().from(pollOptions).where(eq(pollOptions.pollId, pollId)).orderBy(asc(pollOptions.position)).all();
+  // The reads on every vote and results request are prepared once, not rebuilt per call.
+  const optionsOfPoll = db
+    .select()
+    .from(pollOptions)
+    .where(eq(pollOptions.pollId, sql.placeholder('pollId')))
+    .orderBy(asc(pollOptions.position))
+    .prepare();
+  const pollBySlug = db.select().from(polls).where(eq(polls.slug, sql.placeholder('slug'))).prepare();
+  const pollById = db.select().from(polls).where(eq(polls.id, sql.placeholder('id'))).prepare();
+  const deviceVote = db
+    .select({ id: votes.id })
+    .from(votes)
+    .where(and(eq(votes.pollId, sql.placeholder('pollId')), eq(votes.deviceKey, sql.placeholder('deviceKey'))))
+    .limit(1)
+    .prepare();
+
+  const optionsOf = (pollId: number) => optionsOfPoll.all({ pollId });
 
   const findById = (id: number): PollRecord | null => {
-    const row = db.select().from(polls).where(eq(polls.id, id)).get();
+    const row = pollById.get({ id });
     return row ? toRecord(row, optionsOf(row.id)) : null;
   };
 
@@ -51,7 +66,7 @@ export function createSqliteStore(db: Db): PollStore {
     },
 
     async findPoll(slug) {
-      const row = db.select().from(polls).where(eq(polls.slug, slug)).get();
+      const row = pollBySlug.get({ slug });
       return row ? toRecord(row, optionsOf(row.id)) : null;
     },
 
@@ -167,13 +182,7 @@ export function createSqliteStore(db: Db): PollStore {
     },
 
     async hasDeviceVoted(pollId, deviceKey) {
-      const row = db
-        .select({ id: votes.id })
-        .from(votes)
-        .where(and(eq(votes.pollId, pollId), eq(votes.deviceKey, deviceKey)))
-        .limit(1)
-        .get();
-      return row !== undefined;
+      return deviceVote.get({ pollId, deviceKey }) !== undefined;
     },
 
     async getOrCreateSetting(key, create) {

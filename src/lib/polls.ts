@@ -47,10 +47,22 @@ export function toPollSummary(poll: PollRecord, now: number): PollSummary {
   };
 }
 
+const newestFirst = (a: PollRecord, b: PollRecord) => b.createdAt - a.createdAt || b.id - a.id;
+
+/** Every poll, drafts included, newest first — for the owner. */
+export async function listAllPolls(store: PollStore): Promise<PollRecord[]> {
+  return (await store.listPolls()).sort(newestFirst);
+}
+
+/** Public polls (open and closed, not drafts or scheduled), newest first. */
+export async function listPublicPollsNewestFirst(store: PollStore, now: number): Promise<PollRecord[]> {
+  const { open, closed } = await listPublicPolls(store, now);
+  return [...open, ...closed].sort(newestFirst);
+}
+
 /** Open polls newest first, then closed ones, most recently closed first. */
 export async function listPublicPolls(store: PollStore, now: number): Promise<{ open: PollRecord[]; closed: PollRecord[] }> {
   const all = await store.listPolls();
-  const newestFirst = (a: PollRecord, b: PollRecord) => b.createdAt - a.createdAt || b.id - a.id;
   const closedAt = (poll: PollRecord) => Math.min(poll.closesAt ?? poll.updatedAt, poll.updatedAt, now);
   return {
     open: all.filter((poll) => effectiveStatus(poll, now) === 'open').sort(newestFirst),

@@ -324,6 +324,14 @@ describe('admin API', () => {
     expect((await request(`${base}/api/polls/opts`)).body.options).toHaveLength(3);
   });
 
+  it('lists every poll, drafts included, for the owner', async () => {
+    await createPoll(base, { slug: 'owner-draft', question: 'Draft?', options: ['A', 'B'], status: 'draft' });
+    const response = await request(`${base}/api/admin/polls`, { token: ADMIN_TOKEN });
+    expect(response.status).toBe(200);
+    expect(response.body.polls.find((p: { slug: string }) => p.slug === 'owner-draft')).toMatchObject({ status: 'draft', totalResponses: 0 });
+    expect((await request(`${base}/api/admin/polls`)).status).toBe(401);
+  });
+
   it('deletes with 204, then the poll is gone', async () => {
     await createPoll(base, { slug: 'del', question: 'Del?', options: ['A', 'B'] });
     const response = await request(`${base}/api/admin/polls/del`, { method: 'DELETE', token: ADMIN_TOKEN });

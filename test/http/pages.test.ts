@@ -129,7 +129,7 @@ describe('GET /polls/{slug}/results', () => {
     const html = body as string;
     expect(html).toMatch(/<table>[\s\S]*<caption>[\s\S]*n = \d+/);
     expect(html).toMatch(/<th scope="row">Smartsheet<\/th>\s*<td class="num">111<\/td>/);
-    expect(html).toMatch(/\d+\.\d%\s*<\/span>\s*<\/td>\s*<td class="num">\d+\.\d–\d+\.\d%<\/td>/);
+    expect(html).toMatch(/\d+\.\d%<\/span>\s*<\/span>\s*<\/td>\s*<td class="num">\d+\.\d–\d+\.\d%<\/td>/);
     expect(html).toMatch(/<canvas role="img" aria-label="Bar chart of shares among \d+ respondents: Microsoft Project: \d+\.\d%/);
     expect(html).toContain('href="/api/polls/project-management-tool/results.csv"');
     expect(html).toContain('href="/api/polls/project-management-tool/results"');

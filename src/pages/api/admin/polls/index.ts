@@ -1,7 +1,15 @@
 import { requireAdminToken } from '../../../../lib/admin-auth';
 import { apiRoute, json, methodNotAllowed, readJsonBody } from '../../../../lib/http';
 import { MAX_ADMIN_BODY_BYTES } from '../../../../lib/limits';
-import { createPoll, toPollJson } from '../../../../lib/polls';
+import { createPoll, listAllPolls, toPollJson } from '../../../../lib/polls';
+
+/** Every poll, drafts included, newest first. */
+export const GET = apiRoute(async ({ locals, request }) => {
+  requireAdminToken(request, locals.app.config.adminToken);
+  const now = Date.now();
+  const polls = await listAllPolls(locals.app.store);
+  return json({ polls: polls.map((poll) => ({ ...toPollJson(poll, now), totalResponses: poll.responseCount })) });
+});
 
 export const POST = apiRoute(async ({ locals, request }) => {
   requireAdminToken(request, locals.app.config.adminToken);
@@ -11,4 +19,4 @@ export const POST = apiRoute(async ({ locals, request }) => {
   return json(toPollJson(poll, now), 201, { Location: `/api/admin/polls/${poll.slug}` });
 });
 
-export const ALL = methodNotAllowed('POST');
+export const ALL = methodNotAllowed('GET, POST');
