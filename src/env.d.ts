@@ -3,5 +3,7 @@
 declare namespace App {
   interface Locals {
     app: import('./lib/app').App;
+    /** The origin visitors reach us at (from Host, or a trusted proxy's headers). */
+    origin: string;
   }
 }

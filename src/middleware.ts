@@ -7,9 +7,11 @@ import { app } from './lib/app';
 import { PollError } from './lib/errors';
 import { errorJson } from './lib/http';
 import { isCrossSiteWrite } from './lib/origin';
+import { publicOrigin } from './lib/public-origin';
 
 const attachApp = defineMiddleware(async (context, next) => {
   context.locals.app = await app();
+  context.locals.origin = publicOrigin(context.request, context.url, context.locals.app.config.trustProxy);
   return next();
 });
 
@@ -24,12 +26,12 @@ const refuseCrossSiteWrites = defineMiddleware((context, next) => {
 const securityHeaders = defineMiddleware(async (context, next) => {
   const response = await next();
   const headers = response.headers;
-  // Only the embed widget may be framed (its own rules arrive with the embeds issue).
-  if (!context.url.pathname.startsWith('/embed/')) {
-    headers.set('Content-Security-Policy', "frame-ancestors 'none'");
-  }
+  // Only the widget may be framed: by the configured hosts, and by our own pages' previews.
+  const embeddable = context.url.pathname.startsWith('/embed/');
+  const ancestors = embeddable ? `'self' ${context.locals.app.config.embedAllowedOrigins.join(' ')}` : "'none'";
+  headers.set('Content-Security-Policy', `frame-ancestors ${ancestors}`);
   headers.set('X-Content-Type-Options', 'nosniff');
-  headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+  if (!headers.has('Referrer-Policy')) headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
   return response;
 });
 

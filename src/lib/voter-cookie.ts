@@ -1,23 +1,53 @@
-/** Reads and issues the signed voter cookie on an Astro request. */
+/** Reads and issues the signed voter identity on an Astro request. */
 import type { AstroCookies } from 'astro';
 import { newDeviceId, signDeviceId, verifyDeviceCookie, VOTER_COOKIE, VOTER_COOKIE_MAX_AGE_SECONDS } from './voter';
 
-/** The browser's device id, or null when it has no valid cookie. */
-export function readDeviceId(cookies: AstroCookies, secret: string): string | null {
-  return verifyDeviceCookie(secret, cookies.get(VOTER_COOKIE)?.value);
+/**
+ * The widget's own cookie. Inside a cross-site iframe it lives in the host page's partition
+ * (CHIPS), so it gets its own name rather than shadowing the first-party `pp_voter`.
+ */
+export const WIDGET_VOTER_COOKIE = 'pp_widget_voter';
+
+export interface DeviceOptions {
+  /** The request comes from the widget, typically inside a cross-site iframe. */
+  embedded?: boolean;
 }
 
-/** The browser's device id, issuing a cookie first when it has none (only voting needs one). */
-export function ensureDeviceId(cookies: AstroCookies, secret: string, url: URL): string {
-  const existing = readDeviceId(cookies, secret);
+/** The browser's device id from its cookies, or null when it has no valid one. */
+export function readDeviceId(cookies: AstroCookies, secret: string, { embedded = false }: DeviceOptions = {}): string | null {
+  const widget = embedded ? verifyDeviceCookie(secret, cookies.get(WIDGET_VOTER_COOKIE)?.value) : null;
+  return widget ?? verifyDeviceCookie(secret, cookies.get(VOTER_COOKIE)?.value);
+}
+
+export interface IssueOptions extends DeviceOptions {
+  /** The visitor reached us over HTTPS. */
+  https: boolean;
+  /** The origin accepts `Secure` cookies (HTTPS or loopback): needed for a partitioned cookie. */
+  trustworthy?: boolean;
+  /** A signed device token the widget carried in its form. */
+  token?: string | null;
+}
+
+/**
+ * The voter's device id: from a cookie, else from the widget's signed token, else a new one;
+ * a missing cookie is issued, so only voting hands out identities. Inside a cross-site iframe
+ * a cookie must be `SameSite=None; Secure`, and `Partitioned` (CHIPS) keeps it working where
+ * third-party cookies are blocked — it is stored per host site, which is what "one vote per
+ * browser on this intranet page" needs.
+ */
+export function ensureDeviceId(cookies: AstroCookies, secret: string, options: IssueOptions): string {
+  const existing = readDeviceId(cookies, secret, options);
   if (existing) return existing;
-  const deviceId = newDeviceId();
-  cookies.set(VOTER_COOKIE, signDeviceId(secret, deviceId), {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: url.protocol === 'https:',
-    maxAge: VOTER_COOKIE_MAX_AGE_SECONDS,
-  });
+  const deviceId = verifyDeviceCookie(secret, options.token ?? undefined) ?? newDeviceId();
+  const value = signDeviceId(secret, deviceId);
+  const common = { path: '/', httpOnly: true, maxAge: VOTER_COOKIE_MAX_AGE_SECONDS } as const;
+  if (!options.embedded) {
+    cookies.set(VOTER_COOKIE, value, { ...common, sameSite: 'lax', secure: options.https });
+  } else if (options.trustworthy) {
+    cookies.set(WIDGET_VOTER_COOKIE, value, { ...common, sameSite: 'none', secure: true, partitioned: true });
+  } else {
+    // Plain HTTP on a public host: no cross-site cookie is possible; the form token carries the identity.
+    cookies.set(WIDGET_VOTER_COOKIE, value, { ...common, sameSite: 'lax' });
+  }
   return deviceId;
 }

@@ -7,11 +7,11 @@ import { ensureDeviceId } from '../../../../lib/voter-cookie';
 import { getPublicPoll } from '../../../../lib/polls';
 
 /** Records a ballot; answers with the results when this voter may now see them. */
-export const POST = apiRoute(async ({ params, locals, request, cookies, url }) => {
+export const POST = apiRoute(async ({ params, locals, request, cookies }) => {
   const { store, secret } = locals.app;
   const body = await readJsonBody(request, MAX_VOTE_BODY_BYTES);
   const now = Date.now();
-  const deviceId = ensureDeviceId(cookies, secret, url);
+  const deviceId = ensureDeviceId(cookies, secret, { https: locals.origin.startsWith('https:') });
   await castVote({ store, secret, now }, params.slug!, body, { deviceId }, 'api');
   const poll = await getPublicPoll(store, params.slug!);
   const visible = resultsHiddenReason(poll, { hasVoted: true }, now) === null;

@@ -1,0 +1,24 @@
+/**
+ * The origin visitors use to reach this server, for absolute URLs (oEmbed, snippets, discovery).
+ * Astro rebuilds request URLs with a "localhost" host unless domains are configured ahead, so
+ * the origin is read from Host (or X-Forwarded-Host/-Proto behind a trusted proxy).
+ */
+import { requestHost } from './origin';
+
+export function publicOrigin(request: Request, url: URL, trustProxy: boolean): string {
+  const forwardedProto = trustProxy ? request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() : undefined;
+  const protocol = forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : url.protocol.replace(':', '');
+  const host = requestHost(request.headers, trustProxy) ?? url.host;
+  // A Host header that is not a plain host[:port] falls back to the URL Astro built.
+  return /^[a-z0-9.[\]:-]+$/i.test(host) ? `${protocol}://${host.toLowerCase()}` : url.origin;
+}
+
+/**
+ * HTTPS, or a loopback host: the origins browsers treat as "potentially trustworthy" (W3C Secure
+ * Contexts), where they accept `Secure` cookies — and so partitioned ones.
+ */
+export function isPotentiallyTrustworthy(origin: string): boolean {
+  const { protocol, hostname } = new URL(origin);
+  if (protocol === 'https:') return true;
+  return hostname === 'localhost' || hostname.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(hostname) || hostname === '[::1]';
+}

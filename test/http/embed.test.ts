@@ -1,0 +1,220 @@
+/** The widget, the loader and oEmbed, over HTTP against the built server. */
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPoll, request } from '../support/api';
+import { startServer, type RunningServer } from '../support/server';
+
+/** SPEC.md: the widget's first render, everything included, is at most 10 KB gzip. */
+const WIDGET_BUDGET_BYTES = 10 * 1024;
+/** SPEC.md: the loader is at most 3 KB gzip. */
+const LOADER_BUDGET_BYTES = 3 * 1024;
+
+let server: RunningServer;
+let base: string;
+
+beforeAll(async () => {
+  server = await startServer({
+    env: { SEED_DEMO: '1', EMBED_ALLOWED_ORIGINS: 'https://intranet.example.com http://localhost:8080' },
+  });
+  base = server.url;
+  await createPoll(base, { slug: 'widget', question: 'Widget <i>poll</i>?', options: ['Yes', 'No'], resultsVisibility: 'after_vote' });
+  await createPoll(base, { slug: 'sealed', question: 'Sealed?', options: ['Yes', 'No'], resultsVisibility: 'after_close' });
+});
+afterAll(async () => {
+  await server.stop();
+  server.cleanup();
+});
+
+function formPost(path: string, body: string, headers: Record<string, string> = {}) {
+  return request(`${base}${path}`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  });
+}
+
+const deviceToken = (html: string) => /name="device" value="([^"]+)"/.exec(html)![1]!;
+
+describe('framing headers', () => {
+  it('lets the configured origins (and our own pages) frame /embed/*', async () => {
+    const response = await request(`${base}/embed/widget`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toBe(
+      "frame-ancestors 'self' https://intranet.example.com http://localhost:8080",
+    );
+  });
+
+  it.each(['/', '/polls/widget', '/polls/widget/results', '/api/polls', '/oembed?url=x', '/no-such-page'])(
+    "answers frame-ancestors 'none' on %s",
+    async (path) => {
+      const response = await request(`${base}${path}`);
+      expect(response.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+    },
+  );
+});
+
+describe('GET /embed/{slug}', () => {
+  it('renders a chrome-less ballot with a device token and a link to the full results', async () => {
+    const { status, body } = await request(`${base}/embed/widget`);
+    expect(status).toBe(200);
+    const html = body as string;
+    expect(html).toContain('<legend>Widget &lt;i&gt;poll&lt;/i&gt;?</legend>');
+    expect(html).toMatch(/<form method="post" action="\/embed\/widget">/);
+    expect(deviceToken(html)).toMatch(/^[\w-]{22}\.[\w-]{43}$/);
+    expect(html).toMatch(/href="\/polls\/widget\/results" target="_blank" rel="noopener noreferrer"/);
+    expect(html).not.toContain('class="site-header"');
+    expect(html).not.toMatch(/chart/i);
+  });
+
+  it.each([
+    ['?theme=dark', 'dark'],
+    ['?theme=light', 'light'],
+    ['?theme=auto', 'auto'],
+    ['?theme=<script>', 'auto'],
+    ['', 'auto'],
+  ])('honours %s as data-theme="%s"', async (query, theme) => {
+    const { body } = await request(`${base}/embed/widget${query}`);
+    expect(body).toContain(`data-theme="${theme}"`);
+  });
+
+  it('answers an unknown poll with a 404 widget', async () => {
+    const { status, body } = await request(`${base}/embed/nope`);
+    expect(status).toBe(404);
+    expect(body).toContain('Poll not found');
+  });
+
+  it(`weighs at most ${WIDGET_BUDGET_BYTES} bytes gzip on first render, HTML, CSS and JS included, all first-party`, async () => {
+    const html = (await request(`${base}/embed/ai-projects-in-production`)).body as string;
+    const assets = [...html.matchAll(/<(?:link[^>]+href|script[^>]+src)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.every((asset) => asset.startsWith('/'))).toBe(true);
+    const bodies = [html, ...(await Promise.all(assets.map(async (asset) => (await request(`${base}${asset}`)).body as string)))];
+    const bytes = bodies.reduce((sum, text) => sum + gzipSync(text, { level: 9 }).length, 0);
+    console.log(`widget first render: ${bytes} bytes gzip (${assets.length + 1} files; budget ${WIDGET_BUDGET_BYTES})`);
+    expect(bytes).toBeLessThanOrEqual(WIDGET_BUDGET_BYTES);
+  });
+});
+
+describe('voting in the widget without JavaScript', () => {
+  it('posts, redirects back into the widget with the device token, and shows the results', async () => {
+    const ballot = (await request(`${base}/embed/widget?theme=dark`)).body as string;
+    const token = deviceToken(ballot);
+    const voted = await formPost('/embed/widget?theme=dark', `choice=yes&device=${encodeURIComponent(token)}`, { origin: base });
+    expect(voted.status).toBe(303);
+    const location = voted.headers.get('location')!;
+    expect(location).toBe(`/embed/widget?theme=dark&d=${encodeURIComponent(token)}`);
+
+    const after = (await request(`${base}${location}`)).body as string;
+    expect(after).toContain('Thanks — your vote is counted.');
+    expect(after).toMatch(/<ol aria-label="Results">[\s\S]*Yes[\s\S]*100\.0%/);
+    expect(after).toContain('n = 1 respondent');
+    expect(after).not.toContain('<form');
+  });
+
+  it('refuses a second vote carrying the same device token (no cookie), storing nothing', async () => {
+    const token = deviceToken((await request(`${base}/embed/widget`)).body as string);
+    expect((await formPost('/embed/widget', `choice=no&device=${encodeURIComponent(token)}`)).status).toBe(303);
+    const again = await formPost('/embed/widget', `choice=yes&device=${encodeURIComponent(token)}`);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatch(/role="alert"[^>]*>\s*You have already voted/);
+    expect(again.body).toContain('<ol aria-label="Results">');
+  });
+
+  it('re-renders the widget with the reason for an invalid ballot', async () => {
+    const response = await formPost('/embed/widget', 'choice=maybe');
+    expect(response.status).toBe(422);
+    expect(response.body).toMatch(/role="alert"[\s\S]*not an option/);
+    expect(response.body).toContain('<form');
+  });
+
+  it('says when results will appear for after_close polls', async () => {
+    const response = await formPost('/embed/sealed', 'choice=yes');
+    const after = (await request(`${base}${response.headers.get('location')}`)).body as string;
+    expect(after).toContain('Results will be shown when the poll closes.');
+    expect(after).not.toContain('<ol');
+  });
+
+  it('sets a SameSite=None; Secure; Partitioned cookie when the request is secure', async () => {
+    const secureServer = await startServer({ env: { TRUST_PROXY: '1' } });
+    try {
+      await createPoll(secureServer.url, { slug: 's', question: 'S?', options: ['A', 'B'] });
+      const response = await request(`${secureServer.url}/embed/s`, {
+        method: 'POST',
+        body: 'choice=a',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-proto': 'https' },
+      });
+      expect(response.status).toBe(303);
+      const cookie = response.headers.getSetCookie().find((c) => c.startsWith('pp_widget_voter='))!;
+      expect(cookie).toMatch(/; Secure/i);
+      expect(cookie).toMatch(/; SameSite=None/i);
+      expect(cookie).toMatch(/; Partitioned/i);
+      expect(cookie).toMatch(/; HttpOnly/i);
+    } finally {
+      await secureServer.stop();
+      secureServer.cleanup();
+    }
+  });
+});
+
+describe('GET /embed.js', () => {
+  it(`is JavaScript of at most ${LOADER_BUDGET_BYTES} bytes gzip`, async () => {
+    const response = await request(`${base}/embed.js`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/javascript/);
+    const bytes = gzipSync(response.body as string, { level: 9 }).length;
+    console.log(`embed.js: ${bytes} bytes gzip (budget ${LOADER_BUDGET_BYTES})`);
+    expect(bytes).toBeLessThanOrEqual(LOADER_BUDGET_BYTES);
+    expect(response.body).toContain('peer-polls:resize');
+  });
+});
+
+describe('GET /oembed', () => {
+  const oembed = (query: string) => request(`${base}/oembed?${query}`);
+  const pageUrl = () => encodeURIComponent(`${base}/polls/widget`);
+
+  it('answers a rich oEmbed 1.0 response for a poll page, results page or widget URL', async () => {
+    for (const path of ['/polls/widget', '/polls/widget/results', '/embed/widget']) {
+      const response = await oembed(`url=${encodeURIComponent(base + path)}&format=json`);
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ version: '1.0', type: 'rich', provider_name: 'Peer Polls', title: 'Widget <i>poll</i>?' });
+      expect(response.body.html).toContain(`src="${base}/embed/widget"`);
+      expect(response.body.html).toContain('title="Poll: Widget &lt;i&gt;poll&lt;/i&gt;?"');
+    }
+  });
+
+  it('respects maxwidth and maxheight', async () => {
+    const response = await oembed(`url=${pageUrl()}&maxwidth=300&maxheight=200`);
+    expect(response.body).toMatchObject({ width: 300, height: 200 });
+    expect(response.body.html).toContain('width="300" height="200"');
+  });
+
+  it.each([
+    ['a missing url', '', 400],
+    ['a foreign url', `url=${encodeURIComponent('https://evil.example/polls/widget')}`, 400],
+    ['a malformed maxwidth', `url=${encodeURIComponent('/polls/widget')}&maxwidth=wide`, 400],
+    ['an unknown poll', `url=${encodeURIComponent('SELF/polls/nope')}`, 404],
+    ['a page that is not a poll', `url=${encodeURIComponent('SELF/about')}`, 404],
+    ['format=xml', `url=${encodeURIComponent('SELF/polls/widget')}&format=xml`, 501],
+  ])('answers %s with %i', async (_name, query, status) => {
+    const response = await oembed(query.replace(encodeURIComponent('SELF'), encodeURIComponent(base)));
+    expect(response.status).toBe(status);
+  });
+
+  it('is discoverable from poll pages', async () => {
+    const { body } = await request(`${base}/polls/widget`);
+    const link = /<link rel="alternate" type="application\/json\+oembed" href="([^"]+)"/.exec(body as string);
+    expect(link).not.toBeNull();
+    const href = link![1]!.replace(/&amp;/g, '&');
+    expect((await request(href)).body.type).toBe('rich');
+  });
+});
+
+describe('embed snippet on poll pages', () => {
+  it.each(['/polls/widget', '/polls/ai-projects-in-production/results'])('%s offers iframe, script and oEmbed snippets with a preview', async (path) => {
+    const { body } = await request(`${base}${path}`);
+    const html = body as string;
+    expect(html).toContain('<summary>Embed this poll</summary>');
+    expect(html).toMatch(/<textarea[^>]*>&lt;iframe src=&quot;http:\/\/127\.0\.0\.1:\d+\/embed\//);
+    expect(html).toMatch(/&lt;script async src=&quot;http:\/\/127\.0\.0\.1:\d+\/embed\.js&quot;&gt;/);
+    expect(html).toMatch(/<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\/[^"]+" title="Preview of the widget/);
+  });
+});
