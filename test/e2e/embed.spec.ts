@@ -147,3 +147,19 @@ describe('embedding on another site with third-party cookies blocked', () => {
     expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   });
 });
+
+describe('the embed snippet on a poll page', () => {
+  it('previews the widget live, resized by the loader, and passes axe-core when open', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/polls/standup`);
+    await page.getByText('Embed this poll').click();
+    const preview = page.frameLocator('.embed-preview iframe');
+    await preview.getByRole('group', { name: 'Should standups be async?' }).waitFor();
+    await heightsMatch(page, '.embed-preview iframe');
+    await expect(page.getByLabel('Script tag (resizes itself)').inputValue()).resolves.toContain(`src="${server.url}/embed.js"`);
+    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
+    expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    await context.close();
+  });
+});

@@ -215,6 +215,7 @@ describe('embed snippet on poll pages', () => {
     expect(html).toContain('<summary>Embed this poll</summary>');
     expect(html).toMatch(/<textarea[^>]*>&lt;iframe src=&quot;http:\/\/127\.0\.0\.1:\d+\/embed\//);
     expect(html).toMatch(/&lt;script async src=&quot;http:\/\/127\.0\.0\.1:\d+\/embed\.js&quot;&gt;/);
-    expect(html).toMatch(/<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\/[^"]+" title="Preview of the widget/);
+    expect(html).toMatch(/<div class="embed-preview" data-peer-poll="[^"]+" data-title="Preview of the widget/);
+    expect(html).toContain('<script async src="/embed.js"></script>');
   });
 });
