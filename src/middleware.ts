@@ -1,18 +1,44 @@
 /**
- * Runs before every route: attaches the booted app to `locals` and sets the response headers
- * that every page shares. Rate limiting, the strict CSP and embed framing join this sequence.
+ * Runs around every route, outermost first: security headers, the booted app and the
+ * visitor's origin and address on `locals`, the write rate limit, and cross-site refusal.
  */
+import type { APIContext } from 'astro';
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { app } from './lib/app';
+import { clientAddress, rateLimitKey } from './lib/client-address';
 import { PollError } from './lib/errors';
 import { errorJson } from './lib/http';
 import { isCrossSiteWrite } from './lib/origin';
 import { publicOrigin } from './lib/public-origin';
+import { TokenBuckets, WRITE_LIMIT } from './lib/rate-limit';
+import { securityHeaders } from './lib/security-headers';
 
 const attachApp = defineMiddleware(async (context, next) => {
   context.locals.app = await app();
-  context.locals.origin = publicOrigin(context.request, context.url, context.locals.app.config.trustProxy);
+  const { trustProxy } = context.locals.app.config;
+  context.locals.origin = publicOrigin(context.request, context.url, trustProxy);
+  context.locals.clientAddress = clientAddress(socketAddress(context), context.request.headers, trustProxy);
   return next();
+});
+
+function socketAddress(context: APIContext): string | undefined {
+  try {
+    return context.clientAddress;
+  } catch {
+    return undefined; // adapters without a socket address (none in production)
+  }
+}
+
+const writeLimit = new TokenBuckets(WRITE_LIMIT);
+
+/** Per-address token bucket on writes (RATE_LIMIT=0 turns it off, e.g. for benchmarks). */
+const limitWrites = defineMiddleware((context, next) => {
+  if (!context.locals.app.config.rateLimit || ['GET', 'HEAD', 'OPTIONS'].includes(context.request.method)) return next();
+  const outcome = writeLimit.take(rateLimitKey(context.locals.clientAddress), Date.now());
+  if (outcome.allowed) return next();
+  const response = errorJson(new PollError('rate_limited', 'Too many requests from your network; try again in a moment.'));
+  response.headers.set('Retry-After', String(outcome.retryAfterSeconds));
+  return response;
 });
 
 /** Refuses cross-site form posts and API writes (CSRF) on every route. */
@@ -23,16 +49,14 @@ const refuseCrossSiteWrites = defineMiddleware((context, next) => {
   return next();
 });
 
-const securityHeaders = defineMiddleware(async (context, next) => {
+/** Security headers on every route (the server entry adds them to static files too). */
+const withSecurityHeaders = defineMiddleware(async (context, next) => {
   const response = await next();
-  const headers = response.headers;
-  // Only the widget may be framed: by the configured hosts, and by our own pages' previews.
-  const embeddable = context.url.pathname.startsWith('/embed/');
-  const ancestors = embeddable ? `'self' ${context.locals.app.config.embedAllowedOrigins.join(' ')}` : "'none'";
-  headers.set('Content-Security-Policy', `frame-ancestors ${ancestors}`);
-  headers.set('X-Content-Type-Options', 'nosniff');
-  if (!headers.has('Referrer-Policy')) headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+  const { embedAllowedOrigins } = (await app()).config;
+  for (const [name, value] of Object.entries(securityHeaders(context.url.pathname, embedAllowedOrigins))) {
+    response.headers.set(name, value);
+  }
   return response;
 });
 
-export const onRequest = sequence(securityHeaders, attachApp, refuseCrossSiteWrites);
+export const onRequest = sequence(withSecurityHeaders, attachApp, limitWrites, refuseCrossSiteWrites);

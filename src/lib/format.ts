@@ -41,8 +41,7 @@ export const STATUS_LABELS: Record<PollStatus, string> = {
 export const POLICY_DESCRIPTIONS: Record<DuplicatePolicy, string> = {
   none: 'Every submission counts (no duplicate check).',
   device: 'One vote per browser (signed device cookie).',
-  network:
-    'One vote per network is planned for this poll, but this version does not enforce it yet: every submission counts.',
+  network: 'One vote per network identity (a keyed hash of network address and browser; no address is stored).',
   device_or_network:
-    'One vote per browser (signed device cookie). The per-network check is not enforced by this version yet.',
+    'One vote per browser and per network identity: a vote is refused when either was already counted.',
 };

@@ -43,7 +43,7 @@ export async function readBodyText(request: Request, limit: number): Promise<str
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
-    throw new PollError('invalid_json', 'The request body is not valid UTF-8.');
+    throw new PollError('invalid_body', 'The request body is not valid UTF-8.');
   }
 }
 
@@ -53,12 +53,40 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new PollError('unsupported_media_type', 'Send the body as application/json.');
   }
-  const text = await readBodyText(request, limit);
+  let text: string;
   try {
-    return JSON.parse(text);
+    text = await readBodyText(request, limit);
+  } catch (error) {
+    if (isPollError(error) && error.code === 'invalid_body') throw new PollError('invalid_json', error.message);
+    throw error;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
   } catch {
     throw new PollError('invalid_json', 'The request body is not valid JSON.');
   }
+  if (depthOf(value) > MAX_JSON_DEPTH) {
+    throw new PollError('invalid_body', `The JSON is nested more than ${MAX_JSON_DEPTH} levels deep.`);
+  }
+  return value;
+}
+
+/** No input of ours nests deeper than 3; 32 leaves room without inviting depth bombs. */
+const MAX_JSON_DEPTH = 32;
+
+/** Depth of a parsed JSON value, iteratively (a recursive walk could itself overflow). */
+function depthOf(root: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_JSON_DEPTH) return deepest;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 /** An urlencoded or multipart form of at most `limit` bytes. */

@@ -1,5 +1,6 @@
 /** Reads and issues the signed voter identity on an Astro request. */
 import type { AstroCookies } from 'astro';
+import type { Voter } from './votes';
 import { newDeviceId, signDeviceId, verifyDeviceCookie, VOTER_COOKIE, VOTER_COOKIE_MAX_AGE_SECONDS } from './voter';
 
 /**
@@ -50,4 +51,9 @@ export function ensureDeviceId(cookies: AstroCookies, secret: string, options: I
     cookies.set(WIDGET_VOTER_COOKIE, value, { ...common, sameSite: 'lax' });
   }
   return deviceId;
+}
+
+/** The voter behind a request: device id, client address and user agent. */
+export function voterOf(deviceId: string, locals: App.Locals, request: Request): Voter {
+  return { deviceId, address: locals.clientAddress, userAgent: request.headers.get('user-agent') ?? '' };
 }

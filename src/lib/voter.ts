@@ -37,3 +37,11 @@ export function verifyDeviceCookie(secret: string, value: string | undefined): s
 export function deviceKeyFor(secret: string, pollId: number, deviceId: string): string {
   return mac(secret, 'device-key', `${pollId}:${deviceId}`);
 }
+
+/**
+ * The per-poll network identity: HMAC-SHA256(secret, poll ‖ client address ‖ user agent).
+ * Only this digest is stored, so the address cannot be read back from the database.
+ */
+export function networkKeyFor(secret: string, pollId: number, address: string, userAgent: string): string {
+  return mac(secret, 'network-key', `${pollId}\0${address}\0${userAgent}`);
+}

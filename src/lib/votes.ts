@@ -5,11 +5,14 @@ import { ballotOptionIds, effectiveStatus } from './poll-rules';
 import { describeIssue, voteInputSchema } from './schemas';
 import type { PollStore } from './store';
 import type { DuplicatePolicy, PollRecord, VoteSource } from './types';
-import { deviceKeyFor } from './voter';
+import { deviceKeyFor, networkKeyFor } from './voter';
 
 export interface Voter {
   /** The browser's device id from its signed cookie (a new one when it had none). */
   deviceId: string;
+  /** The client's address (see client-address.ts); used only inside the network HMAC. */
+  address: string;
+  userAgent: string;
 }
 
 export interface VoteContext {
@@ -19,18 +22,30 @@ export interface VoteContext {
 }
 
 /**
- * The identities a policy locks for a vote. `network` is accepted but not enforced yet: it
- * arrives with the network-identity work, and until then such polls count like `none`
- * (the results page says so).
+ * The identities a policy locks for a vote; the vote is refused when any of them is already
+ * locked for the poll (a primary key in the same transaction, not a check-then-insert).
  */
-export function lockKeysFor(policy: DuplicatePolicy, deviceKey: string): string[] {
-  return policy === 'device' || policy === 'device_or_network' ? [`d:${deviceKey}`] : [];
+export function lockKeysFor(policy: DuplicatePolicy, deviceKey: string, networkKey: string): string[] {
+  const device = `d:${deviceKey}`;
+  const network = `n:${networkKey}`;
+  switch (policy) {
+    case 'none':
+      return [];
+    case 'device':
+      return [device];
+    case 'network':
+      return [network];
+    case 'device_or_network':
+      return [device, network];
+  }
 }
 
-/** Whether a duplicate policy is fully enforced by this version. */
-export function isPolicyEnforced(policy: DuplicatePolicy): boolean {
-  return policy === 'none' || policy === 'device';
-}
+const DUPLICATE_MESSAGES: Record<DuplicatePolicy, string> = {
+  none: 'You have already voted in this poll.',
+  device: 'You have already voted in this poll.',
+  network: 'A vote from your network and browser was already counted in this poll.',
+  device_or_network: 'You have already voted in this poll (from this browser or network).',
+};
 
 /** Validates and records one ballot. Throws PollError for every refusal; stores nothing then. */
 export async function castVote(
@@ -49,15 +64,16 @@ export async function castVote(
     if (!parsed.success) throw new PollError('invalid_body', `The vote must be { "choices": [option keys] } — ${describeIssue(parsed.error)}`);
     const optionIds = ballotOptionIds(poll, parsed.data.choices);
     const deviceKey = deviceKeyFor(secret, poll.id, voter.deviceId);
+    const networkKey = networkKeyFor(secret, poll.id, voter.address, voter.userAgent);
     const outcome = await store.recordVote({
       pollId: poll.id,
       optionIds,
       createdAt: now,
       source,
       deviceKey,
-      lockKeys: lockKeysFor(poll.duplicatePolicy, deviceKey),
+      lockKeys: lockKeysFor(poll.duplicatePolicy, deviceKey, networkKey),
     });
-    if (outcome === 'duplicate') throw new PollError('already_voted', 'You have already voted in this poll.');
+    if (outcome === 'duplicate') throw new PollError('already_voted', DUPLICATE_MESSAGES[poll.duplicatePolicy]);
     if (outcome === 'recorded') return poll;
     // 'stale_options': the options were edited between reading and writing; check the ballot again.
   }

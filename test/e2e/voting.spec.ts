@@ -111,6 +111,65 @@ describe('voting', () => {
   });
 });
 
+describe('security in the browser', () => {
+  const payload = `<img src=x onerror="alert('question')"><script>alert('script')</script>`;
+
+  beforeAll(async () => {
+    await createPoll(server.url, {
+      slug: 'xss',
+      question: `${payload} Which?`,
+      description: `<svg onload=alert('description')>`,
+      options: [`<b onmouseover=alert('option')>bold</b>`, `"><script>alert('attr')</script>`],
+      resultsVisibility: 'always',
+    });
+  });
+
+  it('shows poll text with HTML and script payloads as text, opening no dialog, on every page and in the widget', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', async (dialog) => {
+      dialogs.push(dialog.message());
+      await dialog.dismiss();
+    });
+    for (const path of ['/', '/polls/xss', '/polls/xss/results', '/embed/xss', '/oembed?url=' + encodeURIComponent(`${server.url}/polls/xss`)]) {
+      await page.goto(`${server.url}${path}`);
+      await page.waitForLoadState('networkidle');
+    }
+    await page.goto(`${server.url}/polls/xss`);
+    await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toContain("<script>alert('script')</script>");
+    await page.getByLabel(`<b onmouseover=alert('option')>bold</b>`).hover();
+    await page.getByLabel(`<b onmouseover=alert('option')>bold</b>`).check();
+    await page.getByRole('button', { name: 'Vote' }).click();
+    await page.waitForURL(/results$/);
+    await page.locator('results-chart[data-drawn="true"]').waitFor();
+    expect(dialogs).toEqual([]);
+    await context.close();
+  });
+
+  it('raises no Content-Security-Policy violation on our pages', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+    });
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => console.error(`Refused to: ${event.violatedDirective} ${event.blockedURI}`));
+    });
+    for (const path of ['/', '/polls/languages', '/polls/project-management-tool/results', '/embed/languages', '/no-such-page']) {
+      await page.goto(`${server.url}${path}`);
+      await page.waitForLoadState('networkidle');
+    }
+    await page.goto(`${server.url}/polls/project-management-tool/results`);
+    await page.getByText('Embed this poll').click();
+    await page.frameLocator('.embed-preview iframe').getByRole('group').waitFor();
+    await page.locator('results-chart[data-drawn="true"]').waitFor();
+    expect(violations).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('accessibility (axe-core)', () => {
   for (const colorScheme of ['light', 'dark'] as const) {
     it.each(['/', '/polls/ai-projects-in-production', '/polls/ai-projects-in-production/results', '/polls/languages', '/no-such-page'])(

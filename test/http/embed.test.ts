@@ -33,22 +33,22 @@ function formPost(path: string, body: string, headers: Record<string, string> = 
   });
 }
 
+const frameAncestors = (headers: Headers) => /frame-ancestors ([^;]+)/.exec(headers.get('content-security-policy') ?? '')?.[1];
+
 const deviceToken = (html: string) => /name="device" value="([^"]+)"/.exec(html)![1]!;
 
 describe('framing headers', () => {
   it('lets the configured origins (and our own pages) frame /embed/*', async () => {
     const response = await request(`${base}/embed/widget`);
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-security-policy')).toBe(
-      "frame-ancestors 'self' https://intranet.example.com http://localhost:8080",
-    );
+    expect(frameAncestors(response.headers)).toBe("'self' https://intranet.example.com http://localhost:8080");
   });
 
   it.each(['/', '/polls/widget', '/polls/widget/results', '/api/polls', '/oembed?url=x', '/no-such-page'])(
     "answers frame-ancestors 'none' on %s",
     async (path) => {
       const response = await request(`${base}${path}`);
-      expect(response.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+      expect(frameAncestors(response.headers)).toBe("'none'");
     },
   );
 });

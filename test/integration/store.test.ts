@@ -9,6 +9,12 @@ import { openTempDb, type TempDb } from '../support/temp-db';
 const SECRET = 'integration-secret-integration-secret';
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 
+/** A new browser; by default all from one documentation address with one user agent. */
+function aVoter(address = '192.0.2.10', userAgent = 'vitest') {
+  return { deviceId: newDeviceId(), address, userAgent };
+}
+const voter = () => aVoter();
+
 let t: TempDb;
 beforeEach(() => {
   t = openTempDb();
@@ -53,7 +59,7 @@ describe('polls', () => {
     const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'], duplicatePolicy: 'none' }, NOW);
     const edited = await updatePoll(t.store, poll.slug, { options: ['A', 'B', 'C'] }, NOW);
     expect(edited.options.map((o) => o.label)).toEqual(['A', 'B', 'C']);
-    await castVote({ store: t.store, secret: SECRET, now: NOW }, poll.slug, { choices: ['a'] }, { deviceId: newDeviceId() }, 'api');
+    await castVote({ store: t.store, secret: SECRET, now: NOW }, poll.slug, { choices: ['a'] }, voter(), 'api');
     expect(await refusal(() => updatePoll(t.store, poll.slug, { options: ['A', 'B'] }, NOW))).toBe('poll_has_votes');
     // Text edits and the same options are fine with votes.
     const retitled = await updatePoll(t.store, poll.slug, { question: 'Q, clearer', options: ['A', 'B', 'C'] }, NOW);
@@ -73,7 +79,7 @@ describe('polls', () => {
 
   it('deletes a poll with its votes', async () => {
     const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'] }, NOW);
-    await castVote({ store: t.store, secret: SECRET, now: NOW }, poll.slug, { choices: ['a'] }, { deviceId: newDeviceId() }, 'api');
+    await castVote({ store: t.store, secret: SECRET, now: NOW }, poll.slug, { choices: ['a'] }, voter(), 'api');
     await deletePoll(t.store, poll.slug);
     expect(await t.store.findPoll(poll.slug)).toBeNull();
     expect(t.db.$client.prepare('select count(*) as n from votes').get()).toEqual({ n: 0 });
@@ -89,7 +95,7 @@ describe('votes and tallies', () => {
       NOW,
     );
     for (const choices of [['a'], ['a', 'b'], ['c', 'a'], ['b']]) {
-      await castVote(ctx, poll.slug, { choices }, { deviceId: newDeviceId() }, 'api');
+      await castVote(ctx, poll.slug, { choices }, voter(), 'api');
     }
     const results = buildResults((await t.store.findPoll(poll.slug))!, NOW);
     expect(results.totalResponses).toBe(4);
@@ -104,23 +110,47 @@ describe('votes and tallies', () => {
   it('enforces one vote per device under the device policy, and counts the refusal', async () => {
     const ctx = { store: t.store, secret: SECRET, now: NOW };
     const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'], duplicatePolicy: 'device' }, NOW);
-    const voter = { deviceId: newDeviceId() };
-    await castVote(ctx, poll.slug, { choices: ['a'] }, voter, 'web');
-    expect(await refusal(() => castVote(ctx, poll.slug, { choices: ['b'] }, voter, 'web'))).toBe('already_voted');
+    const sameBrowser = aVoter();
+    await castVote(ctx, poll.slug, { choices: ['a'] }, sameBrowser, 'web');
+    expect(await refusal(() => castVote(ctx, poll.slug, { choices: ['b'] }, sameBrowser, 'web'))).toBe('already_voted');
     const stored = (await t.store.findPoll(poll.slug))!;
     expect(stored.responseCount).toBe(1);
     expect(stored.duplicateCount).toBe(1);
     expect(stored.options.map((o) => o.votes)).toEqual([1, 0]);
-    expect(await hasVoted(t.store, SECRET, stored, voter.deviceId)).toBe(true);
+    expect(await hasVoted(t.store, SECRET, stored, sameBrowser.deviceId)).toBe(true);
     expect(await hasVoted(t.store, SECRET, stored, newDeviceId())).toBe(false);
+  });
+
+  it('enforces one vote per network identity (address and user agent) under the network policy', async () => {
+    const ctx = { store: t.store, secret: SECRET, now: NOW };
+    const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'], duplicatePolicy: 'network' }, NOW);
+    await castVote(ctx, poll.slug, { choices: ['a'] }, aVoter('192.0.2.1', 'Firefox'), 'api');
+    // A new browser (cookie) on the same network and user agent is the same network identity.
+    expect(await refusal(() => castVote(ctx, poll.slug, { choices: ['b'] }, aVoter('192.0.2.1', 'Firefox'), 'api'))).toBe('already_voted');
+    await castVote(ctx, poll.slug, { choices: ['b'] }, aVoter('192.0.2.2', 'Firefox'), 'api');
+    await castVote(ctx, poll.slug, { choices: ['b'] }, aVoter('192.0.2.1', 'Chrome'), 'api');
+    expect((await t.store.findPoll(poll.slug))!).toMatchObject({ responseCount: 3, duplicateCount: 1 });
+  });
+
+  it('refuses when either identity matches under device_or_network', async () => {
+    const ctx = { store: t.store, secret: SECRET, now: NOW };
+    const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'], duplicatePolicy: 'device_or_network' }, NOW);
+    const first = aVoter('192.0.2.1');
+    await castVote(ctx, poll.slug, { choices: ['a'] }, first, 'api');
+    expect(await refusal(() => castVote(ctx, poll.slug, { choices: ['a'] }, { ...first, address: '192.0.2.99' }, 'api'))).toBe('already_voted');
+    expect(await refusal(() => castVote(ctx, poll.slug, { choices: ['a'] }, aVoter('192.0.2.1'), 'api'))).toBe('already_voted');
+    await castVote(ctx, poll.slug, { choices: ['a'] }, aVoter('192.0.2.2'), 'api');
+    const stored = (await t.store.findPoll(poll.slug))!;
+    expect(stored).toMatchObject({ responseCount: 2, duplicateCount: 2 });
+    expect(await t.store.recount(false)).toEqual([]);
   });
 
   it('counts every submission under the none policy', async () => {
     const ctx = { store: t.store, secret: SECRET, now: NOW };
     const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'], duplicatePolicy: 'none' }, NOW);
-    const voter = { deviceId: newDeviceId() };
-    await castVote(ctx, poll.slug, { choices: ['a'] }, voter, 'web');
-    await castVote(ctx, poll.slug, { choices: ['a'] }, voter, 'web');
+    const sameBrowser = aVoter();
+    await castVote(ctx, poll.slug, { choices: ['a'] }, sameBrowser, 'web');
+    await castVote(ctx, poll.slug, { choices: ['a'] }, sameBrowser, 'web');
     expect((await t.store.findPoll(poll.slug))!.responseCount).toBe(2);
   });
 
@@ -128,10 +158,10 @@ describe('votes and tallies', () => {
     const ctx = { store: t.store, secret: SECRET, now: NOW };
     const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'], closesAt: '2026-06-02T00:00:00Z' }, NOW);
     for (const body of [{ choices: ['zzz'] }, { choices: [] }, { choices: ['a', 'b'] }, { choices: 'a' }, null]) {
-      await refusal(() => castVote(ctx, poll.slug, body, { deviceId: newDeviceId() }, 'api'));
+      await refusal(() => castVote(ctx, poll.slug, body, voter(), 'api'));
     }
     const closedCtx = { ...ctx, now: Date.parse('2026-06-02T00:00:00Z') };
-    expect(await refusal(() => castVote(closedCtx, poll.slug, { choices: ['a'] }, { deviceId: newDeviceId() }, 'api'))).toBe('poll_closed');
+    expect(await refusal(() => castVote(closedCtx, poll.slug, { choices: ['a'] }, voter(), 'api'))).toBe('poll_closed');
     const counts = t.db.$client.prepare('select (select count(*) from votes) v, (select count(*) from vote_choices) c').get();
     expect(counts).toEqual({ v: 0, c: 0 });
   });
@@ -140,8 +170,8 @@ describe('votes and tallies', () => {
     const ctx = { store: t.store, secret: SECRET, now: NOW };
     const later = await createPoll(t.store, { question: 'Later', options: ['A', 'B'], opensAt: '2026-06-02T00:00:00Z' }, NOW);
     const draft = await createPoll(t.store, { question: 'Draft', options: ['A', 'B'], status: 'draft' }, NOW);
-    expect(await refusal(() => castVote(ctx, later.slug, { choices: ['a'] }, { deviceId: newDeviceId() }, 'api'))).toBe('poll_not_open');
-    expect(await refusal(() => castVote(ctx, draft.slug, { choices: ['a'] }, { deviceId: newDeviceId() }, 'api'))).toBe('poll_not_found');
+    expect(await refusal(() => castVote(ctx, later.slug, { choices: ['a'] }, voter(), 'api'))).toBe('poll_not_open');
+    expect(await refusal(() => castVote(ctx, draft.slug, { choices: ['a'] }, voter(), 'api'))).toBe('poll_not_found');
   });
 });
 
@@ -149,7 +179,7 @@ describe('recount', () => {
   it('reports drift between tallies and the log, and repairs it', async () => {
     const ctx = { store: t.store, secret: SECRET, now: NOW };
     const poll = await createPoll(t.store, { slug: 'drift', question: 'Q', options: ['A', 'B'], duplicatePolicy: 'none' }, NOW);
-    await castVote(ctx, poll.slug, { choices: ['a'] }, { deviceId: newDeviceId() }, 'api');
+    await castVote(ctx, poll.slug, { choices: ['a'] }, voter(), 'api');
     // Simulate damage done outside the app (a hand edit, a restored partial backup).
     t.db.$client.prepare("update poll_options set votes = 7 where key = 'b'").run();
     t.db.$client.prepare('update polls set response_count = 3').run();

@@ -1,0 +1,118 @@
+/** Security headers on every kind of response, and malformed requests answered with 4xx. */
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPoll, request } from '../support/api';
+import { ADMIN_TOKEN, startServer, type RunningServer } from '../support/server';
+
+let server: RunningServer;
+let base: string;
+
+beforeAll(async () => {
+  server = await startServer();
+  base = server.url;
+  await createPoll(base, { slug: 'h', question: 'H?', options: ['A', 'B'], resultsVisibility: 'always' });
+});
+afterAll(async () => {
+  await server.stop();
+  server.cleanup();
+});
+
+/** A raw request, for paths fetch would normalise or refuse to send. */
+function raw(path: string, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${base}/`, { method, path }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('security headers', () => {
+  it('are on pages, API answers, errors, the widget, the loader and static assets', async () => {
+    const home = (await request(`${base}/`)).body as string;
+    const stylesheet = /href="(\/_astro\/[^"]+\.css)"/.exec(home)![1]!;
+    const paths = ['/', '/polls/h', '/polls/h/results', '/no-such-page', '/api/polls', '/api/polls/nope', '/healthz', '/embed/h', '/embed.js', '/favicon.svg', stylesheet];
+    for (const path of paths) {
+      const { headers } = await request(`${base}${path}`);
+      const csp = headers.get('content-security-policy') ?? '';
+      expect(/script-src ([^;]*)/.exec(csp)?.[1], path).toBe("'self'");
+      expect(csp, path).toMatch(/frame-ancestors /);
+      expect(headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(headers.get('referrer-policy'), path).toBeTruthy();
+      expect(headers.get('permissions-policy'), path).toContain('camera=()');
+      if (!path.startsWith('/embed/')) expect(headers.get('cross-origin-opener-policy'), path).toBe('same-origin');
+    }
+  });
+
+  it('are on refusals too (403, 413, 429 paths share the middleware)', async () => {
+    const refused = await request(`${base}/api/polls/h/votes`, { method: 'POST', json: { choices: ['a'] }, headers: { origin: 'https://evil.example' } });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+});
+
+describe('request hygiene', () => {
+  it('refuses deeply nested JSON with 400 invalid_body', async () => {
+    const deep = `${'{"a":'.repeat(100)}1${'}'.repeat(100)}`;
+    const response = await request(`${base}/api/polls/h/votes`, { method: 'POST', body: deep, headers: { 'content-type': 'application/json' } });
+    expect(response).toMatchObject({ status: 400, body: { error: { code: 'invalid_body' } } });
+  });
+
+  it('refuses a depth bomb at the admin body limit without falling over', async () => {
+    const bomb = '['.repeat(30_000) + ']'.repeat(30_000); // just under 64 KiB
+    const response = await request(`${base}/api/admin/polls`, { method: 'POST', body: bomb, headers: { 'content-type': 'application/json' }, token: ADMIN_TOKEN });
+    expect(response.status).toBe(400);
+    expect(['invalid_json', 'invalid_body']).toContain(response.body.error.code);
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])('treats a "%s" key as an unknown field and stores nothing', async (key) => {
+    const body = `{"question":"Proto?","slug":"proto-${key.replace(/_/g, '')}","options":["A","B"],"${key}":{"status":"closed","isAdmin":true}}`;
+    const response = await request(`${base}/api/admin/polls`, { method: 'POST', body, headers: { 'content-type': 'application/json' }, token: ADMIN_TOKEN });
+    expect(response.status).toBe(422);
+    expect(response.body.error.message).toContain(key);
+    expect((await request(`${base}/api/polls/proto-${key.replace(/_/g, '')}`)).status).toBe(404);
+    expect(({} as Record<string, unknown>).status).toBeUndefined();
+  });
+
+  it('answers an overlong URL with 414', async () => {
+    const response = await raw(`/polls/${'a'.repeat(5000)}`);
+    expect(response.status).toBe(414);
+  });
+
+  it('answers a huge URL beyond the header limit with 431', async () => {
+    const response = await raw(`/polls/${'a'.repeat(20_000)}`).catch(() => ({ status: 431 }));
+    expect(response.status).toBe(431);
+  });
+
+  it.each(['/polls/%E0%A4%A', '/polls/%', '/embed/%ZZ', '/api/polls/%C0%AF/results'])('answers a malformed path %s with 4xx', async (path) => {
+    const { status } = await raw(path);
+    expect(status).toBeGreaterThanOrEqual(400);
+    expect(status).toBeLessThan(500);
+  });
+
+  it('refuses invalid UTF-8 in a form post with 400', async () => {
+    const response = await request(`${base}/polls/h`, {
+      method: 'POST',
+      body: Buffer.from([0x63, 0x68, 0x6f, 0x69, 0x63, 0x65, 0x3d, 0xff, 0xfe]),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(response.status).toBe(400);
+  });
+
+  it.each(['/polls/h', '/embed/h'])('refuses cross-origin form posts on %s with 403', async (path) => {
+    const response = await request(`${base}${path}`, {
+      method: 'POST',
+      body: 'choice=a',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+    });
+    expect(response.status).toBe(403);
+    const sameSiteFetch = await request(`${base}${path}`, {
+      method: 'POST',
+      body: 'choice=a',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' },
+    });
+    expect(sameSiteFetch.status).toBe(403);
+  });
+});
