@@ -101,3 +101,31 @@ export const settings = sqliteTable('settings', {
     .notNull()
     .default(sql`(unixepoch() * 1000)`),
 });
+
+/** Admin UI sessions. Only a SHA-256 of the session token is stored; the token lives in the cookie. */
+export const adminSessions = sqliteTable(
+  'admin_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('admin_sessions_expires').on(t.expiresAt)],
+);
+
+/**
+ * Every admin change: who (a short hash of the session, or "api-token"), what, when. Keyed by
+ * slug text, not a foreign key, so the record of a deletion outlives the poll.
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    pollSlug: text('poll_slug').notNull(),
+    details: text('details').notNull().default(''),
+  },
+  (t) => [index('audit_log_poll').on(t.pollSlug, t.at)],
+);

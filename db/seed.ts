@@ -3,7 +3,7 @@
  * 30 days, so a fresh start has real results, charts and exports. Deterministic: the same
  * votes on every machine.
  */
-import { createPoll } from '../src/lib/polls';
+import { createPoll } from '../src/lib/poll-admin';
 import type { PollStore } from '../src/lib/store';
 import type { PollInput } from '../src/lib/schemas';
 

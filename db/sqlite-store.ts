@@ -5,9 +5,9 @@
  */
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { NewOption, PollFields, PollRecord } from '../src/lib/types';
-import type { PollStore, RecordOutcome, TallyDrift, VoteToRecord } from '../src/lib/store';
+import type { AuditEntry, PollStore, RecordOutcome, TallyDrift, VoteToRecord } from '../src/lib/store';
 import type { Db } from './client';
-import { pollOptions, polls, settings, voteChoices, voteLocks, votes } from './schema';
+import { auditLog, pollOptions, polls, settings, voteChoices, voteLocks, votes } from './schema';
 
 const IMMEDIATE = { behavior: 'immediate' } as const;
 
@@ -15,6 +15,12 @@ const IMMEDIATE = { behavior: 'immediate' } as const;
 class Rollback extends Error {
   constructor(readonly outcome: RecordOutcome | 'has_votes') {
     super(outcome);
+  }
+}
+
+class SlugTaken extends Error {
+  constructor(readonly slug: string) {
+    super(slug);
   }
 }
 
@@ -58,6 +64,24 @@ export function createSqliteStore(db: Db): PollStore {
       .values(options.map((option, position) => ({ pollId, key: option.key, label: option.label, position })))
       .run();
 
+  const insertAudit = (tx: Pick<Db, 'insert'>, pollSlug: string, at: number, audit: AuditEntry | undefined) => {
+    if (audit) tx.insert(auditLog).values({ at, pollSlug, actor: audit.actor, action: audit.action, details: audit.details ?? '' }).run();
+  };
+
+  /** Inserts one poll inside a transaction; null when its slug is taken. */
+  const insertPoll = (tx: Pick<Db, 'insert'>, fields: PollFields, options: NewOption[], now: number, audit?: AuditEntry) => {
+    const inserted = tx
+      .insert(polls)
+      .values({ ...fields, createdAt: now, updatedAt: now })
+      .onConflictDoNothing({ target: polls.slug })
+      .returning({ id: polls.id })
+      .get();
+    if (!inserted) return null;
+    insertOptions(tx, inserted.id, options);
+    insertAudit(tx, fields.slug, now, audit);
+    return inserted.id;
+  };
+
   return {
     async listPolls() {
       const rows = db.select().from(polls).all();
@@ -74,25 +98,33 @@ export function createSqliteStore(db: Db): PollStore {
       return db.select({ id: polls.id }).from(polls).where(eq(polls.slug, slug)).get() !== undefined;
     },
 
-    async createPoll(fields: PollFields, options, now) {
-      const id = db.transaction((tx) => {
-        const inserted = tx
-          .insert(polls)
-          .values({ ...fields, createdAt: now, updatedAt: now })
-          .onConflictDoNothing({ target: polls.slug })
-          .returning({ id: polls.id })
-          .get();
-        if (!inserted) return null;
-        insertOptions(tx, inserted.id, options);
-        return inserted.id;
-      }, IMMEDIATE);
+    async createPoll(fields: PollFields, options, now, audit) {
+      const id = db.transaction((tx) => insertPoll(tx, fields, options, now, audit), IMMEDIATE);
       return id === null ? 'slug_taken' : findById(id)!;
     },
 
-    async updatePoll(id, fields, { options, requireNoVotes, now }) {
+    async createPolls(batch, now, audit) {
+      try {
+        const ids = db.transaction(
+          (tx) =>
+            batch.map(({ fields, options }) => {
+              const id = insertPoll(tx, fields, options, now, audit);
+              if (id === null) throw new SlugTaken(fields.slug);
+              return id;
+            }),
+          IMMEDIATE,
+        );
+        return ids.map((id) => findById(id)!);
+      } catch (error) {
+        if (error instanceof SlugTaken) return { slugTaken: error.slug };
+        throw error;
+      }
+    },
+
+    async updatePoll(id, fields, { options, requireNoVotes, now, audit }) {
       try {
         const found = db.transaction((tx) => {
-          const current = tx.select({ responses: polls.responseCount }).from(polls).where(eq(polls.id, id)).get();
+          const current = tx.select({ responses: polls.responseCount, slug: polls.slug }).from(polls).where(eq(polls.id, id)).get();
           if (!current) return false;
           if ((requireNoVotes || options) && current.responses > 0) throw new Rollback('has_votes');
           tx.update(polls)
@@ -103,6 +135,7 @@ export function createSqliteStore(db: Db): PollStore {
             tx.delete(pollOptions).where(eq(pollOptions.pollId, id)).run();
             insertOptions(tx, id, options);
           }
+          insertAudit(tx, current.slug, now, audit);
           return true;
         }, IMMEDIATE);
         return found ? findById(id)! : 'not_found';
@@ -112,8 +145,12 @@ export function createSqliteStore(db: Db): PollStore {
       }
     },
 
-    async deletePoll(id) {
-      return db.delete(polls).where(eq(polls.id, id)).run().changes > 0;
+    async deletePoll(id, now, audit) {
+      return db.transaction((tx) => {
+        const deleted = tx.delete(polls).where(eq(polls.id, id)).returning({ slug: polls.slug }).get();
+        if (deleted) insertAudit(tx, deleted.slug, now, audit);
+        return deleted !== undefined;
+      }, IMMEDIATE);
     },
 
     async recordVote(vote: VoteToRecord) {

@@ -56,6 +56,8 @@ const withSecurityHeaders = defineMiddleware(async (context, next) => {
   for (const [name, value] of Object.entries(securityHeaders(context.url.pathname, embedAllowedOrigins))) {
     response.headers.set(name, value);
   }
+  // Owner pages and answers must never sit in a shared or back-button cache.
+  if (/^\/(api\/)?admin(\/|$)/.test(context.url.pathname)) response.headers.set('Cache-Control', 'no-store');
   return response;
 });
 

@@ -2,6 +2,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { PollError } from './errors';
 
+/** How changes made with the bearer token appear in the audit log. */
+export const API_ACTOR = 'api-token';
+
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** Throws 401 unless the request carries `Authorization: Bearer <token>`; always 401 without a token configured. */

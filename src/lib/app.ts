@@ -6,15 +6,21 @@ import { randomBytes } from 'node:crypto';
 import { createDb } from '../../db/client';
 import { migrateDb } from '../../db/migrate';
 import { seedDemo } from '../../db/seed';
+import { createSqliteAdminStore } from '../../db/sqlite-admin-store';
 import { createSqliteStore } from '../../db/sqlite-store';
+import { LoginThrottle, passwordChecker } from './admin-session';
 import { loadConfig, type Config } from './config';
-import type { PollStore } from './store';
+import type { AdminStore, PollStore } from './store';
 
 export interface App {
   config: Config;
   store: PollStore;
+  adminStore: AdminStore;
   /** Signs voter cookies and derives per-poll device keys. */
   secret: string;
+  /** Checks an admin UI password attempt; null when ADMIN_PASSWORD is unset (UI disabled). */
+  checkAdminPassword: ((attempt: string) => Promise<boolean>) | null;
+  loginThrottle: LoginThrottle;
 }
 
 /** Opens, migrates and (when asked and empty) seeds the database named by the configuration. */
@@ -25,7 +31,8 @@ export async function createApp(config: Config): Promise<App> {
   if (config.seedDemo) await seedDemo(store, Date.now());
   const secret =
     config.voterKeySecret ?? (await store.getOrCreateSetting('voter_key_secret', () => randomBytes(32).toString('base64url')));
-  return { config, store, secret };
+  const checkAdminPassword = config.adminPassword ? await passwordChecker(config.adminPassword) : null;
+  return { config, store, adminStore: createSqliteAdminStore(db), secret, checkAdminPassword, loginThrottle: new LoginThrottle() };
 }
 
 let running: Promise<App> | undefined;

@@ -31,10 +31,13 @@ export type ErrorCode = keyof typeof STATUS_BY_CODE;
 /** A refusal the client can act on: a contract code plus one human sentence. */
 export class PollError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  /** The input field at fault, when there is one (forms show the message next to it). */
+  readonly field: string | undefined;
+  constructor(code: ErrorCode, message: string, field?: string) {
     super(message);
     this.name = 'PollError';
     this.code = code;
+    this.field = field;
   }
 
   get status(): number {

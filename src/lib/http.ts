@@ -109,6 +109,17 @@ export async function readFormBody(request: Request, limit: number): Promise<URL
   throw new PollError('unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.');
 }
 
+/** A CSV download. */
+export function csvResponse(csv: string, filename: string): Response {
+  return new Response(csv, {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8; header=present',
+      'Content-Disposition': `attachment; filename="${filename}"`,
+      'Cache-Control': 'no-store',
+    },
+  });
+}
+
 /** Unexpected errors are bugs: logged once, answered without internals. */
 export function internalError(error: unknown): Response {
   console.error('Unhandled error:', error);

@@ -24,7 +24,7 @@ export function normaliseOptions(options: readonly (string | { key?: string; lab
   const seen = new Set<string>();
   for (const option of objects) {
     if (!option.key) continue;
-    if (seen.has(option.key)) throw invalid(`options: the key "${option.key}" is used twice`);
+    if (seen.has(option.key)) throw invalid('options', `the key "${option.key}" is used twice`);
     seen.add(option.key);
   }
   const keys = deriveOptionKeys(objects);
@@ -40,21 +40,21 @@ export function resolveChoiceCounts(
 ): { minChoices: number; maxChoices: number } {
   if (type === 'single') {
     if ((minChoices ?? 1) !== 1 || (maxChoices ?? 1) !== 1) {
-      throw invalid('minChoices: a single-choice poll takes exactly one choice; use type "multiple" for more');
+      throw invalid('minChoices', 'a single-choice poll takes exactly one choice; use type "multiple" for more');
     }
     return { minChoices: 1, maxChoices: 1 };
   }
   const max = maxChoices ?? optionCount;
   const min = minChoices ?? 1;
-  if (max > optionCount) throw invalid(`maxChoices: must not exceed the number of options (${optionCount})`);
-  if (min > max) throw invalid('minChoices: must not exceed maxChoices');
+  if (max > optionCount) throw invalid('maxChoices', `must not exceed the number of options (${optionCount})`);
+  if (min > max) throw invalid('minChoices', 'must not exceed maxChoices');
   return { minChoices: min, maxChoices: max };
 }
 
 /** closesAt must come after opensAt when both are set. */
 export function checkSchedule(opensAt: number | null, closesAt: number | null): void {
   if (opensAt !== null && closesAt !== null && closesAt <= opensAt) {
-    throw invalid('closesAt: must be later than opensAt');
+    throw invalid('closesAt', 'must be later than opensAt');
   }
 }
 
@@ -107,6 +107,7 @@ export function isPublic(status: StoredStatus): boolean {
   return status !== 'draft';
 }
 
-function invalid(message: string): PollError {
-  return new PollError('invalid_poll', `${message}.`);
+/** An invalid_poll refusal naming its field, as the contract asks ("closesAt: must be …"). */
+export function invalid(field: string, message: string): PollError {
+  return new PollError('invalid_poll', `${field}: ${message}.`, field);
 }

@@ -71,10 +71,23 @@ export const voteInputSchema = z
   .strict();
 export type VoteInput = z.infer<typeof voteInputSchema>;
 
+/** Every field's first problem, keyed by top-level field ("options", "closesAt", "body"). */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const field = issue.code === 'unrecognized_keys' ? 'body' : String(issue.path[0] ?? 'body');
+    errors[field] ??= describeIssueOf(issue);
+  }
+  return errors;
+}
+
 /** "options.2.label: must not be empty" — the field first, as the contract asks. */
 export function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0];
-  if (!issue) return 'The input is invalid.';
+  return issue ? describeIssueOf(issue) : 'The input is invalid.';
+}
+
+function describeIssueOf(issue: z.ZodIssue): string {
   const field = issue.path.join('.') || 'body';
   if (issue.code === 'unrecognized_keys') {
     const where = issue.path.length ? `${issue.path.join('.')}: ` : '';

@@ -26,12 +26,35 @@ export interface TallyDrift {
   actual: number;
 }
 
+/** An admin change to record with the write it describes (same transaction). */
+export interface AuditEntry {
+  /** "session:<short hash>" for the admin UI, "api-token" for the JSON API, "cli" for scripts. */
+  actor: string;
+  action: string;
+  details?: string;
+}
+
+export interface AuditRecord {
+  at: number;
+  actor: string;
+  action: string;
+  pollSlug: string;
+  details: string;
+}
+
+export interface NewPoll {
+  fields: PollFields;
+  options: NewOption[];
+}
+
 export interface PollStore {
   /** Every poll, drafts included, with options in order. */
   listPolls(): Promise<PollRecord[]>;
   findPoll(slug: string): Promise<PollRecord | null>;
   slugExists(slug: string): Promise<boolean>;
-  createPoll(fields: PollFields, options: NewOption[], now: number): Promise<PollRecord | 'slug_taken'>;
+  createPoll(fields: PollFields, options: NewOption[], now: number, audit?: AuditEntry): Promise<PollRecord | 'slug_taken'>;
+  /** Creates all polls or none (one transaction); names the first slug already taken. */
+  createPolls(polls: NewPoll[], now: number, audit?: AuditEntry): Promise<PollRecord[] | { slugTaken: string }>;
   /**
    * Edits a poll. With `options` (or `requireNoVotes`) the change is refused with 'has_votes'
    * when votes exist — checked inside the write transaction.
@@ -39,9 +62,9 @@ export interface PollStore {
   updatePoll(
     id: number,
     fields: Partial<PollFields>,
-    change: { options?: NewOption[]; requireNoVotes: boolean; now: number },
+    change: { options?: NewOption[]; requireNoVotes: boolean; now: number; audit?: AuditEntry },
   ): Promise<PollRecord | 'has_votes' | 'not_found'>;
-  deletePoll(id: number): Promise<boolean>;
+  deletePoll(id: number, now: number, audit?: AuditEntry): Promise<boolean>;
   /** Stores a vote, its choices, its locks and the tallies in one BEGIN IMMEDIATE transaction. */
   recordVote(vote: VoteToRecord): Promise<RecordOutcome>;
   /** Bulk insert of unlocked votes with tallies, in one transaction (demo seed, imports). */
@@ -54,4 +77,17 @@ export interface PollStore {
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What the admin UI needs beyond polls: sessions, the audit trail and the anonymised vote log. */
+export interface AdminStore {
+  createSession(tokenHash: string, createdAt: number, expiresAt: number): Promise<void>;
+  /** The session if it exists and has not expired at `now`. */
+  findSession(tokenHash: string, now: number): Promise<{ createdAt: number; expiresAt: number } | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+  deleteExpiredSessions(now: number): Promise<void>;
+  /** Newest first. */
+  auditFor(pollSlug: string): Promise<AuditRecord[]>;
+  /** Every vote of a poll, oldest first: time, chosen option keys, source — nothing that identifies a voter. */
+  voteLog(pollId: number): Promise<{ createdAt: number; source: string; choices: string[] }[]>;
 }

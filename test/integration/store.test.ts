@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPoll, deletePoll, updatePoll } from '../../src/lib/polls';
+import { createPoll, deletePoll, updatePoll } from '../../src/lib/poll-admin';
 import { buildResults } from '../../src/lib/results';
 import { castVote, hasVoted } from '../../src/lib/votes';
 import { PollError } from '../../src/lib/errors';
@@ -80,7 +80,7 @@ describe('polls', () => {
   it('deletes a poll with its votes', async () => {
     const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'] }, NOW);
     await castVote({ store: t.store, secret: SECRET, now: NOW }, poll.slug, { choices: ['a'] }, voter(), 'api');
-    await deletePoll(t.store, poll.slug);
+    await deletePoll(t.store, poll.slug, NOW);
     expect(await t.store.findPoll(poll.slug)).toBeNull();
     expect(t.db.$client.prepare('select count(*) as n from votes').get()).toEqual({ n: 0 });
   });

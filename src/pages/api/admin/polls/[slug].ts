@@ -1,7 +1,8 @@
-import { requireAdminToken } from '../../../../lib/admin-auth';
+import { API_ACTOR, requireAdminToken } from '../../../../lib/admin-auth';
 import { apiRoute, json, methodNotAllowed, readJsonBody } from '../../../../lib/http';
 import { MAX_ADMIN_BODY_BYTES } from '../../../../lib/limits';
-import { deletePoll, getPollForOwner, toPollJson, updatePoll } from '../../../../lib/polls';
+import { deletePoll, updatePoll } from '../../../../lib/poll-admin';
+import { getPollForOwner, toPollJson } from '../../../../lib/polls';
 
 export const GET = apiRoute(async ({ params, locals, request }) => {
   requireAdminToken(request, locals.app.config.adminToken);
@@ -12,12 +13,12 @@ export const PATCH = apiRoute(async ({ params, locals, request }) => {
   requireAdminToken(request, locals.app.config.adminToken);
   const body = await readJsonBody(request, MAX_ADMIN_BODY_BYTES);
   const now = Date.now();
-  return json(toPollJson(await updatePoll(locals.app.store, params.slug!, body, now), now));
+  return json(toPollJson(await updatePoll(locals.app.store, params.slug!, body, now, API_ACTOR), now));
 });
 
 export const DELETE = apiRoute(async ({ params, locals, request }) => {
   requireAdminToken(request, locals.app.config.adminToken);
-  await deletePoll(locals.app.store, params.slug!);
+  await deletePoll(locals.app.store, params.slug!, Date.now(), API_ACTOR);
   return new Response(null, { status: 204 });
 });
 

@@ -1,7 +1,8 @@
-import { requireAdminToken } from '../../../../lib/admin-auth';
+import { API_ACTOR, requireAdminToken } from '../../../../lib/admin-auth';
 import { apiRoute, json, methodNotAllowed, readJsonBody } from '../../../../lib/http';
 import { MAX_ADMIN_BODY_BYTES } from '../../../../lib/limits';
-import { createPoll, listAllPolls, toPollJson } from '../../../../lib/polls';
+import { createPoll } from '../../../../lib/poll-admin';
+import { listAllPolls, toPollJson } from '../../../../lib/polls';
 
 /** Every poll, drafts included, newest first. */
 export const GET = apiRoute(async ({ locals, request }) => {
@@ -15,7 +16,7 @@ export const POST = apiRoute(async ({ locals, request }) => {
   requireAdminToken(request, locals.app.config.adminToken);
   const body = await readJsonBody(request, MAX_ADMIN_BODY_BYTES);
   const now = Date.now();
-  const poll = await createPoll(locals.app.store, body, now);
+  const poll = await createPoll(locals.app.store, body, now, API_ACTOR);
   return json(toPollJson(poll, now), 201, { Location: `/api/admin/polls/${poll.slug}` });
 });
 

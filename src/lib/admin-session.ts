@@ -1,0 +1,77 @@
+/**
+ * Admin UI authentication: the password checked through scrypt in constant time, sessions
+ * identified by 256 random bits of which only a SHA-256 is stored, and failed-login throttling.
+ */
+import { createHash, randomBytes, scrypt, timingSafeEqual, type BinaryLike } from 'node:crypto';
+import type { AdminStore } from './store';
+
+export const ADMIN_COOKIE = 'pp_admin';
+/** A working day; after that the owner logs in again. */
+export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
+/** Failed logins allowed per client address within the window before further attempts get 429. */
+export const MAX_LOGIN_FAILURES = 5;
+export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+
+const SCRYPT_KEY_LENGTH = 32;
+
+function scryptAsync(password: BinaryLike, salt: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, SCRYPT_KEY_LENGTH, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
+  );
+}
+
+/**
+ * A checker for the configured password. The password is hashed once at start with a random
+ * salt; every attempt is hashed the same way (slow by design) and compared in constant time.
+ */
+export async function passwordChecker(password: string): Promise<(attempt: string) => Promise<boolean>> {
+  const salt = randomBytes(16);
+  const expected = await scryptAsync(password, salt);
+  return async (attempt) => timingSafeEqual(await scryptAsync(attempt, salt), expected);
+}
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** How a session appears in the audit log: a short hash, never the token. */
+export const actorForToken = (token: string) => `session:${hashToken(token).slice(0, 12)}`;
+
+/** Starts a session and returns its token (for the cookie). */
+export async function startSession(store: AdminStore, now: number): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await store.createSession(hashToken(token), now, now + SESSION_TTL_MS);
+  return token;
+}
+
+/** The session behind a cookie value, as its audit actor, or null when missing, unknown or expired. */
+export async function sessionActor(store: AdminStore, token: string | undefined, now: number): Promise<string | null> {
+  if (!token || !/^[\w-]{43}$/.test(token)) return null;
+  return (await store.findSession(hashToken(token), now)) ? actorForToken(token) : null;
+}
+
+export async function endSession(store: AdminStore, token: string | undefined): Promise<void> {
+  if (token) await store.deleteSession(hashToken(token));
+}
+
+/** Failed logins per client address in a sliding window, in memory. */
+export class LoginThrottle {
+  readonly #failures = new Map<string, number[]>();
+
+  /** Seconds until another attempt is allowed, or 0 when it is allowed now. */
+  retryAfterSeconds(key: string, now: number): number {
+    const recent = this.#recent(key, now);
+    if (recent.length < MAX_LOGIN_FAILURES) return 0;
+    return Math.ceil((recent[0]! + LOGIN_WINDOW_MS - now) / 1000);
+  }
+
+  recordFailure(key: string, now: number): void {
+    this.#failures.set(key, [...this.#recent(key, now), now]);
+    // Bound memory under a spray of addresses: forget the oldest keys.
+    if (this.#failures.size > 10_000) this.#failures.delete(this.#failures.keys().next().value!);
+  }
+
+  #recent(key: string, now: number): number[] {
+    return (this.#failures.get(key) ?? []).filter((at) => now - at < LOGIN_WINDOW_MS);
+  }
+}

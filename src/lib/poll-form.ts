@@ -1,0 +1,106 @@
+/**
+ * The admin form's fields as PollInput / PollPatch objects, so the form is validated by the very
+ * schemas of the admin API — and back again, to refill a form after a refusal.
+ */
+import type { PollRecord } from './types';
+
+/** The raw text of every form field, as the owner typed it. */
+export type PollFormValues = Record<
+  'question' | 'description' | 'options' | 'type' | 'minChoices' | 'maxChoices' | 'resultsVisibility' | 'duplicatePolicy' | 'opensAt' | 'closesAt' | 'slug' | 'draft',
+  string
+>;
+
+export const EMPTY_FORM: PollFormValues = {
+  question: '',
+  description: '',
+  options: '',
+  type: 'single',
+  minChoices: '',
+  maxChoices: '',
+  resultsVisibility: 'after_vote',
+  duplicatePolicy: 'device',
+  opensAt: '',
+  closesAt: '',
+  slug: '',
+  draft: '',
+};
+
+export function formValues(form: URLSearchParams): PollFormValues {
+  const values = { ...EMPTY_FORM };
+  for (const key of Object.keys(values) as (keyof PollFormValues)[]) values[key] = form.get(key) ?? '';
+  return values;
+}
+
+/** "2026-12-01T09:00" from a datetime-local field means 09:00 UTC; anything else goes to the schema as typed. */
+function instant(value: string): string | null {
+  const trimmed = value.trim();
+  if (!trimmed) return null;
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(trimmed) ? `${trimmed.length === 16 ? `${trimmed}:00` : trimmed}Z` : trimmed;
+}
+
+/** A number field: a number when it looks like one, else the text (so the schema names the field). */
+function count(value: string): number | string | undefined {
+  const trimmed = value.trim();
+  if (!trimmed) return undefined;
+  return /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
+}
+
+const optionLines = (text: string) =>
+  text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+
+/** An unset choice field means "the default", as an absent JSON field does. */
+const choice = (value: string) => value || undefined;
+
+/** The PollInput a creation form describes. */
+export function pollInputFromForm(values: PollFormValues): Record<string, unknown> {
+  const multiple = values.type === 'multiple';
+  return {
+    question: values.question,
+    description: values.description,
+    options: optionLines(values.options),
+    type: choice(values.type),
+    ...(multiple ? { minChoices: count(values.minChoices), maxChoices: count(values.maxChoices) } : {}),
+    resultsVisibility: choice(values.resultsVisibility),
+    duplicatePolicy: choice(values.duplicatePolicy),
+    opensAt: instant(values.opensAt),
+    closesAt: instant(values.closesAt),
+    ...(values.slug.trim() ? { slug: values.slug.trim() } : {}),
+    status: values.draft ? 'draft' : 'open',
+  };
+}
+
+/** The PollPatch an edit form describes; options only when they may still change. */
+export function pollPatchFromForm(values: PollFormValues, optionsEditable: boolean): Record<string, unknown> {
+  const { slug: _slug, status: _status, ...input } = pollInputFromForm(values);
+  if (!optionsEditable) {
+    delete input.options;
+    delete input.type;
+    delete input.minChoices;
+    delete input.maxChoices;
+  }
+  return input;
+}
+
+/** "2026-12-01T09:00" (UTC) for a datetime-local field. */
+const localField = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString().slice(0, 16));
+
+/** The form values that show an existing poll. */
+export function formValuesOf(poll: PollRecord): PollFormValues {
+  return {
+    question: poll.question,
+    description: poll.description,
+    options: poll.options.map((o) => o.label).join('\n'),
+    type: poll.type,
+    minChoices: poll.type === 'multiple' ? String(poll.minChoices) : '',
+    maxChoices: poll.type === 'multiple' ? String(poll.maxChoices) : '',
+    resultsVisibility: poll.resultsVisibility,
+    duplicatePolicy: poll.duplicatePolicy,
+    opensAt: localField(poll.opensAt),
+    closesAt: localField(poll.closesAt),
+    slug: poll.slug,
+    draft: poll.status === 'draft' ? 'on' : '',
+  };
+}

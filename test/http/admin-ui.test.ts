@@ -1,0 +1,222 @@
+/** The admin UI over HTTP: login, throttling, sessions, CSRF, forms, audit, exports. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqlitePathFromUrl } from '../../db/client';
+import { request, requestFrom, voteFrom } from '../support/api';
+import { ADMIN_TOKEN, startServer, type RunningServer } from '../support/server';
+
+const PASSWORD = 'correct horse battery staple';
+let server: RunningServer;
+let base: string;
+
+beforeAll(async () => {
+  server = await startServer({ env: { ADMIN_PASSWORD: PASSWORD } });
+  base = server.url;
+});
+afterAll(async () => {
+  await server.stop();
+  server.cleanup();
+});
+
+function form(path: string, fields: Record<string, string> | string, headers: Record<string, string> = {}) {
+  const body = typeof fields === 'string' ? fields : new URLSearchParams(fields).toString();
+  return request(`${base}${path}`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, ...headers },
+  });
+}
+
+async function logIn(): Promise<string> {
+  const response = await form('/admin', { password: PASSWORD });
+  expect(response.status).toBe(303);
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('pp_admin='))!;
+  return cookie.split(';')[0]!;
+}
+
+function sqlite() {
+  return new Database(sqlitePathFromUrl(server.databaseUrl));
+}
+
+describe('login', () => {
+  it('is disabled, naming ADMIN_PASSWORD, when no password is configured', async () => {
+    const off = await startServer();
+    try {
+      const { status, body } = await request(`${off.url}/admin`);
+      expect(status).toBe(200);
+      expect(body).toContain('The admin UI is disabled');
+      expect(body).toContain('ADMIN_PASSWORD');
+      expect((await request(`${off.url}/admin`, { method: 'POST', body: 'password=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).body).not.toContain('Dashboard');
+    } finally {
+      await off.stop();
+      off.cleanup();
+    }
+  });
+
+  it('shows a login form with a Password field and a Log in button, never cached', async () => {
+    const response = await request(`${base}/admin`);
+    expect(response.body).toMatch(/<label for="password">Password<\/label>/);
+    expect(response.body).toMatch(/<button type="submit" class="button">Log in<\/button>/);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('refuses a wrong password with 401 and the reason in role=alert', async () => {
+    const response = await requestFrom('127.0.0.20', `${base}/admin`, { method: 'POST', body: 'password=nope', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(response.status).toBe(401);
+    expect(response.body).toMatch(/role="alert"[^>]*>\s*That password is not right/);
+    expect(response.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('answers 429 after 5 failures in 15 minutes from one address, while others can still log in', async () => {
+    const attempt = (address: string, password: string) =>
+      requestFrom(address, `${base}/admin`, { method: 'POST', body: `password=${encodeURIComponent(password)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    for (let i = 0; i < 5; i++) expect((await attempt('127.0.0.21', 'wrong')).status).toBe(401);
+    const blocked = await attempt('127.0.0.21', PASSWORD); // even the right password waits
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(800);
+    expect((await attempt('127.0.0.22', PASSWORD)).status).toBe(303);
+  });
+
+  it('starts a session: an HttpOnly, SameSite=Strict, expiring cookie whose token is stored only as a hash', async () => {
+    const response = await form('/admin', { password: PASSWORD });
+    const setCookie = response.headers.getSetCookie().find((c) => c.startsWith('pp_admin='))!;
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Strict/i);
+    expect(setCookie).toMatch(/Max-Age=28800/);
+    const token = setCookie.split(';')[0]!.split('=')[1]!;
+    expect(Buffer.from(token, 'base64url').length).toBeGreaterThanOrEqual(32);
+    const files = readdirSync(server.dir).map((name) => readFileSync(join(server.dir, name)).toString('latin1')).join('');
+    expect(files).not.toContain(token);
+    const dashboard = await request(`${base}/admin`, { headers: { cookie: `pp_admin=${token}` } });
+    expect(dashboard.body).toContain('<h1>Polls</h1>');
+  });
+});
+
+describe('sessions', () => {
+  it('expire', async () => {
+    const cookie = await logIn();
+    const db = sqlite();
+    db.prepare('update admin_sessions set expires_at = ?').run(Date.now() - 1000);
+    db.close();
+    const page = await request(`${base}/admin`, { headers: { cookie } });
+    expect(page.body).toContain('Log in');
+    expect(page.body).not.toContain('<h1>Polls</h1>');
+  });
+
+  it('are revoked by Log out on the server, not only in the browser', async () => {
+    const cookie = await logIn();
+    const out = await form('/admin/logout', {}, { cookie });
+    expect(out.status).toBe(303);
+    expect(out.headers.getSetCookie().join()).toMatch(/pp_admin=;|pp_admin=deleted|Max-Age=0|Expires=Thu, 01 Jan 1970/i);
+    const replay = await request(`${base}/admin/polls/new`, { headers: { cookie } });
+    expect(replay.status).toBe(303);
+    expect(replay.headers.get('location')).toBe('/admin');
+  });
+
+  it('guard every admin page and export', async () => {
+    for (const path of ['/admin/polls/new', '/admin/polls/x', '/admin/polls/x/results.csv', '/admin/polls/x/votes.csv']) {
+      const response = await request(`${base}${path}`, { headers: { cookie: 'pp_admin=forged-forged-forged-forged-forged-forged-f' } });
+      expect(response.status, path).toBe(303);
+    }
+  });
+});
+
+describe('forms', () => {
+  it('refuses cross-origin posts (CSRF) with 403 and changes nothing', async () => {
+    const cookie = await logIn();
+    const response = await form('/admin/polls/new', { question: 'CSRF?', options: 'A\nB', slug: 'csrf' }, { cookie, origin: 'https://evil.example' });
+    expect(response.status).toBe(403);
+    expect((await request(`${base}/api/polls/csrf`)).status).toBe(404);
+    expect((await form('/admin', { password: PASSWORD }, { origin: 'https://evil.example' })).status).toBe(403);
+  });
+
+  it('creates a poll from the form, public at once', async () => {
+    const cookie = await logIn();
+    const response = await form(
+      '/admin/polls/new',
+      { question: 'Which IDE?', description: 'Pick one.', options: 'VS Code\nIntelliJ\n\nVim  ', type: 'single', resultsVisibility: 'always', duplicatePolicy: 'device', opensAt: '', closesAt: '2099-01-01T12:00', slug: '' },
+      { cookie },
+    );
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/admin/polls/which-ide');
+    const poll = await request(`${base}/api/polls/which-ide`);
+    expect(poll.body).toMatchObject({ status: 'open', closesAt: '2099-01-01T12:00:00.000Z', options: [{ key: 'vs-code' }, { key: 'intellij' }, { key: 'vim' }] });
+  });
+
+  it('re-renders the form with the values kept and each error next to its field', async () => {
+    const cookie = await logIn();
+    const response = await form(
+      '/admin/polls/new',
+      { question: '', description: 'Keep me', options: 'Only one', type: 'multiple', maxChoices: 'lots', opensAt: '2030-01-02T00:00', closesAt: '2030-01-01T00:00', slug: 'Bad Slug' },
+      { cookie },
+    );
+    expect(response.status).toBe(422);
+    const html = response.body as string;
+    expect(html).toContain('role="alert"');
+    expect(html).toContain('>Keep me</textarea>');
+    expect(html).toContain('>Only one</textarea>');
+    for (const field of ['question', 'options', 'maxChoices', 'slug']) {
+      expect(html, field).toMatch(new RegExp(`id="${field}"[^>]*aria-invalid="true"[^>]*aria-describedby="[^"]*${field}-error`));
+      expect(html, field).toContain(`<p class="field-error" id="${field}-error">`);
+    }
+  });
+
+  it('edits, closes, reopens and deletes behind a confirmation, recording each change in the audit log', async () => {
+    const cookie = await logIn();
+    await form('/admin/polls/new', { question: 'Lifecycle?', options: 'A\nB', slug: 'life', duplicatePolicy: 'none', resultsVisibility: 'always' }, { cookie });
+    const admin = (fields: Record<string, string>) => form('/admin/polls/life', fields, { cookie });
+    expect((await admin({ action: 'update', question: 'Lifecycle, renamed?', options: 'A\nB\nC', type: 'single', resultsVisibility: 'always', duplicatePolicy: 'none' })).status).toBe(303);
+    expect((await request(`${base}/api/polls/life`)).body.options).toHaveLength(3);
+    await voteFrom('127.0.0.30', base, 'life', ['c']);
+    // With votes the options are locked: the form disables them and ignores them.
+    const page = (await request(`${base}/admin/polls/life`, { headers: { cookie } })).body as string;
+    expect(page).toMatch(/<textarea id="options" name="options" rows="6" disabled/);
+    expect(page).toContain('Options and type are locked');
+    expect((await admin({ action: 'close' })).status).toBe(303);
+    expect((await request(`${base}/api/polls/life`)).body.status).toBe('closed');
+    expect((await admin({ action: 'reopen' })).status).toBe(303);
+    expect((await request(`${base}/api/polls/life`)).body.status).toBe('open');
+    await request(`${base}/api/admin/polls/life`, { method: 'PATCH', json: { description: 'via API' }, token: ADMIN_TOKEN });
+
+    const audit = (await request(`${base}/admin/polls/life`, { headers: { cookie } })).body as string;
+    const rows = [...audit.matchAll(/<tr> <td>[^<]+<\/td> <td><code>([^<]+)<\/code><\/td> <td>([^<]+)<\/td>/g)].map((m) => [m[1], m[2]]);
+    expect(rows.map((r) => r[1])).toEqual(['update', 'reopen', 'close', 'update', 'create']);
+    expect(rows[0]![0]).toBe('api-token');
+    expect(rows[1]![0]).toMatch(/^session:[0-9a-f]{12}$/);
+
+    const confirm = await admin({ action: 'delete' });
+    expect(confirm.status).toBe(200);
+    expect(confirm.body).toContain('Yes, delete poll');
+    expect((await request(`${base}/api/polls/life`)).status).toBe(200);
+    expect((await admin({ action: 'delete-confirmed' })).headers.get('location')).toBe('/admin');
+    expect((await request(`${base}/api/polls/life`)).status).toBe(404);
+    const db = sqlite();
+    const trail = db.prepare("select action from audit_log where poll_slug = 'life' order by id").all();
+    db.close();
+    expect(trail.map((r) => (r as { action: string }).action)).toEqual(['create', 'update', 'close', 'reopen', 'update', 'delete']);
+  });
+
+  it('exports the aggregate and the anonymised vote log as CSV', async () => {
+    const cookie = await logIn();
+    await form('/admin/polls/new', { question: 'Export?', options: 'Red\nBlue', slug: 'export', type: 'multiple', resultsVisibility: 'after_close', duplicatePolicy: 'none' }, { cookie });
+    await voteFrom('127.0.0.31', base, 'export', ['red', 'blue']);
+    await voteFrom('127.0.0.32', base, 'export', ['blue']);
+    const aggregate = await request(`${base}/admin/polls/export/results.csv`, { headers: { cookie } });
+    expect(aggregate.headers.get('cache-control')).toBe('no-store');
+    expect((aggregate.body as string).split('\r\n').slice(0, 3)).toEqual([
+      'key,label,votes,share,ci95_low,ci95_high',
+      expect.stringMatching(/^red,Red,1,0\.5,/),
+      expect.stringMatching(/^blue,Blue,2,1,/),
+    ]);
+    const log = (await request(`${base}/admin/polls/export/votes.csv`, { headers: { cookie } })).body as string;
+    const lines = log.trim().split('\r\n');
+    expect(lines[0]).toBe('time,choices,source');
+    expect(lines.slice(1).map((l) => l.split(',').slice(1))).toEqual([
+      ['red blue', 'api'],
+      ['blue', 'api'],
+    ]);
+    expect(log).not.toMatch(/127\.0\.0\.|pp_voter|[A-Za-z0-9_-]{43}/);
+  });
+});
