@@ -13,7 +13,9 @@ db.pragma('busy_timeout = 5000');
 
 const findPoll = db.prepare('select * from polls where slug = ?');
 const optionsOf = db.prepare('select * from poll_options where poll_id = ? order by position');
-const insertVote = db.prepare('insert into votes (poll_id, created_at, source, device_key) values (?, ?, ?, ?) returning id');
+const insertVote = db.prepare(
+  'insert into votes (poll_id, created_at, source, device_key) values (?, ?, ?, ?) returning id',
+);
 const countOption = db.prepare('update poll_options set votes = votes + 1 where poll_id = ? and id = ?');
 const insertChoice = db.prepare('insert into vote_choices (vote_id, option_id) values (?, ?)');
 const countResponse = db.prepare('update polls set response_count = response_count + 1, updated_at = ? where id = ?');
@@ -39,7 +41,13 @@ function results(poll) {
   return {
     slug: poll.slug,
     totalResponses: n,
-    options: optionsOf.all(poll.id).map((o) => ({ key: o.key, label: o.label, votes: o.votes, share: n ? o.votes / n : 0, ci95: wilson(o.votes, n) })),
+    options: optionsOf.all(poll.id).map((o) => ({
+      key: o.key,
+      label: o.label,
+      votes: o.votes,
+      share: n ? o.votes / n : 0,
+      ci95: wilson(o.votes, n),
+    })),
   };
 }
 

@@ -11,7 +11,9 @@ import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 
 const root = join(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } } });
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } },
+});
 const duration = Number(values.seconds);
 const connections = Number(values.connections);
 const token = 'bench-admin-token-0123456789';
@@ -46,8 +48,11 @@ function start(args, env = {}) {
 function baselineDatabase(file) {
   const db = new Database(file);
   const migrations = join(root, 'db', 'migrations');
-  for (const name of readdirSync(migrations).filter((f) => f.endsWith('.sql')).sort()) {
-    for (const statement of readFileSync(join(migrations, name), 'utf8').split('--> statement-breakpoint')) db.exec(statement);
+  for (const name of readdirSync(migrations)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
+    for (const statement of readFileSync(join(migrations, name), 'utf8').split('--> statement-breakpoint'))
+      db.exec(statement);
   }
   const now = Date.now();
   const { id } = db
@@ -56,12 +61,18 @@ function baselineDatabase(file) {
        values ('bench', 'Bench?', 'single', 1, 1, 'open', 'always', 'none', ?, ?) returning id`,
     )
     .get(now, now);
-  ['a', 'b', 'c', 'd'].forEach((key, i) => db.prepare('insert into poll_options (poll_id, key, label, position) values (?, ?, ?, ?)').run(id, key, key.toUpperCase(), i));
+  ['a', 'b', 'c', 'd'].forEach((key, i) =>
+    db
+      .prepare('insert into poll_options (poll_id, key, label, position) values (?, ?, ?, ?)')
+      .run(id, key, key.toUpperCase(), i),
+  );
   db.close();
 }
 
 const run = (url, opts = {}) =>
-  new Promise((resolve, reject) => autocannon({ url, duration, connections, ...opts }, (err, result) => (err ? reject(err) : resolve(result))));
+  new Promise((resolve, reject) =>
+    autocannon({ url, duration, connections, ...opts }, (err, result) => (err ? reject(err) : resolve(result))),
+  );
 
 try {
   const appPort = await freePort();
@@ -78,7 +89,13 @@ try {
   await fetch(`${app}/api/admin/polls`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ slug: 'bench', question: 'Bench?', options: ['A', 'B', 'C', 'D'], duplicatePolicy: 'none', resultsVisibility: 'always' }),
+    body: JSON.stringify({
+      slug: 'bench',
+      question: 'Bench?',
+      options: ['A', 'B', 'C', 'D'],
+      duplicatePolicy: 'none',
+      resultsVisibility: 'always',
+    }),
   });
 
   const basePort = await freePort();
@@ -92,7 +109,11 @@ try {
     {
       name: 'POST vote',
       path: '/api/polls/bench/votes',
-      opts: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ choices: ['b'] }) },
+      opts: {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ choices: ['b'] }),
+      },
     },
   ];
   const rows = [];
@@ -104,7 +125,7 @@ try {
       scenario: scenario.name,
       'peer-polls req/s': Math.round(ours.requests.average),
       'baseline req/s': Math.round(bare.requests.average),
-      'ratio': (ours.requests.average / bare.requests.average).toFixed(2),
+      ratio: (ours.requests.average / bare.requests.average).toFixed(2),
       'peer-polls p99 ms': ours.latency.p99,
       'baseline p99 ms': bare.latency.p99,
       'failed requests': bad,

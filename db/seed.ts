@@ -23,7 +23,8 @@ export const DEMO_POLLS: DemoPoll[] = [
     input: {
       slug: 'ai-projects-in-production',
       question: "What percentage of your organization's AI projects reach production?",
-      description: 'Count the AI and machine-learning projects started in the last two years, and how many of them now run in production.',
+      description:
+        'Count the AI and machine-learning projects started in the last two years, and how many of them now run in production.',
       type: 'single',
       options: ['< 10%', '10-20%', '21-30%', '31-40%', '41-50%', '51-60%', '61-70%', '71-80%', '> 80%'],
       resultsVisibility: 'always',

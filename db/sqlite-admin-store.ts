@@ -29,7 +29,13 @@ export function createSqliteAdminStore(db: Db): AdminStore {
 
     async auditFor(pollSlug) {
       return db
-        .select({ at: auditLog.at, actor: auditLog.actor, action: auditLog.action, pollSlug: auditLog.pollSlug, details: auditLog.details })
+        .select({
+          at: auditLog.at,
+          actor: auditLog.actor,
+          action: auditLog.action,
+          pollSlug: auditLog.pollSlug,
+          details: auditLog.details,
+        })
         .from(auditLog)
         .where(eq(auditLog.pollSlug, pollSlug))
         .orderBy(desc(auditLog.at), desc(auditLog.id))

@@ -3,10 +3,11 @@
  * Writes run in BEGIN IMMEDIATE transactions so a writer takes the lock before reading, and
  * tallies move with SQL increments (`votes = votes + 1`), never read-modify-write in JS.
  */
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { NewOption, PollFields, PollRecord } from '../src/lib/types';
 import type { AuditEntry, PollStore, RecordOutcome, TallyDrift, VoteToRecord } from '../src/lib/store';
 import type { Db } from './client';
+import { recountTallies } from './recount';
 import { auditLog, pollOptions, polls, settings, voteChoices, voteLocks, votes } from './schema';
 
 const IMMEDIATE = { behavior: 'immediate' } as const;
@@ -42,8 +43,16 @@ export function createSqliteStore(db: Db): PollStore {
     .where(eq(pollOptions.pollId, sql.placeholder('pollId')))
     .orderBy(asc(pollOptions.position))
     .prepare();
-  const pollBySlug = db.select().from(polls).where(eq(polls.slug, sql.placeholder('slug'))).prepare();
-  const pollById = db.select().from(polls).where(eq(polls.id, sql.placeholder('id'))).prepare();
+  const pollBySlug = db
+    .select()
+    .from(polls)
+    .where(eq(polls.slug, sql.placeholder('slug')))
+    .prepare();
+  const pollById = db
+    .select()
+    .from(polls)
+    .where(eq(polls.id, sql.placeholder('id')))
+    .prepare();
   const deviceVote = db
     .select({ id: votes.id })
     .from(votes)
@@ -65,11 +74,20 @@ export function createSqliteStore(db: Db): PollStore {
       .run();
 
   const insertAudit = (tx: Pick<Db, 'insert'>, pollSlug: string, at: number, audit: AuditEntry | undefined) => {
-    if (audit) tx.insert(auditLog).values({ at, pollSlug, actor: audit.actor, action: audit.action, details: audit.details ?? '' }).run();
+    if (audit)
+      tx.insert(auditLog)
+        .values({ at, pollSlug, actor: audit.actor, action: audit.action, details: audit.details ?? '' })
+        .run();
   };
 
   /** Inserts one poll inside a transaction; null when its slug is taken. */
-  const insertPoll = (tx: Pick<Db, 'insert'>, fields: PollFields, options: NewOption[], now: number, audit?: AuditEntry) => {
+  const insertPoll = (
+    tx: Pick<Db, 'insert'>,
+    fields: PollFields,
+    options: NewOption[],
+    now: number,
+    audit?: AuditEntry,
+  ) => {
     const inserted = tx
       .insert(polls)
       .values({ ...fields, createdAt: now, updatedAt: now })
@@ -86,7 +104,12 @@ export function createSqliteStore(db: Db): PollStore {
     async listPolls() {
       const rows = db.select().from(polls).all();
       const options = db.select().from(pollOptions).orderBy(asc(pollOptions.position)).all();
-      return rows.map((row) => toRecord(row, options.filter((option) => option.pollId === row.id)));
+      return rows.map((row) =>
+        toRecord(
+          row,
+          options.filter((option) => option.pollId === row.id),
+        ),
+      );
     },
 
     async findPoll(slug) {
@@ -124,7 +147,11 @@ export function createSqliteStore(db: Db): PollStore {
     async updatePoll(id, fields, { options, requireNoVotes, now, audit }) {
       try {
         const found = db.transaction((tx) => {
-          const current = tx.select({ responses: polls.responseCount, slug: polls.slug }).from(polls).where(eq(polls.id, id)).get();
+          const current = tx
+            .select({ responses: polls.responseCount, slug: polls.slug })
+            .from(polls)
+            .where(eq(polls.id, id))
+            .get();
           if (!current) return false;
           if ((requireNoVotes || options) && current.responses > 0) throw new Rollback('has_votes');
           tx.update(polls)
@@ -162,7 +189,11 @@ export function createSqliteStore(db: Db): PollStore {
             .returning({ id: votes.id })
             .get();
           for (const lockKey of vote.lockKeys) {
-            const locked = tx.insert(voteLocks).values({ pollId: vote.pollId, lockKey, voteId }).onConflictDoNothing().run();
+            const locked = tx
+              .insert(voteLocks)
+              .values({ pollId: vote.pollId, lockKey, voteId })
+              .onConflictDoNothing()
+              .run();
             if (locked.changes === 0) throw new Rollback('duplicate');
           }
           const counted = tx
@@ -212,7 +243,10 @@ export function createSqliteStore(db: Db): PollStore {
         }
         const latest = Math.max(0, ...batch.map((vote) => vote.createdAt));
         tx.update(polls)
-          .set({ responseCount: sql`${polls.responseCount} + ${batch.length}`, updatedAt: sql`max(${polls.updatedAt}, ${latest})` })
+          .set({
+            responseCount: sql`${polls.responseCount} + ${batch.length}`,
+            updatedAt: sql`max(${polls.updatedAt}, ${latest})`,
+          })
           .where(eq(polls.id, pollId))
           .run();
       }, IMMEDIATE);
@@ -228,39 +262,7 @@ export function createSqliteStore(db: Db): PollStore {
     },
 
     async recount(repair) {
-      return db.transaction((tx) => {
-        const drift: TallyDrift[] = [];
-        // Joins (not correlated subqueries) so every column is table-qualified in the SQL.
-        const responses = tx
-          .select({ id: polls.id, slug: polls.slug, stored: polls.responseCount, actual: count(votes.id) })
-          .from(polls)
-          .leftJoin(votes, eq(votes.pollId, polls.id))
-          .groupBy(polls.id)
-          .all();
-        for (const row of responses.filter((r) => r.stored !== r.actual)) {
-          drift.push({ pollSlug: row.slug, what: 'responses', stored: row.stored, actual: row.actual });
-          if (repair) tx.update(polls).set({ responseCount: row.actual }).where(eq(polls.id, row.id)).run();
-        }
-        const optionTallies = tx
-          .select({
-            id: pollOptions.id,
-            key: pollOptions.key,
-            slug: polls.slug,
-            stored: pollOptions.votes,
-            actual: count(voteChoices.voteId),
-          })
-          .from(pollOptions)
-          .innerJoin(polls, eq(polls.id, pollOptions.pollId))
-          .leftJoin(voteChoices, eq(voteChoices.optionId, pollOptions.id))
-          .groupBy(pollOptions.id)
-          .orderBy(asc(polls.id), asc(pollOptions.position))
-          .all();
-        for (const row of optionTallies.filter((r) => r.stored !== r.actual)) {
-          drift.push({ pollSlug: row.slug, what: `option ${row.key}`, stored: row.stored, actual: row.actual });
-          if (repair) tx.update(pollOptions).set({ votes: row.actual }).where(eq(pollOptions.id, row.id)).run();
-        }
-        return drift;
-      }, IMMEDIATE);
+      return recountTallies(db, repair);
     },
 
     async ping() {

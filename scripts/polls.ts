@@ -8,7 +8,7 @@ import { createDb } from '../db/client';
 import { migrateDb } from '../db/migrate';
 import { createSqliteStore } from '../db/sqlite-store';
 import { ConfigError, loadConfig } from '../src/lib/config';
-import { exportPolls, ImportError, importPolls } from '../src/lib/poll-admin';
+import { exportPolls, ImportError, importPolls } from '../src/lib/poll-files';
 
 const [command, file] = process.argv.slice(2);
 

@@ -18,7 +18,10 @@ try {
   const drift = await store.recount(!checkOnly);
   for (const d of drift) console.log(`${d.pollSlug}: ${d.what} tally was ${d.stored}, the vote log has ${d.actual}`);
   if (drift.length === 0) console.log('Tallies match the vote log.');
-  else console.log(checkOnly ? `${drift.length} tallies drifted (not repaired: --check).` : `Repaired ${drift.length} tallies.`);
+  else
+    console.log(
+      checkOnly ? `${drift.length} tallies drifted (not repaired: --check).` : `Repaired ${drift.length} tallies.`,
+    );
   await store.close();
   process.exitCode = checkOnly && drift.length > 0 ? 1 : 0;
 } catch (error) {

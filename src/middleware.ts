@@ -33,10 +33,13 @@ const writeLimit = new TokenBuckets(WRITE_LIMIT);
 
 /** Per-address token bucket on writes (RATE_LIMIT=0 turns it off, e.g. for benchmarks). */
 const limitWrites = defineMiddleware((context, next) => {
-  if (!context.locals.app.config.rateLimit || ['GET', 'HEAD', 'OPTIONS'].includes(context.request.method)) return next();
+  if (!context.locals.app.config.rateLimit || ['GET', 'HEAD', 'OPTIONS'].includes(context.request.method))
+    return next();
   const outcome = writeLimit.take(rateLimitKey(context.locals.clientAddress), Date.now());
   if (outcome.allowed) return next();
-  const response = errorJson(new PollError('rate_limited', 'Too many requests from your network; try again in a moment.'));
+  const response = errorJson(
+    new PollError('rate_limited', 'Too many requests from your network; try again in a moment.'),
+  );
   response.headers.set('Retry-After', String(outcome.retryAfterSeconds));
   return response;
 });

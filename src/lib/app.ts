@@ -30,9 +30,17 @@ export async function createApp(config: Config): Promise<App> {
   const store = createSqliteStore(db);
   if (config.seedDemo) await seedDemo(store, Date.now());
   const secret =
-    config.voterKeySecret ?? (await store.getOrCreateSetting('voter_key_secret', () => randomBytes(32).toString('base64url')));
+    config.voterKeySecret ??
+    (await store.getOrCreateSetting('voter_key_secret', () => randomBytes(32).toString('base64url')));
   const checkAdminPassword = config.adminPassword ? await passwordChecker(config.adminPassword) : null;
-  return { config, store, adminStore: createSqliteAdminStore(db), secret, checkAdminPassword, loginThrottle: new LoginThrottle() };
+  return {
+    config,
+    store,
+    adminStore: createSqliteAdminStore(db),
+    secret,
+    checkAdminPassword,
+    loginThrottle: new LoginThrottle(),
+  };
 }
 
 let running: Promise<App> | undefined;

@@ -16,7 +16,10 @@ function normalise(address: string): string {
  */
 export function clientAddress(socketAddress: string | undefined, headers: Headers, trustProxy: boolean): string {
   if (trustProxy) {
-    const hops = (headers.get('x-forwarded-for') ?? '').split(',').map(normalise).filter((hop) => isIP(hop) !== 0);
+    const hops = (headers.get('x-forwarded-for') ?? '')
+      .split(',')
+      .map(normalise)
+      .filter((hop) => isIP(hop) !== 0);
     const last = hops.at(-1);
     if (last) return last;
   }
@@ -32,6 +35,11 @@ export function rateLimitKey(address: string): string {
   const [head = '', tail = ''] = address.split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  const groups = address.includes('::')
+    ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }

@@ -49,10 +49,16 @@ function port(env: Env): number {
 function databaseUrl(env: Env): string {
   const raw = env.DATABASE_URL?.trim() || 'file:./data/peer-polls.db';
   if (/^postgres(ql)?:\/\//.test(raw)) {
-    throw new ConfigError('DATABASE_URL', 'points to PostgreSQL, which this version does not support yet; use a file: URL.');
+    throw new ConfigError(
+      'DATABASE_URL',
+      'points to PostgreSQL, which this version does not support yet; use a file: URL.',
+    );
   }
   if (!raw.startsWith('file:') || raw === 'file:') {
-    throw new ConfigError('DATABASE_URL', `must be a SQLite file URL such as file:./data/peer-polls.db (got "${raw}").`);
+    throw new ConfigError(
+      'DATABASE_URL',
+      `must be a SQLite file URL such as file:./data/peer-polls.db (got "${raw}").`,
+    );
   }
   return raw;
 }
@@ -76,7 +82,10 @@ function origins(env: Env): string[] {
       parsed = null;
     }
     if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin) {
-      throw new ConfigError('EMBED_ALLOWED_ORIGINS', `must list origins like https://intranet.example.com (got "${origin}").`);
+      throw new ConfigError(
+        'EMBED_ALLOWED_ORIGINS',
+        `must list origins like https://intranet.example.com (got "${origin}").`,
+      );
     }
   }
   return list;

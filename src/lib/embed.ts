@@ -25,7 +25,12 @@ const escapeAttribute = (value: string) =>
   value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** An <iframe> snippet; the title names the poll for screen readers. */
-export function iframeSnippet(origin: string, poll: Pick<PollRecord, 'slug' | 'question' | 'options'>, width?: number, height?: number): string {
+export function iframeSnippet(
+  origin: string,
+  poll: Pick<PollRecord, 'slug' | 'question' | 'options'>,
+  width?: number,
+  height?: number,
+): string {
   const h = height ?? estimatedWidgetHeight(poll.options.length);
   const w = width === undefined ? '100%' : String(width);
   return `<iframe src="${escapeAttribute(embedUrl(origin, poll.slug))}" title="${escapeAttribute(`Poll: ${poll.question}`)}" width="${w}" height="${h}" loading="lazy" style="border:0;max-width:100%"></iframe>`;
@@ -62,7 +67,10 @@ export function slugFromEmbedTarget(target: string | null, origin: string): stri
 
 /** Fits a width × height box into the consumer's maxwidth × maxheight. */
 export function fitBox(maxWidth: number | null, maxHeight: number | null, width: number, height: number) {
-  return { width: maxWidth ? Math.min(width, maxWidth) : width, height: maxHeight ? Math.min(height, maxHeight) : height };
+  return {
+    width: maxWidth ? Math.min(width, maxWidth) : width,
+    height: maxHeight ? Math.min(height, maxHeight) : height,
+  };
 }
 
 /** Width of the oEmbed iframe when the consumer sets no maximum. */
@@ -70,7 +78,12 @@ export const OEMBED_DEFAULT_WIDTH = 560;
 
 /** An oEmbed 1.0 "rich" response for a poll. */
 export function oembedResponse(origin: string, poll: PollRecord, maxWidth: number | null, maxHeight: number | null) {
-  const { width, height } = fitBox(maxWidth, maxHeight, OEMBED_DEFAULT_WIDTH, estimatedWidgetHeight(poll.options.length));
+  const { width, height } = fitBox(
+    maxWidth,
+    maxHeight,
+    OEMBED_DEFAULT_WIDTH,
+    estimatedWidgetHeight(poll.options.length),
+  );
   return {
     version: '1.0',
     type: 'rich',

@@ -1,14 +1,15 @@
 /**
- * The owner's use cases: create, edit, close/reopen, delete, import and export polls. Every
- * change made with an `actor` is written to the audit log in the same transaction.
+ * The owner's use cases: create, edit, close/reopen and delete polls (import and export live in
+ * poll-files.ts). Every change made with an `actor` is written to the audit log in the same
+ * transaction.
  */
 import { PollError } from './errors';
 import { kebabCase, slugFromQuestion } from './keys';
 import { MAX_SLUG_LENGTH } from './limits';
-import { getPollForOwner, iso, notFound } from './polls';
+import { getPollForOwner, notFound } from './polls';
 import { checkSchedule, normaliseOptions, resolveChoiceCounts, toEpoch } from './poll-rules';
-import { fieldErrors, pollInputSchema, pollPatchSchema, type PollInput } from './schemas';
-import type { NewPoll, PollStore } from './store';
+import { fieldErrors, pollInputSchema, pollPatchSchema } from './schemas';
+import type { PollStore } from './store';
 import type { NewOption, PollFields, PollRecord } from './types';
 
 /** A refused PollInput or PollPatch, with every field's problem for forms to show in place. */
@@ -49,7 +50,9 @@ export function preparePoll(body: unknown): PreparedPoll {
   const opensAt = toEpoch(input.opensAt);
   const closesAt = toEpoch(input.closesAt);
   collect(errors, () => checkSchedule(opensAt, closesAt));
-  const counts = collect(errors, () => resolveChoiceCounts(input.type, input.options.length, input.minChoices, input.maxChoices));
+  const counts = collect(errors, () =>
+    resolveChoiceCounts(input.type, input.options.length, input.minChoices, input.maxChoices),
+  );
   if (!options || !counts || Object.keys(errors).length) throw new PollInputError(errors);
   return {
     slug: input.slug ?? null,
@@ -75,7 +78,8 @@ export async function createPoll(store: PollStore, body: unknown, now: number, a
   const audit = actor ? { actor, action: 'create' } : undefined;
   if (slug) {
     const created = await store.createPoll({ ...fields, slug }, options, now, audit);
-    if (created === 'slug_taken') throw new PollError('slug_taken', `The slug "${slug}" is already used by another poll.`, 'slug');
+    if (created === 'slug_taken')
+      throw new PollError('slug_taken', `The slug "${slug}" is already used by another poll.`, 'slug');
     return created;
   }
   // A derived slug gets a numeric suffix instead of a clash; retry covers a concurrent create.
@@ -87,7 +91,11 @@ export async function createPoll(store: PollStore, body: unknown, now: number, a
   throw new PollError('slug_taken', 'Could not find a free slug for this question; give one explicitly.', 'slug');
 }
 
-async function freeSlug(store: PollStore, base: string, alsoTaken: (slug: string) => boolean = () => false): Promise<string> {
+export async function freeSlug(
+  store: PollStore,
+  base: string,
+  alsoTaken: (slug: string) => boolean = () => false,
+): Promise<string> {
   const taken = async (slug: string) => alsoTaken(slug) || (await store.slugExists(slug));
   if (!(await taken(base))) return base;
   for (let n = 2; ; n++) {
@@ -98,7 +106,13 @@ async function freeSlug(store: PollStore, base: string, alsoTaken: (slug: string
 }
 
 /** Applies a PollPatch: text, schedule, status; structure (options, type, choice counts) only without votes. */
-export async function updatePoll(store: PollStore, slug: string, body: unknown, now: number, actor?: string): Promise<PollRecord> {
+export async function updatePoll(
+  store: PollStore,
+  slug: string,
+  body: unknown,
+  now: number,
+  actor?: string,
+): Promise<PollRecord> {
   const parsed = pollPatchSchema.safeParse(body);
   if (!parsed.success) throw new PollInputError(fieldErrors(parsed.error));
   const patch = parsed.data;
@@ -107,7 +121,8 @@ export async function updatePoll(store: PollStore, slug: string, body: unknown, 
   const options = patch.options ? normaliseOptions(patch.options) : undefined;
   const optionsChanged = options !== undefined && !sameOptions(options, current.options);
   const type = patch.type ?? current.type;
-  const structural = optionsChanged || type !== current.type || patch.minChoices !== undefined || patch.maxChoices !== undefined;
+  const structural =
+    optionsChanged || type !== current.type || patch.minChoices !== undefined || patch.maxChoices !== undefined;
   const counts = structural
     ? resolveChoiceCounts(type, (options ?? current.options).length, patch.minChoices, patch.maxChoices)
     : { minChoices: current.minChoices, maxChoices: current.maxChoices };
@@ -130,7 +145,10 @@ export async function updatePoll(store: PollStore, slug: string, body: unknown, 
   });
   if (result === 'not_found') throw notFound(slug);
   if (result === 'has_votes') {
-    throw new PollError('poll_has_votes', 'Options, type and choice counts can change only while the poll has no votes.');
+    throw new PollError(
+      'poll_has_votes',
+      'Options, type and choice counts can change only while the poll has no votes.',
+    );
   }
   return result;
 }
@@ -176,86 +194,26 @@ function describeChange(current: PollRecord, patch: Record<string, unknown>): { 
   const fields = Object.keys(patch).filter((key) => patch[key] !== undefined);
   const wasClosed = current.status === 'closed' || (current.closesAt !== null && current.closesAt <= Date.now());
   if (patch.status === 'closed') return { action: 'close', details: fields.filter((f) => f !== 'status').join(', ') };
-  if (patch.status === 'open' && wasClosed) return { action: 'reopen', details: fields.filter((f) => f !== 'status').join(', ') };
+  if (patch.status === 'open' && wasClosed)
+    return { action: 'reopen', details: fields.filter((f) => f !== 'status').join(', ') };
   return { action: 'update', details: fields.join(', ') };
 }
 
 export async function deletePoll(store: PollStore, slug: string, now: number, actor?: string): Promise<void> {
   const poll = await getPollForOwner(store, slug);
-  await store.deletePoll(poll.id, now, actor ? { actor, action: 'delete', details: `${poll.responseCount} votes removed` } : undefined);
+  await store.deletePoll(
+    poll.id,
+    now,
+    actor ? { actor, action: 'delete', details: `${poll.responseCount} votes removed` } : undefined,
+  );
 }
 
 function sameOptions(next: NewOption[], current: readonly NewOption[]): boolean {
-  return next.length === current.length && next.every((o, i) => o.key === current[i]!.key && o.label === current[i]!.label);
+  return (
+    next.length === current.length && next.every((o, i) => o.key === current[i]!.key && o.label === current[i]!.label)
+  );
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** A poll as a PollInput, the shape `import` and the admin API accept. */
-export function toPollInput(poll: PollRecord): PollInput {
-  return {
-    slug: poll.slug,
-    question: poll.question,
-    description: poll.description,
-    type: poll.type,
-    ...(poll.type === 'multiple' ? { minChoices: poll.minChoices, maxChoices: poll.maxChoices } : {}),
-    options: poll.options.map(({ key, label }) => ({ key, label })),
-    opensAt: iso(poll.opensAt),
-    // A poll closed by hand carries its closing time, so it arrives closed.
-    closesAt: iso(poll.closesAt),
-    resultsVisibility: poll.resultsVisibility,
-    duplicatePolicy: poll.duplicatePolicy,
-    status: poll.status === 'draft' ? 'draft' : 'open',
-  };
-}
-
-/** Every poll as PollInput, oldest first (so an import recreates them in order). */
-export async function exportPolls(store: PollStore): Promise<PollInput[]> {
-  const polls = await store.listPolls();
-  return polls.sort((a, b) => a.createdAt - b.createdAt || a.id - b.id).map(toPollInput);
-}
-
-/** Problems of an import, by position in the file: nothing was imported. */
-export class ImportError extends Error {
-  constructor(readonly problems: { index: number; slug: string | null; message: string }[]) {
-    super(problems.map((p) => `poll ${p.index + 1}${p.slug ? ` (${p.slug})` : ''}: ${p.message}`).join('\n'));
-    this.name = 'ImportError';
-  }
-}
-
-/** Imports a list of PollInput: all of them, or — when any is invalid or its slug taken — none. */
-export async function importPolls(store: PollStore, list: unknown, now: number, actor: string): Promise<PollRecord[]> {
-  if (!Array.isArray(list)) throw new ImportError([{ index: 0, slug: null, message: 'the file must hold a JSON array of polls' }]);
-  const problems: ImportError['problems'] = [];
-  const prepared: { index: number; poll: PreparedPoll }[] = [];
-  list.forEach((item, index) => {
-    try {
-      prepared.push({ index, poll: preparePoll(item) });
-    } catch (error) {
-      if (!(error instanceof PollInputError)) throw error;
-      const slug = typeof item?.slug === 'string' ? item.slug : null;
-      problems.push({ index, slug, message: Object.values(error.errors).join(' ') });
-    }
-  });
-  // Derived slugs must be unique within the file as well as in the database.
-  const claimed = new Set(prepared.flatMap(({ poll }) => (poll.slug ? [poll.slug] : [])));
-  const batch: NewPoll[] = [];
-  for (const { index, poll } of prepared) {
-    let slug = poll.slug;
-    if (slug && batch.some((b) => b.fields.slug === slug)) problems.push({ index, slug, message: 'the slug appears twice in the file' });
-    if (!slug) {
-      slug = await freeSlug(store, slugFromQuestion(poll.fields.question), (candidate) => claimed.has(candidate));
-      claimed.add(slug);
-    }
-    batch.push({ fields: { ...poll.fields, slug }, options: poll.options });
-  }
-  if (problems.length) throw new ImportError(problems.sort((a, b) => a.index - b.index));
-  const created = await store.createPolls(batch, now, { actor, action: 'import' });
-  if ('slugTaken' in created) {
-    const index = batch.findIndex((b) => b.fields.slug === created.slugTaken);
-    throw new ImportError([{ index, slug: created.slugTaken, message: 'a poll with this slug already exists' }]);
-  }
-  return created;
 }

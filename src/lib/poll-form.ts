@@ -6,7 +6,18 @@ import type { PollRecord } from './types';
 
 /** The raw text of every form field, as the owner typed it. */
 export type PollFormValues = Record<
-  'question' | 'description' | 'options' | 'type' | 'minChoices' | 'maxChoices' | 'resultsVisibility' | 'duplicatePolicy' | 'opensAt' | 'closesAt' | 'slug' | 'draft',
+  | 'question'
+  | 'description'
+  | 'options'
+  | 'type'
+  | 'minChoices'
+  | 'maxChoices'
+  | 'resultsVisibility'
+  | 'duplicatePolicy'
+  | 'opensAt'
+  | 'closesAt'
+  | 'slug'
+  | 'draft',
   string
 >;
 
@@ -35,7 +46,9 @@ export function formValues(form: URLSearchParams): PollFormValues {
 function instant(value: string): string | null {
   const trimmed = value.trim();
   if (!trimmed) return null;
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(trimmed) ? `${trimmed.length === 16 ? `${trimmed}:00` : trimmed}Z` : trimmed;
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(trimmed)
+    ? `${trimmed.length === 16 ? `${trimmed}:00` : trimmed}Z`
+    : trimmed;
 }
 
 /** A number field: a number when it looks like one, else the text (so the schema names the field). */

@@ -8,10 +8,7 @@ import { deriveOptionKeys } from './keys';
 import type { NewOption, PollRecord, PollStatus, PollType, StoredStatus } from './types';
 
 /** The status a visitor sees at `now`: the owner's choice, then the schedule. */
-export function effectiveStatus(
-  poll: Pick<PollRecord, 'status' | 'opensAt' | 'closesAt'>,
-  now: number,
-): PollStatus {
+export function effectiveStatus(poll: Pick<PollRecord, 'status' | 'opensAt' | 'closesAt'>, now: number): PollStatus {
   if (poll.status !== 'open') return poll.status;
   if (poll.opensAt !== null && now < poll.opensAt) return 'scheduled';
   if (poll.closesAt !== null && now >= poll.closesAt) return 'closed';

@@ -51,7 +51,10 @@ export async function listPublicPollsNewestFirst(store: PollStore, now: number):
 }
 
 /** Open polls newest first, then closed ones, most recently closed first. */
-export async function listPublicPolls(store: PollStore, now: number): Promise<{ open: PollRecord[]; closed: PollRecord[] }> {
+export async function listPublicPolls(
+  store: PollStore,
+  now: number,
+): Promise<{ open: PollRecord[]; closed: PollRecord[] }> {
   const all = await store.listPolls();
   const closedAt = (poll: PollRecord) => Math.min(poll.closesAt ?? poll.updatedAt, poll.updatedAt, now);
   return {

@@ -7,7 +7,8 @@ import { requestHost } from './origin';
 
 export function publicOrigin(request: Request, url: URL, trustProxy: boolean): string {
   const forwardedProto = trustProxy ? request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() : undefined;
-  const protocol = forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : url.protocol.replace(':', '');
+  const protocol =
+    forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : url.protocol.replace(':', '');
   const host = requestHost(request.headers, trustProxy) ?? url.host;
   // A Host header that is not a plain host[:port] falls back to the URL Astro built.
   return /^[a-z0-9.[\]:-]+$/i.test(host) ? `${protocol}://${host.toLowerCase()}` : url.origin;
@@ -20,5 +21,10 @@ export function publicOrigin(request: Request, url: URL, trustProxy: boolean): s
 export function isPotentiallyTrustworthy(origin: string): boolean {
   const { protocol, hostname } = new URL(origin);
   if (protocol === 'https:') return true;
-  return hostname === 'localhost' || hostname.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(hostname) || hostname === '[::1]';
+  return (
+    hostname === 'localhost' ||
+    hostname.endsWith('.localhost') ||
+    /^127(?:\.\d{1,3}){3}$/.test(hostname) ||
+    hostname === '[::1]'
+  );
 }

@@ -16,7 +16,9 @@ import {
 } from './limits';
 import { DUPLICATE_POLICIES, POLL_TYPES, RESULTS_VISIBILITIES } from './types';
 
-const slug = z.string().regex(SLUG_PATTERN, 'must be lowercase letters, digits and inner dashes, at most 64 characters');
+const slug = z
+  .string()
+  .regex(SLUG_PATTERN, 'must be lowercase letters, digits and inner dashes, at most 64 characters');
 const optionKey = z
   .string()
   .max(MAX_OPTION_KEY_LENGTH)

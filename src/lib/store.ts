@@ -52,7 +52,12 @@ export interface PollStore {
   listPolls(): Promise<PollRecord[]>;
   findPoll(slug: string): Promise<PollRecord | null>;
   slugExists(slug: string): Promise<boolean>;
-  createPoll(fields: PollFields, options: NewOption[], now: number, audit?: AuditEntry): Promise<PollRecord | 'slug_taken'>;
+  createPoll(
+    fields: PollFields,
+    options: NewOption[],
+    now: number,
+    audit?: AuditEntry,
+  ): Promise<PollRecord | 'slug_taken'>;
   /** Creates all polls or none (one transaction); names the first slug already taken. */
   createPolls(polls: NewPoll[], now: number, audit?: AuditEntry): Promise<PollRecord[] | { slugTaken: string }>;
   /**

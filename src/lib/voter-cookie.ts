@@ -15,7 +15,11 @@ export interface DeviceOptions {
 }
 
 /** The browser's device id from its cookies, or null when it has no valid one. */
-export function readDeviceId(cookies: AstroCookies, secret: string, { embedded = false }: DeviceOptions = {}): string | null {
+export function readDeviceId(
+  cookies: AstroCookies,
+  secret: string,
+  { embedded = false }: DeviceOptions = {},
+): string | null {
   const widget = embedded ? verifyDeviceCookie(secret, cookies.get(WIDGET_VOTER_COOKIE)?.value) : null;
   return widget ?? verifyDeviceCookie(secret, cookies.get(VOTER_COOKIE)?.value);
 }

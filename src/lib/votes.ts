@@ -61,7 +61,11 @@ export async function castVote(
     if (status === 'closed') throw new PollError('poll_closed', 'This poll is closed; it no longer takes votes.');
     if (status !== 'open') throw new PollError('poll_not_open', 'This poll is not open for voting yet.');
     const parsed = voteInputSchema.safeParse(body);
-    if (!parsed.success) throw new PollError('invalid_body', `The vote must be { "choices": [option keys] } — ${describeIssue(parsed.error)}`);
+    if (!parsed.success)
+      throw new PollError(
+        'invalid_body',
+        `The vote must be { "choices": [option keys] } — ${describeIssue(parsed.error)}`,
+      );
     const optionIds = ballotOptionIds(poll, parsed.data.choices);
     const deviceKey = deviceKeyFor(secret, poll.id, voter.deviceId);
     const networkKey = networkKeyFor(secret, poll.id, voter.address, voter.userAgent);
@@ -81,6 +85,11 @@ export async function castVote(
 }
 
 /** Whether this browser has a vote in the poll (for "results after vote"). */
-export async function hasVoted(store: PollStore, secret: string, poll: PollRecord, deviceId: string | null): Promise<boolean> {
+export async function hasVoted(
+  store: PollStore,
+  secret: string,
+  poll: PollRecord,
+  deviceId: string | null,
+): Promise<boolean> {
   return deviceId !== null && store.hasDeviceVoted(poll.id, deviceKeyFor(secret, poll.id, deviceId));
 }

@@ -62,7 +62,14 @@ class ResultsChart extends HTMLElement {
       type: 'bar',
       data: {
         labels: data.labels,
-        datasets: [{ data: data.shares.map((s) => s * 100), backgroundColor: colour('--bar'), borderRadius: 4, maxBarThickness: 28 }],
+        datasets: [
+          {
+            data: data.shares.map((s) => s * 100),
+            backgroundColor: colour('--bar'),
+            borderRadius: 4,
+            maxBarThickness: 28,
+          },
+        ],
       },
       options: {
         indexAxis: 'y',

@@ -34,8 +34,17 @@ function intranetPage(widgetOrigin: string): string {
 
 beforeAll(async () => {
   server = await startServer();
-  await createPoll(server.url, { slug: 'lunch', question: 'Where shall we have lunch?', options: ['Canteen', 'Food trucks', 'Desk'], resultsVisibility: 'after_vote' });
-  await createPoll(server.url, { slug: 'standup', question: 'Should standups be async?', options: ['Yes', 'No', 'Sometimes'] });
+  await createPoll(server.url, {
+    slug: 'lunch',
+    question: 'Where shall we have lunch?',
+    options: ['Canteen', 'Food trucks', 'Desk'],
+    resultsVisibility: 'after_vote',
+  });
+  await createPoll(server.url, {
+    slug: 'standup',
+    question: 'Should standups be async?',
+    options: ['Yes', 'No', 'Sometimes'],
+  });
   const port = await freePort();
   host = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -57,11 +66,14 @@ async function heightsMatch(page: Page, selector: string): Promise<void> {
   // The widget's own content height, measured inside the frame, equals the iframe's height.
   const frame = page.frameLocator(selector);
   await expect
-    .poll(async () => {
-      const inner = await frame.locator('body').evaluate((body) => Math.ceil(body.getBoundingClientRect().height));
-      const outer = await page.locator(selector).evaluate((iframe) => iframe.getBoundingClientRect().height);
-      return Math.abs(inner - outer);
-    }, { timeout: 10_000 })
+    .poll(
+      async () => {
+        const inner = await frame.locator('body').evaluate((body) => Math.ceil(body.getBoundingClientRect().height));
+        const outer = await page.locator(selector).evaluate((iframe) => iframe.getBoundingClientRect().height);
+        return Math.abs(inner - outer);
+      },
+      { timeout: 10_000 },
+    )
     .toBeLessThanOrEqual(1);
 }
 
@@ -86,7 +98,9 @@ describe('embedding on another site with third-party cookies blocked', () => {
     expect(await page.locator('div[data-peer-poll] iframe').getAttribute('title')).toBe('Poll: lunch');
     expect(await page.locator('peer-poll iframe').getAttribute('loading')).toBe('lazy');
     expect(await page.locator('peer-poll iframe').getAttribute('src')).toBe(`${server.url}/embed/standup?theme=dark`);
-    await widget(page, 'div[data-peer-poll] iframe').getByRole('group', { name: 'Where shall we have lunch?' }).waitFor();
+    await widget(page, 'div[data-peer-poll] iframe')
+      .getByRole('group', { name: 'Where shall we have lunch?' })
+      .waitFor();
     await widget(page, 'peer-poll iframe').getByRole('group', { name: 'Should standups be async?' }).waitFor();
     await heightsMatch(page, 'div[data-peer-poll] iframe');
     await heightsMatch(page, 'peer-poll iframe');
@@ -94,23 +108,36 @@ describe('embedding on another site with third-party cookies blocked', () => {
 
   it('votes inside the widget, shows the results there and resizes', async () => {
     const lunch = widget(page, 'div[data-peer-poll] iframe');
-    const before = await page.locator('div[data-peer-poll] iframe').evaluate((iframe) => iframe.getBoundingClientRect().height);
+    const before = await page
+      .locator('div[data-peer-poll] iframe')
+      .evaluate((iframe) => iframe.getBoundingClientRect().height);
     await lunch.getByLabel('Food trucks').check();
     await lunch.getByRole('button', { name: 'Vote' }).click();
     await lunch.getByRole('list', { name: 'Results' }).waitFor();
     await expect(lunch.getByText('Thanks — your vote is counted.').isVisible()).resolves.toBe(true);
-    await expect(lunch.getByRole('listitem').filter({ hasText: 'Food trucks' }).innerText()).resolves.toContain('100.0%');
+    await expect(lunch.getByRole('listitem').filter({ hasText: 'Food trucks' }).innerText()).resolves.toContain(
+      '100.0%',
+    );
     await heightsMatch(page, 'div[data-peer-poll] iframe');
-    const after = await page.locator('div[data-peer-poll] iframe').evaluate((iframe) => iframe.getBoundingClientRect().height);
+    const after = await page
+      .locator('div[data-peer-poll] iframe')
+      .evaluate((iframe) => iframe.getBoundingClientRect().height);
     expect(after).not.toBe(before);
     // The other widget is independent: still a ballot.
-    await expect(widget(page, 'peer-poll iframe').getByRole('button', { name: 'Vote' }).isVisible()).resolves.toBe(true);
+    await expect(widget(page, 'peer-poll iframe').getByRole('button', { name: 'Vote' }).isVisible()).resolves.toBe(
+      true,
+    );
   });
 
   it('keeps its identity in a partitioned cookie, not an unpartitioned third-party one', async () => {
     const cookies = await context.cookies(server.url);
     expect(cookies.map((c) => c.name)).toEqual(['pp_widget_voter']);
-    expect(cookies[0]).toMatchObject({ sameSite: 'None', secure: true, httpOnly: true, partitionKey: 'http://localhost' });
+    expect(cookies[0]).toMatchObject({
+      sameSite: 'None',
+      secure: true,
+      httpOnly: true,
+      partitionKey: 'http://localhost',
+    });
   });
 
   it('shows results instead of a second ballot after the host page reloads', async () => {
@@ -119,7 +146,9 @@ describe('embedding on another site with third-party cookies blocked', () => {
     await lunch.getByRole('list', { name: 'Results' }).waitFor();
     await expect(lunch.getByRole('button', { name: 'Vote' }).count()).resolves.toBe(0);
     await heightsMatch(page, 'div[data-peer-poll] iframe');
-    const results = await (await fetch(`${server.url}/api/admin/polls`, { headers: { authorization: 'Bearer test-admin-token-0123456789' } })).json();
+    const results = await (
+      await fetch(`${server.url}/api/admin/polls`, { headers: { authorization: 'Bearer test-admin-token-0123456789' } })
+    ).json();
     expect(results.polls.find((p: { slug: string }) => p.slug === 'lunch').totalResponses).toBe(1);
   });
 
@@ -136,14 +165,18 @@ describe('embedding on another site with third-party cookies blocked', () => {
 
     await staleBallot.getByRole('button', { name: 'Vote' }).click();
     await expect(staleBallot.getByRole('alert').innerText()).resolves.toContain('already voted');
-    await expect(staleBallot.getByRole('listitem').filter({ hasText: 'Yes' }).innerText()).resolves.toMatch(/100\.0%\s*\(1\)/);
+    await expect(staleBallot.getByRole('listitem').filter({ hasText: 'Yes' }).innerText()).resolves.toMatch(
+      /100\.0%\s*\(1\)/,
+    );
     await stale.close();
   });
 
   it('passes axe-core on the host page, widgets included', async () => {
     await page.reload();
     await widget(page, 'div[data-peer-poll] iframe').getByRole('list', { name: 'Results' }).waitFor();
-    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
+    const { violations } = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+      .analyze();
     expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   });
 });
@@ -157,8 +190,12 @@ describe('the embed snippet on a poll page', () => {
     const preview = page.frameLocator('.embed-preview iframe');
     await preview.getByRole('group', { name: 'Should standups be async?' }).waitFor();
     await heightsMatch(page, '.embed-preview iframe');
-    await expect(page.getByLabel('Script tag (resizes itself)').inputValue()).resolves.toContain(`src="${server.url}/embed.js"`);
-    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
+    await expect(page.getByLabel('Script tag (resizes itself)').inputValue()).resolves.toContain(
+      `src="${server.url}/embed.js"`,
+    );
+    const { violations } = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+      .analyze();
     expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
     await context.close();
   });

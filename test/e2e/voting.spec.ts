@@ -41,7 +41,9 @@ describe('voting', () => {
     const before = await respondents(page);
 
     await poll.open('project-management-tool');
-    await expect(poll.question('Which project management tool does your team use most?').isVisible()).resolves.toBe(true);
+    await expect(poll.question('Which project management tool does your team use most?').isVisible()).resolves.toBe(
+      true,
+    );
     await poll.choose('Trello');
     await poll.vote();
     await page.waitForURL(`${server.url}/polls/project-management-tool/results`);
@@ -132,12 +134,20 @@ describe('security in the browser', () => {
       dialogs.push(dialog.message());
       await dialog.dismiss();
     });
-    for (const path of ['/', '/polls/xss', '/polls/xss/results', '/embed/xss', '/oembed?url=' + encodeURIComponent(`${server.url}/polls/xss`)]) {
+    for (const path of [
+      '/',
+      '/polls/xss',
+      '/polls/xss/results',
+      '/embed/xss',
+      '/oembed?url=' + encodeURIComponent(`${server.url}/polls/xss`),
+    ]) {
       await page.goto(`${server.url}${path}`);
       await page.waitForLoadState('networkidle');
     }
     await page.goto(`${server.url}/polls/xss`);
-    await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toContain("<script>alert('script')</script>");
+    await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toContain(
+      "<script>alert('script')</script>",
+    );
     await page.getByLabel(`<b onmouseover=alert('option')>bold</b>`).hover();
     await page.getByLabel(`<b onmouseover=alert('option')>bold</b>`).check();
     await page.getByRole('button', { name: 'Vote' }).click();
@@ -155,9 +165,17 @@ describe('security in the browser', () => {
       if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
     });
     await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (event) => console.error(`Refused to: ${event.violatedDirective} ${event.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (event) =>
+        console.error(`Refused to: ${event.violatedDirective} ${event.blockedURI}`),
+      );
     });
-    for (const path of ['/', '/polls/languages', '/polls/project-management-tool/results', '/embed/languages', '/no-such-page']) {
+    for (const path of [
+      '/',
+      '/polls/languages',
+      '/polls/project-management-tool/results',
+      '/embed/languages',
+      '/no-such-page',
+    ]) {
       await page.goto(`${server.url}${path}`);
       await page.waitForLoadState('networkidle');
     }
@@ -172,17 +190,22 @@ describe('security in the browser', () => {
 
 describe('accessibility (axe-core)', () => {
   for (const colorScheme of ['light', 'dark'] as const) {
-    it.each(['/', '/polls/ai-projects-in-production', '/polls/ai-projects-in-production/results', '/polls/languages', '/no-such-page'])(
-      `%s has no violations (${colorScheme})`,
-      async (path) => {
-        const context = await browser.newContext({ colorScheme });
-        const page = await context.newPage();
-        await page.goto(`${server.url}${path}`);
-        if (path.endsWith('/results')) await page.locator('results-chart[data-drawn="true"]').waitFor();
-        const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
-        expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-        await context.close();
-      },
-    );
+    it.each([
+      '/',
+      '/polls/ai-projects-in-production',
+      '/polls/ai-projects-in-production/results',
+      '/polls/languages',
+      '/no-such-page',
+    ])(`%s has no violations (${colorScheme})`, async (path) => {
+      const context = await browser.newContext({ colorScheme });
+      const page = await context.newPage();
+      await page.goto(`${server.url}${path}`);
+      if (path.endsWith('/results')) await page.locator('results-chart[data-drawn="true"]').waitFor();
+      const { violations } = await new AxeBuilder({ page })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+        .analyze();
+      expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      await context.close();
+    });
   }
 });

@@ -48,7 +48,15 @@ describe('login', () => {
       expect(status).toBe(200);
       expect(body).toContain('The admin UI is disabled');
       expect(body).toContain('ADMIN_PASSWORD');
-      expect((await request(`${off.url}/admin`, { method: 'POST', body: 'password=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).body).not.toContain('Dashboard');
+      expect(
+        (
+          await request(`${off.url}/admin`, {
+            method: 'POST',
+            body: 'password=x',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          })
+        ).body,
+      ).not.toContain('Dashboard');
     } finally {
       await off.stop();
       off.cleanup();
@@ -58,12 +66,16 @@ describe('login', () => {
   it('shows a login form with a Password field and a Log in button, never cached', async () => {
     const response = await request(`${base}/admin`);
     expect(response.body).toMatch(/<label for="password">Password<\/label>/);
-    expect(response.body).toMatch(/<button type="submit" class="button">Log in<\/button>/);
+    expect(response.body).toMatch(/<button type="submit" class="button">\s*Log in\s*<\/button>/);
     expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
   it('refuses a wrong password with 401 and the reason in role=alert', async () => {
-    const response = await requestFrom('127.0.0.20', `${base}/admin`, { method: 'POST', body: 'password=nope', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const response = await requestFrom('127.0.0.20', `${base}/admin`, {
+      method: 'POST',
+      body: 'password=nope',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(response.status).toBe(401);
     expect(response.body).toMatch(/role="alert"[^>]*>\s*That password is not right/);
     expect(response.headers.get('set-cookie')).toBeNull();
@@ -71,7 +83,11 @@ describe('login', () => {
 
   it('answers 429 after 5 failures in 15 minutes from one address, while others can still log in', async () => {
     const attempt = (address: string, password: string) =>
-      requestFrom(address, `${base}/admin`, { method: 'POST', body: `password=${encodeURIComponent(password)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      requestFrom(address, `${base}/admin`, {
+        method: 'POST',
+        body: `password=${encodeURIComponent(password)}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
     for (let i = 0; i < 5; i++) expect((await attempt('127.0.0.21', 'wrong')).status).toBe(401);
     const blocked = await attempt('127.0.0.21', PASSWORD); // even the right password waits
     expect(blocked.status).toBe(429);
@@ -87,7 +103,9 @@ describe('login', () => {
     expect(setCookie).toMatch(/Max-Age=28800/);
     const token = setCookie.split(';')[0]!.split('=')[1]!;
     expect(Buffer.from(token, 'base64url').length).toBeGreaterThanOrEqual(32);
-    const files = readdirSync(server.dir).map((name) => readFileSync(join(server.dir, name)).toString('latin1')).join('');
+    const files = readdirSync(server.dir)
+      .map((name) => readFileSync(join(server.dir, name)).toString('latin1'))
+      .join('');
     expect(files).not.toContain(token);
     const dashboard = await request(`${base}/admin`, { headers: { cookie: `pp_admin=${token}` } });
     expect(dashboard.body).toContain('<h1>Polls</h1>');
@@ -109,15 +127,24 @@ describe('sessions', () => {
     const cookie = await logIn();
     const out = await form('/admin/logout', {}, { cookie });
     expect(out.status).toBe(303);
-    expect(out.headers.getSetCookie().join()).toMatch(/pp_admin=;|pp_admin=deleted|Max-Age=0|Expires=Thu, 01 Jan 1970/i);
+    expect(out.headers.getSetCookie().join()).toMatch(
+      /pp_admin=;|pp_admin=deleted|Max-Age=0|Expires=Thu, 01 Jan 1970/i,
+    );
     const replay = await request(`${base}/admin/polls/new`, { headers: { cookie } });
     expect(replay.status).toBe(303);
     expect(replay.headers.get('location')).toBe('/admin');
   });
 
   it('guard every admin page and export', async () => {
-    for (const path of ['/admin/polls/new', '/admin/polls/x', '/admin/polls/x/results.csv', '/admin/polls/x/votes.csv']) {
-      const response = await request(`${base}${path}`, { headers: { cookie: 'pp_admin=forged-forged-forged-forged-forged-forged-f' } });
+    for (const path of [
+      '/admin/polls/new',
+      '/admin/polls/x',
+      '/admin/polls/x/results.csv',
+      '/admin/polls/x/votes.csv',
+    ]) {
+      const response = await request(`${base}${path}`, {
+        headers: { cookie: 'pp_admin=forged-forged-forged-forged-forged-forged-f' },
+      });
       expect(response.status, path).toBe(303);
     }
   });
@@ -126,7 +153,11 @@ describe('sessions', () => {
 describe('forms', () => {
   it('refuses cross-origin posts (CSRF) with 403 and changes nothing', async () => {
     const cookie = await logIn();
-    const response = await form('/admin/polls/new', { question: 'CSRF?', options: 'A\nB', slug: 'csrf' }, { cookie, origin: 'https://evil.example' });
+    const response = await form(
+      '/admin/polls/new',
+      { question: 'CSRF?', options: 'A\nB', slug: 'csrf' },
+      { cookie, origin: 'https://evil.example' },
+    );
     expect(response.status).toBe(403);
     expect((await request(`${base}/api/polls/csrf`)).status).toBe(404);
     expect((await form('/admin', { password: PASSWORD }, { origin: 'https://evil.example' })).status).toBe(403);
@@ -136,20 +167,43 @@ describe('forms', () => {
     const cookie = await logIn();
     const response = await form(
       '/admin/polls/new',
-      { question: 'Which IDE?', description: 'Pick one.', options: 'VS Code\nIntelliJ\n\nVim  ', type: 'single', resultsVisibility: 'always', duplicatePolicy: 'device', opensAt: '', closesAt: '2099-01-01T12:00', slug: '' },
+      {
+        question: 'Which IDE?',
+        description: 'Pick one.',
+        options: 'VS Code\nIntelliJ\n\nVim  ',
+        type: 'single',
+        resultsVisibility: 'always',
+        duplicatePolicy: 'device',
+        opensAt: '',
+        closesAt: '2099-01-01T12:00',
+        slug: '',
+      },
       { cookie },
     );
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/admin/polls/which-ide');
     const poll = await request(`${base}/api/polls/which-ide`);
-    expect(poll.body).toMatchObject({ status: 'open', closesAt: '2099-01-01T12:00:00.000Z', options: [{ key: 'vs-code' }, { key: 'intellij' }, { key: 'vim' }] });
+    expect(poll.body).toMatchObject({
+      status: 'open',
+      closesAt: '2099-01-01T12:00:00.000Z',
+      options: [{ key: 'vs-code' }, { key: 'intellij' }, { key: 'vim' }],
+    });
   });
 
   it('re-renders the form with the values kept and each error next to its field', async () => {
     const cookie = await logIn();
     const response = await form(
       '/admin/polls/new',
-      { question: '', description: 'Keep me', options: 'Only one', type: 'multiple', maxChoices: 'lots', opensAt: '2030-01-02T00:00', closesAt: '2030-01-01T00:00', slug: 'Bad Slug' },
+      {
+        question: '',
+        description: 'Keep me',
+        options: 'Only one',
+        type: 'multiple',
+        maxChoices: 'lots',
+        opensAt: '2030-01-02T00:00',
+        closesAt: '2030-01-01T00:00',
+        slug: 'Bad Slug',
+      },
       { cookie },
     );
     expect(response.status).toBe(422);
@@ -158,16 +212,33 @@ describe('forms', () => {
     expect(html).toContain('>Keep me</textarea>');
     expect(html).toContain('>Only one</textarea>');
     for (const field of ['question', 'options', 'maxChoices', 'slug']) {
-      expect(html, field).toMatch(new RegExp(`id="${field}"[^>]*aria-invalid="true"[^>]*aria-describedby="[^"]*${field}-error`));
+      expect(html, field).toMatch(
+        new RegExp(`id="${field}"[^>]*aria-invalid="true"[^>]*aria-describedby="[^"]*${field}-error`),
+      );
       expect(html, field).toContain(`<p class="field-error" id="${field}-error">`);
     }
   });
 
   it('edits, closes, reopens and deletes behind a confirmation, recording each change in the audit log', async () => {
     const cookie = await logIn();
-    await form('/admin/polls/new', { question: 'Lifecycle?', options: 'A\nB', slug: 'life', duplicatePolicy: 'none', resultsVisibility: 'always' }, { cookie });
+    await form(
+      '/admin/polls/new',
+      { question: 'Lifecycle?', options: 'A\nB', slug: 'life', duplicatePolicy: 'none', resultsVisibility: 'always' },
+      { cookie },
+    );
     const admin = (fields: Record<string, string>) => form('/admin/polls/life', fields, { cookie });
-    expect((await admin({ action: 'update', question: 'Lifecycle, renamed?', options: 'A\nB\nC', type: 'single', resultsVisibility: 'always', duplicatePolicy: 'none' })).status).toBe(303);
+    expect(
+      (
+        await admin({
+          action: 'update',
+          question: 'Lifecycle, renamed?',
+          options: 'A\nB\nC',
+          type: 'single',
+          resultsVisibility: 'always',
+          duplicatePolicy: 'none',
+        })
+      ).status,
+    ).toBe(303);
     expect((await request(`${base}/api/polls/life`)).body.options).toHaveLength(3);
     await voteFrom('127.0.0.30', base, 'life', ['c']);
     // With votes the options are locked: the form disables them and ignores them.
@@ -178,10 +249,15 @@ describe('forms', () => {
     expect((await request(`${base}/api/polls/life`)).body.status).toBe('closed');
     expect((await admin({ action: 'reopen' })).status).toBe(303);
     expect((await request(`${base}/api/polls/life`)).body.status).toBe('open');
-    await request(`${base}/api/admin/polls/life`, { method: 'PATCH', json: { description: 'via API' }, token: ADMIN_TOKEN });
+    await request(`${base}/api/admin/polls/life`, {
+      method: 'PATCH',
+      json: { description: 'via API' },
+      token: ADMIN_TOKEN,
+    });
 
     const audit = (await request(`${base}/admin/polls/life`, { headers: { cookie } })).body as string;
-    const rows = [...audit.matchAll(/<tr> <td>[^<]+<\/td> <td><code>([^<]+)<\/code><\/td> <td>([^<]+)<\/td>/g)].map((m) => [m[1], m[2]]);
+    const row = /<tr>\s*<td>[^<]+<\/td>\s*<td>\s*<code>([^<]+)<\/code>\s*<\/td>\s*<td>([^<]+)<\/td>/g;
+    const rows = [...audit.matchAll(row)].map((m) => [m[1]!.trim(), m[2]!.trim()]);
     expect(rows.map((r) => r[1])).toEqual(['update', 'reopen', 'close', 'update', 'create']);
     expect(rows[0]![0]).toBe('api-token');
     expect(rows[1]![0]).toMatch(/^session:[0-9a-f]{12}$/);
@@ -195,12 +271,30 @@ describe('forms', () => {
     const db = sqlite();
     const trail = db.prepare("select action from audit_log where poll_slug = 'life' order by id").all();
     db.close();
-    expect(trail.map((r) => (r as { action: string }).action)).toEqual(['create', 'update', 'close', 'reopen', 'update', 'delete']);
+    expect(trail.map((r) => (r as { action: string }).action)).toEqual([
+      'create',
+      'update',
+      'close',
+      'reopen',
+      'update',
+      'delete',
+    ]);
   });
 
   it('exports the aggregate and the anonymised vote log as CSV', async () => {
     const cookie = await logIn();
-    await form('/admin/polls/new', { question: 'Export?', options: 'Red\nBlue', slug: 'export', type: 'multiple', resultsVisibility: 'after_close', duplicatePolicy: 'none' }, { cookie });
+    await form(
+      '/admin/polls/new',
+      {
+        question: 'Export?',
+        options: 'Red\nBlue',
+        slug: 'export',
+        type: 'multiple',
+        resultsVisibility: 'after_close',
+        duplicatePolicy: 'none',
+      },
+      { cookie },
+    );
     await voteFrom('127.0.0.31', base, 'export', ['red', 'blue']);
     await voteFrom('127.0.0.32', base, 'export', ['blue']);
     const aggregate = await request(`${base}/admin/polls/export/results.csv`, { headers: { cookie } });

@@ -119,17 +119,65 @@ describe('POST /api/polls/{slug}/votes', () => {
 
   it.each([
     { name: 'malformed JSON', body: '{"choices": [', type: 'application/json', status: 400, code: 'invalid_json' },
-    { name: 'invalid UTF-8', body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), type: 'application/json', status: 400, code: 'invalid_json' },
-    { name: 'choices not an array', body: '{"choices":"a"}', type: 'application/json', status: 400, code: 'invalid_body' },
+    {
+      name: 'invalid UTF-8',
+      body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]),
+      type: 'application/json',
+      status: 400,
+      code: 'invalid_json',
+    },
+    {
+      name: 'choices not an array',
+      body: '{"choices":"a"}',
+      type: 'application/json',
+      status: 400,
+      code: 'invalid_body',
+    },
     { name: 'a JSON array', body: '["a"]', type: 'application/json', status: 400, code: 'invalid_body' },
-    { name: 'unknown field', body: '{"choices":["a"],"x":1}', type: 'application/json', status: 400, code: 'invalid_body' },
-    { name: 'prototype pollution', body: '{"choices":["a"],"__proto__":{"x":1}}', type: 'application/json', status: 400, code: 'invalid_body' },
-    { name: 'form content type', body: 'choices=a', type: 'application/x-www-form-urlencoded', status: 415, code: 'unsupported_media_type' },
+    {
+      name: 'unknown field',
+      body: '{"choices":["a"],"x":1}',
+      type: 'application/json',
+      status: 400,
+      code: 'invalid_body',
+    },
+    {
+      name: 'prototype pollution',
+      body: '{"choices":["a"],"__proto__":{"x":1}}',
+      type: 'application/json',
+      status: 400,
+      code: 'invalid_body',
+    },
+    {
+      name: 'form content type',
+      body: 'choices=a',
+      type: 'application/x-www-form-urlencoded',
+      status: 415,
+      code: 'unsupported_media_type',
+    },
     { name: 'no content type', body: '{"choices":["a"]}', type: '', status: 415, code: 'unsupported_media_type' },
-    { name: 'unknown option', body: '{"choices":["zzz"]}', type: 'application/json', status: 422, code: 'invalid_choice' },
-    { name: 'two choices in single', body: '{"choices":["a","b"]}', type: 'application/json', status: 422, code: 'too_many_choices' },
+    {
+      name: 'unknown option',
+      body: '{"choices":["zzz"]}',
+      type: 'application/json',
+      status: 422,
+      code: 'invalid_choice',
+    },
+    {
+      name: 'two choices in single',
+      body: '{"choices":["a","b"]}',
+      type: 'application/json',
+      status: 422,
+      code: 'too_many_choices',
+    },
     { name: 'no choice', body: '{"choices":[]}', type: 'application/json', status: 422, code: 'too_few_choices' },
-    { name: 'a 17 KiB body', body: JSON.stringify({ choices: ['a'], pad: 'x'.repeat(17 * 1024) }), type: 'application/json', status: 413, code: 'body_too_large' },
+    {
+      name: 'a 17 KiB body',
+      body: JSON.stringify({ choices: ['a'], pad: 'x'.repeat(17 * 1024) }),
+      type: 'application/json',
+      status: 413,
+      code: 'body_too_large',
+    },
   ])('$name → $status $code, storing nothing', async ({ body, type, status, code }) => {
     const before = await totalResponses('v');
     const headers: Record<string, string> = type ? { 'content-type': type } : {};
@@ -175,9 +223,17 @@ describe('POST /api/polls/{slug}/votes', () => {
 
   it('refuses closed and not-yet-open polls with 403', async () => {
     await createPoll(base, { slug: 'past', question: 'Past?', options: ['A', 'B'], closesAt: '2020-01-01T00:00:00Z' });
-    await createPoll(base, { slug: 'future', question: 'Future?', options: ['A', 'B'], opensAt: '2099-01-01T00:00:00Z' });
+    await createPoll(base, {
+      slug: 'future',
+      question: 'Future?',
+      options: ['A', 'B'],
+      opensAt: '2099-01-01T00:00:00Z',
+    });
     expect(await vote(base, 'past', ['a'])).toMatchObject({ status: 403, body: { error: { code: 'poll_closed' } } });
-    expect(await vote(base, 'future', ['a'])).toMatchObject({ status: 403, body: { error: { code: 'poll_not_open' } } });
+    expect(await vote(base, 'future', ['a'])).toMatchObject({
+      status: 403,
+      body: { error: { code: 'poll_not_open' } },
+    });
     expect((await request(`${base}/api/polls/future`)).body.status).toBe('scheduled');
   });
 
@@ -262,15 +318,31 @@ describe('admin API', () => {
       json: { question: 'When do we ship?', options: ['Q1', 'Q2'], opensAt: '2099-01-01T00:00:00+05:45' },
     });
     expect(response.status).toBe(201);
-    expect(response.body).toMatchObject({ slug: 'when-do-we-ship', status: 'scheduled', opensAt: '2098-12-31T18:15:00.000Z' });
+    expect(response.body).toMatchObject({
+      slug: 'when-do-we-ship',
+      status: 'scheduled',
+      opensAt: '2098-12-31T18:15:00.000Z',
+    });
   });
 
   it.each([
     [{ question: '', options: ['A', 'B'] }, 'question'],
     [{ question: 'Q', options: ['A'] }, 'options'],
     [{ question: 'Q', options: ['A', 'B'], type: 'multiple', maxChoices: 3 }, 'maxChoices'],
-    [{ question: 'Q', options: ['A', 'B'], opensAt: '2030-01-02T00:00:00Z', closesAt: '2030-01-01T00:00:00Z' }, 'closesAt'],
-    [{ question: 'Q', options: [{ key: 'k', label: 'A' }, { key: 'k', label: 'B' }] }, 'options'],
+    [
+      { question: 'Q', options: ['A', 'B'], opensAt: '2030-01-02T00:00:00Z', closesAt: '2030-01-01T00:00:00Z' },
+      'closesAt',
+    ],
+    [
+      {
+        question: 'Q',
+        options: [
+          { key: 'k', label: 'A' },
+          { key: 'k', label: 'B' },
+        ],
+      },
+      'options',
+    ],
     [{ question: 'Q', options: ['A', 'B'], color: 'red' }, 'color'],
   ])('refuses %j with 422 invalid_poll naming %s', async (input, field) => {
     const response = await request(`${base}/api/admin/polls`, { method: 'POST', json: input, token: ADMIN_TOKEN });
@@ -281,13 +353,21 @@ describe('admin API', () => {
 
   it('answers 400 invalid_json, 415 and 413 for bad admin bodies', async () => {
     const post = (body: string, type = 'application/json') =>
-      request(`${base}/api/admin/polls`, { method: 'POST', body, headers: { 'content-type': type }, token: ADMIN_TOKEN });
+      request(`${base}/api/admin/polls`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': type },
+        token: ADMIN_TOKEN,
+      });
     expect((await post('{')).body.error.code).toBe('invalid_json');
     expect((await post('question=x', 'text/plain')).status).toBe(415);
     const big = JSON.stringify({ question: 'Q', options: ['A', 'B'], description: 'x'.repeat(65 * 1024) });
     expect(await post(big)).toMatchObject({ status: 413, body: { error: { code: 'body_too_large' } } });
     // Within 64 KiB is fine for admin bodies even though it is over the vote limit.
-    const medium = JSON.stringify({ question: 'Medium?', options: Array.from({ length: 30 }, (_, i) => `Option ${i} ${'x'.repeat(150)}`) });
+    const medium = JSON.stringify({
+      question: 'Medium?',
+      options: Array.from({ length: 30 }, (_, i) => `Option ${i} ${'x'.repeat(150)}`),
+    });
     expect((await post(medium)).status).toBe(201);
   });
 
@@ -303,24 +383,37 @@ describe('admin API', () => {
 
   it('patches text and schedule, closes and reopens', async () => {
     await createPoll(base, { slug: 'p', question: 'Old?', options: ['A', 'B'], duplicatePolicy: 'none' });
-    const patch = (json: unknown) => request(`${base}/api/admin/polls/p`, { method: 'PATCH', json, token: ADMIN_TOKEN });
-    expect((await patch({ question: 'New?', description: 'More context' })).body).toMatchObject({ question: 'New?', description: 'More context' });
+    const patch = (json: unknown) =>
+      request(`${base}/api/admin/polls/p`, { method: 'PATCH', json, token: ADMIN_TOKEN });
+    expect((await patch({ question: 'New?', description: 'More context' })).body).toMatchObject({
+      question: 'New?',
+      description: 'More context',
+    });
     expect((await patch({ closesAt: '2099-01-01T00:00:00Z' })).body.closesAt).toBe('2099-01-01T00:00:00.000Z');
     expect((await patch({ status: 'closed' })).body.status).toBe('closed');
     expect((await vote(base, 'p', ['a'])).body.error.code).toBe('poll_closed');
     expect((await patch({ status: 'open' })).body.status).toBe('open');
     expect((await vote(base, 'p', ['a'])).status).toBe(201);
     expect((await patch({ slug: 'renamed' })).body.error.code).toBe('invalid_poll');
-    expect((await request(`${base}/api/admin/polls/nope`, { method: 'PATCH', json: {}, token: ADMIN_TOKEN })).status).toBe(404);
+    expect(
+      (await request(`${base}/api/admin/polls/nope`, { method: 'PATCH', json: {}, token: ADMIN_TOKEN })).status,
+    ).toBe(404);
   });
 
   it('changes options only while the poll has no votes: 409 poll_has_votes', async () => {
     await createPoll(base, { slug: 'opts', question: 'Opts?', options: ['A', 'B'], duplicatePolicy: 'none' });
-    const patch = (json: unknown) => request(`${base}/api/admin/polls/opts`, { method: 'PATCH', json, token: ADMIN_TOKEN });
+    const patch = (json: unknown) =>
+      request(`${base}/api/admin/polls/opts`, { method: 'PATCH', json, token: ADMIN_TOKEN });
     expect((await patch({ options: ['A', 'B', 'C'] })).body.options).toHaveLength(3);
     await vote(base, 'opts', ['c']);
-    expect(await patch({ options: ['X', 'Y'] })).toMatchObject({ status: 409, body: { error: { code: 'poll_has_votes' } } });
-    expect(await patch({ type: 'multiple' })).toMatchObject({ status: 409, body: { error: { code: 'poll_has_votes' } } });
+    expect(await patch({ options: ['X', 'Y'] })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'poll_has_votes' } },
+    });
+    expect(await patch({ type: 'multiple' })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'poll_has_votes' } },
+    });
     expect((await request(`${base}/api/polls/opts`)).body.options).toHaveLength(3);
   });
 
@@ -328,7 +421,10 @@ describe('admin API', () => {
     await createPoll(base, { slug: 'owner-draft', question: 'Draft?', options: ['A', 'B'], status: 'draft' });
     const response = await request(`${base}/api/admin/polls`, { token: ADMIN_TOKEN });
     expect(response.status).toBe(200);
-    expect(response.body.polls.find((p: { slug: string }) => p.slug === 'owner-draft')).toMatchObject({ status: 'draft', totalResponses: 0 });
+    expect(response.body.polls.find((p: { slug: string }) => p.slug === 'owner-draft')).toMatchObject({
+      status: 'draft',
+      totalResponses: 0,
+    });
     expect((await request(`${base}/api/admin/polls`)).status).toBe(401);
   });
 

@@ -75,7 +75,9 @@ describe('durability', () => {
       token: 'test-admin-token-0123456789',
     });
     expect(results.status).toBe(200);
-    const summary = (await request(`${restarted.url}/api/polls`)).body.polls.find((p: { slug: string }) => p.slug === 'crash');
+    const summary = (await request(`${restarted.url}/api/polls`)).body.polls.find(
+      (p: { slug: string }) => p.slug === 'crash',
+    );
     // Every 201 was committed; at most the in-flight, unacknowledged votes may also have landed.
     expect(summary.totalResponses).toBeGreaterThanOrEqual(acknowledged);
     expect(summary.totalResponses).toBeLessThanOrEqual(acknowledged + 8);

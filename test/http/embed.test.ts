@@ -17,8 +17,18 @@ beforeAll(async () => {
     env: { SEED_DEMO: '1', EMBED_ALLOWED_ORIGINS: 'https://intranet.example.com http://localhost:8080' },
   });
   base = server.url;
-  await createPoll(base, { slug: 'widget', question: 'Widget <i>poll</i>?', options: ['Yes', 'No'], resultsVisibility: 'after_vote' });
-  await createPoll(base, { slug: 'sealed', question: 'Sealed?', options: ['Yes', 'No'], resultsVisibility: 'after_close' });
+  await createPoll(base, {
+    slug: 'widget',
+    question: 'Widget <i>poll</i>?',
+    options: ['Yes', 'No'],
+    resultsVisibility: 'after_vote',
+  });
+  await createPoll(base, {
+    slug: 'sealed',
+    question: 'Sealed?',
+    options: ['Yes', 'No'],
+    resultsVisibility: 'after_close',
+  });
 });
 afterAll(async () => {
   await server.stop();
@@ -33,7 +43,8 @@ function formPost(path: string, body: string, headers: Record<string, string> = 
   });
 }
 
-const frameAncestors = (headers: Headers) => /frame-ancestors ([^;]+)/.exec(headers.get('content-security-policy') ?? '')?.[1];
+const frameAncestors = (headers: Headers) =>
+  /frame-ancestors ([^;]+)/.exec(headers.get('content-security-policy') ?? '')?.[1];
 
 const deviceToken = (html: string) => /name="device" value="([^"]+)"/.exec(html)![1]!;
 
@@ -87,7 +98,10 @@ describe('GET /embed/{slug}', () => {
     const html = (await request(`${base}/embed/ai-projects-in-production`)).body as string;
     const assets = [...html.matchAll(/<(?:link[^>]+href|script[^>]+src)="([^"]+)"/g)].map((m) => m[1]!);
     expect(assets.every((asset) => asset.startsWith('/'))).toBe(true);
-    const bodies = [html, ...(await Promise.all(assets.map(async (asset) => (await request(`${base}${asset}`)).body as string)))];
+    const bodies = [
+      html,
+      ...(await Promise.all(assets.map(async (asset) => (await request(`${base}${asset}`)).body as string))),
+    ];
     const bytes = bodies.reduce((sum, text) => sum + gzipSync(text, { level: 9 }).length, 0);
     console.log(`widget first render: ${bytes} bytes gzip (${assets.length + 1} files; budget ${WIDGET_BUDGET_BYTES})`);
     expect(bytes).toBeLessThanOrEqual(WIDGET_BUDGET_BYTES);
@@ -98,7 +112,9 @@ describe('voting in the widget without JavaScript', () => {
   it('posts, redirects back into the widget with the device token, and shows the results', async () => {
     const ballot = (await request(`${base}/embed/widget?theme=dark`)).body as string;
     const token = deviceToken(ballot);
-    const voted = await formPost('/embed/widget?theme=dark', `choice=yes&device=${encodeURIComponent(token)}`, { origin: base });
+    const voted = await formPost('/embed/widget?theme=dark', `choice=yes&device=${encodeURIComponent(token)}`, {
+      origin: base,
+    });
     expect(voted.status).toBe(303);
     const location = voted.headers.get('location')!;
     expect(location).toBe(`/embed/widget?theme=dark&d=${encodeURIComponent(token)}`);
@@ -175,7 +191,12 @@ describe('GET /oembed', () => {
     for (const path of ['/polls/widget', '/polls/widget/results', '/embed/widget']) {
       const response = await oembed(`url=${encodeURIComponent(base + path)}&format=json`);
       expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ version: '1.0', type: 'rich', provider_name: 'Peer Polls', title: 'Widget <i>poll</i>?' });
+      expect(response.body).toMatchObject({
+        version: '1.0',
+        type: 'rich',
+        provider_name: 'Peer Polls',
+        title: 'Widget <i>poll</i>?',
+      });
       expect(response.body.html).toContain(`src="${base}/embed/widget"`);
       expect(response.body.html).toContain('title="Poll: Widget &lt;i&gt;poll&lt;/i&gt;?"');
     }
@@ -209,13 +230,16 @@ describe('GET /oembed', () => {
 });
 
 describe('embed snippet on poll pages', () => {
-  it.each(['/polls/widget', '/polls/ai-projects-in-production/results'])('%s offers iframe, script and oEmbed snippets with a preview', async (path) => {
-    const { body } = await request(`${base}${path}`);
-    const html = body as string;
-    expect(html).toContain('<summary>Embed this poll</summary>');
-    expect(html).toMatch(/<textarea[^>]*>&lt;iframe src=&quot;http:\/\/127\.0\.0\.1:\d+\/embed\//);
-    expect(html).toMatch(/&lt;script async src=&quot;http:\/\/127\.0\.0\.1:\d+\/embed\.js&quot;&gt;/);
-    expect(html).toMatch(/<div class="embed-preview" data-peer-poll="[^"]+" data-title="Preview of the widget/);
-    expect(html).toContain('<script async src="/embed.js"></script>');
-  });
+  it.each(['/polls/widget', '/polls/ai-projects-in-production/results'])(
+    '%s offers iframe, script and oEmbed snippets with a preview',
+    async (path) => {
+      const { body } = await request(`${base}${path}`);
+      const html = body as string;
+      expect(html).toContain('<summary>Embed this poll</summary>');
+      expect(html).toMatch(/<textarea[^>]*>&lt;iframe src=&quot;http:\/\/127\.0\.0\.1:\d+\/embed\//);
+      expect(html).toMatch(/&lt;script async src=&quot;http:\/\/127\.0\.0\.1:\d+\/embed\.js&quot;&gt;/);
+      expect(html).toMatch(/<div class="embed-preview" data-peer-poll="[^"]+" data-title="Preview of the widget/);
+      expect(html).toContain('<script async src="/embed.js"></script>');
+    },
+  );
 });

@@ -14,10 +14,36 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 
 /** Polls whose tallies are tracked; admin writes never touch them. */
 const TRACKED = [
-  { slug: 'single', question: 'Single?', options: ['Alpha', 'Beta', 'Gamma'], duplicatePolicy: 'none', resultsVisibility: 'always' },
-  { slug: 'multi', question: 'Multi?', options: ['A', 'B', 'C', 'D'], type: 'multiple', minChoices: 1, maxChoices: 3, duplicatePolicy: 'none' },
-  { slug: 'dev', question: 'Device?', options: ['Yes', 'No'], duplicatePolicy: 'device', resultsVisibility: 'after_vote' },
-  { slug: 'netw', question: 'Network?', options: ['Yes', 'No'], duplicatePolicy: 'device_or_network', resultsVisibility: 'after_close' },
+  {
+    slug: 'single',
+    question: 'Single?',
+    options: ['Alpha', 'Beta', 'Gamma'],
+    duplicatePolicy: 'none',
+    resultsVisibility: 'always',
+  },
+  {
+    slug: 'multi',
+    question: 'Multi?',
+    options: ['A', 'B', 'C', 'D'],
+    type: 'multiple',
+    minChoices: 1,
+    maxChoices: 3,
+    duplicatePolicy: 'none',
+  },
+  {
+    slug: 'dev',
+    question: 'Device?',
+    options: ['Yes', 'No'],
+    duplicatePolicy: 'device',
+    resultsVisibility: 'after_vote',
+  },
+  {
+    slug: 'netw',
+    question: 'Network?',
+    options: ['Yes', 'No'],
+    duplicatePolicy: 'device_or_network',
+    resultsVisibility: 'after_close',
+  },
   { slug: 'shut', question: 'Closed?', options: ['Yes', 'No'], closesAt: '2020-01-01T00:00:00Z' },
   { slug: 'later', question: 'Later?', options: ['Yes', 'No'], opensAt: '2099-01-01T00:00:00Z' },
 ] as const;
@@ -39,7 +65,18 @@ afterAll(async () => {
 const slug = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...TRACKED.map((p) => p.slug)) },
   { weight: 1, arbitrary: fc.string({ maxLength: 80 }).map(encodeURIComponent) },
-  { weight: 1, arbitrary: fc.constantFrom('%', '%E0%A4%A', '..%2F..%2Fetc', '__proto__', 'constructor', 'a'.repeat(300), 'fuzz-sandbox') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '%',
+      '%E0%A4%A',
+      '..%2F..%2Fetc',
+      '__proto__',
+      'constructor',
+      'a'.repeat(300),
+      'fuzz-sandbox',
+    ),
+  },
 );
 
 const target = fc.oneof(
@@ -50,9 +87,15 @@ const target = fc.oneof(
   slug.map((s) => ({ path: `/api/polls/${s}/results`, voteOn: null, kind: 'read' as const })),
   slug.map((s) => ({ path: `/api/polls/${s}/results.csv`, voteOn: null, kind: 'read' as const })),
   slug.map((s) => ({ path: `/polls/${s}/results`, voteOn: null, kind: 'read' as const })),
-  fc.string({ maxLength: 200 }).map((u) => ({ path: `/oembed?url=${encodeURIComponent(u)}&maxwidth=${u.length}`, voteOn: null, kind: 'read' as const })),
+  fc.string({ maxLength: 200 }).map((u) => ({
+    path: `/oembed?url=${encodeURIComponent(u)}&maxwidth=${u.length}`,
+    voteOn: null,
+    kind: 'read' as const,
+  })),
   fc.constant({ path: '/api/admin/polls', voteOn: null, kind: 'admin' as const }),
-  fc.constantFrom('fuzz-sandbox', ...TRACKED.map((p) => p.slug)).map((s) => ({ path: `/api/admin/polls/${s}`, voteOn: null, kind: 'admin' as const })),
+  fc
+    .constantFrom('fuzz-sandbox', ...TRACKED.map((p) => p.slug))
+    .map((s) => ({ path: `/api/admin/polls/${s}`, voteOn: null, kind: 'admin' as const })),
   fc.webPath().map((p) => ({ path: p || '/', voteOn: null, kind: 'read' as const })),
 );
 
@@ -65,17 +108,39 @@ const ballot = fc.oneof(
 
 const body = fc.oneof(
   ballot.map((value) => JSON.stringify(value)),
-  fc.array(fc.constantFrom(...KEYS, 'zzz', ''), { maxLength: 5 }).map((keys) => keys.map((k) => `choice=${encodeURIComponent(k)}`).join('&')),
+  fc
+    .array(fc.constantFrom(...KEYS, 'zzz', ''), { maxLength: 5 })
+    .map((keys) => keys.map((k) => `choice=${encodeURIComponent(k)}`).join('&')),
   fc.string({ maxLength: 300 }),
   fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes)),
-  fc.record({ question: fc.string(), options: fc.array(fc.oneof(fc.string(), fc.jsonValue())), slug: fc.string() }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+  fc
+    .record(
+      { question: fc.string(), options: fc.array(fc.oneof(fc.string(), fc.jsonValue())), slug: fc.string() },
+      { requiredKeys: [] },
+    )
+    .map((v) => JSON.stringify(v)),
   fc.constant(undefined),
 );
 
 const headers = fc.record({
-  'content-type': fc.constantFrom(undefined, 'application/json', 'application/json; charset=utf-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain', 'application/JSON', '*/*'),
+  'content-type': fc.constantFrom(
+    undefined,
+    'application/json',
+    'application/json; charset=utf-8',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    'text/plain',
+    'application/JSON',
+    '*/*',
+  ),
   origin: fc.constantFrom(undefined, 'SELF', 'https://evil.example', 'null', 'not a url'),
-  authorization: fc.constantFrom(undefined, 'Bearer wrong-token-wrong-token', 'Basic abc', 'Bearer', `Bearer ${ADMIN_TOKEN}`),
+  authorization: fc.constantFrom(
+    undefined,
+    'Bearer wrong-token-wrong-token',
+    'Basic abc',
+    'Bearer',
+    `Bearer ${ADMIN_TOKEN}`,
+  ),
   cookie: fc.constantFrom(undefined, 'pp_voter=garbage', 'pp_voter=a.b; pp_widget_voter=%%', 'x=y'),
   'x-forwarded-for': fc.constantFrom(undefined, '203.0.113.1', 'garbage, ::1'),
   accept: fc.constantFrom(undefined, 'text/html', 'application/json', '*/*'),
@@ -119,25 +184,32 @@ describe(`fuzzing (${RUNS} requests)`, () => {
     const acknowledged = new Map<string, number>();
     const admin = new Set<string>();
     await fc.assert(
-      fc.asyncProperty(fc.oneof({ weight: 3, arbitrary: anyRequest }, { weight: 1, arbitrary: plausibleVote }), async ([t, verb, head, payload]) => {
-        const sendHeaders: Record<string, string> = {};
-        for (const [name, value] of Object.entries(head)) if (value !== undefined) sendHeaders[name] = value === 'SELF' ? base : value;
-        // Admin writes with the real token stay in the sandbox so tracked tallies keep their meaning.
-        const trackedAdminWrite = t.kind === 'admin' && !t.path.endsWith('fuzz-sandbox') && t.path !== '/api/admin/polls' && verb !== 'GET';
-        if (trackedAdminWrite) delete sendHeaders.authorization;
-        const withBody = !['GET', 'HEAD'].includes(verb) && payload !== undefined;
-        const response = await fetch(`${base}${t.path}`, {
-          method: verb,
-          headers: sendHeaders,
-          body: withBody ? payload : undefined,
-          redirect: 'manual',
-        });
-        await response.arrayBuffer();
-        expect(response.status, `${verb} ${t.path}`).toBeLessThan(500);
-        const accepted = (t.kind === 'api' && response.status === 201) || (t.kind === 'form' && verb === 'POST' && response.status === 303);
-        if (accepted && t.voteOn) acknowledged.set(t.voteOn, (acknowledged.get(t.voteOn) ?? 0) + 1);
-        if (t.kind === 'admin' && response.status < 300 && verb !== 'GET') admin.add(t.path);
-      }),
+      fc.asyncProperty(
+        fc.oneof({ weight: 3, arbitrary: anyRequest }, { weight: 1, arbitrary: plausibleVote }),
+        async ([t, verb, head, payload]) => {
+          const sendHeaders: Record<string, string> = {};
+          for (const [name, value] of Object.entries(head))
+            if (value !== undefined) sendHeaders[name] = value === 'SELF' ? base : value;
+          // Admin writes with the real token stay in the sandbox so tracked tallies keep their meaning.
+          const trackedAdminWrite =
+            t.kind === 'admin' && !t.path.endsWith('fuzz-sandbox') && t.path !== '/api/admin/polls' && verb !== 'GET';
+          if (trackedAdminWrite) delete sendHeaders.authorization;
+          const withBody = !['GET', 'HEAD'].includes(verb) && payload !== undefined;
+          const response = await fetch(`${base}${t.path}`, {
+            method: verb,
+            headers: sendHeaders,
+            body: withBody ? payload : undefined,
+            redirect: 'manual',
+          });
+          await response.arrayBuffer();
+          expect(response.status, `${verb} ${t.path}`).toBeLessThan(500);
+          const accepted =
+            (t.kind === 'api' && response.status === 201) ||
+            (t.kind === 'form' && verb === 'POST' && response.status === 303);
+          if (accepted && t.voteOn) acknowledged.set(t.voteOn, (acknowledged.get(t.voteOn) ?? 0) + 1);
+          if (t.kind === 'admin' && response.status < 300 && verb !== 'GET') admin.add(t.path);
+        },
+      ),
       { numRuns: RUNS },
     );
     // The generators reach the accepting paths too, or the tally property would prove little.

@@ -18,7 +18,10 @@ afterAll(async () => {
 });
 
 /** A raw request, for paths fetch would normalise or refuse to send. */
-function raw(path: string, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+function raw(
+  path: string,
+  method = 'GET',
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${base}/`, { method, path }, (res) => {
       res.resume();
@@ -33,7 +36,19 @@ describe('security headers', () => {
   it('are on pages, API answers, errors, the widget, the loader and static assets', async () => {
     const home = (await request(`${base}/`)).body as string;
     const stylesheet = /href="(\/_astro\/[^"]+\.css)"/.exec(home)![1]!;
-    const paths = ['/', '/polls/h', '/polls/h/results', '/no-such-page', '/api/polls', '/api/polls/nope', '/healthz', '/embed/h', '/embed.js', '/favicon.svg', stylesheet];
+    const paths = [
+      '/',
+      '/polls/h',
+      '/polls/h/results',
+      '/no-such-page',
+      '/api/polls',
+      '/api/polls/nope',
+      '/healthz',
+      '/embed/h',
+      '/embed.js',
+      '/favicon.svg',
+      stylesheet,
+    ];
     for (const path of paths) {
       const { headers } = await request(`${base}${path}`);
       const csp = headers.get('content-security-policy') ?? '';
@@ -47,7 +62,11 @@ describe('security headers', () => {
   });
 
   it('are on refusals too (403, 413, 429 paths share the middleware)', async () => {
-    const refused = await request(`${base}/api/polls/h/votes`, { method: 'POST', json: { choices: ['a'] }, headers: { origin: 'https://evil.example' } });
+    const refused = await request(`${base}/api/polls/h/votes`, {
+      method: 'POST',
+      json: { choices: ['a'] },
+      headers: { origin: 'https://evil.example' },
+    });
     expect(refused.status).toBe(403);
     expect(refused.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
@@ -56,25 +75,42 @@ describe('security headers', () => {
 describe('request hygiene', () => {
   it('refuses deeply nested JSON with 400 invalid_body', async () => {
     const deep = `${'{"a":'.repeat(100)}1${'}'.repeat(100)}`;
-    const response = await request(`${base}/api/polls/h/votes`, { method: 'POST', body: deep, headers: { 'content-type': 'application/json' } });
+    const response = await request(`${base}/api/polls/h/votes`, {
+      method: 'POST',
+      body: deep,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response).toMatchObject({ status: 400, body: { error: { code: 'invalid_body' } } });
   });
 
   it('refuses a depth bomb at the admin body limit without falling over', async () => {
     const bomb = '['.repeat(30_000) + ']'.repeat(30_000); // just under 64 KiB
-    const response = await request(`${base}/api/admin/polls`, { method: 'POST', body: bomb, headers: { 'content-type': 'application/json' }, token: ADMIN_TOKEN });
+    const response = await request(`${base}/api/admin/polls`, {
+      method: 'POST',
+      body: bomb,
+      headers: { 'content-type': 'application/json' },
+      token: ADMIN_TOKEN,
+    });
     expect(response.status).toBe(400);
     expect(['invalid_json', 'invalid_body']).toContain(response.body.error.code);
   });
 
-  it.each(['__proto__', 'constructor', 'prototype'])('treats a "%s" key as an unknown field and stores nothing', async (key) => {
-    const body = `{"question":"Proto?","slug":"proto-${key.replace(/_/g, '')}","options":["A","B"],"${key}":{"status":"closed","isAdmin":true}}`;
-    const response = await request(`${base}/api/admin/polls`, { method: 'POST', body, headers: { 'content-type': 'application/json' }, token: ADMIN_TOKEN });
-    expect(response.status).toBe(422);
-    expect(response.body.error.message).toContain(key);
-    expect((await request(`${base}/api/polls/proto-${key.replace(/_/g, '')}`)).status).toBe(404);
-    expect(({} as Record<string, unknown>).status).toBeUndefined();
-  });
+  it.each(['__proto__', 'constructor', 'prototype'])(
+    'treats a "%s" key as an unknown field and stores nothing',
+    async (key) => {
+      const body = `{"question":"Proto?","slug":"proto-${key.replace(/_/g, '')}","options":["A","B"],"${key}":{"status":"closed","isAdmin":true}}`;
+      const response = await request(`${base}/api/admin/polls`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+        token: ADMIN_TOKEN,
+      });
+      expect(response.status).toBe(422);
+      expect(response.body.error.message).toContain(key);
+      expect((await request(`${base}/api/polls/proto-${key.replace(/_/g, '')}`)).status).toBe(404);
+      expect(({} as Record<string, unknown>).status).toBeUndefined();
+    },
+  );
 
   it('answers an overlong URL with 414', async () => {
     const response = await raw(`/polls/${'a'.repeat(5000)}`);
@@ -86,11 +122,14 @@ describe('request hygiene', () => {
     expect(response.status).toBe(431);
   });
 
-  it.each(['/polls/%E0%A4%A', '/polls/%', '/embed/%ZZ', '/api/polls/%C0%AF/results'])('answers a malformed path %s with 4xx', async (path) => {
-    const { status } = await raw(path);
-    expect(status).toBeGreaterThanOrEqual(400);
-    expect(status).toBeLessThan(500);
-  });
+  it.each(['/polls/%E0%A4%A', '/polls/%', '/embed/%ZZ', '/api/polls/%C0%AF/results'])(
+    'answers a malformed path %s with 4xx',
+    async (path) => {
+      const { status } = await raw(path);
+      expect(status).toBeGreaterThanOrEqual(400);
+      expect(status).toBeLessThan(500);
+    },
+  );
 
   it('refuses invalid UTF-8 in a form post with 400', async () => {
     const response = await request(`${base}/polls/h`, {

@@ -19,7 +19,13 @@ afterAll(async () => {
 
 describe('duplicate policies', () => {
   it('network: one vote per address and user agent, whatever the cookie', async () => {
-    await createPoll(base, { slug: 'net', question: 'Net?', options: ['A', 'B'], duplicatePolicy: 'network', resultsVisibility: 'always' });
+    await createPoll(base, {
+      slug: 'net',
+      question: 'Net?',
+      options: ['A', 'B'],
+      duplicatePolicy: 'network',
+      resultsVisibility: 'always',
+    });
     expect((await voteFrom('127.0.0.2', base, 'net', ['a'])).status).toBe(201);
     const again = await voteFrom('127.0.0.2', base, 'net', ['b']); // no cookie: a "new browser"
     expect(again).toMatchObject({ status: 409, body: { error: { code: 'already_voted' } } });
@@ -38,7 +44,12 @@ describe('duplicate policies', () => {
   });
 
   it('device_or_network: refused when either the browser or the network already voted', async () => {
-    await createPoll(base, { slug: 'both', question: 'Both?', options: ['A', 'B'], duplicatePolicy: 'device_or_network' });
+    await createPoll(base, {
+      slug: 'both',
+      question: 'Both?',
+      options: ['A', 'B'],
+      duplicatePolicy: 'device_or_network',
+    });
     const first = await voteFrom('127.0.0.2', base, 'both', ['a']);
     expect(first.status).toBe(201);
     const cookie = voterCookie(first.headers);
@@ -79,12 +90,21 @@ describe('privacy', () => {
     const proxied = await startServer({ env: { TRUST_PROXY: '1' } });
     const addresses = ['127.0.0.2', '127.0.0.3', '203.0.113.99'];
     try {
-      await createPoll(proxied.url, { slug: 'priv', question: 'Private?', options: ['A', 'B'], duplicatePolicy: 'device_or_network' });
+      await createPoll(proxied.url, {
+        slug: 'priv',
+        question: 'Private?',
+        options: ['A', 'B'],
+        duplicatePolicy: 'device_or_network',
+      });
       await voteFrom('127.0.0.2', proxied.url, 'priv', ['a']);
       await voteFrom('127.0.0.3', proxied.url, 'priv', ['b']);
       await voteFrom('127.0.0.3', proxied.url, 'priv', ['b']); // refused duplicate
       await voteFrom('127.0.0.1', proxied.url, 'priv', ['a'], { 'x-forwarded-for': '203.0.113.99' });
-      await requestFrom('127.0.0.2', `${proxied.url}/polls/priv`, { method: 'POST', body: 'choice=zzz', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      await requestFrom('127.0.0.2', `${proxied.url}/polls/priv`, {
+        method: 'POST',
+        body: 'choice=zzz',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       const scan = () => {
         const files = readdirSync(proxied.dir).map((name) => join(proxied.dir, name));
         expect(files.some((file) => file.endsWith('-wal'))).toBe(true);
@@ -115,7 +135,13 @@ describe('rate limiting', () => {
   });
 
   it('refuses a flood from one address with 429 rate_limited and Retry-After, counting only what it accepted', async () => {
-    await createPoll(base, { slug: 'flood', question: 'Flood?', options: ['A', 'B'], duplicatePolicy: 'none', resultsVisibility: 'always' });
+    await createPoll(base, {
+      slug: 'flood',
+      question: 'Flood?',
+      options: ['A', 'B'],
+      duplicatePolicy: 'none',
+      resultsVisibility: 'always',
+    });
     const responses = await Promise.all(Array.from({ length: 300 }, () => voteFrom('127.0.0.6', base, 'flood', ['a'])));
     const accepted = responses.filter((r) => r.status === 201).length;
     const limited = responses.filter((r) => r.status === 429);

@@ -9,10 +9,32 @@ let base: string;
 beforeAll(async () => {
   server = await startServer({ env: { SEED_DEMO: '1' } });
   base = server.url;
-  await createPoll(base, { slug: 'multi', question: 'Which languages?', options: ['Go', 'Rust', 'TypeScript'], type: 'multiple', maxChoices: 2, resultsVisibility: 'always' });
-  await createPoll(base, { slug: 'hidden', question: 'Secret ballot?', options: ['Yes', 'No'], resultsVisibility: 'after_close', closesAt: '2099-01-01T00:00:00Z' });
-  await createPoll(base, { slug: 'old', question: 'Old question?', options: ['Yes', 'No'], closesAt: '2020-01-01T00:00:00Z' });
-  await createPoll(base, { slug: 'escape', question: '<script>alert(1)</script> & "quotes"', options: ['<b>bold</b>', 'plain'] });
+  await createPoll(base, {
+    slug: 'multi',
+    question: 'Which languages?',
+    options: ['Go', 'Rust', 'TypeScript'],
+    type: 'multiple',
+    maxChoices: 2,
+    resultsVisibility: 'always',
+  });
+  await createPoll(base, {
+    slug: 'hidden',
+    question: 'Secret ballot?',
+    options: ['Yes', 'No'],
+    resultsVisibility: 'after_close',
+    closesAt: '2099-01-01T00:00:00Z',
+  });
+  await createPoll(base, {
+    slug: 'old',
+    question: 'Old question?',
+    options: ['Yes', 'No'],
+    closesAt: '2020-01-01T00:00:00Z',
+  });
+  await createPoll(base, {
+    slug: 'escape',
+    question: '<script>alert(1)</script> & "quotes"',
+    options: ['<b>bold</b>', 'plain'],
+  });
 });
 afterAll(async () => {
   await server.stop();
@@ -45,7 +67,9 @@ describe('GET /polls/{slug}', () => {
     const { status, body } = await request(`${base}/polls/ai-projects-in-production`);
     expect(status).toBe(200);
     expect(body).toMatch(/<form method="post"/);
-    expect(body).toMatch(/<fieldset[^>]*>\s*<legend><h1>What percentage of your organization&#39;s AI projects reach production\?<\/h1><\/legend>/);
+    expect(body).toMatch(
+      /<fieldset[^>]*>\s*<legend><h1>What percentage of your organization&#39;s AI projects reach production\?<\/h1><\/legend>/,
+    );
     expect((body as string).match(/type="radio"/g)).toHaveLength(9);
   });
 
@@ -110,7 +134,9 @@ describe('voting without JavaScript', () => {
   });
 
   it('refuses a cross-site form post with 403', async () => {
-    const response = await formPost('/polls/project-management-tool', 'choice=trello', { origin: 'https://evil.example' });
+    const response = await formPost('/polls/project-management-tool', 'choice=trello', {
+      origin: 'https://evil.example',
+    });
     expect(response.status).toBe(403);
   });
 
@@ -130,7 +156,9 @@ describe('GET /polls/{slug}/results', () => {
     expect(html).toMatch(/<table>[\s\S]*<caption>[\s\S]*n = \d+/);
     expect(html).toMatch(/<th scope="row">Smartsheet<\/th>\s*<td class="num">111<\/td>/);
     expect(html).toMatch(/\d+\.\d%<\/span>\s*<\/span>\s*<\/td>\s*<td class="num">\d+\.\d–\d+\.\d%<\/td>/);
-    expect(html).toMatch(/<canvas role="img" aria-label="Bar chart of shares among \d+ respondents: Microsoft Project: \d+\.\d%/);
+    expect(html).toMatch(
+      /<canvas role="img" aria-label="Bar chart of shares among \d+ respondents: Microsoft Project: \d+\.\d%/,
+    );
     expect(html).toContain('href="/api/polls/project-management-tool/results.csv"');
     expect(html).toContain('href="/api/polls/project-management-tool/results"');
     expect(html).toContain('One vote per browser');

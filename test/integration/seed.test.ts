@@ -20,7 +20,10 @@ describe('seedDemo', () => {
       const shareSum = demo.shares.reduce((a, b) => a + b, 0);
       poll.options.forEach((option, i) => expect(option.votes / total).toBeCloseTo(demo.shares[i]! / shareSum, 6));
     }
-    const span = t.db.$client.prepare('select min(created_at) lo, max(created_at) hi from votes').get() as { lo: number; hi: number };
+    const span = t.db.$client.prepare('select min(created_at) lo, max(created_at) hi from votes').get() as {
+      lo: number;
+      hi: number;
+    };
     expect(span.lo).toBeGreaterThanOrEqual(NOW - 30 * 86_400_000);
     expect(span.hi).toBeLessThanOrEqual(NOW);
     expect(span.hi - span.lo).toBeGreaterThan(20 * 86_400_000);
@@ -36,6 +39,16 @@ describe('seedDemo', () => {
   it('derives the bucket keys of the AI poll', async () => {
     await seedDemo(t.store, NOW);
     const poll = (await t.store.findPoll('ai-projects-in-production'))!;
-    expect(poll.options.map((o) => o.key)).toEqual(['lt-10', '10-20', '21-30', '31-40', '41-50', '51-60', '61-70', '71-80', 'gt-80']);
+    expect(poll.options.map((o) => o.key)).toEqual([
+      'lt-10',
+      '10-20',
+      '21-30',
+      '31-40',
+      '41-50',
+      '51-60',
+      '61-70',
+      '71-80',
+      'gt-80',
+    ]);
   });
 });

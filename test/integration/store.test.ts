@@ -52,7 +52,9 @@ describe('polls', () => {
 
   it('refuses an explicit slug that is taken', async () => {
     await createPoll(t.store, { slug: 'x', question: 'Q', options: ['A', 'B'] }, NOW);
-    expect(await refusal(() => createPoll(t.store, { slug: 'x', question: 'Q2', options: ['A', 'B'] }, NOW))).toBe('slug_taken');
+    expect(await refusal(() => createPoll(t.store, { slug: 'x', question: 'Q2', options: ['A', 'B'] }, NOW))).toBe(
+      'slug_taken',
+    );
   });
 
   it('changes options only while there are no votes', async () => {
@@ -73,7 +75,12 @@ describe('polls', () => {
     const reopened = await updatePoll(t.store, poll.slug, { status: 'open' }, NOW + 1000);
     expect(reopened).toMatchObject({ status: 'open', closesAt: null });
     expect(await refusal(() => updatePoll(t.store, poll.slug, { status: 'scheduled' }, NOW))).toBe('invalid_poll');
-    const scheduled = await updatePoll(t.store, poll.slug, { status: 'scheduled', opensAt: '2026-07-01T00:00:00Z' }, NOW);
+    const scheduled = await updatePoll(
+      t.store,
+      poll.slug,
+      { status: 'scheduled', opensAt: '2026-07-01T00:00:00Z' },
+      NOW,
+    );
     expect(scheduled.opensAt).toBe(Date.parse('2026-07-01T00:00:00Z'));
   });
 
@@ -126,7 +133,9 @@ describe('votes and tallies', () => {
     const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'], duplicatePolicy: 'network' }, NOW);
     await castVote(ctx, poll.slug, { choices: ['a'] }, aVoter('192.0.2.1', 'Firefox'), 'api');
     // A new browser (cookie) on the same network and user agent is the same network identity.
-    expect(await refusal(() => castVote(ctx, poll.slug, { choices: ['b'] }, aVoter('192.0.2.1', 'Firefox'), 'api'))).toBe('already_voted');
+    expect(
+      await refusal(() => castVote(ctx, poll.slug, { choices: ['b'] }, aVoter('192.0.2.1', 'Firefox'), 'api')),
+    ).toBe('already_voted');
     await castVote(ctx, poll.slug, { choices: ['b'] }, aVoter('192.0.2.2', 'Firefox'), 'api');
     await castVote(ctx, poll.slug, { choices: ['b'] }, aVoter('192.0.2.1', 'Chrome'), 'api');
     expect((await t.store.findPoll(poll.slug))!).toMatchObject({ responseCount: 3, duplicateCount: 1 });
@@ -134,11 +143,19 @@ describe('votes and tallies', () => {
 
   it('refuses when either identity matches under device_or_network', async () => {
     const ctx = { store: t.store, secret: SECRET, now: NOW };
-    const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'], duplicatePolicy: 'device_or_network' }, NOW);
+    const poll = await createPoll(
+      t.store,
+      { question: 'Q', options: ['A', 'B'], duplicatePolicy: 'device_or_network' },
+      NOW,
+    );
     const first = aVoter('192.0.2.1');
     await castVote(ctx, poll.slug, { choices: ['a'] }, first, 'api');
-    expect(await refusal(() => castVote(ctx, poll.slug, { choices: ['a'] }, { ...first, address: '192.0.2.99' }, 'api'))).toBe('already_voted');
-    expect(await refusal(() => castVote(ctx, poll.slug, { choices: ['a'] }, aVoter('192.0.2.1'), 'api'))).toBe('already_voted');
+    expect(
+      await refusal(() => castVote(ctx, poll.slug, { choices: ['a'] }, { ...first, address: '192.0.2.99' }, 'api')),
+    ).toBe('already_voted');
+    expect(await refusal(() => castVote(ctx, poll.slug, { choices: ['a'] }, aVoter('192.0.2.1'), 'api'))).toBe(
+      'already_voted',
+    );
     await castVote(ctx, poll.slug, { choices: ['a'] }, aVoter('192.0.2.2'), 'api');
     const stored = (await t.store.findPoll(poll.slug))!;
     expect(stored).toMatchObject({ responseCount: 2, duplicateCount: 2 });
@@ -156,19 +173,29 @@ describe('votes and tallies', () => {
 
   it('stores nothing for a refused ballot', async () => {
     const ctx = { store: t.store, secret: SECRET, now: NOW };
-    const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'], closesAt: '2026-06-02T00:00:00Z' }, NOW);
+    const poll = await createPoll(
+      t.store,
+      { question: 'Q', options: ['A', 'B'], closesAt: '2026-06-02T00:00:00Z' },
+      NOW,
+    );
     for (const body of [{ choices: ['zzz'] }, { choices: [] }, { choices: ['a', 'b'] }, { choices: 'a' }, null]) {
       await refusal(() => castVote(ctx, poll.slug, body, voter(), 'api'));
     }
     const closedCtx = { ...ctx, now: Date.parse('2026-06-02T00:00:00Z') };
     expect(await refusal(() => castVote(closedCtx, poll.slug, { choices: ['a'] }, voter(), 'api'))).toBe('poll_closed');
-    const counts = t.db.$client.prepare('select (select count(*) from votes) v, (select count(*) from vote_choices) c').get();
+    const counts = t.db.$client
+      .prepare('select (select count(*) from votes) v, (select count(*) from vote_choices) c')
+      .get();
     expect(counts).toEqual({ v: 0, c: 0 });
   });
 
   it('refuses votes before a scheduled opening and in drafts', async () => {
     const ctx = { store: t.store, secret: SECRET, now: NOW };
-    const later = await createPoll(t.store, { question: 'Later', options: ['A', 'B'], opensAt: '2026-06-02T00:00:00Z' }, NOW);
+    const later = await createPoll(
+      t.store,
+      { question: 'Later', options: ['A', 'B'], opensAt: '2026-06-02T00:00:00Z' },
+      NOW,
+    );
     const draft = await createPoll(t.store, { question: 'Draft', options: ['A', 'B'], status: 'draft' }, NOW);
     expect(await refusal(() => castVote(ctx, later.slug, { choices: ['a'] }, voter(), 'api'))).toBe('poll_not_open');
     expect(await refusal(() => castVote(ctx, draft.slug, { choices: ['a'] }, voter(), 'api'))).toBe('poll_not_found');
@@ -178,7 +205,11 @@ describe('votes and tallies', () => {
 describe('recount', () => {
   it('reports drift between tallies and the log, and repairs it', async () => {
     const ctx = { store: t.store, secret: SECRET, now: NOW };
-    const poll = await createPoll(t.store, { slug: 'drift', question: 'Q', options: ['A', 'B'], duplicatePolicy: 'none' }, NOW);
+    const poll = await createPoll(
+      t.store,
+      { slug: 'drift', question: 'Q', options: ['A', 'B'], duplicatePolicy: 'none' },
+      NOW,
+    );
     await castVote(ctx, poll.slug, { choices: ['a'] }, voter(), 'api');
     // Simulate damage done outside the app (a hand edit, a restored partial backup).
     t.db.$client.prepare("update poll_options set votes = 7 where key = 'b'").run();

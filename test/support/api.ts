@@ -22,7 +22,11 @@ export async function request<T = any>(
   const response = await fetch(url, { ...init, headers, body, redirect: 'manual' });
   const text = await response.text();
   const type = response.headers.get('content-type') ?? '';
-  return { status: response.status, headers: response.headers, body: type.includes('json') && text ? JSON.parse(text) : text };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: type.includes('json') && text ? JSON.parse(text) : text,
+  };
 }
 
 /** Creates a poll through the admin API and returns its JSON. */
@@ -64,10 +68,15 @@ export function requestFrom(
       res.on('end', () => {
         const responseHeaders = new Headers();
         for (const [name, value] of Object.entries(res.headers)) {
-          for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) responseHeaders.append(name, v);
+          for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
+            responseHeaders.append(name, v);
         }
         const isJson = (res.headers['content-type'] ?? '').includes('json');
-        resolve({ status: res.statusCode ?? 0, headers: responseHeaders, body: isJson && text ? JSON.parse(text) : text });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: responseHeaders,
+          body: isJson && text ? JSON.parse(text) : text,
+        });
       });
     });
     req.on('error', reject);
@@ -76,7 +85,13 @@ export function requestFrom(
 }
 
 /** A JSON vote from a loopback source address with a chosen user agent and optional cookie. */
-export function voteFrom(localAddress: string, base: string, slug: string, choices: string[], extra: Record<string, string> = {}) {
+export function voteFrom(
+  localAddress: string,
+  base: string,
+  slug: string,
+  choices: string[],
+  extra: Record<string, string> = {},
+) {
   return requestFrom(localAddress, `${base}/api/polls/${slug}/votes`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'user-agent': 'test-browser/1.0', ...extra },

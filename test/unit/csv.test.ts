@@ -25,6 +25,11 @@ describe('csvCell', () => {
 
 describe('toCsv', () => {
   it('ends every record with CRLF', () => {
-    expect(toCsv([['a', 1], ['b', 2]])).toBe('a,1\r\nb,2\r\n');
+    expect(
+      toCsv([
+        ['a', 1],
+        ['b', 2],
+      ]),
+    ).toBe('a,1\r\nb,2\r\n');
   });
 });

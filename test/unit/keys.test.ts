@@ -33,7 +33,12 @@ describe('deriveOptionKeys', () => {
   });
 
   it('makes derived keys unique and never steals a given key', () => {
-    const keys = deriveOptionKeys([{ label: 'Yes' }, { label: 'yes!' }, { key: 'yes-2', label: 'Other' }, { label: '???' }]);
+    const keys = deriveOptionKeys([
+      { label: 'Yes' },
+      { label: 'yes!' },
+      { key: 'yes-2', label: 'Other' },
+      { label: '???' },
+    ]);
     expect(keys).toEqual(['yes', 'yes-3', 'yes-2', 'option']);
     expect(new Set(keys).size).toBe(keys.length);
   });
@@ -46,7 +51,10 @@ describe('deriveOptionKeys', () => {
 
 describe('slugFromQuestion', () => {
   it.each([
-    ["What percentage of your organization's AI projects reach production?", 'what-percentage-of-your-organization-s-ai-projects-reach'],
+    [
+      "What percentage of your organization's AI projects reach production?",
+      'what-percentage-of-your-organization-s-ai-projects-reach',
+    ],
     ['???', 'poll'],
     ['A'.repeat(100), 'a'.repeat(64)],
   ])('%s → %s', (question, slug) => {

@@ -7,7 +7,15 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const BANNED = [/set:html/, /define:vars/, /sql\.raw\(/, /innerHTML\s*=/, /outerHTML\s*=/, /insertAdjacentHTML/, /document\.write/];
+const BANNED = [
+  /set:html/,
+  /define:vars/,
+  /sql\.raw\(/,
+  /innerHTML\s*=/,
+  /outerHTML\s*=/,
+  /insertAdjacentHTML/,
+  /document\.write/,
+];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

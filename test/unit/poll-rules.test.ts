@@ -106,7 +106,14 @@ describe('checkSchedule and normaliseOptions', () => {
   });
 
   it('refuses a repeated given key and derives the rest', () => {
-    expect(codeOf(() => normaliseOptions([{ key: 'x', label: 'A' }, { key: 'x', label: 'B' }]))).toBe('invalid_poll');
+    expect(
+      codeOf(() =>
+        normaliseOptions([
+          { key: 'x', label: 'A' },
+          { key: 'x', label: 'B' },
+        ]),
+      ),
+    ).toBe('invalid_poll');
     expect(normaliseOptions(['< 10%', { key: 'custom', label: 'B' }])).toEqual([
       { key: 'lt-10', label: '< 10%' },
       { key: 'custom', label: 'B' },

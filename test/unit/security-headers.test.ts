@@ -13,7 +13,9 @@ describe('securityHeaders', () => {
   });
 
   it('lets only the widget be framed, by the configured origins and ourselves', () => {
-    expect(securityHeaders('/polls/x', ['https://a.example'])['Content-Security-Policy']).toContain("frame-ancestors 'none'");
+    expect(securityHeaders('/polls/x', ['https://a.example'])['Content-Security-Policy']).toContain(
+      "frame-ancestors 'none'",
+    );
     expect(securityHeaders('/embed/x', ['https://a.example'])['Content-Security-Policy']).toContain(
       "frame-ancestors 'self' https://a.example",
     );

@@ -1,0 +1,85 @@
+/** The poll owner's path through the admin UI, in Chromium. */
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser';
+import { startServer, type RunningServer } from '../support/server';
+
+const PASSWORD = 'e2e-admin-password';
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer({ env: { ADMIN_PASSWORD: PASSWORD, SEED_DEMO: '1' } });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  server?.cleanup();
+});
+
+async function axeViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
+  return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('admin UI', () => {
+  it('logs in, creates a poll from the form, sees it public, closes it and logs out', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/admin`);
+    await page.getByLabel('Password').fill('not it');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect(page.getByRole('alert').innerText()).resolves.toContain('not right');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Polls' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+
+    await page.getByRole('main').getByRole('link', { name: 'New poll' }).click();
+    await page.getByRole('heading', { name: 'New poll' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    // A refused form keeps what was typed and says what is wrong next to the field.
+    await page.getByLabel('Description').fill('Where the team lunches on Fridays.');
+    await page.getByLabel('Options').fill('Only one');
+    await page.getByRole('button', { name: 'Create poll' }).click();
+    await expect(page.locator('#question-error').innerText()).resolves.toContain('question');
+    await expect(page.getByLabel('Description').inputValue()).resolves.toBe('Where the team lunches on Fridays.');
+    expect(await axeViolations(page)).toEqual([]);
+
+    await page.getByLabel('Question').fill('Friday lunch: where?');
+    await page.getByLabel('Options').fill('Canteen\nFood trucks\nPicnic');
+    await page.getByLabel('Multiple choice').check();
+    await page.getByLabel('Maximum choices').fill('2');
+    await page.getByLabel('Results visibility').selectOption('always');
+    await page.getByLabel('Duplicate policy').selectOption('device');
+    await page.getByLabel('Closes at').fill('2099-06-30T17:00');
+    await page.getByRole('button', { name: 'Create poll' }).click();
+    await page.waitForURL(`${server.url}/admin/polls/friday-lunch-where`);
+
+    const visitor = await context.newPage();
+    await visitor.goto(`${server.url}/`);
+    await visitor.getByRole('link', { name: 'Friday lunch: where?' }).click();
+    await visitor.getByRole('group', { name: 'Friday lunch: where?' }).waitFor();
+    await visitor.getByLabel('Picnic').check();
+    await visitor.getByRole('button', { name: 'Vote' }).click();
+    await visitor.waitForURL(/results$/);
+
+    await page.reload();
+    await expect(page.getByRole('table').first().innerText()).resolves.toMatch(/Picnic\s+1\s/);
+    await page.getByRole('button', { name: 'Close poll' }).click();
+    await page.getByRole('button', { name: 'Reopen poll' }).waitFor();
+    await visitor.goto(`${server.url}/polls/friday-lunch-where`);
+    await expect(visitor.getByText('This poll is closed').isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('table', { name: /admin change/ }).innerText()).resolves.toMatch(/close[\s\S]*create/);
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByLabel('Password').waitFor();
+    await page.goto(`${server.url}/admin/polls/new`);
+    await page.getByLabel('Password').waitFor();
+    await context.close();
+  });
+});
