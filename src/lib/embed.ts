@@ -45,6 +45,15 @@ export function oembedEndpoint(origin: string, pageUrl: string): string {
   return `${origin}/oembed?url=${encodeURIComponent(pageUrl)}&format=json`;
 }
 
+/** The oEmbed discovery <link rel="alternate"> of a poll's pages. */
+export function oembedDiscovery(origin: string, poll: Pick<PollRecord, 'slug' | 'question'>) {
+  return {
+    type: 'application/json+oembed',
+    href: oembedEndpoint(origin, `${origin}/polls/${poll.slug}`),
+    title: poll.question,
+  };
+}
+
 /**
  * The slug named by a URL of this server — a poll page, its results or its widget — or
  * throws: 400 for a missing or foreign URL, 404 for one of ours that names no poll.
