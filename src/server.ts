@@ -9,6 +9,7 @@ import { createExports } from '@astrojs/node/server.js';
 import { app } from './lib/app';
 import { ConfigError } from './lib/config';
 import { securityHeaders } from './lib/security-headers';
+import { staticPathMatcher } from './static-files';
 
 export { createExports };
 
@@ -18,7 +19,11 @@ const MAX_URL_LENGTH = 2048;
 export function start(...[manifest, options]: Parameters<typeof createExports>): void {
   app().then(
     ({ config, store }) => {
-      const { handler } = createExports(manifest, options);
+      // Static files go through the adapter's standalone handler (file serving, caching headers);
+      // every other path straight to the app, skipping a file-system lookup per request.
+      const serveFiles = createExports(manifest, { ...options, mode: 'standalone' }).handler;
+      const serveApp = createExports(manifest, { ...options, mode: 'middleware' }).handler;
+      const isStatic = staticPathMatcher(options as { client: string; server: string });
       const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
         const url = req.url ?? '/';
         const path = url.split('?')[0]!;
@@ -30,7 +35,15 @@ export function start(...[manifest, options]: Parameters<typeof createExports>):
           res.end(JSON.stringify({ error: { code: 'uri_too_long', message: 'The URL is too long.' } }));
           return;
         }
-        handler(req, res);
+        if (isStatic(path)) return serveFiles(req, res);
+        try {
+          decodeURI(url);
+        } catch {
+          res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify({ error: { code: 'invalid_body', message: 'The URL is not validly encoded.' } }));
+          return;
+        }
+        void serveApp(req, res);
       });
       server.listen(config.port, config.host, () => {
         console.log(`Peer Polls listening on http://${config.host}:${config.port}`);
