@@ -3,21 +3,18 @@
  * Writes run in BEGIN IMMEDIATE transactions so a writer takes the lock before reading, and
  * tallies move with SQL increments (`votes = votes + 1`), never read-modify-write in JS.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { NewOption, PollFields, PollRecord } from '../src/lib/types';
-import type { AuditEntry, PollStore, RecordOutcome, TallyDrift, VoteToRecord } from '../src/lib/store';
+import type { AuditEntry, PollStore } from '../src/lib/store';
 import type { Db } from './client';
 import { recountTallies } from './recount';
-import { auditLog, pollOptions, polls, settings, voteChoices, voteLocks, votes } from './schema';
+import { createSqliteVoteWrites } from './sqlite-votes';
+import { auditLog, pollOptions, polls, settings } from './schema';
 
 const IMMEDIATE = { behavior: 'immediate' } as const;
 
-/** Thrown inside a transaction to roll it back with a known outcome. */
-class Rollback extends Error {
-  constructor(readonly outcome: RecordOutcome | 'has_votes') {
-    super(outcome);
-  }
-}
+/** Thrown inside an edit's transaction to roll it back: the poll has votes. */
+class HasVotes extends Error {}
 
 class SlugTaken extends Error {
   constructor(readonly slug: string) {
@@ -52,12 +49,6 @@ export function createSqliteStore(db: Db): PollStore {
     .select()
     .from(polls)
     .where(eq(polls.id, sql.placeholder('id')))
-    .prepare();
-  const deviceVote = db
-    .select({ id: votes.id })
-    .from(votes)
-    .where(and(eq(votes.pollId, sql.placeholder('pollId')), eq(votes.deviceKey, sql.placeholder('deviceKey'))))
-    .limit(1)
     .prepare();
 
   const optionsOf = (pollId: number) => optionsOfPoll.all({ pollId });
@@ -153,7 +144,7 @@ export function createSqliteStore(db: Db): PollStore {
             .where(eq(polls.id, id))
             .get();
           if (!current) return false;
-          if ((requireNoVotes || options) && current.responses > 0) throw new Rollback('has_votes');
+          if ((requireNoVotes || options) && current.responses > 0) throw new HasVotes();
           tx.update(polls)
             .set({ ...fields, updatedAt: now })
             .where(eq(polls.id, id))
@@ -167,7 +158,7 @@ export function createSqliteStore(db: Db): PollStore {
         }, IMMEDIATE);
         return found ? findById(id)! : 'not_found';
       } catch (error) {
-        if (error instanceof Rollback && error.outcome === 'has_votes') return 'has_votes';
+        if (error instanceof HasVotes) return 'has_votes';
         throw error;
       }
     },
@@ -180,81 +171,7 @@ export function createSqliteStore(db: Db): PollStore {
       }, IMMEDIATE);
     },
 
-    async recordVote(vote: VoteToRecord) {
-      try {
-        db.transaction((tx) => {
-          const { id: voteId } = tx
-            .insert(votes)
-            .values({ pollId: vote.pollId, createdAt: vote.createdAt, source: vote.source, deviceKey: vote.deviceKey })
-            .returning({ id: votes.id })
-            .get();
-          for (const lockKey of vote.lockKeys) {
-            const locked = tx
-              .insert(voteLocks)
-              .values({ pollId: vote.pollId, lockKey, voteId })
-              .onConflictDoNothing()
-              .run();
-            if (locked.changes === 0) throw new Rollback('duplicate');
-          }
-          const counted = tx
-            .update(pollOptions)
-            .set({ votes: sql`${pollOptions.votes} + 1` })
-            .where(and(eq(pollOptions.pollId, vote.pollId), inArray(pollOptions.id, vote.optionIds)))
-            .run();
-          // The ballot was checked against options read before this transaction; an edit in
-          // between (possible only while the poll had no votes) makes the ids stale.
-          if (counted.changes !== vote.optionIds.length) throw new Rollback('stale_options');
-          tx.insert(voteChoices)
-            .values(vote.optionIds.map((optionId) => ({ voteId, optionId })))
-            .run();
-          tx.update(polls)
-            .set({ responseCount: sql`${polls.responseCount} + 1`, updatedAt: vote.createdAt })
-            .where(eq(polls.id, vote.pollId))
-            .run();
-        }, IMMEDIATE);
-        return 'recorded';
-      } catch (error) {
-        if (!(error instanceof Rollback)) throw error;
-        if (error.outcome === 'duplicate') {
-          db.update(polls)
-            .set({ duplicateCount: sql`${polls.duplicateCount} + 1` })
-            .where(eq(polls.id, vote.pollId))
-            .run();
-        }
-        return error.outcome as RecordOutcome;
-      }
-    },
-
-    async importVotes(pollId, batch) {
-      db.transaction((tx) => {
-        for (const vote of batch) {
-          const { id: voteId } = tx
-            .insert(votes)
-            .values({ pollId, createdAt: vote.createdAt, source: vote.source })
-            .returning({ id: votes.id })
-            .get();
-          tx.insert(voteChoices)
-            .values(vote.optionIds.map((optionId) => ({ voteId, optionId })))
-            .run();
-          tx.update(pollOptions)
-            .set({ votes: sql`${pollOptions.votes} + 1` })
-            .where(and(eq(pollOptions.pollId, pollId), inArray(pollOptions.id, vote.optionIds)))
-            .run();
-        }
-        const latest = Math.max(0, ...batch.map((vote) => vote.createdAt));
-        tx.update(polls)
-          .set({
-            responseCount: sql`${polls.responseCount} + ${batch.length}`,
-            updatedAt: sql`max(${polls.updatedAt}, ${latest})`,
-          })
-          .where(eq(polls.id, pollId))
-          .run();
-      }, IMMEDIATE);
-    },
-
-    async hasDeviceVoted(pollId, deviceKey) {
-      return deviceVote.get({ pollId, deviceKey }) !== undefined;
-    },
+    ...createSqliteVoteWrites(db),
 
     async getOrCreateSetting(key, create) {
       db.insert(settings).values({ key, value: create() }).onConflictDoNothing().run();

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../db/client';
 import { createSqliteStore } from '../../db/sqlite-store';
-import { createPoll, request } from '../support/api';
+import { createPoll } from '../support/api';
 import { ADMIN_TOKEN, startServer, type RunningServer } from '../support/server';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);

@@ -1,0 +1,104 @@
+/**
+ * Votes into SQLite: one BEGIN IMMEDIATE transaction writes the vote, its choices, its
+ * duplicate-policy locks and the tally increments (`votes = votes + 1`, never read-modify-write).
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { PollStore, RecordOutcome, VoteToRecord } from '../src/lib/store';
+import type { Db } from './client';
+import { pollOptions, polls, voteChoices, voteLocks, votes } from './schema';
+
+const IMMEDIATE = { behavior: 'immediate' } as const;
+
+/** Thrown inside the transaction to roll it back with a known outcome. */
+class Rollback extends Error {
+  constructor(readonly outcome: RecordOutcome) {
+    super(outcome);
+  }
+}
+
+export function createSqliteVoteWrites(db: Db): Pick<PollStore, 'recordVote' | 'importVotes' | 'hasDeviceVoted'> {
+  const deviceVote = db
+    .select({ id: votes.id })
+    .from(votes)
+    .where(and(eq(votes.pollId, sql.placeholder('pollId')), eq(votes.deviceKey, sql.placeholder('deviceKey'))))
+    .limit(1)
+    .prepare();
+
+  return {
+    async recordVote(vote: VoteToRecord) {
+      try {
+        db.transaction((tx) => {
+          const { id: voteId } = tx
+            .insert(votes)
+            .values({ pollId: vote.pollId, createdAt: vote.createdAt, source: vote.source, deviceKey: vote.deviceKey })
+            .returning({ id: votes.id })
+            .get();
+          for (const lockKey of vote.lockKeys) {
+            const locked = tx
+              .insert(voteLocks)
+              .values({ pollId: vote.pollId, lockKey, voteId })
+              .onConflictDoNothing()
+              .run();
+            if (locked.changes === 0) throw new Rollback('duplicate');
+          }
+          const counted = tx
+            .update(pollOptions)
+            .set({ votes: sql`${pollOptions.votes} + 1` })
+            .where(and(eq(pollOptions.pollId, vote.pollId), inArray(pollOptions.id, vote.optionIds)))
+            .run();
+          // The ballot was checked against options read before this transaction; an edit in
+          // between (possible only while the poll had no votes) makes the ids stale.
+          if (counted.changes !== vote.optionIds.length) throw new Rollback('stale_options');
+          tx.insert(voteChoices)
+            .values(vote.optionIds.map((optionId) => ({ voteId, optionId })))
+            .run();
+          tx.update(polls)
+            .set({ responseCount: sql`${polls.responseCount} + 1`, updatedAt: vote.createdAt })
+            .where(eq(polls.id, vote.pollId))
+            .run();
+        }, IMMEDIATE);
+        return 'recorded';
+      } catch (error) {
+        if (!(error instanceof Rollback)) throw error;
+        if (error.outcome === 'duplicate') {
+          db.update(polls)
+            .set({ duplicateCount: sql`${polls.duplicateCount} + 1` })
+            .where(eq(polls.id, vote.pollId))
+            .run();
+        }
+        return error.outcome as RecordOutcome;
+      }
+    },
+
+    async importVotes(pollId, batch) {
+      db.transaction((tx) => {
+        for (const vote of batch) {
+          const { id: voteId } = tx
+            .insert(votes)
+            .values({ pollId, createdAt: vote.createdAt, source: vote.source })
+            .returning({ id: votes.id })
+            .get();
+          tx.insert(voteChoices)
+            .values(vote.optionIds.map((optionId) => ({ voteId, optionId })))
+            .run();
+          tx.update(pollOptions)
+            .set({ votes: sql`${pollOptions.votes} + 1` })
+            .where(and(eq(pollOptions.pollId, pollId), inArray(pollOptions.id, vote.optionIds)))
+            .run();
+        }
+        const latest = Math.max(0, ...batch.map((vote) => vote.createdAt));
+        tx.update(polls)
+          .set({
+            responseCount: sql`${polls.responseCount} + ${batch.length}`,
+            updatedAt: sql`max(${polls.updatedAt}, ${latest})`,
+          })
+          .where(eq(polls.id, pollId))
+          .run();
+      }, IMMEDIATE);
+    },
+
+    async hasDeviceVoted(pollId, deviceKey) {
+      return deviceVote.get({ pollId, deviceKey }) !== undefined;
+    },
+  };
+}
