@@ -281,6 +281,20 @@ describe('forms', () => {
     ]);
   });
 
+  it('publishes a draft created from the form', async () => {
+    const cookie = await logIn();
+    await form(
+      '/admin/polls/new',
+      { question: 'Draft first?', options: 'A\nB', slug: 'drafted', draft: 'on' },
+      { cookie },
+    );
+    expect((await request(`${base}/api/polls/drafted`)).status).toBe(404);
+    const page = (await request(`${base}/admin/polls/drafted`, { headers: { cookie } })).body as string;
+    expect(page).toMatch(/value="publish"[\s\S]*Publish poll/);
+    expect((await form('/admin/polls/drafted', { action: 'publish' }, { cookie })).status).toBe(303);
+    expect((await request(`${base}/api/polls/drafted`)).body.status).toBe('open');
+  });
+
   it('exports the aggregate and the anonymised vote log as CSV', async () => {
     const cookie = await logIn();
     await form(
