@@ -63,7 +63,8 @@ export async function seedDemo(store: PollStore, now: number): Promise<boolean> 
   if ((await store.listPolls()).length > 0) return false;
   const start = now - SPREAD_DAYS * DAY_MS;
   for (const [index, demo] of DEMO_POLLS.entries()) {
-    const poll = await createPoll(store, demo.input, start);
+    // Listed first poll is created last, so the home page (newest first) shows them in spec order.
+    const poll = await createPoll(store, demo.input, start - index * 60_000);
     const next = random(index + 1);
     const votes = poll.options.flatMap((option, i) =>
       Array.from({ length: demo.shares[i]! * VOTES_PER_POINT }, () => ({
