@@ -7,7 +7,7 @@ import { PollError } from './errors';
 import { kebabCase, slugFromQuestion } from './keys';
 import { MAX_SLUG_LENGTH } from './limits';
 import { getPollForOwner, notFound } from './polls';
-import { checkSchedule, normaliseOptions, resolveChoiceCounts, toEpoch } from './poll-rules';
+import { checkSchedule, effectiveStatus, normaliseOptions, resolveChoiceCounts, toEpoch } from './poll-rules';
 import { fieldErrors, pollInputSchema, pollPatchSchema } from './schemas';
 import type { PollStore } from './store';
 import type { NewOption, PollFields, PollRecord } from './types';
@@ -141,7 +141,7 @@ export async function updatePoll(
     options: optionsChanged ? options : undefined,
     requireNoVotes: type !== current.type || countsChanged,
     now,
-    audit: actor ? { actor, ...describeChange(current, patch) } : undefined,
+    audit: actor ? { actor, ...describeChange(current, patch, now) } : undefined,
   });
   if (result === 'not_found') throw notFound(slug);
   if (result === 'has_votes') {
@@ -189,13 +189,18 @@ function scheduleAfterPatch(
   return { status, opensAt, closesAt };
 }
 
-/** The audit entry for a patch: close, reopen or an edit naming the fields it touched. */
-function describeChange(current: PollRecord, patch: Record<string, unknown>): { action: string; details: string } {
+/** The audit entry for a patch: publish, close, reopen, or an edit naming the fields it touched. */
+function describeChange(
+  current: PollRecord,
+  patch: Record<string, unknown>,
+  now: number,
+): { action: string; details: string } {
   const fields = Object.keys(patch).filter((key) => patch[key] !== undefined);
-  const wasClosed = current.status === 'closed' || (current.closesAt !== null && current.closesAt <= Date.now());
-  if (patch.status === 'closed') return { action: 'close', details: fields.filter((f) => f !== 'status').join(', ') };
-  if (patch.status === 'open' && wasClosed)
-    return { action: 'reopen', details: fields.filter((f) => f !== 'status').join(', ') };
+  const others = fields.filter((field) => field !== 'status').join(', ');
+  if (patch.status === 'closed') return { action: 'close', details: others };
+  if (patch.status === 'open' && current.status === 'draft') return { action: 'publish', details: others };
+  if (patch.status === 'open' && effectiveStatus(current, now) === 'closed')
+    return { action: 'reopen', details: others };
   return { action: 'update', details: fields.join(', ') };
 }
 

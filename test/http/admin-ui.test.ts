@@ -293,6 +293,8 @@ describe('forms', () => {
     expect(page).toMatch(/value="publish"[\s\S]*Publish poll/);
     expect((await form('/admin/polls/drafted', { action: 'publish' }, { cookie })).status).toBe(303);
     expect((await request(`${base}/api/polls/drafted`)).body.status).toBe('open');
+    const audit = (await request(`${base}/admin/polls/drafted`, { headers: { cookie } })).body as string;
+    expect(audit).toMatch(/<td>\s*publish\s*<\/td>/);
   });
 
   it('exports the aggregate and the anonymised vote log as CSV', async () => {
