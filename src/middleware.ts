@@ -7,7 +7,7 @@ import { defineMiddleware, sequence } from 'astro:middleware';
 import { app } from './lib/app';
 import { clientAddress, rateLimitKey } from './lib/client-address';
 import { PollError } from './lib/errors';
-import { errorJson } from './lib/http';
+import { refusal } from './lib/http';
 import { isCrossSiteWrite } from './lib/origin';
 import { publicOrigin } from './lib/public-origin';
 import { TokenBuckets, WRITE_LIMIT } from './lib/rate-limit';
@@ -37,9 +37,8 @@ const limitWrites = defineMiddleware((context, next) => {
     return next();
   const outcome = writeLimit.take(rateLimitKey(context.locals.clientAddress), Date.now());
   if (outcome.allowed) return next();
-  const response = errorJson(
-    new PollError('rate_limited', 'Too many requests from your network; try again in a moment.'),
-  );
+  const error = new PollError('rate_limited', 'Too many requests from your network; try again in a moment.');
+  const response = refusal(error, context.request, context.url.pathname);
   response.headers.set('Retry-After', String(outcome.retryAfterSeconds));
   return response;
 });
@@ -47,7 +46,8 @@ const limitWrites = defineMiddleware((context, next) => {
 /** Refuses cross-site form posts and API writes (CSRF) on every route. */
 const refuseCrossSiteWrites = defineMiddleware((context, next) => {
   if (isCrossSiteWrite(context.request.method, context.request.headers, context.locals.app.config.trustProxy)) {
-    return errorJson(new PollError('forbidden_origin', 'Requests from other sites may not change anything here.'));
+    const error = new PollError('forbidden_origin', 'Requests from other sites may not change anything here.');
+    return refusal(error, context.request, context.url.pathname);
   }
   return next();
 });

@@ -109,6 +109,20 @@ export async function readFormBody(request: Request, limit: number): Promise<URL
   throw new PollError('unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.');
 }
 
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/**
+ * A refusal in the form the client reads: the JSON envelope for the API and non-browser clients,
+ * a small HTML page for a browser's form post (so a person sees a sentence, not JSON).
+ */
+export function refusal(error: PollError, request: Request, pathname: string): Response {
+  const browserPage = !pathname.startsWith('/api/') && (request.headers.get('accept') ?? '').includes('text/html');
+  if (!browserPage) return errorJson(error);
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not accepted · Peer Polls</title></head><body><main><h1>Not accepted</h1><p role="alert">${escapeHtml(error.message)}</p><p><a href="/">Back to Peer Polls</a></p></main></body></html>`;
+  return new Response(html, { status: error.status, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+}
+
 /** A CSV download. */
 export function csvResponse(csv: string, filename: string): Response {
   return new Response(csv, {

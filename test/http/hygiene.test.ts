@@ -140,6 +140,27 @@ describe('request hygiene', () => {
     expect(response.status).toBe(400);
   });
 
+  it('explains a refused browser form post in an HTML page, and API clients in JSON', async () => {
+    const page = await request(`${base}/polls/h`, {
+      method: 'POST',
+      body: 'choice=a',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: 'https://evil.example',
+        accept: 'text/html',
+      },
+    });
+    expect(page.status).toBe(403);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.body).toMatch(/<p role="alert">Requests from other sites may not change anything here\.<\/p>/);
+    const api = await request(`${base}/api/polls/h/votes`, {
+      method: 'POST',
+      json: { choices: ['a'] },
+      headers: { origin: 'https://evil.example', accept: 'text/html' },
+    });
+    expect(api.body.error.code).toBe('forbidden_origin');
+  });
+
   it.each(['/polls/h', '/embed/h'])('refuses cross-origin form posts on %s with 403', async (path) => {
     const response = await request(`${base}${path}`, {
       method: 'POST',
