@@ -4,23 +4,22 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { DUPLICATE_POLICIES, POLL_TYPES, RESULTS_VISIBILITIES, STORED_STATUSES, VOTE_SOURCES } from '../src/lib/types';
 
 export const polls = sqliteTable('polls', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   slug: text('slug').notNull().unique(),
   question: text('question').notNull(),
   description: text('description').notNull().default(''),
-  type: text('type', { enum: ['single', 'multiple'] }).notNull(),
+  type: text('type', { enum: POLL_TYPES }).notNull(),
   minChoices: integer('min_choices').notNull(),
   maxChoices: integer('max_choices').notNull(),
   /** What the owner chose; "scheduled" and a passed closesAt are derived at request time. */
-  status: text('status', { enum: ['draft', 'open', 'closed'] }).notNull(),
+  status: text('status', { enum: STORED_STATUSES }).notNull(),
   opensAt: integer('opens_at'),
   closesAt: integer('closes_at'),
-  resultsVisibility: text('results_visibility', { enum: ['always', 'after_vote', 'after_close'] }).notNull(),
-  duplicatePolicy: text('duplicate_policy', {
-    enum: ['none', 'device', 'network', 'device_or_network'],
-  }).notNull(),
+  resultsVisibility: text('results_visibility', { enum: RESULTS_VISIBILITIES }).notNull(),
+  duplicatePolicy: text('duplicate_policy', { enum: DUPLICATE_POLICIES }).notNull(),
   /** Tally: respondents, kept in the vote's transaction (for multiple choice ≠ sum of option votes). */
   responseCount: integer('response_count').notNull().default(0),
   /** Tally: submissions refused by the duplicate policy. */
@@ -54,7 +53,7 @@ export const votes = sqliteTable(
       .references(() => polls.id, { onDelete: 'cascade' }),
     createdAt: integer('created_at').notNull(),
     /** Where the vote came from: "web" form, "api", "embed" widget or "seed". */
-    source: text('source', { enum: ['web', 'api', 'embed', 'seed'] }).notNull(),
+    source: text('source', { enum: VOTE_SOURCES }).notNull(),
     /** HMAC of the browser's device id and the poll — lets a browser see it voted; never a raw id. */
     deviceKey: text('device_key'),
   },
