@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPoll, deletePoll, updatePoll } from '../../src/lib/poll-admin';
 import { buildResults } from '../../src/lib/results';
 import { castVote, hasVoted } from '../../src/lib/votes';
-import { PollError } from '../../src/lib/errors';
 import { newDeviceId } from '../../src/lib/voter';
+import { refusal } from '../support/errors';
 import { openTempDb, type TempDb } from '../support/temp-db';
 
 const SECRET = 'integration-secret-integration-secret';
@@ -20,16 +20,6 @@ beforeEach(() => {
   t = openTempDb();
 });
 afterEach(() => t.cleanup());
-
-async function refusal(run: () => Promise<unknown>): Promise<string> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof PollError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('the SQLite connection', () => {
   it('runs in WAL mode with synchronous=FULL, foreign keys and a busy timeout', () => {

@@ -1,19 +1,9 @@
+import { codeOf } from '../support/errors';
 import { describe, expect, it } from 'vitest';
 import { dimension, fitBox, iframeSnippet, oembedResponse, parseTheme, slugFromEmbedTarget } from '../../src/lib/embed';
-import { PollError } from '../../src/lib/errors';
 import type { PollRecord } from '../../src/lib/types';
 
 const ORIGIN = 'https://polls.example';
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof PollError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 describe('parseTheme', () => {
   it.each([

@@ -1,5 +1,5 @@
+import { codeOf } from '../support/errors';
 import { describe, expect, it } from 'vitest';
-import { PollError } from '../../src/lib/errors';
 import {
   ballotOptionIds,
   checkSchedule,
@@ -34,16 +34,6 @@ function poll(overrides: Partial<PollRecord> = {}): PollRecord {
     options: ['a', 'b', 'c'].map((key, i) => ({ id: i + 10, key, label: key.toUpperCase(), position: i, votes: 0 })),
     ...overrides,
   };
-}
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof PollError) return error.code;
-    throw error;
-  }
-  return undefined;
 }
 
 describe('effectiveStatus', () => {
