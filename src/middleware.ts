@@ -5,7 +5,7 @@
 import type { APIContext } from 'astro';
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { app } from './lib/app';
-import { clientAddress, rateLimitKey } from './lib/client-address';
+import { clientAddress, forwardingTrusted, rateLimitKey } from './lib/client-address';
 import { PollError } from './lib/errors';
 import { refusal } from './lib/http';
 import { isCrossSiteWrite } from './lib/origin';
@@ -15,17 +15,25 @@ import { securityHeaders } from './lib/security-headers';
 
 const attachApp = defineMiddleware(async (context, next) => {
   context.locals.app = await app();
-  const { trustProxy } = context.locals.app.config;
-  context.locals.origin = publicOrigin(context.request, context.url, trustProxy);
-  context.locals.clientAddress = clientAddress(socketAddress(context), context.request.headers, trustProxy);
+  const { proxyTrust } = context.locals.app;
+  const peer = socketAddress(context);
+  context.locals.forwarded = forwardingTrusted(peer, proxyTrust);
+  context.locals.origin = publicOrigin(context.request, context.url, context.locals.forwarded);
+  context.locals.clientAddress = clientAddress(peer, context.request.headers, proxyTrust);
   return next();
 });
 
+/**
+ * The TCP peer, as src/server.ts passes it in. Astro's `context.clientAddress` is not used in
+ * production: the Node adapter fills it from the left-most X-Forwarded-For entry, which any
+ * client can write. Only `astro dev` (no server entry of ours) falls back to it.
+ */
 function socketAddress(context: APIContext): string | undefined {
+  if (context.locals.socketAddress !== undefined || !import.meta.env.DEV) return context.locals.socketAddress;
   try {
     return context.clientAddress;
   } catch {
-    return undefined; // adapters without a socket address (none in production)
+    return undefined;
   }
 }
 
@@ -45,7 +53,7 @@ const limitWrites = defineMiddleware((context, next) => {
 
 /** Refuses cross-site form posts and API writes (CSRF) on every route. */
 const refuseCrossSiteWrites = defineMiddleware((context, next) => {
-  if (isCrossSiteWrite(context.request.method, context.request.headers, context.locals.app.config.trustProxy)) {
+  if (isCrossSiteWrite(context.request.method, context.request.headers, context.locals.forwarded)) {
     const error = new PollError('forbidden_origin', 'Requests from other sites may not change anything here.');
     return refusal(error, context.request, context.url.pathname);
   }

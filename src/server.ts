@@ -43,7 +43,9 @@ export function start(...[manifest, options]: Parameters<typeof createExports>):
           res.end(JSON.stringify({ error: { code: 'invalid_body', message: 'The URL is not validly encoded.' } }));
           return;
         }
-        void serveApp(req, res);
+        // The socket's peer is handed to the app here: Astro's own `clientAddress` believes the
+        // left-most X-Forwarded-For entry whatever TRUST_PROXY says, so it is never used.
+        void serveApp(req, res, undefined, { socketAddress: req.socket.remoteAddress });
       });
       server.listen(config.port, config.host, () => {
         console.log(`Peer Polls listening on http://${config.host}:${config.port}`);

@@ -9,6 +9,7 @@ import { seedDemo } from '../../db/seed';
 import { createSqliteAdminStore } from '../../db/sqlite-admin-store';
 import { createSqliteStore } from '../../db/sqlite-store';
 import { LoginThrottle, passwordChecker } from './admin-session';
+import { trustedProxyMatcher, type ProxyTrust } from './client-address';
 import { loadConfig, type Config } from './config';
 import type { AdminStore, PollStore } from './store';
 
@@ -21,6 +22,8 @@ export interface App {
   /** Checks an admin UI password attempt; null when ADMIN_PASSWORD is unset (UI disabled). */
   checkAdminPassword: ((attempt: string) => Promise<boolean>) | null;
   loginThrottle: LoginThrottle;
+  /** Whose forwarding headers are believed (TRUST_PROXY, TRUSTED_PROXIES). */
+  proxyTrust: ProxyTrust;
 }
 
 /** Opens, migrates and (when asked and empty) seeds the database named by the configuration. */
@@ -40,6 +43,7 @@ export async function createApp(config: Config): Promise<App> {
     secret,
     checkAdminPassword,
     loginThrottle: new LoginThrottle(),
+    proxyTrust: { trustProxy: config.trustProxy, isTrustedProxy: trustedProxyMatcher(config.trustedProxies) },
   };
 }
 

@@ -2,6 +2,7 @@
  * Configuration from environment variables, validated once at start. A bad value throws a
  * ConfigError whose message is the one line the operator sees before the process exits.
  */
+import { isIP } from 'node:net';
 
 export interface Config {
   port: number;
@@ -12,6 +13,10 @@ export interface Config {
   adminPassword: string | null;
   embedAllowedOrigins: string[];
   trustProxy: boolean;
+  /** TRUSTED_PROXIES: addresses or CIDRs of the proxies whose forwarding headers count; [] = the peer. */
+  trustedProxies: string[];
+  /** PUBLIC_ORIGIN: the one origin this site is reached at (absolute URLs, writes, hosts); null = from Host. */
+  publicOrigin: string | null;
   rateLimit: boolean;
   voterKeySecret: string | null;
 }
@@ -91,6 +96,43 @@ function origins(env: Env): string[] {
   return list;
 }
 
+/** TRUSTED_PROXIES: addresses or CIDRs, separated by spaces or commas; only with TRUST_PROXY=1. */
+function trustedProxies(env: Env, trustProxy: boolean): string[] {
+  const list = (env.TRUSTED_PROXIES ?? '').split(/[\s,]+/).filter(Boolean);
+  if (list.length > 0 && !trustProxy) {
+    throw new ConfigError('TRUSTED_PROXIES', 'is set, but forwarding headers are ignored unless TRUST_PROXY=1.');
+  }
+  for (const entry of list) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const version = isIP(address);
+    const bits = version === 6 ? 128 : 32;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (version === 0 || !prefixOk || extra !== undefined) {
+      throw new ConfigError(
+        'TRUSTED_PROXIES',
+        `must list addresses or CIDRs such as 10.0.0.0/8 or fd00::/8 (got "${entry}").`,
+      );
+    }
+  }
+  return list;
+}
+
+/** PUBLIC_ORIGIN: an http(s) origin with nothing after the host (e.g. https://polls.example.com). */
+function publicOrigin(env: Env): string | null {
+  const raw = env.PUBLIC_ORIGIN?.trim();
+  if (!raw) return null;
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    parsed = null;
+  }
+  if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== raw.replace(/\/$/, '')) {
+    throw new ConfigError('PUBLIC_ORIGIN', `must be an origin such as https://polls.example.com (got "${raw}").`);
+  }
+  return parsed.origin;
+}
+
 /** Reads and checks every setting; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   return {
@@ -102,6 +144,8 @@ export function loadConfig(env: Env = process.env): Config {
     adminPassword: secret(env, 'ADMIN_PASSWORD', 1),
     embedAllowedOrigins: origins(env),
     trustProxy: flag(env, 'TRUST_PROXY', false),
+    trustedProxies: trustedProxies(env, flag(env, 'TRUST_PROXY', false)),
+    publicOrigin: publicOrigin(env),
     rateLimit: flag(env, 'RATE_LIMIT', true),
     voterKeySecret: secret(env, 'VOTER_KEY_SECRET', 32),
   };

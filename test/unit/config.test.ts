@@ -12,6 +12,8 @@ describe('loadConfig', () => {
       adminPassword: null,
       embedAllowedOrigins: ['*'],
       trustProxy: false,
+      trustedProxies: [],
+      publicOrigin: null,
       rateLimit: true,
       voterKeySecret: null,
     });
@@ -26,6 +28,8 @@ describe('loadConfig', () => {
       ADMIN_TOKEN: 'x'.repeat(16),
       EMBED_ALLOWED_ORIGINS: 'https://intranet.example.com http://localhost:3000',
       TRUST_PROXY: '1',
+      TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.7 fd00::/8',
+      PUBLIC_ORIGIN: 'https://polls.example.com',
       RATE_LIMIT: '0',
     });
     expect(config).toMatchObject({
@@ -33,6 +37,8 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       seedDemo: false,
       trustProxy: true,
+      trustedProxies: ['10.0.0.0/8', '192.0.2.7', 'fd00::/8'],
+      publicOrigin: 'https://polls.example.com',
       rateLimit: false,
       embedAllowedOrigins: ['https://intranet.example.com', 'http://localhost:3000'],
     });
@@ -50,6 +56,13 @@ describe('loadConfig', () => {
     [{ EMBED_ALLOWED_ORIGINS: 'https://x.example/path' }, 'EMBED_ALLOWED_ORIGINS'],
     [{ TRUST_PROXY: 'yes please' }, 'TRUST_PROXY'],
     [{ RATE_LIMIT: '2' }, 'RATE_LIMIT'],
+    [{ TRUSTED_PROXIES: '10.0.0.1' }, 'TRUSTED_PROXIES'],
+    [{ TRUST_PROXY: '1', TRUSTED_PROXIES: 'proxy.internal' }, 'TRUSTED_PROXIES'],
+    [{ TRUST_PROXY: '1', TRUSTED_PROXIES: '10.0.0.0/33' }, 'TRUSTED_PROXIES'],
+    [{ TRUST_PROXY: '1', TRUSTED_PROXIES: '10.0.0.0/8/1' }, 'TRUSTED_PROXIES'],
+    [{ PUBLIC_ORIGIN: 'polls.example.com' }, 'PUBLIC_ORIGIN'],
+    [{ PUBLIC_ORIGIN: 'https://polls.example.com/path' }, 'PUBLIC_ORIGIN'],
+    [{ PUBLIC_ORIGIN: 'ftp://polls.example.com' }, 'PUBLIC_ORIGIN'],
   ])('%j fails naming %s in one line', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
