@@ -173,9 +173,20 @@ export function createSqliteStore(db: Db): PollStore {
 
     ...createSqliteVoteWrites(db),
 
-    async getOrCreateSetting(key, create) {
-      db.insert(settings).values({ key, value: create() }).onConflictDoNothing().run();
-      return db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get()!.value;
+    async readSetting(key) {
+      return db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get()?.value ?? null;
+    },
+
+    async eraseSetting(key) {
+      // secure_delete overwrites the freed cells; the TRUNCATE checkpoint then empties the WAL,
+      // which still held the page as it was before the delete.
+      db.$client.pragma('secure_delete = ON');
+      try {
+        db.delete(settings).where(eq(settings.key, key)).run();
+      } finally {
+        db.$client.pragma('secure_delete = OFF');
+      }
+      db.$client.pragma('wal_checkpoint(TRUNCATE)');
     },
 
     async recount(repair) {

@@ -2,8 +2,7 @@
  * The running application: configuration, the store and the signing secret, created once per
  * process. src/server.ts awaits it before the port opens; `astro dev` boots it on first use.
  */
-import { randomBytes } from 'node:crypto';
-import { createDb } from '../../db/client';
+import { createDb, sqlitePathFromUrl } from '../../db/client';
 import { migrateDb } from '../../db/migrate';
 import { seedDemo } from '../../db/seed';
 import { createSqliteAdminStore } from '../../db/sqlite-admin-store';
@@ -12,6 +11,7 @@ import { LoginThrottle, passwordChecker } from './admin-session';
 import { trustedProxyMatcher, type ProxyTrust } from './client-address';
 import { loadConfig, type Config } from './config';
 import type { AdminStore, PollStore } from './store';
+import { loadVoterKeySecret, voterKeyFileFor } from './voter-secret';
 
 export interface App {
   config: Config;
@@ -32,9 +32,10 @@ export async function createApp(config: Config): Promise<App> {
   migrateDb(db);
   const store = createSqliteStore(db);
   if (config.seedDemo) await seedDemo(store, Date.now());
-  const secret =
-    config.voterKeySecret ??
-    (await store.getOrCreateSetting('voter_key_secret', () => randomBytes(32).toString('base64url')));
+  const secret = await loadVoterKeySecret(store, {
+    configured: config.voterKeySecret,
+    file: voterKeyFileFor(sqlitePathFromUrl(config.databaseUrl)),
+  });
   const checkAdminPassword = config.adminPassword ? await passwordChecker(config.adminPassword) : null;
   return {
     config,

@@ -75,8 +75,10 @@ export interface PollStore {
   /** Bulk insert of unlocked votes with tallies, in one transaction (demo seed, imports). */
   importVotes(pollId: number, votes: { optionIds: number[]; createdAt: number; source: VoteSource }[]): Promise<void>;
   hasDeviceVoted(pollId: number, deviceKey: string): Promise<boolean>;
-  /** Reads a setting, creating it with `create()` the first time (race-free). */
-  getOrCreateSetting(key: string, create: () => string): Promise<string>;
+  /** A setting's value, or null when it is not set. */
+  readSetting(key: string): Promise<string | null>;
+  /** Deletes a setting so that no copy of it stays in the file, its free pages or its journal. */
+  eraseSetting(key: string): Promise<void>;
   /** Compares tallies with the vote log; with `repair`, rewrites the tallies from the log. */
   recount(repair: boolean): Promise<TallyDrift[]>;
   /** Throws when the database does not answer. */
