@@ -29,8 +29,8 @@ export interface IssueOptions extends DeviceOptions {
   https: boolean;
   /** The origin accepts `Secure` cookies (HTTPS or loopback): needed for a partitioned cookie. */
   trustworthy?: boolean;
-  /** A signed device token the widget carried in its form. */
-  token?: string | null;
+  /** The device id of a valid widget token carried in the widget's form (see verifyWidgetToken). */
+  tokenDeviceId?: string | null;
 }
 
 /**
@@ -43,7 +43,7 @@ export interface IssueOptions extends DeviceOptions {
 export function ensureDeviceId(cookies: AstroCookies, secret: string, options: IssueOptions): string {
   const existing = readDeviceId(cookies, secret, options);
   if (existing) return existing;
-  const deviceId = verifyDeviceCookie(secret, options.token ?? undefined) ?? newDeviceId();
+  const deviceId = options.tokenDeviceId ?? newDeviceId();
   const value = signDeviceId(secret, deviceId);
   const common = { path: '/', httpOnly: true, maxAge: VOTER_COOKIE_MAX_AGE_SECONDS } as const;
   if (!options.embedded) {

@@ -22,15 +22,41 @@ export function signDeviceId(secret: string, deviceId: string): string {
   return `${deviceId}.${mac(secret, 'device-cookie', deviceId)}`;
 }
 
+function macMatches(secret: string, purpose: string, value: string, signature: string): boolean {
+  const expected = Buffer.from(mac(secret, purpose, value));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
 /** The device id from a cookie value, or null when it is missing, malformed or forged. */
 export function verifyDeviceCookie(secret: string, value: string | undefined): string | null {
   if (!value) return null;
   const match = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/.exec(value);
   if (!match) return null;
   const [, deviceId, signature] = match as unknown as [string, string, string];
-  const expected = Buffer.from(mac(secret, 'device-cookie', deviceId));
-  const given = Buffer.from(signature);
-  return expected.length === given.length && timingSafeEqual(expected, given) ? deviceId : null;
+  return macMatches(secret, 'device-cookie', deviceId, signature) ? deviceId : null;
+}
+
+/** A widget ballot may stay open this long; a token is useless after it. */
+export const WIDGET_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * The device token a widget carries in its form (never in a URL), for browsers that keep no
+ * cookie inside a cross-site iframe: "<device id>.<poll id>.<expiry in unix seconds>.<signature>".
+ * Bound to one poll and an expiry, so a token seen once cannot follow a browser elsewhere.
+ */
+export function signWidgetToken(secret: string, deviceId: string, pollId: number, expiresAt: number): string {
+  const payload = `${deviceId}.${pollId}.${Math.floor(expiresAt / 1000)}`;
+  return `${payload}.${mac(secret, 'widget-token', payload)}`;
+}
+
+/** The device id of a widget token for this poll that has not expired; otherwise null. */
+export function verifyWidgetToken(secret: string, token: string | null, pollId: number, now: number): string | null {
+  const match = /^([A-Za-z0-9_-]{22})\.(\d{1,15})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token ?? '');
+  if (!match) return null;
+  const [, deviceId, poll, expiresAt, signature] = match as unknown as [string, string, string, string, string];
+  if (Number(poll) !== pollId || Number(expiresAt) * 1000 <= now) return null;
+  return macMatches(secret, 'widget-token', `${deviceId}.${poll}.${expiresAt}`, signature) ? deviceId : null;
 }
 
 /** The per-poll key stored with a vote and used to lock the device under the `device` policy. */

@@ -1,15 +1,20 @@
 /**
- * The widget's only script. It keeps the device token in the iframe's (partitioned) local
- * storage so "one vote per browser" survives third-party-cookie blocking, and tells the host
- * page its height whenever it changes.
+ * The widget's only script. Where the iframe may use (partitioned) local storage but keeps no
+ * cookie, it remembers this poll's device token and puts it back into the ballot's form, so a
+ * second vote from this browser is refused; and it tells the host page its height whenever it
+ * changes. The token never goes into a URL.
  */
-const STORAGE_KEY = 'peer-polls:device';
 const root = document.documentElement;
 const slug = root.dataset.slug ?? '';
+const STORAGE_KEY = `peer-polls:device:${slug}`;
+
+/** Tokens end in ".<expiry in unix seconds>.<signature>"; an expired one is worth nothing. */
+const expired = (token: string) => Number(token.split('.')[2] ?? 0) * 1000 <= Date.now();
 
 function storedToken(): string | null {
   try {
-    return localStorage.getItem(STORAGE_KEY);
+    const token = localStorage.getItem(STORAGE_KEY);
+    return token && !expired(token) ? token : null;
   } catch {
     return null; // storage disabled: the server-rendered token still works for this page view
   }
@@ -24,18 +29,10 @@ function keepToken(token: string) {
 }
 
 const field = document.querySelector<HTMLInputElement>('input[name=device]');
-const url = new URL(location.href);
-const rendered = field?.value ?? url.searchParams.get('d');
-const stored = storedToken();
-if (stored && stored !== rendered && field && !url.searchParams.has('d')) {
-  // This browser has an identity the server could not see (no cookie in a third-party frame):
-  // reload once with it, so a returning voter sees results instead of a ballot.
-  url.searchParams.set('d', stored);
-  location.replace(url);
-} else if (stored && field) {
-  field.value = stored;
-} else if (!stored && rendered) {
-  keepToken(rendered);
+if (field) {
+  const stored = storedToken();
+  if (stored) field.value = stored;
+  else keepToken(field.value);
 }
 
 let lastHeight = 0;

@@ -1,6 +1,7 @@
 /** The widget, the loader and oEmbed, over HTTP against the built server. */
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newDeviceId, signWidgetToken } from '../../src/lib/voter';
 import { createPoll, request } from '../support/api';
 import { startServer, type RunningServer } from '../support/server';
 
@@ -8,13 +9,19 @@ import { startServer, type RunningServer } from '../support/server';
 const WIDGET_BUDGET_BYTES = 10 * 1024;
 /** SPEC.md: the loader is at most 3 KB gzip. */
 const LOADER_BUDGET_BYTES = 3 * 1024;
+/** Known to the test so it can forge tokens the way a hostile page cannot. */
+const SECRET = 'embed-test-secret-embed-test-secret-0123';
 
 let server: RunningServer;
 let base: string;
 
 beforeAll(async () => {
   server = await startServer({
-    env: { SEED_DEMO: '1', EMBED_ALLOWED_ORIGINS: 'https://intranet.example.com http://localhost:8080' },
+    env: {
+      SEED_DEMO: '1',
+      EMBED_ALLOWED_ORIGINS: 'https://intranet.example.com http://localhost:8080',
+      VOTER_KEY_SECRET: SECRET,
+    },
   });
   base = server.url;
   await createPoll(base, {
@@ -71,7 +78,7 @@ describe('GET /embed/{slug}', () => {
     const html = body as string;
     expect(html).toContain('<legend>Widget &lt;i&gt;poll&lt;/i&gt;?</legend>');
     expect(html).toMatch(/<form method="post" action="\/embed\/widget">/);
-    expect(deviceToken(html)).toMatch(/^[\w-]{22}\.[\w-]{43}$/);
+    expect(deviceToken(html)).toMatch(/^[\w-]{22}\.\d+\.\d+\.[\w-]{43}$/);
     expect(html).toMatch(/href="\/polls\/widget\/results" target="_blank" rel="noopener noreferrer"/);
     expect(html).not.toContain('class="site-header"');
     expect(html).not.toMatch(/chart/i);
@@ -109,7 +116,7 @@ describe('GET /embed/{slug}', () => {
 });
 
 describe('voting in the widget without JavaScript', () => {
-  it('posts, redirects back into the widget with the device token, and shows the results', async () => {
+  it('posts, redirects back into the widget (no identity in the URL), and shows the results', async () => {
     const ballot = (await request(`${base}/embed/widget?theme=dark`)).body as string;
     const token = deviceToken(ballot);
     const voted = await formPost('/embed/widget?theme=dark', `choice=yes&device=${encodeURIComponent(token)}`, {
@@ -117,9 +124,13 @@ describe('voting in the widget without JavaScript', () => {
     });
     expect(voted.status).toBe(303);
     const location = voted.headers.get('location')!;
-    expect(location).toBe(`/embed/widget?theme=dark&d=${encodeURIComponent(token)}`);
+    expect(location).toBe('/embed/widget?theme=dark');
+    const cookie = voted.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('pp_widget_voter='))!
+      .split(';')[0]!;
 
-    const after = (await request(`${base}${location}`)).body as string;
+    const after = (await request(`${base}${location}`, { headers: { cookie } })).body as string;
     expect(after).toContain('Thanks — your vote is counted.');
     expect(after).toMatch(/<ol aria-label="Results">[\s\S]*Yes[\s\S]*100\.0%/);
     expect(after).toContain('n = 1 respondent');
@@ -135,6 +146,37 @@ describe('voting in the widget without JavaScript', () => {
     expect(again.body).toContain('<ol aria-label="Results">');
   });
 
+  it('never adopts an identity from the URL', async () => {
+    const voted = await formPost(
+      '/embed/widget',
+      `choice=yes&device=${encodeURIComponent(deviceToken((await request(`${base}/embed/widget`)).body as string))}`,
+    );
+    const cookieValue = voted.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('pp_widget_voter='))!
+      .split(';')[0]!
+      .split('=')[1]!;
+    // The old ?d= parameter, with a token or a cookie value a hostile host page learned, changes nothing.
+    for (const d of [cookieValue, deviceToken((await request(`${base}/embed/widget`)).body as string)]) {
+      const page = (await request(`${base}/embed/widget?d=${encodeURIComponent(d)}`)).body as string;
+      expect(page).toContain('<form');
+      expect(page).not.toContain('your vote is counted');
+    }
+  });
+
+  it('ignores a token of another poll or an expired one: it names no browser', async () => {
+    const pollId = Number(deviceToken((await request(`${base}/embed/widget`)).body as string).split('.')[1]);
+    const sealedToken = deviceToken((await request(`${base}/embed/sealed`)).body as string);
+    const expired = signWidgetToken(SECRET, newDeviceId(), pollId, Date.now() - 1000);
+    for (const token of [sealedToken, expired]) {
+      // Were the token adopted, the second post would be refused as the same browser's.
+      for (let i = 0; i < 2; i++) {
+        const response = await formPost('/embed/widget', `choice=no&device=${encodeURIComponent(token)}`);
+        expect(response.status).toBe(303);
+      }
+    }
+  });
+
   it('re-renders the widget with the reason for an invalid ballot', async () => {
     const response = await formPost('/embed/widget', 'choice=maybe');
     expect(response.status).toBe(422);
@@ -144,7 +186,8 @@ describe('voting in the widget without JavaScript', () => {
 
   it('says when results will appear for after_close polls', async () => {
     const response = await formPost('/embed/sealed', 'choice=yes');
-    const after = (await request(`${base}${response.headers.get('location')}`)).body as string;
+    const cookie = response.headers.getSetCookie()[0]!.split(';')[0]!;
+    const after = (await request(`${base}${response.headers.get('location')}`, { headers: { cookie } })).body as string;
     expect(after).toContain('Results will be shown when the poll closes.');
     expect(after).not.toContain('<ol');
   });
