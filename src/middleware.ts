@@ -8,7 +8,7 @@ import { app } from './lib/app';
 import { clientAddress, forwardingTrusted, rateLimitKey } from './lib/client-address';
 import { PollError } from './lib/errors';
 import { refusal } from './lib/http';
-import { isCrossSiteWrite } from './lib/origin';
+import { isCrossSiteWrite, isForeignHost } from './lib/origin';
 import { publicOrigin } from './lib/public-origin';
 import { TokenBuckets, WRITE_LIMIT } from './lib/rate-limit';
 import { securityHeaders } from './lib/security-headers';
@@ -18,7 +18,8 @@ const attachApp = defineMiddleware(async (context, next) => {
   const { proxyTrust } = context.locals.app;
   const peer = socketAddress(context);
   context.locals.forwarded = forwardingTrusted(peer, proxyTrust);
-  context.locals.origin = publicOrigin(context.request, context.url, context.locals.forwarded);
+  context.locals.origin =
+    context.locals.app.config.publicOrigin ?? publicOrigin(context.request, context.url, context.locals.forwarded);
   context.locals.clientAddress = clientAddress(peer, context.request.headers, proxyTrust);
   return next();
 });
@@ -51,9 +52,22 @@ const limitWrites = defineMiddleware((context, next) => {
   return response;
 });
 
+/**
+ * With PUBLIC_ORIGIN, answers only requests for its host (421 otherwise). /healthz is exempt:
+ * load balancers and orchestrators probe by address.
+ */
+const refuseOtherHosts = defineMiddleware((context, next) => {
+  const { publicOrigin: expected } = context.locals.app.config;
+  if (expected === null || context.url.pathname === '/healthz') return next();
+  if (!isForeignHost(context.request.headers, context.locals.forwarded, expected)) return next();
+  const error = new PollError('misdirected_request', `This server answers only for ${new URL(expected).host}.`);
+  return refusal(error, context.request, context.url.pathname);
+});
+
 /** Refuses cross-site form posts and API writes (CSRF) on every route. */
 const refuseCrossSiteWrites = defineMiddleware((context, next) => {
-  if (isCrossSiteWrite(context.request.method, context.request.headers, context.locals.forwarded)) {
+  const { method, headers } = context.request;
+  if (isCrossSiteWrite(method, headers, context.locals.forwarded, context.locals.app.config.publicOrigin)) {
     const error = new PollError('forbidden_origin', 'Requests from other sites may not change anything here.');
     return refusal(error, context.request, context.url.pathname);
   }
@@ -72,4 +86,4 @@ const withSecurityHeaders = defineMiddleware(async (context, next) => {
   return response;
 });
 
-export const onRequest = sequence(withSecurityHeaders, attachApp, limitWrites, refuseCrossSiteWrites);
+export const onRequest = sequence(withSecurityHeaders, attachApp, refuseOtherHosts, limitWrites, refuseCrossSiteWrites);

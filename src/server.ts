@@ -7,7 +7,7 @@
 import { createServer } from 'node:http';
 import { createExports } from '@astrojs/node/server.js';
 import { app } from './lib/app';
-import { ConfigError } from './lib/config';
+import { ConfigError, startupWarnings } from './lib/config';
 import { securityHeaders } from './lib/security-headers';
 import { staticPathMatcher } from './static-files';
 
@@ -49,6 +49,7 @@ export function start(...[manifest, options]: Parameters<typeof createExports>):
       });
       server.listen(config.port, config.host, () => {
         console.log(`Peer Polls listening on http://${config.host}:${config.port}`);
+        for (const warning of startupWarnings(config)) console.log(warning);
       });
       const shutdown = () => {
         server.close(() => {

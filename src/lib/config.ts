@@ -150,3 +150,14 @@ export function loadConfig(env: Env = process.env): Config {
     voterKeySecret: secret(env, 'VOTER_KEY_SECRET', 32),
   };
 }
+
+/** Lines worth an operator's attention at start: safe defaults that are not production settings. */
+export function startupWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.publicOrigin === null) {
+    warnings.push(
+      "Note: PUBLIC_ORIGIN is not set, so absolute URLs (oEmbed, embed snippets) follow each request's Host header and requests for any host are answered; set it in production (e.g. PUBLIC_ORIGIN=https://polls.example.com).",
+    );
+  }
+  return warnings;
+}

@@ -19,6 +19,8 @@ export const STATUS_BY_CODE = {
   poll_has_votes: 409,
   body_too_large: 413,
   unsupported_media_type: 415,
+  // A request for a host other than PUBLIC_ORIGIN's (Host-header tricks, DNS rebinding).
+  misdirected_request: 421,
   invalid_choice: 422,
   too_many_choices: 422,
   too_few_choices: 422,

@@ -16,12 +16,22 @@ export function requestHost(headers: Headers, trustProxy: boolean): string | nul
   return forwarded || headers.get('host');
 }
 
-/** True when a state-changing request demonstrably comes from another site. */
-export function isCrossSiteWrite(method: string, headers: Headers, trustProxy: boolean): boolean {
+/**
+ * True when a state-changing request demonstrably comes from another site. With PUBLIC_ORIGIN
+ * the Origin must be exactly that origin, scheme included (http://polls.example is another site
+ * than https://polls.example); without it, the host the client addressed must match.
+ */
+export function isCrossSiteWrite(
+  method: string,
+  headers: Headers,
+  trustProxy: boolean,
+  publicOrigin: string | null = null,
+): boolean {
   if (SAFE_METHODS.has(method.toUpperCase())) return false;
   if (headers.get('sec-fetch-site') === 'cross-site') return true;
   const origin = headers.get('origin');
   if (origin === null) return false;
+  if (publicOrigin !== null) return origin !== publicOrigin;
   let originHost: string;
   try {
     originHost = new URL(origin).host; // "null" (sandboxed or opaque origins) fails here
@@ -29,4 +39,20 @@ export function isCrossSiteWrite(method: string, headers: Headers, trustProxy: b
     return true;
   }
   return originHost !== requestHost(headers, trustProxy);
+}
+
+/**
+ * With PUBLIC_ORIGIN set: true when the request addresses another host. A page on a rebound DNS
+ * name (or a forged Host) would otherwise be served, and any absolute URL built from it reflected.
+ */
+export function isForeignHost(headers: Headers, trustProxy: boolean, publicOrigin: string): boolean {
+  const host = requestHost(headers, trustProxy);
+  if (!host || !/^[a-z0-9.[\]:-]+$/i.test(host)) return true;
+  const expected = new URL(publicOrigin);
+  try {
+    // Parsed under the public scheme, so "polls.example:443" equals https://polls.example.
+    return new URL(`${expected.protocol}//${host}`).host !== expected.host;
+  } catch {
+    return true;
+  }
 }

@@ -19,6 +19,8 @@ export const GET = apiRoute(async ({ url, locals }) => {
   return json(oembedResponse(locals.origin, poll, maxWidth, maxHeight), 200, {
     'Cache-Control': 'public, max-age=300',
     'Access-Control-Allow-Origin': '*',
+    // Without PUBLIC_ORIGIN the URLs inside follow the request's host: a shared cache must key on it.
+    ...(locals.app.config.publicOrigin ? {} : { Vary: 'Host, X-Forwarded-Host, X-Forwarded-Proto' }),
   });
 });
 
