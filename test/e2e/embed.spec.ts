@@ -200,3 +200,30 @@ describe('the embed snippet on a poll page', () => {
     await context.close();
   });
 });
+
+describe('a widget that may keep storage but no cookie', () => {
+  it('puts the remembered token back into the ballot, so a second vote is refused', async () => {
+    await createPoll(server.url, {
+      slug: 'stored',
+      question: 'Stored?',
+      options: ['Yes', 'No'],
+      resultsVisibility: 'always',
+    });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/embed/stored`);
+    await page.getByLabel('Yes').check();
+    await page.getByRole('button', { name: 'Vote' }).click();
+    await page.getByRole('list', { name: 'Results' }).waitFor();
+    // The cookie is gone (as in a browser that keeps none for this frame); storage stays.
+    await context.clearCookies();
+    await page.goto(`${server.url}/embed/stored`);
+    expect(page.url()).toBe(`${server.url}/embed/stored`); // no identity in the URL
+    await page.getByLabel('No').check();
+    await page.getByRole('button', { name: 'Vote' }).click();
+    await expect(page.getByRole('alert').innerText()).resolves.toContain('already voted');
+    const results = await (await fetch(`${server.url}/api/polls/stored/results`)).json();
+    expect(results.totalResponses).toBe(1);
+    await context.close();
+  });
+});
