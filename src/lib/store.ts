@@ -5,9 +5,19 @@
  */
 import type { NewOption, PollFields, PollRecord, VoteSource } from './types';
 
+/**
+ * Stored vote times are floored to the minute (the spec's privacy rule): an exact time could be
+ * lined up with a request or proxy log to tell who cast a vote. Stores apply it on every vote
+ * write, so no caller can forget it; migration 0002 floored the rows written before.
+ */
+export const VOTE_TIME_PRECISION_MS = 60_000;
+
+export const voteMinute = (ms: number) => ms - (ms % VOTE_TIME_PRECISION_MS);
+
 export interface VoteToRecord {
   pollId: number;
   optionIds: number[];
+  /** When the vote was cast; stored as voteMinute(createdAt). */
   createdAt: number;
   source: VoteSource;
   /** Per-poll HMAC of the browser's device id; lets the browser see it has voted. */
@@ -70,9 +80,12 @@ export interface PollStore {
     change: { options?: NewOption[]; requireNoVotes: boolean; now: number; audit?: AuditEntry },
   ): Promise<PollRecord | 'has_votes' | 'not_found'>;
   deletePoll(id: number, now: number, audit?: AuditEntry): Promise<boolean>;
-  /** Stores a vote, its choices, its locks and the tallies in one BEGIN IMMEDIATE transaction. */
+  /**
+   * Stores a vote (its time as voteMinute), its choices, its locks and the tallies in one BEGIN
+   * IMMEDIATE transaction. The poll's updatedAt moves to the vote's minute, never backwards.
+   */
   recordVote(vote: VoteToRecord): Promise<RecordOutcome>;
-  /** Bulk insert of unlocked votes with tallies, in one transaction (demo seed, imports). */
+  /** Bulk insert of unlocked votes with tallies, in one transaction (demo seed, imports); times stored as voteMinute. */
   importVotes(pollId: number, votes: { optionIds: number[]; createdAt: number; source: VoteSource }[]): Promise<void>;
   hasDeviceVoted(pollId: number, deviceKey: string): Promise<boolean>;
   /** Reads a setting, creating it with `create()` the first time (race-free). */
