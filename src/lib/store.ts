@@ -106,6 +106,21 @@ export interface AdminStore {
   deleteExpiredSessions(now: number): Promise<void>;
   /** Newest first. */
   auditFor(pollSlug: string): Promise<AuditRecord[]>;
-  /** Every vote of a poll, oldest first: time, chosen option keys, source — nothing that identifies a voter. */
-  voteLog(pollId: number): Promise<{ createdAt: number; source: string; choices: string[] }[]>;
+  /**
+   * Up to `limit` votes of a poll, oldest first (time, then id), after `after` (null: from the
+   * start): time, chosen option keys, source — nothing that identifies a voter. A short page is
+   * the last. Pages by key, so each is one indexed read and no cursor stays open between pages.
+   */
+  voteLogPage(pollId: number, after: VoteLogCursor | null, limit: number): Promise<VoteLogEntry[]>;
 }
+
+export interface VoteLogEntry {
+  id: number;
+  createdAt: number;
+  source: string;
+  /** Option keys in the poll's option order. */
+  choices: string[];
+}
+
+/** The last vote of a page: the next page starts after it. */
+export type VoteLogCursor = Pick<VoteLogEntry, 'createdAt' | 'id'>;
