@@ -51,6 +51,7 @@ export const votes = sqliteTable(
     pollId: integer('poll_id')
       .notNull()
       .references(() => polls.id, { onDelete: 'cascade' }),
+    /** Floored to the minute (voteMinute in src/lib/store.ts): an exact time could identify a voter. */
     createdAt: integer('created_at').notNull(),
     /** Where the vote came from: "web" form, "api", "embed" widget or "seed". */
     source: text('source', { enum: VOTE_SOURCES }).notNull(),

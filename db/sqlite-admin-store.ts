@@ -1,6 +1,6 @@
 /** The SQLite implementation of AdminStore: admin sessions, the audit trail, the vote log. */
-import { and, asc, desc, eq, gt, lte } from 'drizzle-orm';
-import type { AdminStore } from '../src/lib/store';
+import { and, asc, desc, eq, gt, lte, sql } from 'drizzle-orm';
+import type { AdminStore, VoteLogEntry } from '../src/lib/store';
 import type { Db } from './client';
 import { adminSessions, auditLog, pollOptions, voteChoices, votes } from './schema';
 
@@ -42,21 +42,35 @@ export function createSqliteAdminStore(db: Db): AdminStore {
         .all();
     },
 
-    async voteLog(pollId) {
-      const rows = db
-        .select({ id: votes.id, createdAt: votes.createdAt, source: votes.source, key: pollOptions.key })
+    async voteLogPage(pollId, after, limit) {
+      // The page of votes first, then their choices joined on: LIMIT counts votes, not choice
+      // rows. (created_at, id) follows the votes_poll_created index (rowid is its last column),
+      // so every page is a range seek; keying on id alone would sort the poll's votes per page.
+      const page = db
+        .select({ id: votes.id, createdAt: votes.createdAt, source: votes.source })
         .from(votes)
-        .innerJoin(voteChoices, eq(voteChoices.voteId, votes.id))
-        .innerJoin(pollOptions, eq(pollOptions.id, voteChoices.optionId))
-        .where(eq(votes.pollId, pollId))
-        .orderBy(asc(votes.createdAt), asc(votes.id), asc(pollOptions.position))
+        .where(
+          and(
+            eq(votes.pollId, pollId),
+            after ? sql`(${votes.createdAt}, ${votes.id}) > (${after.createdAt}, ${after.id})` : undefined,
+          ),
+        )
+        .orderBy(asc(votes.createdAt), asc(votes.id))
+        .limit(limit)
+        .as('page');
+      // Left joins: a vote always makes an entry, so a page is short only at the end of the log.
+      const rows = db
+        .select({ id: page.id, createdAt: page.createdAt, source: page.source, key: pollOptions.key })
+        .from(page)
+        .leftJoin(voteChoices, eq(voteChoices.voteId, page.id))
+        .leftJoin(pollOptions, eq(pollOptions.id, voteChoices.optionId))
+        .orderBy(asc(page.createdAt), asc(page.id), asc(pollOptions.position))
         .all();
-      const log: { createdAt: number; source: string; choices: string[] }[] = [];
-      let lastId = -1;
+      const log: VoteLogEntry[] = [];
       for (const row of rows) {
-        if (row.id !== lastId) log.push({ createdAt: row.createdAt, source: row.source, choices: [] });
-        log.at(-1)!.choices.push(row.key);
-        lastId = row.id;
+        if (row.id !== log.at(-1)?.id)
+          log.push({ id: row.id, createdAt: row.createdAt, source: row.source, choices: [] });
+        if (row.key !== null) log.at(-1)!.choices.push(row.key);
       }
       return log;
     },

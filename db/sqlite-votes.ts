@@ -3,7 +3,7 @@
  * duplicate-policy locks and the tally increments (`votes = votes + 1`, never read-modify-write).
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { PollStore, RecordOutcome, VoteToRecord } from '../src/lib/store';
+import { voteMinute, type PollStore, type RecordOutcome, type VoteToRecord } from '../src/lib/store';
 import type { Db } from './client';
 import { pollOptions, polls, voteChoices, voteLocks, votes } from './schema';
 
@@ -26,11 +26,12 @@ export function createSqliteVoteWrites(db: Db): Pick<PollStore, 'recordVote' | '
 
   return {
     async recordVote(vote: VoteToRecord) {
+      const createdAt = voteMinute(vote.createdAt);
       try {
         db.transaction((tx) => {
           const { id: voteId } = tx
             .insert(votes)
-            .values({ pollId: vote.pollId, createdAt: vote.createdAt, source: vote.source, deviceKey: vote.deviceKey })
+            .values({ pollId: vote.pollId, createdAt, source: vote.source, deviceKey: vote.deviceKey })
             .returning({ id: votes.id })
             .get();
           for (const lockKey of vote.lockKeys) {
@@ -52,8 +53,13 @@ export function createSqliteVoteWrites(db: Db): Pick<PollStore, 'recordVote' | '
           tx.insert(voteChoices)
             .values(vote.optionIds.map((optionId) => ({ voteId, optionId })))
             .run();
+          // The public results show updatedAt, so it gets the vote's minute, not the exact time;
+          // max() keeps an edit made earlier in the same minute from being moved back.
           tx.update(polls)
-            .set({ responseCount: sql`${polls.responseCount} + 1`, updatedAt: vote.createdAt })
+            .set({
+              responseCount: sql`${polls.responseCount} + 1`,
+              updatedAt: sql`max(${polls.updatedAt}, ${createdAt})`,
+            })
             .where(eq(polls.id, vote.pollId))
             .run();
         }, IMMEDIATE);
@@ -75,7 +81,7 @@ export function createSqliteVoteWrites(db: Db): Pick<PollStore, 'recordVote' | '
         for (const vote of batch) {
           const { id: voteId } = tx
             .insert(votes)
-            .values({ pollId, createdAt: vote.createdAt, source: vote.source })
+            .values({ pollId, createdAt: voteMinute(vote.createdAt), source: vote.source })
             .returning({ id: votes.id })
             .get();
           tx.insert(voteChoices)
@@ -86,7 +92,7 @@ export function createSqliteVoteWrites(db: Db): Pick<PollStore, 'recordVote' | '
             .where(and(eq(pollOptions.pollId, pollId), inArray(pollOptions.id, vote.optionIds)))
             .run();
         }
-        const latest = Math.max(0, ...batch.map((vote) => vote.createdAt));
+        const latest = Math.max(0, ...batch.map((vote) => voteMinute(vote.createdAt)));
         tx.update(polls)
           .set({
             responseCount: sql`${polls.responseCount} + ${batch.length}`,

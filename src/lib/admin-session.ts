@@ -39,6 +39,9 @@ export const actorForToken = (token: string) => `session:${hashToken(token).slic
 
 /** Starts a session and returns its token (for the cookie). */
 export async function startSession(store: AdminStore, now: number): Promise<string> {
+  // Expired rows are dead weight nothing else removes; a login is rare, so sweeping here is
+  // cheap and bounds the table to roughly the sessions of one TTL.
+  await store.deleteExpiredSessions(now);
   const token = randomBytes(32).toString('base64url');
   await store.createSession(hashToken(token), now, now + SESSION_TTL_MS);
   return token;

@@ -123,8 +123,8 @@ export function refusal(error: PollError, request: Request, pathname: string): R
   return new Response(html, { status: error.status, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
 }
 
-/** A CSV download. */
-export function csvResponse(csv: string, filename: string): Response {
+/** A CSV download, whole or streamed. */
+export function csvResponse(csv: string | ReadableStream<Uint8Array>, filename: string): Response {
   return new Response(csv, {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8; header=present',

@@ -5,9 +5,19 @@
  */
 import type { NewOption, PollFields, PollRecord, VoteSource } from './types';
 
+/**
+ * Stored vote times are floored to the minute (the spec's privacy rule): an exact time could be
+ * lined up with a request or proxy log to tell who cast a vote. Stores apply it on every vote
+ * write, so no caller can forget it; migration 0002 floored the rows written before.
+ */
+export const VOTE_TIME_PRECISION_MS = 60_000;
+
+export const voteMinute = (ms: number) => ms - (ms % VOTE_TIME_PRECISION_MS);
+
 export interface VoteToRecord {
   pollId: number;
   optionIds: number[];
+  /** When the vote was cast; stored as voteMinute(createdAt). */
   createdAt: number;
   source: VoteSource;
   /** Per-poll HMAC of the browser's device id; lets the browser see it has voted. */
@@ -70,9 +80,12 @@ export interface PollStore {
     change: { options?: NewOption[]; requireNoVotes: boolean; now: number; audit?: AuditEntry },
   ): Promise<PollRecord | 'has_votes' | 'not_found'>;
   deletePoll(id: number, now: number, audit?: AuditEntry): Promise<boolean>;
-  /** Stores a vote, its choices, its locks and the tallies in one BEGIN IMMEDIATE transaction. */
+  /**
+   * Stores a vote (its time as voteMinute), its choices, its locks and the tallies in one BEGIN
+   * IMMEDIATE transaction. The poll's updatedAt moves to the vote's minute, never backwards.
+   */
   recordVote(vote: VoteToRecord): Promise<RecordOutcome>;
-  /** Bulk insert of unlocked votes with tallies, in one transaction (demo seed, imports). */
+  /** Bulk insert of unlocked votes with tallies, in one transaction (demo seed, imports); times stored as voteMinute. */
   importVotes(pollId: number, votes: { optionIds: number[]; createdAt: number; source: VoteSource }[]): Promise<void>;
   hasDeviceVoted(pollId: number, deviceKey: string): Promise<boolean>;
   /** A setting's value, or null when it is not set. */
@@ -95,6 +108,21 @@ export interface AdminStore {
   deleteExpiredSessions(now: number): Promise<void>;
   /** Newest first. */
   auditFor(pollSlug: string): Promise<AuditRecord[]>;
-  /** Every vote of a poll, oldest first: time, chosen option keys, source — nothing that identifies a voter. */
-  voteLog(pollId: number): Promise<{ createdAt: number; source: string; choices: string[] }[]>;
+  /**
+   * Up to `limit` votes of a poll, oldest first (time, then id), after `after` (null: from the
+   * start): time, chosen option keys, source — nothing that identifies a voter. A short page is
+   * the last. Pages by key, so each is one indexed read and no cursor stays open between pages.
+   */
+  voteLogPage(pollId: number, after: VoteLogCursor | null, limit: number): Promise<VoteLogEntry[]>;
 }
+
+export interface VoteLogEntry {
+  id: number;
+  createdAt: number;
+  source: string;
+  /** Option keys in the poll's option order. */
+  choices: string[];
+}
+
+/** The last vote of a page: the next page starts after it. */
+export type VoteLogCursor = Pick<VoteLogEntry, 'createdAt' | 'id'>;

@@ -1,0 +1,83 @@
+/**
+ * Migrations applied to a database as an earlier release left it: the older migrations build it,
+ * rows are written the way that release wrote them, then today's migrations bring it up to date.
+ */
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDb, type Db } from '../../db/client';
+import { findMigrationsFolder, migrateDb } from '../../db/migrate';
+import { tempDir } from '../support/temp-db';
+
+interface Journal {
+  entries: { tag: string }[];
+}
+
+/** A migrations folder holding only the migrations up to and including `lastTag`. */
+function migrationsUpTo(lastTag: string, into: string): string {
+  const source = findMigrationsFolder();
+  const journal = JSON.parse(readFileSync(join(source, 'meta', '_journal.json'), 'utf8')) as Journal;
+  const keep = journal.entries.slice(0, journal.entries.findIndex((entry) => entry.tag === lastTag) + 1);
+  if (keep.length === 0) throw new Error(`no migration ${lastTag}`);
+  mkdirSync(join(into, 'meta'), { recursive: true });
+  for (const { tag } of keep) copyFileSync(join(source, `${tag}.sql`), join(into, `${tag}.sql`));
+  writeFileSync(join(into, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: keep }));
+  return into;
+}
+
+let dir: string;
+let db: Db;
+beforeEach(() => {
+  dir = tempDir();
+  db = createDb(`file:${join(dir, 'old.db')}`);
+});
+afterEach(() => {
+  db.$client.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('0002 vote times to the minute', () => {
+  it('floors existing vote times, and a poll updatedAt that holds the exact time of a vote', () => {
+    migrateDb(db, migrationsUpTo('0001_admin', join(dir, 'migrations')));
+    const sqlite = db.$client;
+    const at = (iso: string) => Date.parse(iso);
+    const insertPoll = sqlite.prepare(
+      `insert into polls (slug, question, type, min_choices, max_choices, status, results_visibility,
+        duplicate_policy, response_count, created_at, updated_at)
+       values (?, 'Q', 'single', 1, 1, 'open', 'always', 'none', ?, ?, ?)`,
+    );
+    const insertVote = sqlite.prepare(`insert into votes (poll_id, created_at, source) values (?, ?, 'api')`);
+    // Bumped by its last vote, as the old recordVote did: updatedAt is that vote's exact time.
+    const voted = insertPoll.run('voted', 2, at('2026-06-01T09:00:00.000Z'), at('2026-06-01T12:34:56.789Z'));
+    insertVote.run(voted.lastInsertRowid, at('2026-06-01T10:00:59.999Z'));
+    insertVote.run(voted.lastInsertRowid, at('2026-06-01T12:34:56.789Z'));
+    // Edited after its vote: updatedAt is an edit time, not a vote time, and stays.
+    const edited = insertPoll.run('edited', 1, at('2026-06-01T09:00:00.000Z'), at('2026-06-01T13:00:01.500Z'));
+    insertVote.run(edited.lastInsertRowid, at('2026-06-01T11:11:11.111Z'));
+    // Created and voted in the same minute: flooring must not put updatedAt before createdAt.
+    const quick = insertPoll.run('quick', 1, at('2026-06-01T14:00:20.000Z'), at('2026-06-01T14:00:40.000Z'));
+    insertVote.run(quick.lastInsertRowid, at('2026-06-01T14:00:40.000Z'));
+    // Already whole minutes: unchanged.
+    insertVote.run(quick.lastInsertRowid, at('2026-06-01T14:05:00.000Z'));
+
+    migrateDb(db);
+
+    const votes = sqlite.prepare('select created_at from votes order by id').all() as { created_at: number }[];
+    expect(votes.map((row) => new Date(row.created_at).toISOString())).toEqual([
+      '2026-06-01T10:00:00.000Z',
+      '2026-06-01T12:34:00.000Z',
+      '2026-06-01T11:11:00.000Z',
+      '2026-06-01T14:00:00.000Z',
+      '2026-06-01T14:05:00.000Z',
+    ]);
+    const polls = sqlite.prepare('select slug, updated_at from polls order by id').all() as {
+      slug: string;
+      updated_at: number;
+    }[];
+    expect(polls.map((row) => [row.slug, new Date(row.updated_at).toISOString()])).toEqual([
+      ['voted', '2026-06-01T12:34:00.000Z'],
+      ['edited', '2026-06-01T13:00:01.500Z'],
+      ['quick', '2026-06-01T14:00:20.000Z'],
+    ]);
+  });
+});
