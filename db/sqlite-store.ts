@@ -197,6 +197,15 @@ export function createSqliteStore(db: Db): PollStore {
       db.get(sql`select 1`);
     },
 
+    async probeWrite(now) {
+      // An upsert of one row: a real commit (WAL frame and fsync) that never grows the database.
+      const value = new Date(now).toISOString();
+      db.insert(settings)
+        .values({ key: 'storage_probe', value })
+        .onConflictDoUpdate({ target: settings.key, set: { value } })
+        .run();
+    },
+
     async close() {
       db.$client.close();
     },

@@ -7,7 +7,7 @@ import { defineMiddleware, sequence } from 'astro:middleware';
 import { app } from './lib/app';
 import { clientAddress, forwardingTrusted, rateLimitKey } from './lib/client-address';
 import { PollError } from './lib/errors';
-import { refusal } from './lib/http';
+import { answerRefusals, refusal } from './lib/http';
 import { isCrossSiteWrite, isForeignHost } from './lib/origin';
 import { publicOrigin } from './lib/public-origin';
 import { TokenBuckets, WRITE_LIMIT } from './lib/rate-limit';
@@ -86,4 +86,12 @@ const withSecurityHeaders = defineMiddleware(async (context, next) => {
   return response;
 });
 
-export const onRequest = sequence(withSecurityHeaders, attachApp, refuseOtherHosts, limitWrites, refuseCrossSiteWrites);
+// answerRefusals: a thrown PollError (a storage outage, say) is answered as a refusal; every 503 gets Retry-After.
+export const onRequest = sequence(
+  withSecurityHeaders,
+  answerRefusals,
+  attachApp,
+  refuseOtherHosts,
+  limitWrites,
+  refuseCrossSiteWrites,
+);

@@ -5,11 +5,11 @@
 import { createDb, sqlitePathFromUrl } from '../../db/client';
 import { migrateDb } from '../../db/migrate';
 import { seedDemo } from '../../db/seed';
-import { createSqliteAdminStore } from '../../db/sqlite-admin-store';
-import { createSqliteStore } from '../../db/sqlite-store';
+import { createSqliteStores } from '../../db/storage-guard';
 import { LoginThrottle, passwordChecker } from './admin-session';
 import { trustedProxyMatcher, type ProxyTrust } from './client-address';
 import { loadConfig, type Config } from './config';
+import { StorageHealth } from './storage-health';
 import type { AdminStore, PollStore } from './store';
 import { loadVoterKeySecret, voterKeyFileFor } from './voter-secret';
 
@@ -17,6 +17,8 @@ export interface App {
   config: Config;
   store: PollStore;
   adminStore: AdminStore;
+  /** Whether the database can write, as the stores' last writes showed (for /healthz). */
+  storageHealth: StorageHealth;
   /** Signs voter cookies and derives per-poll device keys. */
   secret: string;
   /** Checks an admin UI password attempt; null when ADMIN_PASSWORD is unset (UI disabled). */
@@ -30,7 +32,8 @@ export interface App {
 export async function createApp(config: Config): Promise<App> {
   const db = createDb(config.databaseUrl);
   migrateDb(db);
-  const store = createSqliteStore(db);
+  const storageHealth = new StorageHealth();
+  const { store, adminStore } = createSqliteStores(db, storageHealth);
   if (config.seedDemo) await seedDemo(store, Date.now());
   const secret = await loadVoterKeySecret(store, {
     configured: config.voterKeySecret,
@@ -40,7 +43,8 @@ export async function createApp(config: Config): Promise<App> {
   return {
     config,
     store,
-    adminStore: createSqliteAdminStore(db),
+    adminStore,
+    storageHealth,
     secret,
     checkAdminPassword,
     loginThrottle: new LoginThrottle(),

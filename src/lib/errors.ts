@@ -26,6 +26,8 @@ export const STATUS_BY_CODE = {
   too_few_choices: 422,
   invalid_poll: 422,
   rate_limited: 429,
+  /** The database cannot write (disk full, read-only, I/O errors): an outage, not a bug. */
+  storage_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof STATUS_BY_CODE;

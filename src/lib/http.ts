@@ -2,8 +2,9 @@
  * HTTP plumbing shared by the JSON endpoints and the form pages: JSON responses, the error
  * envelope, size-limited body reading, and the one place that turns a thrown error into a status.
  */
-import type { APIContext, APIRoute } from 'astro';
+import type { APIContext, APIRoute, MiddlewareHandler } from 'astro';
 import { isPollError, PollError } from './errors';
+import { STORAGE_RETRY_AFTER_SECONDS } from './storage-health';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -15,7 +16,18 @@ export function json(data: unknown, status = 200, headers: HeadersInit = {}): Re
 export function errorJson(error: PollError): Response {
   // A refused oversized body may still be arriving: close the connection rather than reuse it.
   const headers: HeadersInit = error.code === 'body_too_large' ? { Connection: 'close' } : {};
-  return json({ error: { code: error.code, message: error.message } }, error.status, headers);
+  return withRetryAfter(json({ error: { code: error.code, message: error.message } }, error.status, headers));
+}
+
+/**
+ * Every 503 tells clients when to come back. Refusals with a wait of their own (rate limits,
+ * stream caps) keep it; the rest — storage outages, wherever they are answered — get the default.
+ */
+export function withRetryAfter(response: Response): Response {
+  if (response.status === 503 && !response.headers.has('Retry-After')) {
+    response.headers.set('Retry-After', String(STORAGE_RETRY_AFTER_SECONDS));
+  }
+  return response;
 }
 
 /**
@@ -120,7 +132,9 @@ export function refusal(error: PollError, request: Request, pathname: string): R
   const browserPage = !pathname.startsWith('/api/') && (request.headers.get('accept') ?? '').includes('text/html');
   if (!browserPage) return errorJson(error);
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not accepted · Peer Polls</title></head><body><main><h1>Not accepted</h1><p role="alert">${escapeHtml(error.message)}</p><p><a href="/">Back to Peer Polls</a></p></main></body></html>`;
-  return new Response(html, { status: error.status, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+  return withRetryAfter(
+    new Response(html, { status: error.status, headers: { 'Content-Type': 'text/html; charset=utf-8' } }),
+  );
 }
 
 /** A CSV download, whole or streamed. */
@@ -150,6 +164,20 @@ export function apiRoute(handler: (context: APIContext) => Promise<Response>): A
     }
   };
 }
+
+/**
+ * Middleware: a PollError that escapes a page or endpoint (a storage outage under logout, say)
+ * is answered as the refusal it is rather than a 500 with a stack, and a page that set a 503
+ * itself (re-rendered form) gets its Retry-After.
+ */
+export const answerRefusals: MiddlewareHandler = async (context, next) => {
+  try {
+    return withRetryAfter(await next());
+  } catch (error) {
+    if (!isPollError(error)) throw error;
+    return refusal(error, context.request, context.url.pathname);
+  }
+};
 
 /** 405 for methods an endpoint does not take. */
 export function methodNotAllowed(allow: string): APIRoute {

@@ -96,6 +96,8 @@ export interface PollStore {
   recount(repair: boolean): Promise<TallyDrift[]>;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
+  /** Commits one tiny write (a settings row); throws when the database cannot write. */
+  probeWrite(now: number): Promise<void>;
   close(): Promise<void>;
 }
 

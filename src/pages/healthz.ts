@@ -1,12 +1,32 @@
 import type { APIRoute } from 'astro';
+import { isPollError } from '../lib/errors';
 import { json } from '../lib/http';
+import { STORAGE_RETRY_AFTER_SECONDS } from '../lib/storage-health';
 
-/** 200 when the database answers, 503 when it does not. */
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
+function unavailable(reason: string): Response {
+  return json({ status: 'unavailable', reason }, 503, {
+    ...NO_STORE,
+    'Retry-After': String(STORAGE_RETRY_AFTER_SECONDS),
+  });
+}
+
+/**
+ * 200 when the database answers and can write; 503 with the reason while it cannot (disk full,
+ * read-only). Whether it can write is what the last write showed; when no write has happened for
+ * a few seconds, a tiny probe write finds out (see StorageHealth.probeIfDue).
+ */
 export const GET: APIRoute = async ({ locals }) => {
+  const { store, storageHealth } = locals.app;
+  const now = Date.now();
   try {
-    await locals.app.store.ping();
-    return json({ status: 'ok' }, 200, { 'Cache-Control': 'no-store' });
-  } catch {
-    return json({ status: 'unavailable' }, 503, { 'Cache-Control': 'no-store' });
+    await store.ping();
+    await storageHealth.probeIfDue(() => store.probeWrite(now), now);
+  } catch (error) {
+    // A storage failure has been recorded by the store and is reported below.
+    if (!isPollError(error)) return unavailable('the database does not answer');
   }
+  const state = storageHealth.state;
+  return state.ok ? json({ status: 'ok' }, 200, NO_STORE) : unavailable(state.reason);
 };

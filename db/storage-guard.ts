@@ -1,0 +1,98 @@
+/**
+ * The store boundary's translation of storage failures. better-sqlite3 throws SqliteError; when
+ * its code says the disk under the database cannot take the operation now (full, read-only,
+ * failing I/O, locked beyond the busy timeout), callers get PollError('storage_unavailable') —
+ * a 503 with Retry-After — and the StorageHealth tracker hears about it. Any other error is
+ * rethrown untouched: it is a bug and should surface as one.
+ */
+import Database from 'better-sqlite3';
+import { PollError } from '../src/lib/errors';
+import type { StorageFailure, StorageHealth } from '../src/lib/storage-health';
+import type { AdminStore, PollStore } from '../src/lib/store';
+import type { Db } from './client';
+import { createSqliteAdminStore } from './sqlite-admin-store';
+import { createSqliteStore } from './sqlite-store';
+
+/**
+ * Result codes (with their extended forms, e.g. SQLITE_IOERR_FSYNC, SQLITE_READONLY_DBMOVED)
+ * that mean "the storage cannot serve this now":
+ * - FULL: disk (or quota) full.
+ * - READONLY*: file, directory or filesystem made read-only (e.g. remounted after disk errors).
+ * - IOERR*: the disk fails reads, writes or fsyncs.
+ * - CANTOPEN: the WAL, shared-memory or a temporary file cannot be created (full disk, permissions).
+ * - BUSY*: another process (a backup, `npm run db:recount`) held the write lock past the 5 s busy
+ *   timeout; the write failed and may be retried later, like the others.
+ * Left out on purpose: NOMEM (the process, not the storage, is in trouble), CORRUPT and NOTADB
+ * (no retry will help; they need a person and a stack), and everything else (bugs).
+ */
+const UNAVAILABLE_CODE = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY)(_|$)/;
+
+const MESSAGE =
+  'The server cannot save anything right now: its storage is full or unavailable. Please try again in a little while.';
+
+/** The storage failure behind an error (looking through wrapping causes), or null for any other error. */
+export function storageFailureOf(error: unknown): StorageFailure | null {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+    if (cause instanceof Database.SqliteError && UNAVAILABLE_CODE.test(cause.code)) {
+      return { code: cause.code, message: cause.message };
+    }
+  }
+  return null;
+}
+
+type AsyncMethods<T> = {
+  [K in keyof T]: T[K] extends (...args: never[]) => Promise<unknown> ? T[K] : never;
+};
+
+/**
+ * Which results of which methods prove a write was committed — only those may tell the tracker
+ * that writes work again (a read, or a write that changed nothing, proves nothing).
+ */
+export type CommitProofs<T> = {
+  [K in keyof T]?: T[K] extends (...args: never[]) => Promise<infer R> ? (result: R) => boolean : never;
+};
+
+/** Wraps every method of a store: storage failures become PollError, outcomes reach the tracker. */
+export function guardStore<T extends AsyncMethods<T>>(store: T, health: StorageHealth, commits: CommitProofs<T>): T {
+  const guarded = {} as Record<string, unknown>;
+  for (const [name, method] of Object.entries(store) as [string, (...args: unknown[]) => Promise<unknown>][]) {
+    const committed = (commits as Record<string, ((result: unknown) => boolean) | undefined>)[name];
+    guarded[name] = async (...args: unknown[]) => {
+      let result: unknown;
+      try {
+        result = await method.apply(store, args);
+      } catch (error) {
+        const failure = storageFailureOf(error);
+        if (!failure) throw error;
+        health.failed(failure, Date.now());
+        throw new PollError('storage_unavailable', MESSAGE);
+      }
+      if (committed?.(result)) health.succeeded(Date.now());
+      return result;
+    };
+  }
+  return guarded as T;
+}
+
+const POLL_STORE_COMMITS: CommitProofs<PollStore> = {
+  createPoll: (result) => result !== 'slug_taken',
+  createPolls: (result) => Array.isArray(result),
+  updatePoll: (result) => typeof result === 'object',
+  deletePoll: (result) => result,
+  // 'duplicate' commits the duplicate counter; only a stale ballot rolls back without writing.
+  recordVote: (result) => result !== 'stale_options',
+  importVotes: () => true,
+  probeWrite: () => true,
+};
+
+const ADMIN_STORE_COMMITS: CommitProofs<AdminStore> = {
+  createSession: () => true,
+};
+
+/** The app's stores on one connection, behind the storage guard. */
+export function createSqliteStores(db: Db, health: StorageHealth): { store: PollStore; adminStore: AdminStore } {
+  return {
+    store: guardStore(createSqliteStore(db), health, POLL_STORE_COMMITS),
+    adminStore: guardStore(createSqliteAdminStore(db), health, ADMIN_STORE_COMMITS),
+  };
+}
