@@ -30,6 +30,9 @@ export function withRetryAfter(response: Response): Response {
   return response;
 }
 
+/** How much of an oversized body is read and thrown away before answering 413. */
+const DRAIN_LIMIT_BYTES = 256 * 1024;
+
 /**
  * Reads at most `limit` bytes of body, refusing larger ones before they are buffered
  * (by Content-Length when declared, else while streaming).
@@ -47,6 +50,13 @@ export async function readBodyText(request: Request, limit: number): Promise<str
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
+      // Read on (discarding) a little, so a client still sending gets the 413 rather than a
+      // reset connection; past that, stop reading and let the connection close.
+      while (size <= DRAIN_LIMIT_BYTES) {
+        const next = await reader.read();
+        if (next.done) break;
+        size += next.value.byteLength;
+      }
       await reader.cancel();
       throw tooLarge();
     }
