@@ -1,8 +1,10 @@
 /**
- * Admin UI authentication: the password checked through scrypt in constant time, sessions
- * identified by 256 random bits of which only a SHA-256 is stored, and failed-login throttling.
+ * Admin UI authentication: the password checked through scrypt in constant time, one hash at a
+ * time, sessions identified by 256 random bits of which only a SHA-256 is stored, and
+ * failed-login throttling.
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual, type BinaryLike } from 'node:crypto';
+import { Semaphore } from './semaphore';
 import type { AdminStore } from './store';
 
 export const ADMIN_COOKIE = 'pp_admin';
@@ -13,6 +15,13 @@ export const MAX_LOGIN_FAILURES = 5;
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 
 const SCRYPT_KEY_LENGTH = 32;
+/**
+ * scrypt hashes one at a time. Each takes ~100 ms and 32 MiB on one of libuv's 4 pool threads,
+ * which file reads (CSS, scripts) share: unbounded, a login flood took every thread and CSS took
+ * 5 s. With one in flight the other three stay free; the queue is short because every waiting
+ * attempt holds a login-throttle reservation.
+ */
+export const SCRYPT_CONCURRENCY = 1;
 
 function scryptAsync(password: BinaryLike, salt: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -25,11 +34,16 @@ function scryptAsync(password: BinaryLike, salt: Buffer): Promise<Buffer> {
 /**
  * A checker for the configured password. The password is hashed once at start with a random
  * salt; every attempt is hashed the same way (slow by design) and compared in constant time.
+ * Hashes queue on `limiter` (tests pass one that watches).
  */
-export async function passwordChecker(password: string): Promise<(attempt: string) => Promise<boolean>> {
+export async function passwordChecker(
+  password: string,
+  limiter = new Semaphore(SCRYPT_CONCURRENCY),
+): Promise<(attempt: string) => Promise<boolean>> {
   const salt = randomBytes(16);
-  const expected = await scryptAsync(password, salt);
-  return async (attempt) => timingSafeEqual(await scryptAsync(attempt, salt), expected);
+  const hash = (text: string) => limiter.run(() => scryptAsync(text, salt));
+  const expected = await hash(password);
+  return async (attempt) => timingSafeEqual(await hash(attempt), expected);
 }
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
