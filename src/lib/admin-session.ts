@@ -1,7 +1,7 @@
 /**
  * Admin UI authentication: the password checked through scrypt in constant time, one hash at a
- * time, sessions identified by 256 random bits of which only a SHA-256 is stored, and
- * failed-login throttling.
+ * time, and sessions identified by 256 random bits of which only a SHA-256 is stored. The login
+ * flow and its throttle are in admin-login.ts.
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual, type BinaryLike } from 'node:crypto';
 import { Semaphore } from './semaphore';
@@ -10,16 +10,13 @@ import type { AdminStore } from './store';
 export const ADMIN_COOKIE = 'pp_admin';
 /** A working day; after that the owner logs in again. */
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
-/** Failed logins allowed per client address within the window before further attempts get 429. */
-export const MAX_LOGIN_FAILURES = 5;
-export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 
 const SCRYPT_KEY_LENGTH = 32;
 /**
  * scrypt hashes one at a time. Each takes ~100 ms and 32 MiB on one of libuv's 4 pool threads,
  * which file reads (CSS, scripts) share: unbounded, a login flood took every thread and CSS took
  * 5 s. With one in flight the other three stay free; the queue is short because every waiting
- * attempt holds a login-throttle reservation.
+ * attempt holds a login-throttle reservation (at most MAX_OVERALL_LOGIN_FAILURES).
  */
 export const SCRYPT_CONCURRENCY = 1;
 
@@ -66,26 +63,4 @@ export async function sessionActor(store: AdminStore, token: string | undefined,
 
 export async function endSession(store: AdminStore, token: string | undefined): Promise<void> {
   if (token) await store.deleteSession(hashToken(token));
-}
-
-/** Failed logins per client address in a sliding window, in memory. */
-export class LoginThrottle {
-  readonly #failures = new Map<string, number[]>();
-
-  /** Seconds until another attempt is allowed, or 0 when it is allowed now. */
-  retryAfterSeconds(key: string, now: number): number {
-    const recent = this.#recent(key, now);
-    if (recent.length < MAX_LOGIN_FAILURES) return 0;
-    return Math.ceil((recent[0]! + LOGIN_WINDOW_MS - now) / 1000);
-  }
-
-  recordFailure(key: string, now: number): void {
-    this.#failures.set(key, [...this.#recent(key, now), now]);
-    // Bound memory under a spray of addresses: forget the oldest keys.
-    if (this.#failures.size > 10_000) this.#failures.delete(this.#failures.keys().next().value!);
-  }
-
-  #recent(key: string, now: number): number[] {
-    return (this.#failures.get(key) ?? []).filter((at) => now - at < LOGIN_WINDOW_MS);
-  }
 }
