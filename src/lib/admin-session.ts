@@ -1,18 +1,24 @@
 /**
- * Admin UI authentication: the password checked through scrypt in constant time, sessions
- * identified by 256 random bits of which only a SHA-256 is stored, and failed-login throttling.
+ * Admin UI authentication: the password checked through scrypt in constant time, one hash at a
+ * time, and sessions identified by 256 random bits of which only a SHA-256 is stored. The login
+ * flow and its throttle are in admin-login.ts.
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual, type BinaryLike } from 'node:crypto';
+import { Semaphore } from './semaphore';
 import type { AdminStore } from './store';
 
 export const ADMIN_COOKIE = 'pp_admin';
 /** A working day; after that the owner logs in again. */
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
-/** Failed logins allowed per client address within the window before further attempts get 429. */
-export const MAX_LOGIN_FAILURES = 5;
-export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 
 const SCRYPT_KEY_LENGTH = 32;
+/**
+ * scrypt hashes one at a time. Each takes ~100 ms and 32 MiB on one of libuv's 4 pool threads,
+ * which file reads (CSS, scripts) share: unbounded, a login flood took every thread and CSS took
+ * 5 s. With one in flight the other three stay free; the queue is short because every waiting
+ * attempt holds a login-throttle reservation (at most MAX_OVERALL_LOGIN_FAILURES).
+ */
+export const SCRYPT_CONCURRENCY = 1;
 
 function scryptAsync(password: BinaryLike, salt: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -25,11 +31,16 @@ function scryptAsync(password: BinaryLike, salt: Buffer): Promise<Buffer> {
 /**
  * A checker for the configured password. The password is hashed once at start with a random
  * salt; every attempt is hashed the same way (slow by design) and compared in constant time.
+ * Hashes queue on `limiter` (tests pass one that watches).
  */
-export async function passwordChecker(password: string): Promise<(attempt: string) => Promise<boolean>> {
+export async function passwordChecker(
+  password: string,
+  limiter = new Semaphore(SCRYPT_CONCURRENCY),
+): Promise<(attempt: string) => Promise<boolean>> {
   const salt = randomBytes(16);
-  const expected = await scryptAsync(password, salt);
-  return async (attempt) => timingSafeEqual(await scryptAsync(attempt, salt), expected);
+  const hash = (text: string) => limiter.run(() => scryptAsync(text, salt));
+  const expected = await hash(password);
+  return async (attempt) => timingSafeEqual(await hash(attempt), expected);
 }
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -55,26 +66,4 @@ export async function sessionActor(store: AdminStore, token: string | undefined,
 
 export async function endSession(store: AdminStore, token: string | undefined): Promise<void> {
   if (token) await store.deleteSession(hashToken(token));
-}
-
-/** Failed logins per client address in a sliding window, in memory. */
-export class LoginThrottle {
-  readonly #failures = new Map<string, number[]>();
-
-  /** Seconds until another attempt is allowed, or 0 when it is allowed now. */
-  retryAfterSeconds(key: string, now: number): number {
-    const recent = this.#recent(key, now);
-    if (recent.length < MAX_LOGIN_FAILURES) return 0;
-    return Math.ceil((recent[0]! + LOGIN_WINDOW_MS - now) / 1000);
-  }
-
-  recordFailure(key: string, now: number): void {
-    this.#failures.set(key, [...this.#recent(key, now), now]);
-    // Bound memory under a spray of addresses: forget the oldest keys.
-    if (this.#failures.size > 10_000) this.#failures.delete(this.#failures.keys().next().value!);
-  }
-
-  #recent(key: string, now: number): number[] {
-    return (this.#failures.get(key) ?? []).filter((at) => now - at < LOGIN_WINDOW_MS);
-  }
 }

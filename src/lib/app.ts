@@ -6,7 +6,8 @@ import { createDb, sqlitePathFromUrl } from '../../db/client';
 import { migrateDb } from '../../db/migrate';
 import { seedDemo } from '../../db/seed';
 import { createSqliteStores } from '../../db/storage-guard';
-import { LoginThrottle, passwordChecker } from './admin-session';
+import { LoginThrottle } from './admin-login';
+import { passwordChecker } from './admin-session';
 import { trustedProxyMatcher, type ProxyTrust } from './client-address';
 import { loadConfig, type Config } from './config';
 import { StorageHealth } from './storage-health';
@@ -23,6 +24,7 @@ export interface App {
   secret: string;
   /** Checks an admin UI password attempt; null when ADMIN_PASSWORD is unset (UI disabled). */
   checkAdminPassword: ((attempt: string) => Promise<boolean>) | null;
+  /** Failed admin logins per network and overall (see admin-login.ts). */
   loginThrottle: LoginThrottle;
   /** Whose forwarding headers are believed (TRUST_PROXY, TRUSTED_PROXIES). */
   proxyTrust: ProxyTrust;

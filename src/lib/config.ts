@@ -30,6 +30,11 @@ export class ConfigError extends Error {
 
 /** A bearer token shorter than this is guessable; refuse it rather than run exposed. */
 export const MIN_ADMIN_TOKEN_LENGTH = 16;
+/**
+ * The login throttle still lets a botnet try 50 passwords per 15 minutes (4,800 a day); at 12
+ * characters even a random lower-case password (26^12 ≈ 10^17) stays out of reach of that.
+ */
+export const MIN_ADMIN_PASSWORD_LENGTH = 12;
 
 type Env = Record<string, string | undefined>;
 
@@ -141,7 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: databaseUrl(env),
     seedDemo: flag(env, 'SEED_DEMO', true),
     adminToken: secret(env, 'ADMIN_TOKEN', MIN_ADMIN_TOKEN_LENGTH),
-    adminPassword: secret(env, 'ADMIN_PASSWORD', 1),
+    adminPassword: secret(env, 'ADMIN_PASSWORD', MIN_ADMIN_PASSWORD_LENGTH),
     embedAllowedOrigins: origins(env),
     trustProxy: flag(env, 'TRUST_PROXY', false),
     trustedProxies: trustedProxies(env, flag(env, 'TRUST_PROXY', false)),

@@ -20,6 +20,7 @@ describe('startup', () => {
     [{ PORT: '4321', DATABASE_URL: 'postgres://user@localhost/polls' }, 'DATABASE_URL'],
     [{ PORT: '4321', SEED_DEMO: 'sometimes' }, 'SEED_DEMO'],
     [{ PORT: '4321', ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN'],
+    [{ PORT: '4321', ADMIN_PASSWORD: 'hunter2' }, 'ADMIN_PASSWORD'],
     [{ PORT: '4321', EMBED_ALLOWED_ORIGINS: 'not a url' }, 'EMBED_ALLOWED_ORIGINS'],
   ])('stops with one line naming the variable for %j', async (env, variable) => {
     const { code, output } = await runServerExpectingExit({ DATABASE_URL: `file:${join(tempDir(), 'x.db')}`, ...env });

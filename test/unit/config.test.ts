@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/lib/config';
+import { ConfigError, loadConfig, MIN_ADMIN_PASSWORD_LENGTH } from '../../src/lib/config';
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       DATABASE_URL: 'file:/var/lib/polls.db',
       SEED_DEMO: '0',
       ADMIN_TOKEN: 'x'.repeat(16),
+      ADMIN_PASSWORD: 'p'.repeat(MIN_ADMIN_PASSWORD_LENGTH),
       EMBED_ALLOWED_ORIGINS: 'https://intranet.example.com http://localhost:3000',
       TRUST_PROXY: '1',
       TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.7 fd00::/8',
@@ -36,6 +37,7 @@ describe('loadConfig', () => {
       port: 8080,
       host: '0.0.0.0',
       seedDemo: false,
+      adminPassword: 'pppppppppppp',
       trustProxy: true,
       trustedProxies: ['10.0.0.0/8', '192.0.2.7', 'fd00::/8'],
       publicOrigin: 'https://polls.example.com',
@@ -52,6 +54,7 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'postgres://u@h/db' }, 'DATABASE_URL'],
     [{ SEED_DEMO: 'maybe' }, 'SEED_DEMO'],
     [{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN'],
+    [{ ADMIN_PASSWORD: 'p'.repeat(MIN_ADMIN_PASSWORD_LENGTH - 1) }, 'ADMIN_PASSWORD'],
     [{ EMBED_ALLOWED_ORIGINS: 'intranet.example.com' }, 'EMBED_ALLOWED_ORIGINS'],
     [{ EMBED_ALLOWED_ORIGINS: 'https://x.example/path' }, 'EMBED_ALLOWED_ORIGINS'],
     [{ TRUST_PROXY: 'yes please' }, 'TRUST_PROXY'],
