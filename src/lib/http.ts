@@ -46,18 +46,18 @@ export async function readBodyText(request: Request, limit: number): Promise<str
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await readChunk(reader);
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
       // Read on (discarding) a little, so a client still sending gets the 413 rather than a
       // reset connection; past that, stop reading and let the connection close.
       while (size <= DRAIN_LIMIT_BYTES) {
-        const next = await reader.read();
+        const next = await readChunk(reader).catch(() => ({ done: true as const, value: undefined }));
         if (next.done) break;
         size += next.value.byteLength;
       }
-      await reader.cancel();
+      await reader.cancel().catch(() => undefined);
       throw tooLarge();
     }
     chunks.push(value);
@@ -66,6 +66,15 @@ export async function readBodyText(request: Request, limit: number): Promise<str
     return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
     throw new PollError('invalid_body', 'The request body is not valid UTF-8.');
+  }
+}
+
+/** One chunk of a body; a client that hangs up mid-body is a bad request, not our error. */
+async function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>) {
+  try {
+    return await reader.read();
+  } catch {
+    throw new PollError('invalid_body', 'The request body ended before it was complete.');
   }
 }
 
