@@ -2,12 +2,21 @@
  * Server entry. Boots the app (configuration, migrations, demo seed) *before* the port opens,
  * so a bad setting prints one line and exits with 1; then serves the Astro handler (pages and
  * static assets) behind a thin node:http layer that adds the security headers to every
- * response, refuses overlong URLs, bounds slow clients and shuts down cleanly.
+ * response, refuses overlong URLs, bounds slow clients and connections per client, and shuts
+ * down cleanly.
  */
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createExports } from '@astrojs/node/server.js';
 import { app } from './lib/app';
+import { forwardingTrusted } from './lib/client-address';
 import { ConfigError } from './lib/config';
+import {
+  limitConnectionsPerClient,
+  MAX_CONNECTIONS_PER_CLIENT,
+  maxConnectionsFor,
+  openFileLimit,
+} from './lib/connection-limit';
 import { securityHeaders } from './lib/security-headers';
 import { staticPathMatcher } from './static-files';
 
@@ -16,15 +25,31 @@ export { createExports };
 /** Longer URLs are never ours; refusing them early keeps them out of every parser. */
 const MAX_URL_LENGTH = 2048;
 
+/**
+ * Slow clients: the request line and headers must arrive within 10 s, the whole request within
+ * 30 s. Node enforces both only when it sweeps its connections, every 30 s by default, so a
+ * trickling client lived 30 s instead of 10; a sweep every second holds it to about 11 s.
+ */
+const SERVER_OPTIONS = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1000 };
+
+/** /proc/self/limits, or '' where there is none (not Linux). */
+function readProcLimits(): string {
+  try {
+    return readFileSync('/proc/self/limits', 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 export function start(...[manifest, options]: Parameters<typeof createExports>): void {
   app().then(
-    ({ config, store }) => {
+    ({ config, store, proxyTrust }) => {
       // Static files go through the adapter's standalone handler (file serving, caching headers);
       // every other path straight to the app, skipping a file-system lookup per request.
       const serveFiles = createExports(manifest, { ...options, mode: 'standalone' }).handler;
       const serveApp = createExports(manifest, { ...options, mode: 'middleware' }).handler;
       const isStatic = staticPathMatcher(options as { client: string; server: string });
-      const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
+      const server = createServer(SERVER_OPTIONS, (req, res) => {
         const url = req.url ?? '/';
         const path = url.split('?')[0]!;
         for (const [name, value] of Object.entries(securityHeaders(path, config.embedAllowedOrigins))) {
@@ -47,6 +72,19 @@ export function start(...[manifest, options]: Parameters<typeof createExports>):
         // left-most X-Forwarded-For entry whatever TRUST_PROXY says, so it is never used.
         void serveApp(req, res, undefined, { socketAddress: req.socket.remoteAddress });
       });
+      // With TRUST_PROXY=1 the proxies are not counted (see PerClientLimit): every client arrives
+      // through them, so a cap on them would be a cap on the whole site. A peer that is not a
+      // trusted proxy (TRUSTED_PROXIES set, someone reaching the port directly) is still counted.
+      limitConnectionsPerClient(server, {
+        limit: MAX_CONNECTIONS_PER_CLIENT,
+        exempt: (peer) => forwardingTrusted(peer, proxyTrust),
+      });
+      // A global cap does not keep /healthz reachable (past it, probes are dropped like everything
+      // else; the per-client cap is what protects them from one flooding network), but it keeps
+      // the process working for the connections it holds: at the descriptor limit the database
+      // and static files could no longer open. Derived from the limit Node runs with (Linux only).
+      const maxConnections = maxConnectionsFor(openFileLimit(readProcLimits()));
+      if (maxConnections !== null) server.maxConnections = maxConnections;
       server.listen(config.port, config.host, () => {
         console.log(`Peer Polls listening on http://${config.host}:${config.port}`);
       });
