@@ -1,13 +1,23 @@
 /**
  * Server entry. Boots the app (configuration, migrations, demo seed) *before* the port opens,
  * so a bad setting prints one line and exits with 1; then serves the Astro handler (pages and
- * static assets) behind a thin node:http layer that adds the security headers to every
- * response, refuses overlong URLs, bounds slow clients and shuts down cleanly.
+ * static assets) behind a thin node:http layer that puts the request path in one canonical form,
+ * adds the security headers to every response, refuses overlong URLs, bounds slow clients and
+ * connections per client, and shuts down cleanly.
  */
-import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
 import { createExports } from '@astrojs/node/server.js';
 import { app } from './lib/app';
+import { forwardingTrusted } from './lib/client-address';
 import { ConfigError, startupWarnings } from './lib/config';
+import {
+  limitConnectionsPerClient,
+  MAX_CONNECTIONS_PER_CLIENT,
+  maxConnectionsFor,
+  openFileLimit,
+} from './lib/connection-limit';
+import { normaliseTarget } from './lib/request-path';
 import { securityHeaders } from './lib/security-headers';
 import { staticPathMatcher } from './static-files';
 
@@ -16,37 +26,84 @@ export { createExports };
 /** Longer URLs are never ours; refusing them early keeps them out of every parser. */
 const MAX_URL_LENGTH = 2048;
 
+/**
+ * Slow clients: the request line and headers must arrive within 10 s, the whole request within
+ * 30 s. Node enforces both only when it sweeps its connections, every 30 s by default, so a
+ * trickling client lived 30 s instead of 10; a sweep every second holds it to about 11 s.
+ */
+const SERVER_OPTIONS = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1000 };
+
+/**
+ * A refusal made here, before routing: the strictest security headers (those of an ordinary
+ * page, whatever the path said) and never cached. `Connection: close` — a client sending such
+ * requests is not worth keeping a connection for.
+ */
+function refuse(res: ServerResponse, status: number, code: string, message: string, embedOrigins: string[]): void {
+  for (const [name, value] of Object.entries(securityHeaders('/', embedOrigins))) res.setHeader(name, value);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    Connection: 'close',
+  });
+  res.end(JSON.stringify({ error: { code, message } }));
+}
+
+/** /proc/self/limits, or '' where there is none (not Linux). */
+function readProcLimits(): string {
+  try {
+    return readFileSync('/proc/self/limits', 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 export function start(...[manifest, options]: Parameters<typeof createExports>): void {
   app().then(
-    ({ config, store }) => {
+    ({ config, store, proxyTrust }) => {
       // Static files go through the adapter's standalone handler (file serving, caching headers);
       // every other path straight to the app, skipping a file-system lookup per request.
       const serveFiles = createExports(manifest, { ...options, mode: 'standalone' }).handler;
       const serveApp = createExports(manifest, { ...options, mode: 'middleware' }).handler;
       const isStatic = staticPathMatcher(options as { client: string; server: string });
-      const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
-        const url = req.url ?? '/';
-        const path = url.split('?')[0]!;
+      const server = createServer(SERVER_OPTIONS, (req, res) => {
+        const target = req.url ?? '/';
+        if (target.length > MAX_URL_LENGTH) {
+          return refuse(res, 414, 'uri_too_long', 'The URL is too long.', config.embedAllowedOrigins);
+        }
+        // Before anything reads the path: every check below and every route sees one spelling.
+        const normalised = normaliseTarget(target);
+        if (!normalised.ok) {
+          const message = 'The URL path is not in a form this site accepts.';
+          return refuse(res, 400, 'invalid_body', message, config.embedAllowedOrigins);
+        }
+        req.url = normalised.url;
+        const path = normalised.path;
         for (const [name, value] of Object.entries(securityHeaders(path, config.embedAllowedOrigins))) {
           res.setHeader(name, value);
         }
-        if (url.length > MAX_URL_LENGTH) {
-          res.writeHead(414, { 'Content-Type': 'application/json; charset=utf-8', Connection: 'close' });
-          res.end(JSON.stringify({ error: { code: 'uri_too_long', message: 'The URL is too long.' } }));
-          return;
-        }
         if (isStatic(path)) return serveFiles(req, res);
         try {
-          decodeURI(url);
+          decodeURI(req.url);
         } catch {
-          res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8' });
-          res.end(JSON.stringify({ error: { code: 'invalid_body', message: 'The URL is not validly encoded.' } }));
-          return;
+          return refuse(res, 400, 'invalid_body', 'The URL is not validly encoded.', config.embedAllowedOrigins);
         }
         // The socket's peer is handed to the app here: Astro's own `clientAddress` believes the
         // left-most X-Forwarded-For entry whatever TRUST_PROXY says, so it is never used.
         void serveApp(req, res, undefined, { socketAddress: req.socket.remoteAddress });
       });
+      // With TRUST_PROXY=1 the proxies are not counted (see PerClientLimit): every client arrives
+      // through them, so a cap on them would be a cap on the whole site. A peer that is not a
+      // trusted proxy (TRUSTED_PROXIES set, someone reaching the port directly) is still counted.
+      limitConnectionsPerClient(server, {
+        limit: MAX_CONNECTIONS_PER_CLIENT,
+        exempt: (peer) => forwardingTrusted(peer, proxyTrust),
+      });
+      // A global cap does not keep /healthz reachable (past it, probes are dropped like everything
+      // else; the per-client cap is what protects them from one flooding network), but it keeps
+      // the process working for the connections it holds: at the descriptor limit the database
+      // and static files could no longer open. Derived from the limit Node runs with (Linux only).
+      const maxConnections = maxConnectionsFor(openFileLimit(readProcLimits()));
+      if (maxConnections !== null) server.maxConnections = maxConnections;
       server.listen(config.port, config.host, () => {
         console.log(`Peer Polls listening on http://${config.host}:${config.port}`);
         for (const warning of startupWarnings(config)) console.log(warning);

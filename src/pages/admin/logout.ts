@@ -1,10 +1,10 @@
 import type { APIRoute } from 'astro';
 import { ADMIN_COOKIE, endSession } from '../../lib/admin-session';
-import { clearSessionCookie } from '../../lib/admin-request';
+import { clearSessionCookie, uncached } from '../../lib/admin-request';
 
 /** Revokes the session in the database, not only in the browser. */
-export const POST: APIRoute = async ({ cookies, locals, redirect }) => {
+export const POST: APIRoute = uncached(async ({ cookies, locals, redirect }) => {
   await endSession(locals.app.adminStore, cookies.get(ADMIN_COOKIE)?.value);
   clearSessionCookie(cookies);
   return redirect('/admin', 303);
-};
+});

@@ -1,13 +1,13 @@
 import type { APIRoute } from 'astro';
-import { adminActor } from '../../../../lib/admin-request';
+import { adminActor, uncached } from '../../../../lib/admin-request';
 import { getPollForOwner } from '../../../../lib/polls';
 import { buildResults, resultsCsv } from '../../../../lib/results';
 import { csvResponse } from '../../../../lib/http';
 
 /** The aggregate results for the owner, whatever the public visibility. */
-export const GET: APIRoute = async ({ params, locals, cookies, redirect }) => {
+export const GET: APIRoute = uncached(async ({ params, locals, cookies, redirect }) => {
   if (!(await adminActor(locals, cookies))) return redirect('/admin', 303);
   const poll = await getPollForOwner(locals.app.store, params.slug!).catch(() => null);
   if (!poll) return new Response('Not found', { status: 404 });
   return csvResponse(resultsCsv(buildResults(poll, Date.now())), `${poll.slug}-results.csv`);
-};
+});

@@ -1,13 +1,13 @@
 import type { APIRoute } from 'astro';
-import { adminActor } from '../../../../lib/admin-request';
+import { adminActor, uncached } from '../../../../lib/admin-request';
 import { csvResponse } from '../../../../lib/http';
 import { getPollForOwner } from '../../../../lib/polls';
 import { voteLogCsv } from '../../../../lib/vote-log';
 
 /** The anonymised vote log, streamed page by page: a poll's log can outgrow memory. */
-export const GET: APIRoute = async ({ params, locals, cookies, redirect }) => {
+export const GET: APIRoute = uncached(async ({ params, locals, cookies, redirect }) => {
   if (!(await adminActor(locals, cookies))) return redirect('/admin', 303);
   const poll = await getPollForOwner(locals.app.store, params.slug!).catch(() => null);
   if (!poll) return new Response('Not found', { status: 404 });
   return csvResponse(voteLogCsv(locals.app.adminStore, poll.id), `${poll.slug}-votes.csv`);
-};
+});

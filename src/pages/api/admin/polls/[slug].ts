@@ -1,25 +1,26 @@
 import { API_ACTOR, requireAdminToken } from '../../../../lib/admin-auth';
-import { apiRoute, json, methodNotAllowed, readJsonBody } from '../../../../lib/http';
+import { adminApiRoute, uncached } from '../../../../lib/admin-request';
+import { json, methodNotAllowed, readJsonBody } from '../../../../lib/http';
 import { MAX_ADMIN_BODY_BYTES } from '../../../../lib/limits';
 import { deletePoll, updatePoll } from '../../../../lib/poll-admin';
 import { getPollForOwner, toPollJson } from '../../../../lib/polls';
 
-export const GET = apiRoute(async ({ params, locals, request }) => {
+export const GET = adminApiRoute(async ({ params, locals, request }) => {
   requireAdminToken(request, locals.app.config.adminToken);
   return json(toPollJson(await getPollForOwner(locals.app.store, params.slug!), Date.now()));
 });
 
-export const PATCH = apiRoute(async ({ params, locals, request }) => {
+export const PATCH = adminApiRoute(async ({ params, locals, request }) => {
   requireAdminToken(request, locals.app.config.adminToken);
   const body = await readJsonBody(request, MAX_ADMIN_BODY_BYTES);
   const now = Date.now();
   return json(toPollJson(await updatePoll(locals.app.store, params.slug!, body, now, API_ACTOR), now));
 });
 
-export const DELETE = apiRoute(async ({ params, locals, request }) => {
+export const DELETE = adminApiRoute(async ({ params, locals, request }) => {
   requireAdminToken(request, locals.app.config.adminToken);
   await deletePoll(locals.app.store, params.slug!, Date.now(), API_ACTOR);
   return new Response(null, { status: 204 });
 });
 
-export const ALL = methodNotAllowed('GET, PATCH, DELETE');
+export const ALL = uncached(methodNotAllowed('GET, PATCH, DELETE'));

@@ -1,18 +1,19 @@
 import { API_ACTOR, requireAdminToken } from '../../../../lib/admin-auth';
-import { apiRoute, json, methodNotAllowed, readJsonBody } from '../../../../lib/http';
+import { adminApiRoute, uncached } from '../../../../lib/admin-request';
+import { json, methodNotAllowed, readJsonBody } from '../../../../lib/http';
 import { MAX_ADMIN_BODY_BYTES } from '../../../../lib/limits';
 import { createPoll } from '../../../../lib/poll-admin';
 import { listAllPolls, toPollJson } from '../../../../lib/polls';
 
 /** Every poll, drafts included, newest first. */
-export const GET = apiRoute(async ({ locals, request }) => {
+export const GET = adminApiRoute(async ({ locals, request }) => {
   requireAdminToken(request, locals.app.config.adminToken);
   const now = Date.now();
   const polls = await listAllPolls(locals.app.store);
   return json({ polls: polls.map((poll) => ({ ...toPollJson(poll, now), totalResponses: poll.responseCount })) });
 });
 
-export const POST = apiRoute(async ({ locals, request }) => {
+export const POST = adminApiRoute(async ({ locals, request }) => {
   requireAdminToken(request, locals.app.config.adminToken);
   const body = await readJsonBody(request, MAX_ADMIN_BODY_BYTES);
   const now = Date.now();
@@ -20,4 +21,4 @@ export const POST = apiRoute(async ({ locals, request }) => {
   return json(toPollJson(poll, now), 201, { Location: `/api/admin/polls/${poll.slug}` });
 });
 
-export const ALL = methodNotAllowed('GET, POST');
+export const ALL = uncached(methodNotAllowed('GET, POST'));
