@@ -142,11 +142,12 @@ describe('rate limiting', () => {
       duplicatePolicy: 'none',
       resultsVisibility: 'always',
     });
-    const responses = await Promise.all(Array.from({ length: 300 }, () => voteFrom('127.0.0.6', base, 'flood', ['a'])));
+    // 200 at once: more concurrent connections than that would meet the per-client connection cap.
+    const responses = await Promise.all(Array.from({ length: 200 }, () => voteFrom('127.0.0.6', base, 'flood', ['a'])));
     const accepted = responses.filter((r) => r.status === 201).length;
     const limited = responses.filter((r) => r.status === 429);
-    expect(accepted + limited.length).toBe(300);
-    expect(limited.length).toBeGreaterThan(150);
+    expect(accepted + limited.length).toBe(200);
+    expect(limited.length).toBeGreaterThan(100);
     expect(limited[0]!.body.error.code).toBe('rate_limited');
     expect(Number(limited[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     // Other addresses are unaffected.
