@@ -61,7 +61,7 @@ const refuseOtherHosts = defineMiddleware((context, next) => {
   if (expected === null || context.url.pathname === '/healthz') return next();
   if (!isForeignHost(context.request.headers, context.locals.forwarded, expected)) return next();
   const error = new PollError('misdirected_request', `This server answers only for ${new URL(expected).host}.`);
-  return refusal(error, context.request, context.url.pathname);
+  return refusal(error, context.request, context.url.pathname, `${expected}/`);
 });
 
 /** Refuses cross-site form posts and API writes (CSRF) on every route. */

@@ -143,14 +143,26 @@ export async function readFormBody(request: Request, limit: number): Promise<URL
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/** The refusal page's heading: what happened, in a person's words. */
+const REFUSAL_HEADINGS: Record<number, string> = {
+  403: 'Not accepted',
+  421: 'Wrong address',
+  429: 'Too many requests',
+  503: 'Temporarily unavailable',
+};
+/** Enough to read well in light and dark without the site's stylesheet (its name is hashed). */
+const REFUSAL_STYLE =
+  'body{font:1.0625rem/1.5 system-ui,sans-serif;margin:0;padding:2rem 1.25rem}main{max-width:36rem;margin:0 auto}h1{font-size:1.5rem;margin:0 0 .75rem}p[role=alert]{border-left:4px solid #c2410c;padding:.5rem .75rem}a{color:LinkText}';
+
 /**
  * A refusal in the form the client reads: the JSON envelope for the API and non-browser clients,
  * a small HTML page for a browser's form post (so a person sees a sentence, not JSON).
  */
-export function refusal(error: PollError, request: Request, pathname: string): Response {
+export function refusal(error: PollError, request: Request, pathname: string, home = '/'): Response {
   const browserPage = !pathname.startsWith('/api/') && (request.headers.get('accept') ?? '').includes('text/html');
   if (!browserPage) return errorJson(error);
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not accepted · Peer Polls</title></head><body><main><h1>Not accepted</h1><p role="alert">${escapeHtml(error.message)}</p><p><a href="/">Back to Peer Polls</a></p></main></body></html>`;
+  const heading = REFUSAL_HEADINGS[error.status] ?? 'Not accepted';
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>${heading} · Peer Polls</title><style>${REFUSAL_STYLE}</style></head><body><main><h1>${heading}</h1><p role="alert">${escapeHtml(error.message)}</p><p><a href="${escapeHtml(home)}">Back to Peer Polls</a></p></main></body></html>`;
   return withRetryAfter(
     new Response(html, { status: error.status, headers: { 'Content-Type': 'text/html; charset=utf-8' } }),
   );

@@ -51,6 +51,16 @@ describe('with PUBLIC_ORIGIN', () => {
     },
   );
 
+  it('tells a browser where the site lives, with a link there', async () => {
+    const response = await requestFrom('127.0.0.1', `${server.url}/polls/hosts`, {
+      headers: { host: 'evil.example', accept: 'text/html' },
+    });
+    expect(response.status).toBe(421);
+    expect(response.body).toContain('<h1>Wrong address</h1>');
+    expect(response.body).toMatch(/role="alert">This server answers only for polls\.example\.com\.</);
+    expect(response.body).toContain(`href="${PUBLIC}/"`);
+  });
+
   it('still answers /healthz for any host (load balancers probe by address)', async () => {
     const response = await requestFrom('127.0.0.1', `${server.url}/healthz`, { headers: { host: '10.1.2.3:4321' } });
     expect(response.status).toBe(200);
