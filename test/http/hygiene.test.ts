@@ -1,5 +1,6 @@
 /** Security headers on every kind of response, and malformed requests answered with 4xx. */
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPoll, request } from '../support/api';
 import { ADMIN_TOKEN, startServer, type RunningServer } from '../support/server';
@@ -175,4 +176,22 @@ describe('request hygiene', () => {
     });
     expect(sameSiteFetch.status).toBe(403);
   });
+
+  it.each(['/polls/h', '/api/polls/h/votes', '/admin'])(
+    'takes a client hanging up mid-body on %s calmly: no error logged, nothing stored',
+    async (path) => {
+      const before = (await request(`${base}/api/polls/h/results`)).body.totalResponses;
+      const socket = connect(server.port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"choices":[`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(server.output()).not.toMatch(/Unhandled error|Error:/);
+      expect((await request(`${base}/api/polls/h/results`)).body.totalResponses).toBe(before);
+    },
+  );
 });
