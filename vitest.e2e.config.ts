@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { alias } from './vitest.shared';
 
 // Browser tests: Playwright driving Debian's Chromium against the built server.
 export default defineConfig({
+  resolve: { alias },
   test: {
     include: ['test/e2e/**/*.spec.ts'],
     testTimeout: 60_000,

@@ -32,7 +32,9 @@ async function waitFor(url) {
   for (let i = 0; i < 200; i++) {
     try {
       if ((await fetch(url)).status < 500) return;
-    } catch {}
+    } catch {
+      // not listening yet
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`no answer from ${url}`);

@@ -4,11 +4,9 @@
  * Uses DATABASE_URL like the server; changes are recorded in the audit log as "cli".
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createDb } from '../db/client';
-import { migrateDb } from '../db/migrate';
-import { createSqliteStore } from '../db/sqlite-store';
-import { ConfigError, loadConfig } from '../src/lib/config';
-import { exportPolls, ImportError, importPolls } from '../src/lib/poll-files';
+import { openDatabase } from '../db/open';
+import { ConfigError, loadConfig } from '@/lib/config';
+import { exportPolls, ImportError, importPolls } from '@/lib/poll-files';
 
 const [command, file] = process.argv.slice(2);
 
@@ -17,9 +15,7 @@ async function main(): Promise<number> {
     console.error('Usage: npm run polls -- export [file.json] | import file.json');
     return 2;
   }
-  const db = createDb(loadConfig().databaseUrl);
-  migrateDb(db);
-  const store = createSqliteStore(db);
+  const { store } = openDatabase(loadConfig().databaseUrl);
   try {
     if (command === 'export') {
       const json = `${JSON.stringify(await exportPolls(store), null, 2)}\n`;

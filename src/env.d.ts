@@ -2,7 +2,7 @@
 
 declare namespace App {
   interface Locals {
-    app: import('./lib/app').App;
+    app: import('./app').App;
     /** The TCP peer's address, set by src/server.ts from the socket (absent under `astro dev`). */
     socketAddress?: string;
     /** The origin visitors reach us at (from Host, or a trusted proxy's headers). */

@@ -4,14 +4,14 @@
  */
 import type { APIContext } from 'astro';
 import { defineMiddleware, sequence } from 'astro:middleware';
-import { app } from './lib/app';
-import { clientAddress, forwardingTrusted, rateLimitKey } from './lib/client-address';
-import { PollError } from './lib/errors';
-import { answerRefusals, refusal } from './lib/http';
-import { isCrossSiteWrite, isForeignHost } from './lib/origin';
-import { publicOrigin } from './lib/public-origin';
-import { TokenBuckets, WRITE_LIMIT } from './lib/rate-limit';
-import { securityHeaders } from './lib/security-headers';
+import { app } from './app';
+import { clientAddress, forwardingTrusted, rateLimitKey } from '@/http/client-address';
+import { PollError } from '@/lib/errors';
+import { answerRefusals, refusal } from '@/http/responses';
+import { isCrossSiteWrite, isForeignHost } from '@/http/origin-checks';
+import { publicOrigin } from '@/http/public-origin';
+import { TokenBuckets, WRITE_LIMIT } from '@/http/rate-limit';
+import { securityHeaders } from '@/http/security-headers';
 
 const attachApp = defineMiddleware(async (context, next) => {
   context.locals.app = await app();

@@ -8,18 +8,18 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import { createExports } from '@astrojs/node/server.js';
-import { app } from './lib/app';
-import { forwardingTrusted } from './lib/client-address';
-import { ConfigError, startupWarnings } from './lib/config';
+import { app } from './app';
+import { forwardingTrusted } from '@/http/client-address';
+import { ConfigError, startupWarnings } from '@/lib/config';
 import {
   limitConnectionsPerClient,
   MAX_CONNECTIONS_PER_CLIENT,
   maxConnectionsFor,
   openFileLimit,
-} from './lib/connection-limit';
-import { normaliseTarget } from './lib/request-path';
-import { securityHeaders } from './lib/security-headers';
-import { staticPathMatcher } from './static-files';
+} from '@/http/connection-limit';
+import { normaliseTarget } from '@/http/request-path';
+import { securityHeaders } from '@/http/security-headers';
+import { staticPathMatcher } from '@/http/static-files';
 
 export { createExports };
 

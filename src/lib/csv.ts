@@ -14,6 +14,7 @@ const NEEDS_QUOTES = /[",;|\t\r\n]/;
  * trigger. The skipped prefix matters: ` =1+1` is trimmed by some importers, and `;=1+1` or
  * `,=1` would start a cell of its own if the cell were ever split.
  */
+// eslint-disable-next-line no-control-regex -- spreadsheets skip control characters before a formula
 const FORMULA_START = /^(?:[\t\r\n\0]|[\s\x00-\x1f,;|]*[=+\-@])/;
 
 /** One cell: numbers as they are, text neutralised and quoted when needed. */

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { isPollError } from '../lib/errors';
-import { json } from '../lib/http';
-import { STORAGE_RETRY_AFTER_SECONDS } from '../lib/storage-health';
+import { isPollError } from '@/lib/errors';
+import { json } from '@/http/responses';
+import { STORAGE_RETRY_AFTER_SECONDS } from '@/lib/storage-health';
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 

@@ -1,7 +1,7 @@
-import { dimension, oembedResponse, slugFromEmbedTarget } from '../lib/embed';
-import { PollError } from '../lib/errors';
-import { apiRoute, json, methodNotAllowed } from '../lib/http';
-import { getPublicPoll } from '../lib/polls';
+import { dimension, oembedResponse, slugFromEmbedTarget } from '@/lib/embed';
+import { PollError } from '@/lib/errors';
+import { apiRoute, json, methodNotAllowed } from '@/http/responses';
+import { getPublicPoll } from '@/lib/polls';
 
 /** oEmbed 1.0 provider: a "rich" response whose html is the widget's iframe. */
 export const GET = apiRoute(async ({ url, locals }) => {

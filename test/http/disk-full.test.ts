@@ -12,10 +12,9 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb } from '../../db/client';
-import { createSqliteStore } from '../../db/sqlite-store';
 import { createPoll, request, vote, type JsonResponse } from '../support/api';
 import { ADMIN_TOKEN, startServer, type RunningServer } from '../support/server';
+import { withDatabase } from '../support/temp-db';
 
 /** Whether this user may mount a tmpfs: tried once on a throwaway directory. */
 function mountPermitted(): boolean {
@@ -201,12 +200,9 @@ describe('a full disk under the database', () => {
 
     // After a clean stop, the file is sound and the tallies agree with the vote log.
     await server!.stop();
-    const db = createDb(server!.databaseUrl);
-    try {
+    await withDatabase(server!.databaseUrl, async ({ db, store }) => {
       expect(db.$client.pragma('integrity_check')).toEqual([{ integrity_check: 'ok' }]);
-      expect(await createSqliteStore(db).recount(false)).toEqual([]);
-    } finally {
-      db.$client.close();
-    }
+      expect(await store.recount(false)).toEqual([]);
+    });
   });
 });

@@ -3,10 +3,9 @@
  * votes, and no acknowledged vote lost when the process is SIGKILLed mid-stream.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDb } from '../../db/client';
-import { createSqliteStore } from '../../db/sqlite-store';
 import { createPoll, request, vote } from '../support/api';
 import { startServer, type RunningServer } from '../support/server';
+import { withDatabase } from '../support/temp-db';
 
 const servers: RunningServer[] = [];
 afterEach(async () => {
@@ -16,14 +15,7 @@ afterEach(async () => {
   }
 });
 
-async function tallyDrift(databaseUrl: string) {
-  const db = createDb(databaseUrl);
-  try {
-    return await createSqliteStore(db).recount(false);
-  } finally {
-    db.$client.close();
-  }
-}
+const tallyDrift = (databaseUrl: string) => withDatabase(databaseUrl, ({ store }) => store.recount(false));
 
 describe('durability', () => {
   it('counts 200 concurrent votes exactly', async () => {

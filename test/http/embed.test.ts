@@ -1,7 +1,7 @@
 /** The widget, the loader and oEmbed, over HTTP against the built server. */
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newDeviceId, signWidgetToken } from '../../src/lib/voter';
+import { newDeviceId, signWidgetToken } from '@/lib/voter';
 import { createPoll, request } from '../support/api';
 import { startServer, type RunningServer } from '../support/server';
 

@@ -8,9 +8,8 @@
 import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb } from '../../db/client';
-import { createSqliteStore } from '../../db/sqlite-store';
 import { ADMIN_TOKEN, startServer, type RunningServer } from '../support/server';
+import { withDatabase } from '../support/temp-db';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 /**
@@ -281,13 +280,8 @@ function send(
 }
 
 async function tallies(): Promise<Map<string, number>> {
-  const db = createDb(server.databaseUrl);
-  try {
-    const polls = await createSqliteStore(db).listPolls();
-    return new Map(polls.map((p) => [p.slug, p.responseCount]));
-  } finally {
-    db.$client.close();
-  }
+  const polls = await withDatabase(server.databaseUrl, ({ store }) => store.listPolls());
+  return new Map(polls.map((p) => [p.slug, p.responseCount]));
 }
 
 describe(`fuzzing (${RUNS} requests)`, () => {
@@ -326,11 +320,6 @@ describe(`fuzzing (${RUNS} requests)`, () => {
     expect(after.get('shut')).toBe(0);
     expect(after.get('later')).toBe(0);
     expect(server.output()).not.toMatch(/Unhandled error|TypeError|RangeError|at .*\.mjs:\d+/);
-    const db = createDb(server.databaseUrl);
-    try {
-      expect(await createSqliteStore(db).recount(false)).toEqual([]);
-    } finally {
-      db.$client.close();
-    }
+    expect(await withDatabase(server.databaseUrl, ({ store }) => store.recount(false))).toEqual([]);
   }, 600_000);
 });

@@ -5,7 +5,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_LOGIN_FAILURES, MAX_OVERALL_LOGIN_FAILURES } from '../../src/lib/admin-login';
+import { MAX_LOGIN_FAILURES, MAX_OVERALL_LOGIN_FAILURES } from '@/lib/login-throttle';
 import { request, requestFrom, type JsonResponse } from '../support/api';
 import { ADMIN_TOKEN, startServer, type RunningServer } from '../support/server';
 

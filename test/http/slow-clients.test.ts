@@ -4,7 +4,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_CONNECTIONS_PER_CLIENT } from '../../src/lib/connection-limit';
+import { MAX_CONNECTIONS_PER_CLIENT } from '@/http/connection-limit';
 import { requestFrom } from '../support/api';
 import { startServer, type RunningServer } from '../support/server';
 

@@ -4,15 +4,12 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb } from '../../db/client';
-import { migrateDb } from '../../db/migrate';
-import { createSqliteStore } from '../../db/sqlite-store';
-import { createPoll } from '../../src/lib/poll-admin';
-import type { VoteSource } from '../../src/lib/types';
-import { VOTE_LOG_PAGE_SIZE } from '../../src/lib/vote-log';
+import { createPoll } from '@/lib/poll-admin';
+import type { VoteSource } from '@/lib/types';
+import { VOTE_LOG_PAGE_SIZE } from '@/lib/vote-log';
 import { request, vote } from '../support/api';
 import { startServer, type RunningServer } from '../support/server';
-import { tempDir } from '../support/temp-db';
+import { tempDir, withDatabase } from '../support/temp-db';
 
 const PASSWORD = 'a-long-admin-password';
 const START = Date.parse('2026-06-01T00:00:00Z');
@@ -30,10 +27,7 @@ let expected: string[];
  * row shows), and the later half imported first (so time order is not id order).
  */
 async function prepareDatabase(dir: string): Promise<string[]> {
-  const db = createDb(`file:${join(dir, 'peer-polls.db')}`);
-  try {
-    migrateDb(db);
-    const store = createSqliteStore(db);
+  return withDatabase(`file:${join(dir, 'peer-polls.db')}`, async ({ store }) => {
     const poll = await createPoll(
       store,
       {
@@ -58,9 +52,7 @@ async function prepareDatabase(dir: string): Promise<string[]> {
     await store.importVotes(poll.id, inImportOrder);
     // Array.sort is stable: equal times keep import (id) order.
     return inImportOrder.sort((a, b) => a.createdAt - b.createdAt).map((v) => v.line);
-  } finally {
-    db.$client.close();
-  }
+  });
 }
 
 beforeAll(async () => {

@@ -2,21 +2,18 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { createDb } from '../../db/client';
-import { migrateDb } from '../../db/migrate';
-import { newDeviceId, signDeviceId } from '../../src/lib/voter';
-import { LEGACY_SECRET_SETTING } from '../../src/lib/voter-secret';
+import { newDeviceId, signDeviceId } from '@/lib/voter';
+import { LEGACY_SECRET_SETTING } from '@/lib/voter-secret';
 import { createPoll, vote } from '../support/api';
 import { startServer } from '../support/server';
-import { tempDir } from '../support/temp-db';
+import { tempDir, withDatabase } from '../support/temp-db';
 
 it('moves the secret to a 0600 file on start; cookies signed before still identify their browser', async () => {
   const dir = tempDir();
   const legacy = 'legacy-secret-kept-in-the-database-0123456789';
-  const db = createDb(`file:${join(dir, 'peer-polls.db')}`);
-  migrateDb(db);
-  db.$client.prepare('insert into settings (key, value) values (?, ?)').run(LEGACY_SECRET_SETTING, legacy);
-  db.$client.close();
+  await withDatabase(`file:${join(dir, 'peer-polls.db')}`, ({ db }) =>
+    db.$client.prepare('insert into settings (key, value) values (?, ?)').run(LEGACY_SECRET_SETTING, legacy),
+  );
 
   const server = await startServer({ dir });
   try {

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSqliteAdminStore } from '../../db/sqlite-admin-store';
-import { SESSION_TTL_MS, hashToken, sessionActor, startSession } from '../../src/lib/admin-session';
-import type { AdminStore } from '../../src/lib/store';
+import { SESSION_TTL_MS, hashToken, sessionActor, startSession } from '@/lib/admin-session';
+import type { AdminStore } from '@/lib/store';
 import { openTempDb, type TempDb } from '../support/temp-db';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
@@ -10,7 +9,7 @@ let t: TempDb;
 let admin: AdminStore;
 beforeEach(() => {
   t = openTempDb();
-  admin = createSqliteAdminStore(t.db);
+  admin = t.adminStore;
 });
 afterEach(() => t.cleanup());
 

@@ -9,10 +9,10 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sqlitePathFromUrl } from '../../db/client';
 import { createSqliteStores } from '../../db/storage-guard';
-import { PollError } from '../../src/lib/errors';
-import { PROBE_INTERVAL_MS, StorageHealth } from '../../src/lib/storage-health';
-import type { AdminStore, PollStore } from '../../src/lib/store';
-import type { PollFields, PollRecord } from '../../src/lib/types';
+import { PollError } from '@/lib/errors';
+import { PROBE_INTERVAL_MS, StorageHealth } from '@/lib/storage-health';
+import type { AdminStore, PollStore } from '@/lib/store';
+import type { PollFields, PollRecord } from '@/lib/types';
 import { refusal } from '../support/errors';
 import { openTempDb, type TempDb } from '../support/temp-db';
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPoll, deletePoll, updatePoll } from '../../src/lib/poll-admin';
-import { buildResults } from '../../src/lib/results';
-import { castVote, hasVoted } from '../../src/lib/votes';
-import { newDeviceId } from '../../src/lib/voter';
+import { createPoll, deletePoll, updatePoll } from '@/lib/poll-admin';
+import { buildResults } from '@/lib/results';
+import { castVote, hasVoted } from '@/lib/votes';
+import { newDeviceId } from '@/lib/voter';
 import { refusal } from '../support/errors';
 import { openTempDb, type TempDb } from '../support/temp-db';
 

@@ -1,12 +1,11 @@
 /** The vote log read page by page from a real database, and the CSV stream built on it. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSqliteAdminStore } from '../../db/sqlite-admin-store';
-import { createPoll } from '../../src/lib/poll-admin';
-import type { AdminStore, VoteLogEntry } from '../../src/lib/store';
-import { castVote } from '../../src/lib/votes';
-import { newDeviceId } from '../../src/lib/voter';
-import { voteLogCsv } from '../../src/lib/vote-log';
-import type { PollRecord, VoteSource } from '../../src/lib/types';
+import { createPoll } from '@/lib/poll-admin';
+import type { AdminStore, VoteLogEntry } from '@/lib/store';
+import { castVote } from '@/lib/votes';
+import { newDeviceId } from '@/lib/voter';
+import { voteLogCsv } from '@/lib/vote-log';
+import type { PollRecord, VoteSource } from '@/lib/types';
 import { openTempDb, type TempDb } from '../support/temp-db';
 
 const START = Date.parse('2026-06-01T00:00:00Z');
@@ -17,7 +16,7 @@ let admin: AdminStore;
 let poll: PollRecord;
 beforeEach(async () => {
   t = openTempDb();
-  admin = createSqliteAdminStore(t.db);
+  admin = t.adminStore;
   poll = await createPoll(
     t.store,
     { slug: 'log', question: 'Q', options: ['A', 'B', 'C'], type: 'multiple', maxChoices: 3, duplicatePolicy: 'none' },

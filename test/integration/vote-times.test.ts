@@ -1,10 +1,10 @@
 /** Vote times are stored to the minute, and the poll's updatedAt does not give the exact time away. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../db/seed';
-import { createPoll, updatePoll } from '../../src/lib/poll-admin';
-import { buildResults } from '../../src/lib/results';
-import { castVote } from '../../src/lib/votes';
-import { newDeviceId } from '../../src/lib/voter';
+import { createPoll, updatePoll } from '@/lib/poll-admin';
+import { buildResults } from '@/lib/results';
+import { castVote } from '@/lib/votes';
+import { newDeviceId } from '@/lib/voter';
 import { openTempDb, type TempDb } from '../support/temp-db';
 
 const SECRET = 'integration-secret-integration-secret';

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sqlitePathFromUrl } from '../../db/client';
-import { LEGACY_SECRET_SETTING, loadVoterKeySecret, voterKeyFileFor } from '../../src/lib/voter-secret';
+import { LEGACY_SECRET_SETTING, loadVoterKeySecret, voterKeyFileFor } from '@/lib/voter-secret';
 import { openTempDb, type TempDb } from '../support/temp-db';
 
 let t: TempDb;

@@ -2,6 +2,8 @@
 import { request as httpRequest } from 'node:http';
 import { ADMIN_TOKEN } from './server';
 
+// Response bodies are JSON whose shape the assertions themselves check; `any` keeps them terse.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 export interface JsonResponse<T = any> {
   status: number;
   headers: Headers;
@@ -35,6 +37,7 @@ export async function createPoll(base: string, input: Record<string, unknown>): 
   if (response.status !== 201) throw new Error(`create failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** Votes through the JSON API; pass a cookie to vote as the same browser. */
 export function vote(base: string, slug: string, choices: unknown, cookie?: string) {

@@ -1,5 +1,5 @@
 /** The contract code of a refusal, for table-driven tests of domain rules. */
-import { PollError } from '../../src/lib/errors';
+import { PollError } from '@/lib/errors';
 
 /** The PollError code `run` throws, or undefined when it does not throw. */
 export function codeOf(run: () => unknown): string | undefined {

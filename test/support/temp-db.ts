@@ -1,15 +1,15 @@
-/** A fresh, migrated SQLite file per test — real migrations, no mocks. */
+/** A fresh, migrated SQLite file per test — real migrations, no mocks — through openDatabase. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDb, type Db } from '../../db/client';
-import { migrateDb } from '../../db/migrate';
-import { createSqliteStore } from '../../db/sqlite-store';
-import type { PollStore } from '../../src/lib/store';
+import type { Db } from '../../db/client';
+import { openDatabase, type OpenDatabase } from '../../db/open';
+import type { AdminStore, PollStore } from '@/lib/store';
 
 export interface TempDb {
   db: Db;
   store: PollStore;
+  adminStore: AdminStore;
   url: string;
   dir: string;
   cleanup(): void;
@@ -22,16 +22,26 @@ export function tempDir(prefix = 'peer-polls-'): string {
 export function openTempDb(): TempDb {
   const dir = tempDir();
   const url = `file:${join(dir, 'test.db')}`;
-  const db = createDb(url);
-  migrateDb(db);
+  const { db, store, adminStore, close } = openDatabase(url);
   return {
     db,
-    store: createSqliteStore(db),
+    store,
+    adminStore,
     url,
     dir,
     cleanup() {
-      db.$client.close();
+      close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Opens the database at `url` (a server's, say), runs `use`, and closes it again. */
+export async function withDatabase<T>(url: string, use: (database: OpenDatabase) => Promise<T> | T): Promise<T> {
+  const database = openDatabase(url);
+  try {
+    return await use(database);
+  } finally {
+    database.close();
+  }
 }

@@ -6,7 +6,7 @@ import {
   rateLimitKey,
   trustedProxyMatcher,
   type ProxyTrust,
-} from '../../src/lib/client-address';
+} from '@/http/client-address';
 
 const headers = (xff?: string) => new Headers(xff === undefined ? {} : { 'x-forwarded-for': xff });
 const direct: ProxyTrust = { trustProxy: false, isTrustedProxy: null };

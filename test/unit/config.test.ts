@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, MIN_ADMIN_PASSWORD_LENGTH } from '../../src/lib/config';
+import { ConfigError, loadConfig, MIN_ADMIN_PASSWORD_LENGTH } from '@/lib/config';
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {

@@ -7,7 +7,7 @@ import {
   MAX_CONNECTIONS_PER_CLIENT,
   maxConnectionsFor,
   openFileLimit,
-} from '../../src/lib/connection-limit';
+} from '@/http/connection-limit';
 
 describe('connectionKey', () => {
   it.each([

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvRow, toCsv } from '../../src/lib/csv';
+import { csvCell, csvRow, toCsv } from '@/lib/csv';
 
 /**
  * A strict RFC 4180 reader with a chosen separator — how a spreadsheet reads the file in a
@@ -43,6 +43,7 @@ function parseCsv(text: string, separator = ','): string[][] {
 }
 
 /** What a spreadsheet would evaluate: a cell that, trimmed, starts with a formula trigger. */
+// eslint-disable-next-line no-control-regex -- as spreadsheets do, control characters are skipped
 const looksLikeFormula = (cell: string) => /^[\s\x00-\x1f]*[=+\-@]/.test(cell);
 
 const SEPARATORS = [',', ';', '\t', '|'];

@@ -1,7 +1,7 @@
 import { codeOf } from '../support/errors';
 import { describe, expect, it } from 'vitest';
-import { dimension, fitBox, iframeSnippet, oembedResponse, parseTheme, slugFromEmbedTarget } from '../../src/lib/embed';
-import type { PollRecord } from '../../src/lib/types';
+import { dimension, fitBox, iframeSnippet, oembedResponse, parseTheme, slugFromEmbedTarget } from '@/lib/embed';
+import type { PollRecord } from '@/lib/types';
 
 const ORIGIN = 'https://polls.example';
 

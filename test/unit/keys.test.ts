@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deriveOptionKeys, kebabCase, slugFromQuestion } from '../../src/lib/keys';
-import { OPTION_KEY_PATTERN, SLUG_PATTERN } from '../../src/lib/limits';
+import { deriveOptionKeys, kebabCase, slugFromQuestion } from '@/lib/keys';
+import { OPTION_KEY_PATTERN, SLUG_PATTERN } from '@/lib/limits';
 
 describe('kebabCase', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCrossSiteWrite, isForeignHost } from '../../src/lib/origin';
+import { isCrossSiteWrite, isForeignHost } from '@/http/origin-checks';
 
 describe('isCrossSiteWrite', () => {
   it.each<{ method: string; headers: Record<string, string>; trust: boolean; expected: boolean }>([

@@ -7,8 +7,8 @@ import {
   normaliseOptions,
   resolveChoiceCounts,
   resultsHiddenReason,
-} from '../../src/lib/poll-rules';
-import type { PollRecord } from '../../src/lib/types';
+} from '@/lib/poll-rules';
+import type { PollRecord } from '@/lib/types';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const HOUR = 3_600_000;

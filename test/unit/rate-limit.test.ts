@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenBuckets, WRITE_LIMIT } from '../../src/lib/rate-limit';
+import { TokenBuckets, WRITE_LIMIT } from '@/http/rate-limit';
 
 describe('TokenBuckets', () => {
   it('never refuses an office voting about once a second for an hour', () => {

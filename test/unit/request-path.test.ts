@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseTarget } from '../../src/lib/request-path';
+import { normaliseTarget } from '@/http/request-path';
 
 describe('normaliseTarget', () => {
   it.each([

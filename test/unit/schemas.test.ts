@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeIssue, pollInputSchema, pollPatchSchema, voteInputSchema } from '../../src/lib/schemas';
+import { describeIssue, pollInputSchema, pollPatchSchema, voteInputSchema } from '@/lib/schemas';
 
 const valid = { question: 'Which tool?', options: ['A', 'B'] };
 

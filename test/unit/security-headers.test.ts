@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { securityHeaders } from '../../src/lib/security-headers';
+import { securityHeaders } from '@/http/security-headers';
 
 describe('securityHeaders', () => {
   it('forbids inline and evaluated scripts everywhere', () => {

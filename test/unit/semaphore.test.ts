@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { passwordChecker, SCRYPT_CONCURRENCY } from '../../src/lib/admin-session';
-import { Semaphore } from '../../src/lib/semaphore';
+import { passwordChecker, SCRYPT_CONCURRENCY } from '@/lib/admin-session';
+import { Semaphore } from '@/lib/semaphore';
 
 /** A task the test finishes by hand, so "in flight" is observed without any clock. */
 function deferred() {

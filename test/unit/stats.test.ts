@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { optionStatistics, share, wilsonInterval, Z_95 } from '../../src/lib/stats';
+import { optionStatistics, share, wilsonInterval, Z_95 } from '@/lib/stats';
 
 describe('wilsonInterval', () => {
   // Published values: Newcombe (1998), "Two-sided confidence intervals for the single proportion", Table I.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROBE_INTERVAL_MS, StorageHealth } from '../../src/lib/storage-health';
+import { PROBE_INTERVAL_MS, StorageHealth } from '@/lib/storage-health';
 
 const FULL = { code: 'SQLITE_FULL', message: 'database or disk is full' };
 const IOERR = { code: 'SQLITE_IOERR_FSYNC', message: 'disk I/O error' };

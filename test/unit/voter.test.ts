@@ -6,7 +6,7 @@ import {
   signWidgetToken,
   verifyDeviceCookie,
   verifyWidgetToken,
-} from '../../src/lib/voter';
+} from '@/lib/voter';
 
 const SECRET = 'unit-test-secret-unit-test-secret';
 

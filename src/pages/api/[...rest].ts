@@ -1,5 +1,5 @@
-import { apiRoute } from '../../lib/http';
-import { PollError } from '../../lib/errors';
+import { apiRoute } from '@/http/responses';
+import { PollError } from '@/lib/errors';
 
 /** Unknown API paths answer in the API's own error format, not with the HTML 404 page. */
 export const ALL = apiRoute(async () => {

@@ -1,5 +1,5 @@
-import { apiRoute, json, methodNotAllowed } from '../../../lib/http';
-import { listPublicPollsNewestFirst, toPollSummary } from '../../../lib/polls';
+import { apiRoute, json, methodNotAllowed } from '@/http/responses';
+import { listPublicPollsNewestFirst, toPollSummary } from '@/lib/polls';
 
 export const GET = apiRoute(async ({ locals }) => {
   const now = Date.now();

@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
-import { adminActor, uncached } from '../../../../lib/admin-request';
-import { getPollForOwner } from '../../../../lib/polls';
-import { buildResults, resultsCsv } from '../../../../lib/results';
-import { csvResponse } from '../../../../lib/http';
+import { adminActor, uncached } from '@/http/admin-request';
+import { getPollForOwner } from '@/lib/polls';
+import { buildResults, resultsCsv } from '@/lib/results';
+import { csvResponse } from '@/http/responses';
 
 /** The aggregate results for the owner, whatever the public visibility. */
 export const GET: APIRoute = uncached(async ({ params, locals, cookies, redirect }) => {

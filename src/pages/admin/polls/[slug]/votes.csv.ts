@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
-import { adminActor, uncached } from '../../../../lib/admin-request';
-import { csvResponse } from '../../../../lib/http';
-import { getPollForOwner } from '../../../../lib/polls';
-import { voteLogCsv } from '../../../../lib/vote-log';
+import { adminActor, uncached } from '@/http/admin-request';
+import { csvResponse } from '@/http/responses';
+import { getPollForOwner } from '@/lib/polls';
+import { voteLogCsv } from '@/lib/vote-log';
 
 /** The anonymised vote log, streamed page by page: a poll's log can outgrow memory. */
 export const GET: APIRoute = uncached(async ({ params, locals, cookies, redirect }) => {

@@ -1,9 +1,10 @@
-import { API_ACTOR, requireAdminToken } from '../../../../lib/admin-auth';
-import { adminApiRoute, uncached } from '../../../../lib/admin-request';
-import { json, methodNotAllowed, readJsonBody } from '../../../../lib/http';
-import { MAX_ADMIN_BODY_BYTES } from '../../../../lib/limits';
-import { deletePoll, updatePoll } from '../../../../lib/poll-admin';
-import { getPollForOwner, toPollJson } from '../../../../lib/polls';
+import { API_ACTOR, requireAdminToken } from '@/http/admin-token';
+import { adminApiRoute, uncached } from '@/http/admin-request';
+import { json, methodNotAllowed } from '@/http/responses';
+import { readJsonBody } from '@/http/read-body';
+import { MAX_ADMIN_BODY_BYTES } from '@/lib/limits';
+import { deletePoll, updatePoll } from '@/lib/poll-admin';
+import { getPollForOwner, toPollJson } from '@/lib/polls';
 
 export const GET = adminApiRoute(async ({ params, locals, request }) => {
   requireAdminToken(request, locals.app.config.adminToken);

@@ -1,9 +1,10 @@
-import { API_ACTOR, requireAdminToken } from '../../../../lib/admin-auth';
-import { adminApiRoute, uncached } from '../../../../lib/admin-request';
-import { json, methodNotAllowed, readJsonBody } from '../../../../lib/http';
-import { MAX_ADMIN_BODY_BYTES } from '../../../../lib/limits';
-import { createPoll } from '../../../../lib/poll-admin';
-import { listAllPolls, toPollJson } from '../../../../lib/polls';
+import { API_ACTOR, requireAdminToken } from '@/http/admin-token';
+import { adminApiRoute, uncached } from '@/http/admin-request';
+import { json, methodNotAllowed } from '@/http/responses';
+import { readJsonBody } from '@/http/read-body';
+import { MAX_ADMIN_BODY_BYTES } from '@/lib/limits';
+import { createPoll } from '@/lib/poll-admin';
+import { listAllPolls, toPollJson } from '@/lib/polls';
 
 /** Every poll, drafts included, newest first. */
 export const GET = adminApiRoute(async ({ locals, request }) => {

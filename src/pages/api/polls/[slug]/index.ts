@@ -1,5 +1,5 @@
-import { apiRoute, json, methodNotAllowed } from '../../../../lib/http';
-import { getPublicPoll, toPollJson } from '../../../../lib/polls';
+import { apiRoute, json, methodNotAllowed } from '@/http/responses';
+import { getPublicPoll, toPollJson } from '@/lib/polls';
 
 export const GET = apiRoute(async ({ params, locals }) => {
   const poll = await getPublicPoll(locals.app.store, params.slug!);

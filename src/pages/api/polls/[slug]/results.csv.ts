@@ -1,8 +1,8 @@
-import { apiRoute, csvResponse, methodNotAllowed } from '../../../../lib/http';
-import { getPublicPoll } from '../../../../lib/polls';
-import { resultsCsv, resultsForVisitor } from '../../../../lib/results';
-import { hasVoted } from '../../../../lib/votes';
-import { readDeviceId } from '../../../../lib/voter-cookie';
+import { apiRoute, csvResponse, methodNotAllowed } from '@/http/responses';
+import { getPublicPoll } from '@/lib/polls';
+import { resultsCsv, resultsForVisitor } from '@/lib/results';
+import { hasVoted } from '@/lib/votes';
+import { readDeviceId } from '@/http/voter-cookie';
 
 export const GET = apiRoute(async ({ params, locals, cookies }) => {
   const { store, secret } = locals.app;

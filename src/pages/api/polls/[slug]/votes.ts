@@ -1,10 +1,11 @@
-import { apiRoute, json, methodNotAllowed, readJsonBody } from '../../../../lib/http';
-import { MAX_VOTE_BODY_BYTES } from '../../../../lib/limits';
-import { resultsHiddenReason } from '../../../../lib/poll-rules';
-import { buildResults } from '../../../../lib/results';
-import { castVote } from '../../../../lib/votes';
-import { ensureDeviceId, voterOf } from '../../../../lib/voter-cookie';
-import { getPublicPoll } from '../../../../lib/polls';
+import { apiRoute, json, methodNotAllowed } from '@/http/responses';
+import { readJsonBody } from '@/http/read-body';
+import { MAX_VOTE_BODY_BYTES } from '@/lib/limits';
+import { resultsHiddenReason } from '@/lib/poll-rules';
+import { buildResults } from '@/lib/results';
+import { castVote } from '@/lib/votes';
+import { ensureDeviceId, voterOf } from '@/http/voter-cookie';
+import { getPublicPoll } from '@/lib/polls';
 
 /** Records a ballot; answers with the results when this voter may now see them. */
 export const POST = apiRoute(async ({ params, locals, request, cookies }) => {

@@ -1,7 +1,7 @@
 /** The admin session on an Astro request: who is logged in, and the session cookie. */
 import type { APIContext, APIRoute, AstroCookies } from 'astro';
-import { ADMIN_COOKIE, SESSION_TTL_MS, sessionActor } from './admin-session';
-import { apiRoute } from './http';
+import { ADMIN_COOKIE, SESSION_TTL_MS, sessionActor } from '@/lib/admin-session';
+import { apiRoute } from './responses';
 
 /** The logged-in owner's audit actor, or null (not logged in, expired, or the admin UI disabled). */
 export async function adminActor(locals: App.Locals, cookies: AstroCookies): Promise<string | null> {

@@ -1,18 +1,10 @@
 /**
- * Logging in to the admin UI, framework-free: throttle, read the form, check the password,
- * start a session. The page calls `attemptLogin` and renders its outcome.
- *
- * The throttle counts an attempt from the moment it starts, not when its password has been
- * found wrong: check and reservation happen together, before anything is awaited, so neither
- * concurrent requests nor bodies held back until the last byte get more guesses than the
- * allowance. Only a right password gives its reservation back.
+ * Failed-login throttling, framework-free: attempts per network and overall in a sliding
+ * window, in memory. An attempt counts from the moment it starts, not when its password has
+ * been found wrong: `reserve` checks and counts in one synchronous step, so neither concurrent
+ * requests nor bodies held back until the last byte get more guesses than the allowance. Only a
+ * right password gives its reservation back.
  */
-import { startSession } from './admin-session';
-import { rateLimitKey } from './client-address';
-import { isPollError } from './errors';
-import { readFormBody } from './http';
-import { MAX_ADMIN_BODY_BYTES } from './limits';
-import type { AdminStore } from './store';
 
 /** Failed logins allowed per network (IPv4 address, IPv6 /64) within the window. */
 export const MAX_LOGIN_FAILURES = 5;
@@ -123,51 +115,5 @@ export class LoginThrottle {
   #sweep(now: number): void {
     if (this.#byKey.size <= this.#limits.overall) return;
     for (const [key, attempts] of this.#byKey) this.#keep(key, this.#live(attempts, now));
-  }
-}
-
-/** What the login page needs from the app. */
-export interface LoginApp {
-  loginThrottle: LoginThrottle;
-  /** null when ADMIN_PASSWORD is unset. */
-  checkAdminPassword: ((attempt: string) => Promise<boolean>) | null;
-  adminStore: AdminStore;
-}
-
-/** A session token, or the HTTP status and the sentence to show (with Retry-After when throttled). */
-export type LoginOutcome =
-  | { kind: 'ok'; token: string }
-  | { kind: 'throttled'; status: 429; retryAfterSeconds: number; message: string }
-  | { kind: 'wrong'; status: 401; message: string }
-  | { kind: 'error'; status: number; message: string };
-
-const minutes = (seconds: number) => {
-  const count = Math.ceil(seconds / 60);
-  return `${count} ${count === 1 ? 'minute' : 'minutes'}`;
-};
-
-/** One login attempt from `clientAddress`: a session token, or why not. */
-export async function attemptLogin(app: LoginApp, request: Request, clientAddress: string): Promise<LoginOutcome> {
-  const checkPassword = app.checkAdminPassword;
-  if (!checkPassword) return { kind: 'error', status: 404, message: 'The admin UI is disabled.' };
-  // Nothing may be awaited before this line (see the file's comment).
-  const slot = app.loginThrottle.reserve(rateLimitKey(clientAddress), Date.now());
-  if (!slot.reserved) {
-    const wait = minutes(slot.retryAfterSeconds);
-    const message =
-      slot.scope === 'network'
-        ? `Too many failed logins from your network. Try again in ${wait}.`
-        : `Too many failed logins to this site from many networks, so logging in is paused for everyone. Try again in ${wait}.`;
-    return { kind: 'throttled', status: 429, retryAfterSeconds: slot.retryAfterSeconds, message };
-  }
-  try {
-    const attempt = (await readFormBody(request, MAX_ADMIN_BODY_BYTES)).get('password') ?? '';
-    if (!(await checkPassword(attempt))) return { kind: 'wrong', status: 401, message: 'That password is not right.' };
-    slot.release();
-    return { kind: 'ok', token: await startSession(app.adminStore, Date.now()) };
-  } catch (thrown) {
-    // Unless the password proved right, the reservation stays: an unreadable body is no free retry.
-    if (!isPollError(thrown)) throw thrown;
-    return { kind: 'error', status: thrown.status, message: thrown.message };
   }
 }

@@ -1,6 +1,6 @@
 /** Bearer-token check for the admin JSON API, in constant time. */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { PollError } from './errors';
+import { PollError } from '@/lib/errors';
 
 /** How changes made with the bearer token appear in the audit log. */
 export const API_ACTOR = 'api-token';

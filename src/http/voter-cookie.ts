@@ -1,7 +1,7 @@
 /** Reads and issues the signed voter identity on an Astro request. */
 import type { AstroCookies } from 'astro';
-import type { Voter } from './votes';
-import { newDeviceId, signDeviceId, verifyDeviceCookie, VOTER_COOKIE, VOTER_COOKIE_MAX_AGE_SECONDS } from './voter';
+import type { Voter } from '@/lib/votes';
+import { newDeviceId, signDeviceId, verifyDeviceCookie, VOTER_COOKIE, VOTER_COOKIE_MAX_AGE_SECONDS } from '@/lib/voter';
 
 /**
  * The widget's own cookie. Inside a cross-site iframe it lives in the host page's partition

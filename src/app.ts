@@ -2,17 +2,16 @@
  * The running application: configuration, the store and the signing secret, created once per
  * process. src/server.ts awaits it before the port opens; `astro dev` boots it on first use.
  */
-import { createDb, sqlitePathFromUrl } from '../../db/client';
-import { migrateDb } from '../../db/migrate';
-import { seedDemo } from '../../db/seed';
-import { createSqliteStores } from '../../db/storage-guard';
-import { LoginThrottle } from './admin-login';
-import { passwordChecker } from './admin-session';
-import { trustedProxyMatcher, type ProxyTrust } from './client-address';
-import { loadConfig, type Config } from './config';
-import { StorageHealth } from './storage-health';
-import type { AdminStore, PollStore } from './store';
-import { loadVoterKeySecret, voterKeyFileFor } from './voter-secret';
+import { sqlitePathFromUrl } from '../db/client';
+import { openDatabase } from '../db/open';
+import { seedDemo } from '../db/seed';
+import { LoginThrottle } from '@/lib/login-throttle';
+import { passwordChecker } from '@/lib/admin-session';
+import { trustedProxyMatcher, type ProxyTrust } from '@/http/client-address';
+import { loadConfig, type Config } from '@/lib/config';
+import { StorageHealth } from '@/lib/storage-health';
+import type { AdminStore, PollStore } from '@/lib/store';
+import { loadVoterKeySecret, voterKeyFileFor } from '@/lib/voter-secret';
 
 export interface App {
   config: Config;
@@ -24,7 +23,7 @@ export interface App {
   secret: string;
   /** Checks an admin UI password attempt; null when ADMIN_PASSWORD is unset (UI disabled). */
   checkAdminPassword: ((attempt: string) => Promise<boolean>) | null;
-  /** Failed admin logins per network and overall (see admin-login.ts). */
+  /** Failed admin logins per network and overall (see src/lib/login-throttle.ts). */
   loginThrottle: LoginThrottle;
   /** Whose forwarding headers are believed (TRUST_PROXY, TRUSTED_PROXIES). */
   proxyTrust: ProxyTrust;
@@ -32,10 +31,8 @@ export interface App {
 
 /** Opens, migrates and (when asked and empty) seeds the database named by the configuration. */
 export async function createApp(config: Config): Promise<App> {
-  const db = createDb(config.databaseUrl);
-  migrateDb(db);
   const storageHealth = new StorageHealth();
-  const { store, adminStore } = createSqliteStores(db, storageHealth);
+  const { store, adminStore } = openDatabase(config.databaseUrl, storageHealth);
   if (config.seedDemo) await seedDemo(store, Date.now());
   const secret = await loadVoterKeySecret(store, {
     configured: config.voterKeySecret,

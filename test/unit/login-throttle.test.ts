@@ -5,7 +5,7 @@ import {
   MAX_LOGIN_FAILURES,
   MAX_OVERALL_LOGIN_FAILURES,
   type Reservation,
-} from '../../src/lib/admin-login';
+} from '@/lib/login-throttle';
 
 const MINUTE = 60_000;
 const reserved = (r: Reservation) => r.reserved;

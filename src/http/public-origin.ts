@@ -3,7 +3,7 @@
  * Astro rebuilds request URLs with a "localhost" host unless domains are configured ahead, so
  * the origin is read from Host (or X-Forwarded-Host/-Proto behind a trusted proxy).
  */
-import { requestHost } from './origin';
+import { requestHost } from './origin-checks';
 
 export function publicOrigin(request: Request, url: URL, trustProxy: boolean): string {
   const forwardedProto = trustProxy ? request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() : undefined;

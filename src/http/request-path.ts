@@ -36,6 +36,7 @@ export function normaliseTarget(target: string): NormalisedTarget {
   const query = queryAt === -1 ? '' : target.slice(queryAt);
   if (!rawPath.startsWith('/')) return { ok: false };
   // Spaces and controls: the URL parser silently drops tabs and newlines (/ad<TAB>min → /admin).
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
   if (/[\u0000-\u0020\u007f\\#]|%2f|%5c/i.test(rawPath)) return { ok: false };
   const path = decodeUnreserved(rawPath).replace(/\/{2,}/g, '/');
   if (path.split('/').some((segment) => segment === '.' || segment === '..')) return { ok: false };
