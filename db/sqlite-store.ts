@@ -171,7 +171,7 @@ export function createSqliteStore(db: Db): PollStore {
       }, IMMEDIATE);
     },
 
-    ...createSqliteVoteWrites(db),
+    ...createSqliteVoteWrites(db, findById),
 
     async readSetting(key) {
       return db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get()?.value ?? null;

@@ -3,7 +3,8 @@
  * duplicate-policy locks and the tally increments (`votes = votes + 1`, never read-modify-write).
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { voteMinute, type PollStore, type RecordOutcome, type VoteToRecord } from '../src/lib/store';
+import { voteMinute, type PollStore, type VoteToRecord } from '../src/lib/store';
+import type { PollRecord } from '../src/lib/types';
 import type { Db } from './client';
 import { pollOptions, polls, voteChoices, voteLocks, votes } from './schema';
 
@@ -11,12 +12,16 @@ const IMMEDIATE = { behavior: 'immediate' } as const;
 
 /** Thrown inside the transaction to roll it back with a known outcome. */
 class Rollback extends Error {
-  constructor(readonly outcome: RecordOutcome) {
+  constructor(readonly outcome: 'duplicate' | 'stale_options') {
     super(outcome);
   }
 }
 
-export function createSqliteVoteWrites(db: Db): Pick<PollStore, 'recordVote' | 'importVotes' | 'hasDeviceVoted'> {
+/** `findById` reads a poll with its options on the same connection (inside the transaction here). */
+export function createSqliteVoteWrites(
+  db: Db,
+  findById: (id: number) => PollRecord | null,
+): Pick<PollStore, 'recordVote' | 'importVotes' | 'hasDeviceVoted'> {
   const deviceVote = db
     .select({ id: votes.id })
     .from(votes)
@@ -28,7 +33,7 @@ export function createSqliteVoteWrites(db: Db): Pick<PollStore, 'recordVote' | '
     async recordVote(vote: VoteToRecord) {
       const createdAt = voteMinute(vote.createdAt);
       try {
-        db.transaction((tx) => {
+        const poll = db.transaction((tx) => {
           const { id: voteId } = tx
             .insert(votes)
             .values({ pollId: vote.pollId, createdAt, source: vote.source, deviceKey: vote.deviceKey })
@@ -62,8 +67,10 @@ export function createSqliteVoteWrites(db: Db): Pick<PollStore, 'recordVote' | '
             })
             .where(eq(polls.id, vote.pollId))
             .run();
+          // The tallies as this vote left them, so the caller answers without reading again.
+          return findById(vote.pollId)!;
         }, IMMEDIATE);
-        return 'recorded';
+        return { outcome: 'recorded', poll };
       } catch (error) {
         if (!(error instanceof Rollback)) throw error;
         if (error.outcome === 'duplicate') {
@@ -72,7 +79,7 @@ export function createSqliteVoteWrites(db: Db): Pick<PollStore, 'recordVote' | '
             .where(eq(polls.id, vote.pollId))
             .run();
         }
-        return error.outcome as RecordOutcome;
+        return { outcome: error.outcome };
       }
     },
 

@@ -80,7 +80,7 @@ const POLL_STORE_COMMITS: CommitProofs<PollStore> = {
   updatePoll: (result) => typeof result === 'object',
   deletePoll: (result) => result,
   // 'duplicate' commits the duplicate counter; only a stale ballot rolls back without writing.
-  recordVote: (result) => result !== 'stale_options',
+  recordVote: (result) => result.outcome !== 'stale_options',
   importVotes: () => true,
   probeWrite: () => true,
 };

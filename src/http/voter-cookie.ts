@@ -1,7 +1,15 @@
 /** Reads and issues the signed voter identity on an Astro request. */
 import type { AstroCookies } from 'astro';
 import type { Voter } from '@/lib/votes';
-import { newDeviceId, signDeviceId, verifyDeviceCookie, VOTER_COOKIE, VOTER_COOKIE_MAX_AGE_SECONDS } from '@/lib/voter';
+import { isPotentiallyTrustworthy } from './public-origin';
+import {
+  newDeviceId,
+  signDeviceId,
+  verifyDeviceCookie,
+  verifyWidgetToken,
+  VOTER_COOKIE,
+  VOTER_COOKIE_MAX_AGE_SECONDS,
+} from '@/lib/voter';
 
 /**
  * The widget's own cookie. Inside a cross-site iframe it lives in the host page's partition
@@ -58,6 +66,34 @@ export function ensureDeviceId(cookies: AstroCookies, secret: string, options: I
 }
 
 /** The voter behind a request: device id, client address and user agent. */
-export function voterOf(deviceId: string, locals: App.Locals, request: Request): Voter {
+function voterOf(deviceId: string, locals: App.Locals, request: Request): Voter {
   return { deviceId, address: locals.clientAddress, userAgent: request.headers.get('user-agent') ?? '' };
+}
+
+/**
+ * The voter casting a ballot in this request: the browser's device id (issued in a cookie when
+ * it has none — only voting hands out identities), its network address and user agent. In the
+ * widget, a valid form token (see verifyWidgetToken) names the device when no cookie does.
+ */
+export function ballotVoter(
+  { cookies, locals, request }: { cookies: AstroCookies; locals: App.Locals; request: Request },
+  { embedded = false, tokenDeviceId = null }: { embedded?: boolean; tokenDeviceId?: string | null } = {},
+): Voter {
+  const deviceId = ensureDeviceId(cookies, locals.app.secret, {
+    embedded,
+    https: locals.origin.startsWith('https:'),
+    trustworthy: isPotentiallyTrustworthy(locals.origin),
+    tokenDeviceId,
+  });
+  return voterOf(deviceId, locals, request);
+}
+
+/** The voter behind a widget's ballot: its cookie, else the device its form token names (for this poll). */
+export function widgetBallotVoter(
+  context: { cookies: AstroCookies; locals: App.Locals; request: Request },
+  pollId: number,
+  formToken: string | null,
+): Voter {
+  const tokenDeviceId = verifyWidgetToken(context.locals.app.secret, formToken, pollId, Date.now());
+  return ballotVoter(context, { embedded: true, tokenDeviceId });
 }

@@ -13,6 +13,11 @@ import type { PollStore } from './store';
 import type { NewOption, PollFields, PollRecord } from './types';
 
 /** A refused PollInput or PollPatch, with every field's problem for forms to show in place. */
+/** A refusal as errors per form field (`body` for the form as a whole), for forms to show next to fields. */
+export function formErrorsOf(error: PollError): Record<string, string> {
+  return error instanceof PollInputError ? error.errors : { [error.field ?? 'body']: error.message };
+}
+
 export class PollInputError extends PollError {
   readonly errors: Record<string, string>;
   constructor(errors: Record<string, string>) {

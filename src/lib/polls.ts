@@ -65,16 +65,30 @@ export async function listPublicPolls(
   };
 }
 
-/** A poll any visitor may open (not a draft), or poll_not_found. */
-export async function getPublicPoll(store: PollStore, slug: string): Promise<PollRecord> {
+/**
+ * A poll any visitor may open (not a draft), or null when there is none. Only "not found" is
+ * null: a failing database throws, so an outage never looks like a missing poll.
+ */
+export async function findPublicPoll(store: PollStore, slug: string): Promise<PollRecord | null> {
   const poll = await store.findPoll(slug);
-  if (!poll || !isPublic(poll.status)) throw notFound(slug);
+  return poll && isPublic(poll.status) ? poll : null;
+}
+
+/** A poll any visitor may open, or poll_not_found (for the JSON API). */
+export async function getPublicPoll(store: PollStore, slug: string): Promise<PollRecord> {
+  const poll = await findPublicPoll(store, slug);
+  if (!poll) throw notFound(slug);
   return poll;
 }
 
-/** Any poll, drafts included — for the owner. */
+/** Any poll, drafts included — for the owner; null only when there is none. */
+export function findPollForOwner(store: PollStore, slug: string): Promise<PollRecord | null> {
+  return store.findPoll(slug);
+}
+
+/** Any poll, drafts included — for the owner — or poll_not_found. */
 export async function getPollForOwner(store: PollStore, slug: string): Promise<PollRecord> {
-  const poll = await store.findPoll(slug);
+  const poll = await findPollForOwner(store, slug);
   if (!poll) throw notFound(slug);
   return poll;
 }

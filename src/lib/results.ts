@@ -1,7 +1,6 @@
 /** Results: statistics from the tallies (constant cost whatever the vote count), visibility, CSV. */
 import { toCsv } from './csv';
-import { PollError } from './errors';
-import { effectiveStatus, resultsHiddenReason } from './poll-rules';
+import { effectiveStatus } from './poll-rules';
 import { optionStatistics } from './stats';
 import type { PollRecord, Results } from './types';
 
@@ -33,13 +32,6 @@ export function hiddenResultsMessage(poll: PollRecord, reason: 'after_vote' | 'a
     return `Results will be shown when the poll closes on ${new Date(poll.closesAt).toISOString().replace('.000Z', 'Z')}.`;
   }
   return 'Results will be shown when the poll closes.';
-}
-
-/** Results for a visitor, or 403 results_hidden with the reason. */
-export function resultsForVisitor(poll: PollRecord, visitor: { hasVoted: boolean }, now: number): Results {
-  const hidden = resultsHiddenReason(poll, visitor, now);
-  if (hidden) throw new PollError('results_hidden', hiddenResultsMessage(poll, hidden));
-  return buildResults(poll, now);
 }
 
 export const RESULTS_CSV_HEADER = ['key', 'label', 'votes', 'share', 'ci95_low', 'ci95_high'] as const;

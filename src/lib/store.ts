@@ -27,7 +27,10 @@ export interface VoteToRecord {
 }
 
 /** recorded; refused by a lock; or the options changed under the ballot (re-read and retry). */
-export type RecordOutcome = 'recorded' | 'duplicate' | 'stale_options';
+export type RecordOutcome =
+  | { outcome: 'recorded'; /** The poll as it is after this vote, read in the vote's transaction. */ poll: PollRecord }
+  | { outcome: 'duplicate' }
+  | { outcome: 'stale_options' };
 
 export interface TallyDrift {
   pollSlug: string;

@@ -50,6 +50,11 @@ export function signWidgetToken(secret: string, deviceId: string, pollId: number
   return `${payload}.${mac(secret, 'widget-token', payload)}`;
 }
 
+/** The token for a widget's ballot form: this browser's device, or a new one it may adopt by voting. */
+export function widgetFormToken(secret: string, deviceId: string | null, pollId: number, now: number): string {
+  return signWidgetToken(secret, deviceId ?? newDeviceId(), pollId, now + WIDGET_TOKEN_TTL_MS);
+}
+
 /** The device id of a widget token for this poll that has not expired; otherwise null. */
 export function verifyWidgetToken(secret: string, token: string | null, pollId: number, now: number): string | null {
   const match = /^([A-Za-z0-9_-]{22})\.(\d{1,15})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token ?? '');

@@ -47,7 +47,10 @@ const DUPLICATE_MESSAGES: Record<DuplicatePolicy, string> = {
   device_or_network: 'You have already voted in this poll (from this browser or network).',
 };
 
-/** Validates and records one ballot. Throws PollError for every refusal; stores nothing then. */
+/**
+ * Validates and records one ballot and returns the poll as the vote left it (fresh tallies).
+ * Throws PollError for every refusal; stores nothing then.
+ */
 export async function castVote(
   { store, secret, now }: VoteContext,
   slug: string,
@@ -69,7 +72,7 @@ export async function castVote(
     const optionIds = ballotOptionIds(poll, parsed.data.choices);
     const deviceKey = deviceKeyFor(secret, poll.id, voter.deviceId);
     const networkKey = networkKeyFor(secret, poll.id, voter.address, voter.userAgent);
-    const outcome = await store.recordVote({
+    const recorded = await store.recordVote({
       pollId: poll.id,
       optionIds,
       createdAt: now,
@@ -77,8 +80,10 @@ export async function castVote(
       deviceKey,
       lockKeys: lockKeysFor(poll.duplicatePolicy, deviceKey, networkKey),
     });
-    if (outcome === 'duplicate') throw new PollError('already_voted', DUPLICATE_MESSAGES[poll.duplicatePolicy]);
-    if (outcome === 'recorded') return poll;
+    if (recorded.outcome === 'duplicate') {
+      throw new PollError('already_voted', DUPLICATE_MESSAGES[poll.duplicatePolicy]);
+    }
+    if (recorded.outcome === 'recorded') return recorded.poll;
     // 'stale_options': the options were edited between reading and writing; check the ballot again.
   }
   throw new PollError('invalid_choice', 'The options of this poll changed while you voted; please vote again.');

@@ -74,7 +74,7 @@ const pageCount = () => temp.db.$client.pragma('page_count', { simple: true }) a
 async function voteUntilRefused(limit = 2000): Promise<number> {
   for (let recorded = 0; recorded < limit; recorded++) {
     try {
-      expect(await vote()).toBe('recorded');
+      expect((await vote()).outcome).toBe('recorded');
     } catch (error) {
       if (!(error instanceof PollError)) throw error;
       expect(error.code).toBe('storage_unavailable');
@@ -86,7 +86,7 @@ async function voteUntilRefused(limit = 2000): Promise<number> {
 
 describe('storage failures at the store boundary', () => {
   it('a full database answers storage_unavailable, logs once, and recovers when space returns', async () => {
-    expect(await vote()).toBe('recorded');
+    expect((await vote()).outcome).toBe('recorded');
     // The database may not grow past its current size: the next pages it needs are refused.
     pragma(`max_page_count = ${pageCount()}`);
     const before = await voteUntilRefused();
@@ -100,7 +100,7 @@ describe('storage failures at the store boundary', () => {
     expect((await store.findPoll('disk'))!.responseCount).toBe(before + 1);
 
     pragma('max_page_count = 1073741823');
-    expect(await vote()).toBe('recorded');
+    expect((await vote()).outcome).toBe('recorded');
     expect(health.state).toEqual({ ok: true });
     expect(log).toHaveLength(2);
     expect(log[1]).toMatch(/^Storage: writes succeed again after \d+ s of SQLITE_FULL; answering normally$/);
@@ -147,7 +147,7 @@ describe('storage failures at the store boundary', () => {
       expect(await refusal(vote)).toBe('storage_unavailable');
       expect(health.state).toMatchObject({ ok: false, reason: expect.stringMatching(/^SQLITE_BUSY\b/) });
       other.exec('ROLLBACK');
-      expect(await vote()).toBe('recorded');
+      expect((await vote()).outcome).toBe('recorded');
       expect(health.state.ok).toBe(true);
     } finally {
       other.close();

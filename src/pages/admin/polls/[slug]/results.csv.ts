@@ -1,13 +1,13 @@
 import type { APIRoute } from 'astro';
 import { adminActor, uncached } from '@/http/admin-request';
-import { getPollForOwner } from '@/lib/polls';
+import { findPollForOwner } from '@/lib/polls';
 import { buildResults, resultsCsv } from '@/lib/results';
 import { csvResponse } from '@/http/responses';
 
 /** The aggregate results for the owner, whatever the public visibility. */
 export const GET: APIRoute = uncached(async ({ params, locals, cookies, redirect }) => {
   if (!(await adminActor(locals, cookies))) return redirect('/admin', 303);
-  const poll = await getPollForOwner(locals.app.store, params.slug!).catch(() => null);
+  const poll = await findPollForOwner(locals.app.store, params.slug!);
   if (!poll) return new Response('Not found', { status: 404 });
   return csvResponse(resultsCsv(buildResults(poll, Date.now())), `${poll.slug}-results.csv`);
 });

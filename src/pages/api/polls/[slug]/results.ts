@@ -1,14 +1,14 @@
 import { apiRoute, json, methodNotAllowed } from '@/http/responses';
-import { getPublicPoll } from '@/lib/polls';
-import { resultsForVisitor } from '@/lib/results';
-import { hasVoted } from '@/lib/votes';
 import { readDeviceId } from '@/http/voter-cookie';
+import { getPublicPoll } from '@/lib/polls';
+import { resultsView, visibleResults } from '@/lib/results-view';
 
+/** The results, when this visitor may see them; 403 results_hidden with the reason otherwise. */
 export const GET = apiRoute(async ({ params, locals, cookies }) => {
   const { store, secret } = locals.app;
   const poll = await getPublicPoll(store, params.slug!);
-  const voted = await hasVoted(store, secret, poll, readDeviceId(cookies, secret));
-  return json(resultsForVisitor(poll, { hasVoted: voted }, Date.now()), 200, { 'Cache-Control': 'no-store' });
+  const view = await resultsView({ store, secret, now: Date.now() }, poll, readDeviceId(cookies, secret));
+  return json(visibleResults(view), 200, { 'Cache-Control': 'no-store' });
 });
 
 export const ALL = methodNotAllowed('GET');

@@ -1,0 +1,49 @@
+/**
+ * What one visitor may see of a poll's results — the question every results surface asks (the
+ * results page, the widget, the JSON and CSV endpoints, the answer to a vote): the poll's
+ * status, whether this browser voted, and the results or the sentence saying when they show.
+ */
+import { PollError } from './errors';
+import { effectiveStatus, resultsHiddenReason } from './poll-rules';
+import { buildResults, hiddenResultsMessage } from './results';
+import type { PollStore } from './store';
+import type { PollRecord, PollStatus, Results } from './types';
+import { hasVoted } from './votes';
+
+export interface ResultsView {
+  poll: PollRecord;
+  status: PollStatus;
+  /** This browser has a vote in the poll. */
+  voted: boolean;
+  /** Why the results are hidden from this visitor, and a sentence saying when they will show; null when shown. */
+  hidden: { reason: 'after_vote' | 'after_close'; message: string } | null;
+  /** The results, when this visitor may see them. */
+  results: Results | null;
+}
+
+/** The view for a visitor whose voting is known (e.g. just voted). */
+export function resultsViewFor(poll: PollRecord, voted: boolean, now: number): ResultsView {
+  const reason = resultsHiddenReason(poll, { hasVoted: voted }, now);
+  return {
+    poll,
+    status: effectiveStatus(poll, now),
+    voted,
+    hidden: reason ? { reason, message: hiddenResultsMessage(poll, reason) } : null,
+    results: reason ? null : buildResults(poll, now),
+  };
+}
+
+/** The view for the browser with this device id (null: a browser that never voted here). */
+export async function resultsView(
+  { store, secret, now }: { store: PollStore; secret: string; now: number },
+  poll: PollRecord,
+  deviceId: string | null,
+): Promise<ResultsView> {
+  return resultsViewFor(poll, await hasVoted(store, secret, poll, deviceId), now);
+}
+
+/** The results of a view, or 403 results_hidden with its sentence (for the JSON and CSV API). */
+export function visibleResults(view: ResultsView): Results {
+  if (!view.results) throw new PollError('results_hidden', view.hidden?.message ?? 'Results are hidden.');
+  return view.results;
+}
