@@ -1,0 +1,69 @@
+/** The read side every results surface shares, on a real migrated database. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createPoll } from '@/lib/poll-admin';
+import { findPublicPoll, getPublicPoll } from '@/lib/polls';
+import { resultsView, visibleResults } from '@/lib/results-view';
+import { castVote } from '@/lib/votes';
+import { newDeviceId } from '@/lib/voter';
+import { refusal } from '../support/errors';
+import { openTempDb, type TempDb } from '../support/temp-db';
+
+const SECRET = 'integration-secret-integration-secret';
+const NOW = Date.parse('2026-06-01T12:00:00Z');
+const ctx = () => ({ store: t.store, secret: SECRET, now: NOW });
+
+let t: TempDb;
+beforeEach(() => {
+  t = openTempDb();
+});
+afterEach(() => t.cleanup());
+
+describe('castVote', () => {
+  it('returns the poll as the vote left it, other voters’ votes included', async () => {
+    const poll = await createPoll(
+      t.store,
+      { slug: 'q', question: 'Q?', options: ['A', 'B'], duplicatePolicy: 'none' },
+      NOW,
+    );
+    const voter = { deviceId: newDeviceId(), address: '192.0.2.1', userAgent: 'vitest' };
+    await castVote(ctx(), 'q', { choices: ['b'] }, voter, 'api');
+    const after = await castVote(ctx(), 'q', { choices: ['a'] }, voter, 'api');
+    expect(after.id).toBe(poll.id);
+    expect(after.responseCount).toBe(2);
+    expect(after.options.map((o) => [o.key, o.votes])).toEqual([
+      ['a', 1],
+      ['b', 1],
+    ]);
+  });
+});
+
+describe('resultsView', () => {
+  it('hides after_vote results until this browser has voted, then shows them', async () => {
+    await createPoll(t.store, { slug: 'v', question: 'V?', options: ['A', 'B'], resultsVisibility: 'after_vote' }, NOW);
+    const deviceId = newDeviceId();
+    const before = await resultsView(ctx(), await getPublicPoll(t.store, 'v'), deviceId);
+    expect(before).toMatchObject({ status: 'open', voted: false, results: null, hidden: { reason: 'after_vote' } });
+    expect(await refusal(async () => visibleResults(before))).toBe('results_hidden');
+
+    await castVote(ctx(), 'v', { choices: ['a'] }, { deviceId, address: '192.0.2.1', userAgent: 'vitest' }, 'web');
+    const after = await resultsView(ctx(), await getPublicPoll(t.store, 'v'), deviceId);
+    expect(after).toMatchObject({ voted: true, hidden: null });
+    expect(visibleResults(after).totalResponses).toBe(1);
+    // Another browser still does not see them.
+    expect((await resultsView(ctx(), await getPublicPoll(t.store, 'v'), null)).results).toBeNull();
+  });
+});
+
+describe('findPublicPoll', () => {
+  it('is null for a missing poll or a draft', async () => {
+    await createPoll(t.store, { slug: 'd', question: 'D?', options: ['A', 'B'], status: 'draft' }, NOW);
+    expect(await findPublicPoll(t.store, 'nope')).toBeNull();
+    expect(await findPublicPoll(t.store, 'd')).toBeNull();
+  });
+
+  it('throws when the database fails, so an outage never reads as "not found"', async () => {
+    await createPoll(t.store, { slug: 'p', question: 'P?', options: ['A', 'B'] }, NOW);
+    t.db.$client.close();
+    await expect(findPublicPoll(t.store, 'p')).rejects.toThrow();
+  });
+});
