@@ -1,7 +1,7 @@
 /**
  * Admin UI authentication: the password checked through scrypt in constant time, one hash at a
  * time, and sessions identified by 256 random bits of which only a SHA-256 is stored. The login
- * flow and its throttle are in admin-login.ts.
+ * flow is src/http/admin-login.ts, its throttle src/lib/login-throttle.ts.
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual, type BinaryLike } from 'node:crypto';
 import { Semaphore } from './semaphore';

@@ -10,7 +10,7 @@ import { deviceKeyFor, networkKeyFor } from './voter';
 export interface Voter {
   /** The browser's device id from its signed cookie (a new one when it had none). */
   deviceId: string;
-  /** The client's address (see client-address.ts); used only inside the network HMAC. */
+  /** The client's address (see src/http/client-address.ts); used only inside the network HMAC. */
   address: string;
   userAgent: string;
 }
