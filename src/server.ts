@@ -6,7 +6,8 @@
  * connections per client, and shuts down cleanly.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { createExports } from '@astrojs/node/server.js';
 import { app } from './app';
 import { forwardingTrusted } from '@/http/client-address';
@@ -27,11 +28,57 @@ export { createExports };
 const MAX_URL_LENGTH = 2048;
 
 /**
+ * Header lines per request. Browsers send about 20 and proxies add a few; Node's default of
+ * 2,000 silently drops the rest — a proxy's own X-Forwarded-For line among them.
+ */
+const MAX_HEADER_LINES = 100;
+
+/** Methods no route takes, which Astro's Request cannot even represent (a 500 otherwise). */
+const UNSUPPORTED_METHODS = new Set(['TRACE', 'TRACK', 'CONNECT']);
+
+/**
+ * Pipelined requests one connection may have waiting. Each waits its turn (see whenResponding);
+ * a client queueing more is not a browser.
+ */
+const MAX_PIPELINED_REQUESTS = 16;
+
+/**
  * Slow clients: the request line and headers must arrive within 10 s, the whole request within
  * 30 s. Node enforces both only when it sweeps its connections, every 30 s by default, so a
  * trickling client lived 30 s instead of 10; a sweep every second holds it to about 11 s.
  */
-const SERVER_OPTIONS = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1000 };
+const SERVER_OPTIONS = {
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  connectionsCheckingInterval: 1000,
+  maxHeadersCount: MAX_HEADER_LINES,
+};
+
+/**
+ * Runs `serve` once this response owns its connection. A pipelined request's response waits
+ * behind the ones before it; served at once, it would open its file stream (static files) or do
+ * its work for a response that may never be written — and a client hanging up then left the
+ * stream open for good (a descriptor and its buffers per request).
+ */
+function whenResponding(res: ServerResponse, serve: () => void): void {
+  if (res.socket) serve();
+  else res.once('socket', serve);
+}
+
+/** Requests waiting on each connection, to cut off deep pipelining. */
+const waiting = new WeakMap<Socket, number>();
+
+function tooManyWaiting(req: IncomingMessage, res: ServerResponse): boolean {
+  const socket = req.socket;
+  const count = (waiting.get(socket) ?? 0) + 1;
+  waiting.set(socket, count);
+  res.once('close', () => waiting.set(socket, (waiting.get(socket) ?? 1) - 1));
+  return count > MAX_PIPELINED_REQUESTS;
+}
+
+/** The number of Host header lines (HTTP/1.1 wants exactly one; Node keeps the first of several). */
+const hostLines = (rawHeaders: string[]) =>
+  rawHeaders.filter((value, index) => index % 2 === 0 && value.toLowerCase() === 'host').length;
 
 /**
  * A refusal made here, before routing: the strictest security headers (those of an ordinary
@@ -66,6 +113,7 @@ export function start(...[manifest, options]: Parameters<typeof createExports>):
       const serveApp = createExports(manifest, { ...options, mode: 'middleware' }).handler;
       const isStatic = staticPathMatcher(options as { client: string; server: string });
       const server = createServer(SERVER_OPTIONS, (req, res) => {
+        if (tooManyWaiting(req, res)) return void req.socket.destroy();
         const target = req.url ?? '/';
         if (target.length > MAX_URL_LENGTH) {
           return refuse(res, 414, 'uri_too_long', 'The URL is too long.', config.embedAllowedOrigins);
@@ -76,12 +124,27 @@ export function start(...[manifest, options]: Parameters<typeof createExports>):
           const message = 'The URL path is not in a form this site accepts.';
           return refuse(res, 400, 'invalid_body', message, config.embedAllowedOrigins);
         }
+        if (UNSUPPORTED_METHODS.has(req.method ?? '')) {
+          return refuse(res, 405, 'method_not_allowed', 'This method is not supported.', config.embedAllowedOrigins);
+        }
+        if (req.rawHeaders.length / 2 >= MAX_HEADER_LINES) {
+          return refuse(
+            res,
+            431,
+            'headers_too_large',
+            'The request has too many header lines.',
+            config.embedAllowedOrigins,
+          );
+        }
+        if (hostLines(req.rawHeaders) > 1) {
+          return refuse(res, 400, 'invalid_body', 'The request names more than one host.', config.embedAllowedOrigins);
+        }
         req.url = normalised.url;
         const path = normalised.path;
         for (const [name, value] of Object.entries(securityHeaders(path, config.embedAllowedOrigins))) {
           res.setHeader(name, value);
         }
-        if (isStatic(path)) return serveFiles(req, res);
+        if (isStatic(path)) return whenResponding(res, () => serveFiles(req, res));
         try {
           decodeURI(req.url);
         } catch {
@@ -89,7 +152,8 @@ export function start(...[manifest, options]: Parameters<typeof createExports>):
         }
         // The socket's peer is handed to the app here: Astro's own `clientAddress` believes the
         // left-most X-Forwarded-For entry whatever TRUST_PROXY says, so it is never used.
-        void serveApp(req, res, undefined, { socketAddress: req.socket.remoteAddress });
+        const socketAddress = req.socket.remoteAddress;
+        whenResponding(res, () => void serveApp(req, res, undefined, { socketAddress }));
       });
       // With TRUST_PROXY=1 the proxies are not counted (see PerClientLimit): every client arrives
       // through them, so a cap on them would be a cap on the whole site. A peer that is not a

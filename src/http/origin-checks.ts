@@ -10,9 +10,17 @@
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * The right-most entry of a forwarding header: the one our proxy wrote. Entries to its left came
+ * with the request and prove nothing (as for X-Forwarded-For).
+ */
+export function lastForwarded(headers: Headers, name: string): string | undefined {
+  return headers.get(name)?.split(',').at(-1)?.trim() || undefined;
+}
+
 /** The host the client addressed: Host, or X-Forwarded-Host behind a trusted proxy. */
 export function requestHost(headers: Headers, trustProxy: boolean): string | null {
-  const forwarded = trustProxy ? headers.get('x-forwarded-host')?.split(',')[0]?.trim() : undefined;
+  const forwarded = trustProxy ? lastForwarded(headers, 'x-forwarded-host') : undefined;
   return forwarded || headers.get('host');
 }
 

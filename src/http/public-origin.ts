@@ -3,10 +3,10 @@
  * Astro rebuilds request URLs with a "localhost" host unless domains are configured ahead, so
  * the origin is read from Host (or X-Forwarded-Host/-Proto behind a trusted proxy).
  */
-import { requestHost } from './origin-checks';
+import { lastForwarded, requestHost } from './origin-checks';
 
 export function publicOrigin(request: Request, url: URL, trustProxy: boolean): string {
-  const forwardedProto = trustProxy ? request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() : undefined;
+  const forwardedProto = trustProxy ? lastForwarded(request.headers, 'x-forwarded-proto') : undefined;
   const protocol =
     forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : url.protocol.replace(':', '');
   const host = requestHost(request.headers, trustProxy) ?? url.host;

@@ -4,7 +4,7 @@
  * lookup — a `stat` on every request — for everything else.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** dist/client, found relative to this bundled module (the build may have moved). */
@@ -16,11 +16,21 @@ function clientDir(options: { client: string; server: string }): string {
   return resolve(dir, toClient);
 }
 
-/** A predicate: is this path (without query) served from dist/client? */
+/**
+ * A predicate: is this path (without query) a file in dist/client? Exact paths, listed once at
+ * start (the build does not change under a running server): a missing `/_astro/…` file is the
+ * app's 404, answered with everything the app knows about the request.
+ */
 export function staticPathMatcher(options: { client: string; server: string }): (path: string) => boolean {
   const dir = clientDir(options);
-  const entries = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : [];
-  const files = new Set(entries.filter((e) => e.isFile()).map((e) => `/${e.name}`));
-  const folders = entries.filter((e) => e.isDirectory()).map((e) => `/${e.name}/`);
-  return (path) => files.has(path) || folders.some((folder) => path.startsWith(folder));
+  const files = new Set<string>();
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) files.add(`/${relative(dir, path).split(sep).join('/')}`);
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return (path) => files.has(path);
 }

@@ -22,14 +22,24 @@ export interface DeviceOptions {
   embedded?: boolean;
 }
 
-/** The browser's device id from its cookies, or null when it has no valid one. */
-export function readDeviceId(
+/**
+ * Every device id the browser's cookies prove, the one this context uses first: the widget
+ * prefers its own cookie, the site `pp_voter`. Both count for "has this browser voted".
+ */
+export function readDeviceIds(
   cookies: AstroCookies,
   secret: string,
   { embedded = false }: DeviceOptions = {},
-): string | null {
-  const widget = embedded ? verifyDeviceCookie(secret, cookies.get(WIDGET_VOTER_COOKIE)?.value) : null;
-  return widget ?? verifyDeviceCookie(secret, cookies.get(VOTER_COOKIE)?.value);
+): string[] {
+  const widget = verifyDeviceCookie(secret, cookies.get(WIDGET_VOTER_COOKIE)?.value);
+  const site = verifyDeviceCookie(secret, cookies.get(VOTER_COOKIE)?.value);
+  const ordered = embedded ? [widget, site] : [site, widget];
+  return [...new Set(ordered.filter((id): id is string => id !== null))];
+}
+
+/** The device id this context knows the browser by, or null when it has no valid cookie. */
+export function readDeviceId(cookies: AstroCookies, secret: string, options: DeviceOptions = {}): string | null {
+  return readDeviceIds(cookies, secret, options)[0] ?? null;
 }
 
 export interface IssueOptions extends DeviceOptions {
@@ -79,13 +89,15 @@ export function ballotVoter(
   { cookies, locals, request }: { cookies: AstroCookies; locals: App.Locals; request: Request },
   { embedded = false, tokenDeviceId = null }: { embedded?: boolean; tokenDeviceId?: string | null } = {},
 ): Voter {
-  const deviceId = ensureDeviceId(cookies, locals.app.secret, {
+  const { secret } = locals.app;
+  const known = [...readDeviceIds(cookies, secret, { embedded }), ...(tokenDeviceId ? [tokenDeviceId] : [])];
+  const deviceId = ensureDeviceId(cookies, secret, {
     embedded,
     https: locals.origin.startsWith('https:'),
     trustworthy: isPotentiallyTrustworthy(locals.origin),
     tokenDeviceId,
   });
-  return voterOf(deviceId, locals, request);
+  return { ...voterOf(deviceId, locals, request), otherDeviceIds: known.filter((id) => id !== deviceId) };
 }
 
 /** The voter behind a widget's ballot: its cookie, else the device its form token names (for this poll). */

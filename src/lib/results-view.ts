@@ -33,13 +33,13 @@ export function resultsViewFor(poll: PollRecord, voted: boolean, now: number): R
   };
 }
 
-/** The view for the browser with this device id (null: a browser that never voted here). */
+/** The view for the browser with these device ids (none: a browser that never voted here). */
 export async function resultsView(
   { store, secret, now }: { store: PollStore; secret: string; now: number },
   poll: PollRecord,
-  deviceId: string | null,
+  deviceIds: string | readonly string[] | null,
 ): Promise<ResultsView> {
-  return resultsViewFor(poll, await hasVoted(store, secret, poll, deviceId), now);
+  return resultsViewFor(poll, await hasVoted(store, secret, poll, deviceIds), now);
 }
 
 /** The results of a view, or 403 results_hidden with its sentence (for the JSON and CSV API). */

@@ -10,6 +10,12 @@ import { deviceKeyFor, networkKeyFor } from './voter';
 export interface Voter {
   /** The browser's device id from its signed cookie (a new one when it had none). */
   deviceId: string;
+  /**
+   * Other device ids the same request proves (the widget's and the site's cookie can differ, and
+   * a widget form carries a token): under a device policy each is locked too, so one browser
+   * cannot vote once per cookie.
+   */
+  otherDeviceIds?: readonly string[];
   /** The client's address (see src/http/client-address.ts); used only inside the network HMAC. */
   address: string;
   userAgent: string;
@@ -25,18 +31,18 @@ export interface VoteContext {
  * The identities a policy locks for a vote; the vote is refused when any of them is already
  * locked for the poll (a primary key in the same transaction, not a check-then-insert).
  */
-export function lockKeysFor(policy: DuplicatePolicy, deviceKey: string, networkKey: string): string[] {
-  const device = `d:${deviceKey}`;
+export function lockKeysFor(policy: DuplicatePolicy, deviceKeys: readonly string[], networkKey: string): string[] {
+  const devices = [...new Set(deviceKeys)].map((key) => `d:${key}`);
   const network = `n:${networkKey}`;
   switch (policy) {
     case 'none':
       return [];
     case 'device':
-      return [device];
+      return devices;
     case 'network':
       return [network];
     case 'device_or_network':
-      return [device, network];
+      return [...devices, network];
   }
 }
 
@@ -71,6 +77,7 @@ export async function castVote(
       );
     const optionIds = ballotOptionIds(poll, parsed.data.choices);
     const deviceKey = deviceKeyFor(secret, poll.id, voter.deviceId);
+    const otherDeviceKeys = (voter.otherDeviceIds ?? []).map((id) => deviceKeyFor(secret, poll.id, id));
     const networkKey = networkKeyFor(secret, poll.id, voter.address, voter.userAgent);
     const recorded = await store.recordVote({
       pollId: poll.id,
@@ -78,7 +85,7 @@ export async function castVote(
       createdAt: now,
       source,
       deviceKey,
-      lockKeys: lockKeysFor(poll.duplicatePolicy, deviceKey, networkKey),
+      lockKeys: lockKeysFor(poll.duplicatePolicy, [deviceKey, ...otherDeviceKeys], networkKey),
     });
     if (recorded.outcome === 'duplicate') {
       throw new PollError('already_voted', DUPLICATE_MESSAGES[poll.duplicatePolicy]);
@@ -89,12 +96,14 @@ export async function castVote(
   throw new PollError('invalid_choice', 'The options of this poll changed while you voted; please vote again.');
 }
 
-/** Whether this browser has a vote in the poll (for "results after vote"). */
+/** Whether this browser — any of the device ids its request proves — has a vote in the poll. */
 export async function hasVoted(
   store: PollStore,
   secret: string,
   poll: PollRecord,
-  deviceId: string | null,
+  deviceIds: string | readonly string[] | null,
 ): Promise<boolean> {
-  return deviceId !== null && store.hasDeviceVoted(poll.id, deviceKeyFor(secret, poll.id, deviceId));
+  const ids = deviceIds === null ? [] : typeof deviceIds === 'string' ? [deviceIds] : deviceIds;
+  for (const id of ids) if (await store.hasDeviceVoted(poll.id, deviceKeyFor(secret, poll.id, id))) return true;
+  return false;
 }

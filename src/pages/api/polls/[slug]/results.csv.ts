@@ -1,5 +1,5 @@
 import { apiRoute, csvResponse, methodNotAllowed } from '@/http/responses';
-import { readDeviceId } from '@/http/voter-cookie';
+import { readDeviceIds } from '@/http/voter-cookie';
 import { getPublicPoll } from '@/lib/polls';
 import { resultsCsv } from '@/lib/results';
 import { resultsView, visibleResults } from '@/lib/results-view';
@@ -8,7 +8,7 @@ import { resultsView, visibleResults } from '@/lib/results-view';
 export const GET = apiRoute(async ({ params, locals, cookies }) => {
   const { store, secret } = locals.app;
   const poll = await getPublicPoll(store, params.slug!);
-  const view = await resultsView({ store, secret, now: Date.now() }, poll, readDeviceId(cookies, secret));
+  const view = await resultsView({ store, secret, now: Date.now() }, poll, readDeviceIds(cookies, secret));
   return csvResponse(resultsCsv(visibleResults(view)), `${poll.slug}-results.csv`);
 });
 
