@@ -3,20 +3,17 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
-import { startServer, type RunningServer } from '../support/server';
+import { useServer } from '../support/server';
 
 const PASSWORD = 'e2e-admin-password';
-let server: RunningServer;
+const server = useServer({ env: { ADMIN_PASSWORD: PASSWORD, SEED_DEMO: '1' } });
 let browser: Browser;
 
 beforeAll(async () => {
-  server = await startServer({ env: { ADMIN_PASSWORD: PASSWORD, SEED_DEMO: '1' } });
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
-  server?.cleanup();
 });
 
 async function axeViolations(page: Page): Promise<string[]> {

@@ -8,9 +8,8 @@ import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-cor
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPoll } from '../support/api';
 import { launchChromium } from '../support/browser';
-import { freePort, startServer, type RunningServer } from '../support/server';
+import { ADMIN_TOKEN, freePort, useServer } from '../support/server';
 
-let server: RunningServer;
 let host: Server;
 let hostUrl: string;
 let browser: Browser;
@@ -32,19 +31,23 @@ function intranetPage(widgetOrigin: string): string {
 </html>`;
 }
 
+const server = useServer({
+  setup: async ({ url }) => {
+    await createPoll(url, {
+      slug: 'lunch',
+      question: 'Where shall we have lunch?',
+      options: ['Canteen', 'Food trucks', 'Desk'],
+      resultsVisibility: 'after_vote',
+    });
+    await createPoll(url, {
+      slug: 'standup',
+      question: 'Should standups be async?',
+      options: ['Yes', 'No', 'Sometimes'],
+    });
+  },
+});
+
 beforeAll(async () => {
-  server = await startServer();
-  await createPoll(server.url, {
-    slug: 'lunch',
-    question: 'Where shall we have lunch?',
-    options: ['Canteen', 'Food trucks', 'Desk'],
-    resultsVisibility: 'after_vote',
-  });
-  await createPoll(server.url, {
-    slug: 'standup',
-    question: 'Should standups be async?',
-    options: ['Yes', 'No', 'Sometimes'],
-  });
   const port = await freePort();
   host = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -58,8 +61,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => host?.close(resolve));
-  await server?.stop();
-  server?.cleanup();
 });
 
 async function heightsMatch(page: Page, selector: string): Promise<void> {
@@ -147,7 +148,7 @@ describe('embedding on another site with third-party cookies blocked', () => {
     await expect(lunch.getByRole('button', { name: 'Vote' }).count()).resolves.toBe(0);
     await heightsMatch(page, 'div[data-peer-poll] iframe');
     const results = await (
-      await fetch(`${server.url}/api/admin/polls`, { headers: { authorization: 'Bearer test-admin-token-0123456789' } })
+      await fetch(`${server.url}/api/admin/polls`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
     ).json();
     expect(results.polls.find((p: { slug: string }) => p.slug === 'lunch').totalResponses).toBe(1);
   });

@@ -3,28 +3,28 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPoll } from '../support/api';
 import { launchChromium } from '../support/browser';
-import { startServer, type RunningServer } from '../support/server';
+import { useServer } from '../support/server';
 import { PollPage, ResultsPage } from './pages';
 
-let server: RunningServer;
+const server = useServer({
+  env: { SEED_DEMO: '1' },
+  setup: ({ url }) =>
+    createPoll(url, {
+      slug: 'languages',
+      question: 'Which languages does your team use?',
+      options: ['Go', 'Rust', 'TypeScript', 'Python'],
+      type: 'multiple',
+      maxChoices: 2,
+      resultsVisibility: 'after_vote',
+    }),
+});
 let browser: Browser;
 
 beforeAll(async () => {
-  server = await startServer({ env: { SEED_DEMO: '1' } });
-  await createPoll(server.url, {
-    slug: 'languages',
-    question: 'Which languages does your team use?',
-    options: ['Go', 'Rust', 'TypeScript', 'Python'],
-    type: 'multiple',
-    maxChoices: 2,
-    resultsVisibility: 'after_vote',
-  });
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
-  server?.cleanup();
 });
 
 async function respondents(page: import('playwright-core').Page): Promise<number> {

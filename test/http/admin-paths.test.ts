@@ -3,54 +3,20 @@
  * slashes, escaped letters (%61 = "a") and trailing slashes reach the same route *and* the same
  * no-store rule; encoded slashes and dot segments are refused before any route sees them.
  */
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPoll } from '../support/api';
-import { ADMIN_TOKEN, startServer, type RunningServer } from '../support/server';
+import { describe, expect, it } from 'vitest';
+import { createPoll, loginAsAdmin, rawRequest, type RawResponse } from '../support/api';
+import { ADMIN_TOKEN, useServer } from '../support/server';
 
 const PASSWORD = 'a-long-admin-password';
-let server: RunningServer;
-let base: string;
+const FORM = 'application/x-www-form-urlencoded';
 let session: string;
 
-interface RawResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A request with the path exactly as written (fetch would normalise it before sending). */
-function raw(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(`${base}/`, { method, path, headers, agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-const FORM = 'application/x-www-form-urlencoded';
-
-async function logIn(): Promise<string> {
-  const response = await raw('POST', '/admin', { 'content-type': FORM, origin: base }, `password=${PASSWORD}`);
-  expect(response.status).toBe(303);
-  const cookie = ([] as string[]).concat(response.headers['set-cookie'] ?? []).find((c) => c.startsWith('pp_admin='));
-  return cookie!.split(';')[0]!;
-}
-
-beforeAll(async () => {
-  server = await startServer({ env: { ADMIN_PASSWORD: PASSWORD } });
-  base = server.url;
-  await createPoll(base, { slug: 'p', question: 'P?', options: ['A', 'B'] });
-  session = await logIn();
-});
-afterAll(async () => {
-  await server.stop();
-  server.cleanup();
+const server = useServer({
+  env: { ADMIN_PASSWORD: PASSWORD },
+  setup: async ({ url }) => {
+    await createPoll(url, { slug: 'p', question: 'P?', options: ['A', 'B'] });
+    session = await loginAsAdmin(url, PASSWORD);
+  },
 });
 
 /**
@@ -97,7 +63,7 @@ const ROUTES: AdminRoute[] = [
     path: '/admin',
     auth: 'session',
     status: 303,
-    prepare: async () => ({ headers: { 'content-type': FORM, origin: base }, body: `password=${PASSWORD}` }),
+    prepare: async () => ({ headers: { 'content-type': FORM, origin: server.url }, body: `password=${PASSWORD}` }),
   },
   { method: 'GET', path: '/admin/polls/new', auth: 'session', status: 200 },
   { method: 'GET', path: '/admin/polls/p', auth: 'session', status: 200 },
@@ -109,7 +75,7 @@ const ROUTES: AdminRoute[] = [
     auth: 'session',
     status: 303,
     // Each logout ends a session of its own, so the shared one stays valid for the other routes.
-    prepare: async () => ({ headers: { cookie: await logIn(), origin: base } }),
+    prepare: async () => ({ headers: { cookie: await loginAsAdmin(server.url, PASSWORD), origin: server.url } }),
   },
   { method: 'GET', path: '/api/admin/polls', auth: 'token', status: 200 },
   {
@@ -135,7 +101,7 @@ const ROUTES: AdminRoute[] = [
     // A poll of its own for every spelling, created through the canonical path.
     prepare: async (index, spelling) => {
       const slug = `gone-${Date.now()}-${index}`;
-      await createPoll(base, { slug, question: 'Gone?', options: ['A', 'B'] });
+      await createPoll(server.url, { slug, question: 'Gone?', options: ['A', 'B'] });
       return { path: spelling.replace(/\/p(\/*)$/, `/${slug}$1`) };
     },
   },
@@ -156,11 +122,15 @@ function problems(label: string, response: RawResponse, expectedStatus: number |
 
 /** One request to `route` at `spelling`, with its session or token unless `authenticated` is false. */
 async function ask(route: AdminRoute, spelling: string, index: number, authenticated: boolean): Promise<RawResponse> {
-  if (!authenticated) return raw(route.method, spelling);
+  if (!authenticated) return rawRequest(server.url, spelling, { method: route.method });
   const prepared = route.prepare ? await route.prepare(index, spelling) : {};
   const auth: Record<string, string> =
     route.auth === 'token' ? { authorization: `Bearer ${ADMIN_TOKEN}` } : { cookie: session };
-  return raw(route.method, prepared.path ?? spelling, { ...auth, ...prepared.headers }, prepared.body);
+  return rawRequest(server.url, prepared.path ?? spelling, {
+    method: route.method,
+    headers: { ...auth, ...prepared.headers },
+    body: prepared.body,
+  });
 }
 
 describe('admin answers are never cached', () => {
@@ -204,7 +174,9 @@ describe('admin answers are never cached', () => {
       '/admin/./polls/new',
       '/_astro/../admin',
     ]) {
-      const response = await raw('GET', path, { cookie: session, authorization: `Bearer ${ADMIN_TOKEN}` });
+      const response = await rawRequest(server.url, path, {
+        headers: { cookie: session, authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
       found.push(...problems(`GET ${path}`, response, 400));
       if (response.status === 400) expect(JSON.parse(response.body).error.code, path).toBe('invalid_body');
     }
@@ -212,10 +184,12 @@ describe('admin answers are never cached', () => {
   });
 
   it('serves a spelled-differently admin path as the admin page itself, query string intact', async () => {
-    const page = await raw('GET', '//%61dmin//polls/p?saved=1', { cookie: session });
+    const page = await rawRequest(server.url, '//%61dmin//polls/p?saved=1', { headers: { cookie: session } });
     expect(page.status).toBe(200);
     expect(page.body).toContain('Changes saved.');
-    const api = await raw('GET', '/api//%61dmin/polls/', { authorization: `Bearer ${ADMIN_TOKEN}` });
+    const api = await rawRequest(server.url, '/api//%61dmin/polls/', {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(JSON.parse(api.body).polls.some((poll: { slug: string }) => poll.slug === 'p')).toBe(true);
   });
 });

@@ -2,39 +2,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sqlitePathFromUrl } from '../../db/client';
-import { request, requestFrom, voteFrom } from '../support/api';
-import { ADMIN_TOKEN, startServer, type RunningServer } from '../support/server';
+import { formPost, loginAsAdmin, loginFrom, request, voteFrom } from '../support/api';
+import { ADMIN_TOKEN, useServer, withServer } from '../support/server';
 
 const PASSWORD = 'correct horse battery staple';
-let server: RunningServer;
-let base: string;
-
-beforeAll(async () => {
-  server = await startServer({ env: { ADMIN_PASSWORD: PASSWORD } });
-  base = server.url;
-});
-afterAll(async () => {
-  await server.stop();
-  server.cleanup();
-});
-
-function form(path: string, fields: Record<string, string> | string, headers: Record<string, string> = {}) {
-  const body = typeof fields === 'string' ? fields : new URLSearchParams(fields).toString();
-  return request(`${base}${path}`, {
-    method: 'POST',
-    body,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, ...headers },
-  });
-}
-
-async function logIn(): Promise<string> {
-  const response = await form('/admin', { password: PASSWORD });
-  expect(response.status).toBe(303);
-  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('pp_admin='))!;
-  return cookie.split(';')[0]!;
-}
+const server = useServer({ env: { ADMIN_PASSWORD: PASSWORD } });
 
 function sqlite() {
   return new Database(sqlitePathFromUrl(server.databaseUrl));
@@ -42,8 +16,7 @@ function sqlite() {
 
 describe('login', () => {
   it('is disabled, naming ADMIN_PASSWORD, when no password is configured', async () => {
-    const off = await startServer();
-    try {
+    await withServer({}, async (off) => {
       const { status, body } = await request(`${off.url}/admin`);
       expect(status).toBe(200);
       expect(body).toContain('The admin UI is disabled');
@@ -57,37 +30,25 @@ describe('login', () => {
           })
         ).body,
       ).not.toContain('Dashboard');
-    } finally {
-      await off.stop();
-      off.cleanup();
-    }
+    });
   });
 
   it('shows a login form with a Password field and a Log in button, never cached', async () => {
-    const response = await request(`${base}/admin`);
+    const response = await request(`${server.url}/admin`);
     expect(response.body).toMatch(/<label for="password">Password<\/label>/);
     expect(response.body).toMatch(/<button type="submit" class="button">\s*Log in\s*<\/button>/);
     expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
   it('refuses a wrong password with 401 and the reason in role=alert', async () => {
-    const response = await requestFrom('127.0.0.20', `${base}/admin`, {
-      method: 'POST',
-      body: 'password=nope',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
+    const response = await loginFrom('127.0.0.20', server.url, 'nope');
     expect(response.status).toBe(401);
     expect(response.body).toMatch(/role="alert"[^>]*>\s*That password is not right/);
     expect(response.headers.get('set-cookie')).toBeNull();
   });
 
   it('answers 429 after 5 failures in 15 minutes from one address, while others can still log in', async () => {
-    const attempt = (address: string, password: string) =>
-      requestFrom(address, `${base}/admin`, {
-        method: 'POST',
-        body: `password=${encodeURIComponent(password)}`,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      });
+    const attempt = (address: string, password: string) => loginFrom(address, server.url, password);
     for (let i = 0; i < 5; i++) expect((await attempt('127.0.0.21', 'wrong')).status).toBe(401);
     const blocked = await attempt('127.0.0.21', PASSWORD); // even the right password waits
     expect(blocked.status).toBe(429);
@@ -96,7 +57,7 @@ describe('login', () => {
   });
 
   it('starts a session: an HttpOnly, SameSite=Strict, expiring cookie whose token is stored only as a hash', async () => {
-    const response = await form('/admin', { password: PASSWORD });
+    const response = await formPost(server.url, '/admin', { password: PASSWORD });
     const setCookie = response.headers.getSetCookie().find((c) => c.startsWith('pp_admin='))!;
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Strict/i);
@@ -107,30 +68,30 @@ describe('login', () => {
       .map((name) => readFileSync(join(server.dir, name)).toString('latin1'))
       .join('');
     expect(files).not.toContain(token);
-    const dashboard = await request(`${base}/admin`, { headers: { cookie: `pp_admin=${token}` } });
+    const dashboard = await request(`${server.url}/admin`, { headers: { cookie: `pp_admin=${token}` } });
     expect(dashboard.body).toContain('<h1>Polls</h1>');
   });
 });
 
 describe('sessions', () => {
   it('expire', async () => {
-    const cookie = await logIn();
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
     const db = sqlite();
     db.prepare('update admin_sessions set expires_at = ?').run(Date.now() - 1000);
     db.close();
-    const page = await request(`${base}/admin`, { headers: { cookie } });
+    const page = await request(`${server.url}/admin`, { headers: { cookie } });
     expect(page.body).toContain('Log in');
     expect(page.body).not.toContain('<h1>Polls</h1>');
   });
 
   it('are revoked by Log out on the server, not only in the browser', async () => {
-    const cookie = await logIn();
-    const out = await form('/admin/logout', {}, { cookie });
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
+    const out = await formPost(server.url, '/admin/logout', {}, { cookie });
     expect(out.status).toBe(303);
     expect(out.headers.getSetCookie().join()).toMatch(
       /pp_admin=;|pp_admin=deleted|Max-Age=0|Expires=Thu, 01 Jan 1970/i,
     );
-    const replay = await request(`${base}/admin/polls/new`, { headers: { cookie } });
+    const replay = await request(`${server.url}/admin/polls/new`, { headers: { cookie } });
     expect(replay.status).toBe(303);
     expect(replay.headers.get('location')).toBe('/admin');
   });
@@ -142,7 +103,7 @@ describe('sessions', () => {
       '/admin/polls/x/results.csv',
       '/admin/polls/x/votes.csv',
     ]) {
-      const response = await request(`${base}${path}`, {
+      const response = await request(`${server.url}${path}`, {
         headers: { cookie: 'pp_admin=forged-forged-forged-forged-forged-forged-f' },
       });
       expect(response.status, path).toBe(303);
@@ -152,20 +113,24 @@ describe('sessions', () => {
 
 describe('forms', () => {
   it('refuses cross-origin posts (CSRF) with 403 and changes nothing', async () => {
-    const cookie = await logIn();
-    const response = await form(
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
+    const response = await formPost(
+      server.url,
       '/admin/polls/new',
       { question: 'CSRF?', options: 'A\nB', slug: 'csrf' },
       { cookie, origin: 'https://evil.example' },
     );
     expect(response.status).toBe(403);
-    expect((await request(`${base}/api/polls/csrf`)).status).toBe(404);
-    expect((await form('/admin', { password: PASSWORD }, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await request(`${server.url}/api/polls/csrf`)).status).toBe(404);
+    expect(
+      (await formPost(server.url, '/admin', { password: PASSWORD }, { origin: 'https://evil.example' })).status,
+    ).toBe(403);
   });
 
   it('creates a poll from the form, public at once', async () => {
-    const cookie = await logIn();
-    const response = await form(
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
+    const response = await formPost(
+      server.url,
       '/admin/polls/new',
       {
         question: 'Which IDE?',
@@ -182,7 +147,7 @@ describe('forms', () => {
     );
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/admin/polls/which-ide');
-    const poll = await request(`${base}/api/polls/which-ide`);
+    const poll = await request(`${server.url}/api/polls/which-ide`);
     expect(poll.body).toMatchObject({
       status: 'open',
       closesAt: '2099-01-01T12:00:00.000Z',
@@ -191,8 +156,9 @@ describe('forms', () => {
   });
 
   it('re-renders the form with the values kept and each error next to its field', async () => {
-    const cookie = await logIn();
-    const response = await form(
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
+    const response = await formPost(
+      server.url,
       '/admin/polls/new',
       {
         question: '',
@@ -220,13 +186,14 @@ describe('forms', () => {
   });
 
   it('edits, closes, reopens and deletes behind a confirmation, recording each change in the audit log', async () => {
-    const cookie = await logIn();
-    await form(
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
+    await formPost(
+      server.url,
       '/admin/polls/new',
       { question: 'Lifecycle?', options: 'A\nB', slug: 'life', duplicatePolicy: 'none', resultsVisibility: 'always' },
       { cookie },
     );
-    const admin = (fields: Record<string, string>) => form('/admin/polls/life', fields, { cookie });
+    const admin = (fields: Record<string, string>) => formPost(server.url, '/admin/polls/life', fields, { cookie });
     expect(
       (
         await admin({
@@ -239,23 +206,23 @@ describe('forms', () => {
         })
       ).status,
     ).toBe(303);
-    expect((await request(`${base}/api/polls/life`)).body.options).toHaveLength(3);
-    await voteFrom('127.0.0.30', base, 'life', ['c']);
+    expect((await request(`${server.url}/api/polls/life`)).body.options).toHaveLength(3);
+    await voteFrom('127.0.0.30', server.url, 'life', ['c']);
     // With votes the options are locked: the form disables them and ignores them.
-    const page = (await request(`${base}/admin/polls/life`, { headers: { cookie } })).body as string;
+    const page = (await request(`${server.url}/admin/polls/life`, { headers: { cookie } })).body as string;
     expect(page).toMatch(/<textarea id="options" name="options" rows="6" disabled/);
     expect(page).toContain('Options and type are locked');
     expect((await admin({ action: 'close' })).status).toBe(303);
-    expect((await request(`${base}/api/polls/life`)).body.status).toBe('closed');
+    expect((await request(`${server.url}/api/polls/life`)).body.status).toBe('closed');
     expect((await admin({ action: 'reopen' })).status).toBe(303);
-    expect((await request(`${base}/api/polls/life`)).body.status).toBe('open');
-    await request(`${base}/api/admin/polls/life`, {
+    expect((await request(`${server.url}/api/polls/life`)).body.status).toBe('open');
+    await request(`${server.url}/api/admin/polls/life`, {
       method: 'PATCH',
       json: { description: 'via API' },
       token: ADMIN_TOKEN,
     });
 
-    const audit = (await request(`${base}/admin/polls/life`, { headers: { cookie } })).body as string;
+    const audit = (await request(`${server.url}/admin/polls/life`, { headers: { cookie } })).body as string;
     const row = /<tr>\s*<td>[^<]+<\/td>\s*<td>\s*<code>([^<]+)<\/code>\s*<\/td>\s*<td>([^<]+)<\/td>/g;
     const rows = [...audit.matchAll(row)].map((m) => [m[1]!.trim(), m[2]!.trim()]);
     expect(rows.map((r) => r[1])).toEqual(['update', 'reopen', 'close', 'update', 'create']);
@@ -265,9 +232,9 @@ describe('forms', () => {
     const confirm = await admin({ action: 'delete' });
     expect(confirm.status).toBe(200);
     expect(confirm.body).toContain('Yes, delete poll');
-    expect((await request(`${base}/api/polls/life`)).status).toBe(200);
+    expect((await request(`${server.url}/api/polls/life`)).status).toBe(200);
     expect((await admin({ action: 'delete-confirmed' })).headers.get('location')).toBe('/admin');
-    expect((await request(`${base}/api/polls/life`)).status).toBe(404);
+    expect((await request(`${server.url}/api/polls/life`)).status).toBe(404);
     const db = sqlite();
     const trail = db.prepare("select action from audit_log where poll_slug = 'life' order by id").all();
     db.close();
@@ -282,24 +249,26 @@ describe('forms', () => {
   });
 
   it('publishes a draft created from the form', async () => {
-    const cookie = await logIn();
-    await form(
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
+    await formPost(
+      server.url,
       '/admin/polls/new',
       { question: 'Draft first?', options: 'A\nB', slug: 'drafted', draft: 'on' },
       { cookie },
     );
-    expect((await request(`${base}/api/polls/drafted`)).status).toBe(404);
-    const page = (await request(`${base}/admin/polls/drafted`, { headers: { cookie } })).body as string;
+    expect((await request(`${server.url}/api/polls/drafted`)).status).toBe(404);
+    const page = (await request(`${server.url}/admin/polls/drafted`, { headers: { cookie } })).body as string;
     expect(page).toMatch(/value="publish"[\s\S]*Publish poll/);
-    expect((await form('/admin/polls/drafted', { action: 'publish' }, { cookie })).status).toBe(303);
-    expect((await request(`${base}/api/polls/drafted`)).body.status).toBe('open');
-    const audit = (await request(`${base}/admin/polls/drafted`, { headers: { cookie } })).body as string;
+    expect((await formPost(server.url, '/admin/polls/drafted', { action: 'publish' }, { cookie })).status).toBe(303);
+    expect((await request(`${server.url}/api/polls/drafted`)).body.status).toBe('open');
+    const audit = (await request(`${server.url}/admin/polls/drafted`, { headers: { cookie } })).body as string;
     expect(audit).toMatch(/<td>\s*publish\s*<\/td>/);
   });
 
   it('exports the aggregate and the anonymised vote log as CSV', async () => {
-    const cookie = await logIn();
-    await form(
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
+    await formPost(
+      server.url,
       '/admin/polls/new',
       {
         question: 'Export?',
@@ -311,16 +280,16 @@ describe('forms', () => {
       },
       { cookie },
     );
-    await voteFrom('127.0.0.31', base, 'export', ['red', 'blue']);
-    await voteFrom('127.0.0.32', base, 'export', ['blue']);
-    const aggregate = await request(`${base}/admin/polls/export/results.csv`, { headers: { cookie } });
+    await voteFrom('127.0.0.31', server.url, 'export', ['red', 'blue']);
+    await voteFrom('127.0.0.32', server.url, 'export', ['blue']);
+    const aggregate = await request(`${server.url}/admin/polls/export/results.csv`, { headers: { cookie } });
     expect(aggregate.headers.get('cache-control')).toBe('no-store');
     expect((aggregate.body as string).split('\r\n').slice(0, 3)).toEqual([
       'key,label,votes,share,ci95_low,ci95_high',
       expect.stringMatching(/^red,Red,1,0\.5,/),
       expect.stringMatching(/^blue,Blue,2,1,/),
     ]);
-    const log = (await request(`${base}/admin/polls/export/votes.csv`, { headers: { cookie } })).body as string;
+    const log = (await request(`${server.url}/admin/polls/export/votes.csv`, { headers: { cookie } })).body as string;
     const lines = log.trim().split('\r\n');
     expect(lines[0]).toBe('time,choices,source');
     expect(lines.slice(1).map((l) => l.split(',').slice(1))).toEqual([

@@ -1,42 +1,32 @@
 /** The public and admin JSON API of the built server: every status and error code of the contract. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createPoll, request, vote, voterCookie } from '../support/api';
-import { ADMIN_TOKEN, startServer, type RunningServer } from '../support/server';
+import { ADMIN_TOKEN, useServer } from '../support/server';
 
-let server: RunningServer;
-let base: string;
-
-beforeAll(async () => {
-  server = await startServer();
-  base = server.url;
-});
-afterAll(async () => {
-  await server.stop();
-  server.cleanup();
-});
+const server = useServer();
 
 async function totalResponses(slug: string): Promise<number> {
-  const poll = await request(`${base}/api/admin/polls/${slug}`, { token: ADMIN_TOKEN });
+  const poll = await request(`${server.url}/api/admin/polls/${slug}`, { token: ADMIN_TOKEN });
   expect(poll.status).toBe(200);
-  const row = await request(`${base}/api/polls`);
+  const row = await request(`${server.url}/api/polls`);
   const summary = row.body.polls.find((p: { slug: string }) => p.slug === slug);
   return summary?.totalResponses ?? -1;
 }
 
 describe('GET /healthz', () => {
   it('answers ok', async () => {
-    const response = await request(`${base}/healthz`);
+    const response = await request(`${server.url}/healthz`);
     expect(response).toMatchObject({ status: 200, body: { status: 'ok' } });
   });
 });
 
 describe('public polls', () => {
   it('lists public polls newest first with summaries, without drafts', async () => {
-    await createPoll(base, { slug: 'list-older', question: 'Older?', options: ['A', 'B'] });
+    await createPoll(server.url, { slug: 'list-older', question: 'Older?', options: ['A', 'B'] });
     await new Promise((resolve) => setTimeout(resolve, 5));
-    await createPoll(base, { slug: 'list-newer', question: 'Newer?', options: ['A', 'B'] });
-    await createPoll(base, { slug: 'list-draft', question: 'Draft?', options: ['A', 'B'], status: 'draft' });
-    const response = await request(`${base}/api/polls`);
+    await createPoll(server.url, { slug: 'list-newer', question: 'Newer?', options: ['A', 'B'] });
+    await createPoll(server.url, { slug: 'list-draft', question: 'Draft?', options: ['A', 'B'], status: 'draft' });
+    const response = await request(`${server.url}/api/polls`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
     const slugs = response.body.polls.map((p: { slug: string }) => p.slug);
@@ -45,8 +35,12 @@ describe('public polls', () => {
   });
 
   it('returns the Poll shape', async () => {
-    await createPoll(base, { slug: 'shape', question: 'Shape?', options: ['< 10%', { key: 'many', label: '> 80%' }] });
-    const response = await request(`${base}/api/polls/shape`);
+    await createPoll(server.url, {
+      slug: 'shape',
+      question: 'Shape?',
+      options: ['< 10%', { key: 'many', label: '> 80%' }],
+    });
+    const response = await request(`${server.url}/api/polls/shape`);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       slug: 'shape',
@@ -70,7 +64,7 @@ describe('public polls', () => {
   it.each(['/api/polls/nope', '/api/polls/nope/results', '/api/polls/nope/results.csv', '/api/polls/list-draft'])(
     '%s → 404 poll_not_found',
     async (path) => {
-      const response = await request(`${base}${path}`);
+      const response = await request(`${server.url}${path}`);
       expect(response.status).toBe(404);
       expect(response.body.error.code).toBe('poll_not_found');
       expect(typeof response.body.error.message).toBe('string');
@@ -78,15 +72,15 @@ describe('public polls', () => {
   );
 
   it('answers unknown API paths with 404 not_found in JSON', async () => {
-    const response = await request(`${base}/api/nothing/here`);
+    const response = await request(`${server.url}/api/nothing/here`);
     expect(response).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
   });
 });
 
 describe('POST /api/polls/{slug}/votes', () => {
   beforeAll(async () => {
-    await createPoll(base, { slug: 'v', question: 'V?', options: ['A', 'B', 'C'], resultsVisibility: 'always' });
-    await createPoll(base, {
+    await createPoll(server.url, { slug: 'v', question: 'V?', options: ['A', 'B', 'C'], resultsVisibility: 'always' });
+    await createPoll(server.url, {
       slug: 'vm',
       question: 'VM?',
       options: ['A', 'B', 'C', 'D'],
@@ -98,7 +92,7 @@ describe('POST /api/polls/{slug}/votes', () => {
   });
 
   it('accepts a vote with 201 and the results', async () => {
-    const response = await vote(base, 'v', ['a']);
+    const response = await vote(server.url, 'v', ['a']);
     expect(response.status).toBe(201);
     expect(response.body.accepted).toBe(true);
     expect(response.body.results.totalResponses).toBe(1);
@@ -109,10 +103,10 @@ describe('POST /api/polls/{slug}/votes', () => {
   });
 
   it('refuses a second vote from the same browser with 409 already_voted under the device policy', async () => {
-    const first = await vote(base, 'v', ['b']);
-    const again = await vote(base, 'v', ['c'], voterCookie(first.headers));
+    const first = await vote(server.url, 'v', ['b']);
+    const again = await vote(server.url, 'v', ['c'], voterCookie(first.headers));
     expect(again).toMatchObject({ status: 409, body: { error: { code: 'already_voted' } } });
-    const results = await request(`${base}/api/polls/v/results`);
+    const results = await request(`${server.url}/api/polls/v/results`);
     expect(results.body.options.map((o: { votes: number }) => o.votes)).toEqual([1, 1, 0]);
     expect(results.body.duplicatesRefused).toBe(1);
   });
@@ -181,7 +175,7 @@ describe('POST /api/polls/{slug}/votes', () => {
   ])('$name → $status $code, storing nothing', async ({ body, type, status, code }) => {
     const before = await totalResponses('v');
     const headers: Record<string, string> = type ? { 'content-type': type } : {};
-    const response = await request(`${base}/api/polls/v/votes`, { method: 'POST', body, headers });
+    const response = await request(`${server.url}/api/polls/v/votes`, { method: 'POST', body, headers });
     expect(response.status).toBe(status);
     expect(response.body.error.code).toBe(code);
     expect(response.body.error.message).toMatch(/\S/);
@@ -197,7 +191,7 @@ describe('POST /api/polls/{slug}/votes', () => {
         else controller.enqueue(chunk);
       },
     });
-    const response = await fetch(`${base}/api/polls/v/votes`, {
+    const response = await fetch(`${server.url}/api/polls/v/votes`, {
       method: 'POST',
       body: stream,
       headers: { 'content-type': 'application/json' },
@@ -207,38 +201,46 @@ describe('POST /api/polls/{slug}/votes', () => {
   });
 
   it('checks multiple-choice bounds', async () => {
-    expect((await vote(base, 'vm', ['a'])).body.error.code).toBe('too_few_choices');
-    expect((await vote(base, 'vm', ['a', 'b', 'c', 'd'])).body.error.code).toBe('too_many_choices');
-    expect((await vote(base, 'vm', ['a', 'a'])).body.error.code).toBe('invalid_choice');
-    const ok = await vote(base, 'vm', ['a', 'c', 'd']);
+    expect((await vote(server.url, 'vm', ['a'])).body.error.code).toBe('too_few_choices');
+    expect((await vote(server.url, 'vm', ['a', 'b', 'c', 'd'])).body.error.code).toBe('too_many_choices');
+    expect((await vote(server.url, 'vm', ['a', 'a'])).body.error.code).toBe('invalid_choice');
+    const ok = await vote(server.url, 'vm', ['a', 'c', 'd']);
     expect(ok.status).toBe(201);
   });
 
   it('answers 404 for an unknown poll and 405 for other methods', async () => {
-    expect((await vote(base, 'nope', ['a'])).status).toBe(404);
-    const get = await request(`${base}/api/polls/v/votes`);
+    expect((await vote(server.url, 'nope', ['a'])).status).toBe(404);
+    const get = await request(`${server.url}/api/polls/v/votes`);
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
   });
 
   it('refuses closed and not-yet-open polls with 403', async () => {
-    await createPoll(base, { slug: 'past', question: 'Past?', options: ['A', 'B'], closesAt: '2020-01-01T00:00:00Z' });
-    await createPoll(base, {
+    await createPoll(server.url, {
+      slug: 'past',
+      question: 'Past?',
+      options: ['A', 'B'],
+      closesAt: '2020-01-01T00:00:00Z',
+    });
+    await createPoll(server.url, {
       slug: 'future',
       question: 'Future?',
       options: ['A', 'B'],
       opensAt: '2099-01-01T00:00:00Z',
     });
-    expect(await vote(base, 'past', ['a'])).toMatchObject({ status: 403, body: { error: { code: 'poll_closed' } } });
-    expect(await vote(base, 'future', ['a'])).toMatchObject({
+    expect(await vote(server.url, 'past', ['a'])).toMatchObject({
+      status: 403,
+      body: { error: { code: 'poll_closed' } },
+    });
+    expect(await vote(server.url, 'future', ['a'])).toMatchObject({
       status: 403,
       body: { error: { code: 'poll_not_open' } },
     });
-    expect((await request(`${base}/api/polls/future`)).body.status).toBe('scheduled');
+    expect((await request(`${server.url}/api/polls/future`)).body.status).toBe('scheduled');
   });
 
   it('refuses a cross-site browser request with 403 forbidden_origin', async () => {
-    const response = await request(`${base}/api/polls/v/votes`, {
+    const response = await request(`${server.url}/api/polls/v/votes`, {
       method: 'POST',
       json: { choices: ['a'] },
       headers: { origin: 'https://evil.example' },
@@ -249,25 +251,36 @@ describe('POST /api/polls/{slug}/votes', () => {
 
 describe('results visibility', () => {
   it('after_vote: hidden (403 results_hidden) until this browser votes', async () => {
-    await createPoll(base, { slug: 'av', question: 'AV?', options: ['A', 'B'], resultsVisibility: 'after_vote' });
-    const hidden = await request(`${base}/api/polls/av/results`);
+    await createPoll(server.url, { slug: 'av', question: 'AV?', options: ['A', 'B'], resultsVisibility: 'after_vote' });
+    const hidden = await request(`${server.url}/api/polls/av/results`);
     expect(hidden).toMatchObject({ status: 403, body: { error: { code: 'results_hidden' } } });
-    expect((await request(`${base}/api/polls/av/results.csv`)).status).toBe(403);
-    const voted = await vote(base, 'av', ['a']);
+    expect((await request(`${server.url}/api/polls/av/results.csv`)).status).toBe(403);
+    const voted = await vote(server.url, 'av', ['a']);
     expect(voted.body.results.totalResponses).toBe(1);
-    const visible = await request(`${base}/api/polls/av/results`, { headers: { cookie: voterCookie(voted.headers) } });
+    const visible = await request(`${server.url}/api/polls/av/results`, {
+      headers: { cookie: voterCookie(voted.headers) },
+    });
     expect(visible.status).toBe(200);
   });
 
   it('after_close: hidden even from voters until the poll closes', async () => {
-    await createPoll(base, { slug: 'ac', question: 'AC?', options: ['A', 'B'], resultsVisibility: 'after_close' });
-    const voted = await vote(base, 'ac', ['b']);
+    await createPoll(server.url, {
+      slug: 'ac',
+      question: 'AC?',
+      options: ['A', 'B'],
+      resultsVisibility: 'after_close',
+    });
+    const voted = await vote(server.url, 'ac', ['b']);
     expect(voted.status).toBe(201);
     expect(voted.body.results).toBeNull();
     const cookie = voterCookie(voted.headers);
-    expect((await request(`${base}/api/polls/ac/results`, { headers: { cookie } })).status).toBe(403);
-    await request(`${base}/api/admin/polls/ac`, { method: 'PATCH', json: { status: 'closed' }, token: ADMIN_TOKEN });
-    const results = await request(`${base}/api/polls/ac/results`);
+    expect((await request(`${server.url}/api/polls/ac/results`, { headers: { cookie } })).status).toBe(403);
+    await request(`${server.url}/api/admin/polls/ac`, {
+      method: 'PATCH',
+      json: { status: 'closed' },
+      token: ADMIN_TOKEN,
+    });
+    const results = await request(`${server.url}/api/polls/ac/results`);
     expect(results.status).toBe(200);
     expect(results.body).toMatchObject({ status: 'closed', totalResponses: 1 });
   });
@@ -275,14 +288,14 @@ describe('results visibility', () => {
 
 describe('CSV export', () => {
   it('quotes per RFC 4180 and neutralises formulas', async () => {
-    await createPoll(base, {
+    await createPoll(server.url, {
       slug: 'csv',
       question: 'CSV?',
       options: ['=SUM(A1:A2)', 'Plain, with "quotes"', '@cmd', '-1', '+1'],
       resultsVisibility: 'always',
     });
-    await vote(base, 'csv', ['sum-a1-a2']);
-    const response = await request(`${base}/api/polls/csv/results.csv`);
+    await vote(server.url, 'csv', ['sum-a1-a2']);
+    const response = await request(`${server.url}/api/polls/csv/results.csv`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (response.body as string).split('\r\n');
@@ -302,17 +315,17 @@ describe('admin API', () => {
     { name: 'a wrong token', token: 'wrong-token-wrong-token' },
     { name: 'a token with a suffix', token: `${ADMIN_TOKEN}x` },
   ])('answers 401 unauthorized for $name, creating nothing', async ({ token }) => {
-    const response = await request(`${base}/api/admin/polls`, {
+    const response = await request(`${server.url}/api/admin/polls`, {
       method: 'POST',
       json: { slug: 'unauth', question: 'Q', options: ['A', 'B'] },
       token,
     });
     expect(response).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
-    expect((await request(`${base}/api/polls/unauth`)).status).toBe(404);
+    expect((await request(`${server.url}/api/polls/unauth`)).status).toBe(404);
   });
 
   it('creates a poll: 201 with the Poll and a scheduled status for a future opening', async () => {
-    const response = await request(`${base}/api/admin/polls`, {
+    const response = await request(`${server.url}/api/admin/polls`, {
       method: 'POST',
       token: ADMIN_TOKEN,
       json: { question: 'When do we ship?', options: ['Q1', 'Q2'], opensAt: '2099-01-01T00:00:00+05:45' },
@@ -345,7 +358,11 @@ describe('admin API', () => {
     ],
     [{ question: 'Q', options: ['A', 'B'], color: 'red' }, 'color'],
   ])('refuses %j with 422 invalid_poll naming %s', async (input, field) => {
-    const response = await request(`${base}/api/admin/polls`, { method: 'POST', json: input, token: ADMIN_TOKEN });
+    const response = await request(`${server.url}/api/admin/polls`, {
+      method: 'POST',
+      json: input,
+      token: ADMIN_TOKEN,
+    });
     expect(response.status).toBe(422);
     expect(response.body.error.code).toBe('invalid_poll');
     expect(response.body.error.message).toContain(field);
@@ -353,7 +370,7 @@ describe('admin API', () => {
 
   it('answers 400 invalid_json, 415 and 413 for bad admin bodies', async () => {
     const post = (body: string, type = 'application/json') =>
-      request(`${base}/api/admin/polls`, {
+      request(`${server.url}/api/admin/polls`, {
         method: 'POST',
         body,
         headers: { 'content-type': type },
@@ -372,8 +389,8 @@ describe('admin API', () => {
   });
 
   it('answers 409 slug_taken for an explicit slug in use', async () => {
-    await createPoll(base, { slug: 'taken', question: 'Q', options: ['A', 'B'] });
-    const response = await request(`${base}/api/admin/polls`, {
+    await createPoll(server.url, { slug: 'taken', question: 'Q', options: ['A', 'B'] });
+    const response = await request(`${server.url}/api/admin/polls`, {
       method: 'POST',
       json: { slug: 'taken', question: 'Q', options: ['A', 'B'] },
       token: ADMIN_TOKEN,
@@ -382,30 +399,30 @@ describe('admin API', () => {
   });
 
   it('patches text and schedule, closes and reopens', async () => {
-    await createPoll(base, { slug: 'p', question: 'Old?', options: ['A', 'B'], duplicatePolicy: 'none' });
+    await createPoll(server.url, { slug: 'p', question: 'Old?', options: ['A', 'B'], duplicatePolicy: 'none' });
     const patch = (json: unknown) =>
-      request(`${base}/api/admin/polls/p`, { method: 'PATCH', json, token: ADMIN_TOKEN });
+      request(`${server.url}/api/admin/polls/p`, { method: 'PATCH', json, token: ADMIN_TOKEN });
     expect((await patch({ question: 'New?', description: 'More context' })).body).toMatchObject({
       question: 'New?',
       description: 'More context',
     });
     expect((await patch({ closesAt: '2099-01-01T00:00:00Z' })).body.closesAt).toBe('2099-01-01T00:00:00.000Z');
     expect((await patch({ status: 'closed' })).body.status).toBe('closed');
-    expect((await vote(base, 'p', ['a'])).body.error.code).toBe('poll_closed');
+    expect((await vote(server.url, 'p', ['a'])).body.error.code).toBe('poll_closed');
     expect((await patch({ status: 'open' })).body.status).toBe('open');
-    expect((await vote(base, 'p', ['a'])).status).toBe(201);
+    expect((await vote(server.url, 'p', ['a'])).status).toBe(201);
     expect((await patch({ slug: 'renamed' })).body.error.code).toBe('invalid_poll');
     expect(
-      (await request(`${base}/api/admin/polls/nope`, { method: 'PATCH', json: {}, token: ADMIN_TOKEN })).status,
+      (await request(`${server.url}/api/admin/polls/nope`, { method: 'PATCH', json: {}, token: ADMIN_TOKEN })).status,
     ).toBe(404);
   });
 
   it('changes options only while the poll has no votes: 409 poll_has_votes', async () => {
-    await createPoll(base, { slug: 'opts', question: 'Opts?', options: ['A', 'B'], duplicatePolicy: 'none' });
+    await createPoll(server.url, { slug: 'opts', question: 'Opts?', options: ['A', 'B'], duplicatePolicy: 'none' });
     const patch = (json: unknown) =>
-      request(`${base}/api/admin/polls/opts`, { method: 'PATCH', json, token: ADMIN_TOKEN });
+      request(`${server.url}/api/admin/polls/opts`, { method: 'PATCH', json, token: ADMIN_TOKEN });
     expect((await patch({ options: ['A', 'B', 'C'] })).body.options).toHaveLength(3);
-    await vote(base, 'opts', ['c']);
+    await vote(server.url, 'opts', ['c']);
     expect(await patch({ options: ['X', 'Y'] })).toMatchObject({
       status: 409,
       body: { error: { code: 'poll_has_votes' } },
@@ -414,25 +431,27 @@ describe('admin API', () => {
       status: 409,
       body: { error: { code: 'poll_has_votes' } },
     });
-    expect((await request(`${base}/api/polls/opts`)).body.options).toHaveLength(3);
+    expect((await request(`${server.url}/api/polls/opts`)).body.options).toHaveLength(3);
   });
 
   it('lists every poll, drafts included, for the owner', async () => {
-    await createPoll(base, { slug: 'owner-draft', question: 'Draft?', options: ['A', 'B'], status: 'draft' });
-    const response = await request(`${base}/api/admin/polls`, { token: ADMIN_TOKEN });
+    await createPoll(server.url, { slug: 'owner-draft', question: 'Draft?', options: ['A', 'B'], status: 'draft' });
+    const response = await request(`${server.url}/api/admin/polls`, { token: ADMIN_TOKEN });
     expect(response.status).toBe(200);
     expect(response.body.polls.find((p: { slug: string }) => p.slug === 'owner-draft')).toMatchObject({
       status: 'draft',
       totalResponses: 0,
     });
-    expect((await request(`${base}/api/admin/polls`)).status).toBe(401);
+    expect((await request(`${server.url}/api/admin/polls`)).status).toBe(401);
   });
 
   it('deletes with 204, then the poll is gone', async () => {
-    await createPoll(base, { slug: 'del', question: 'Del?', options: ['A', 'B'] });
-    const response = await request(`${base}/api/admin/polls/del`, { method: 'DELETE', token: ADMIN_TOKEN });
+    await createPoll(server.url, { slug: 'del', question: 'Del?', options: ['A', 'B'] });
+    const response = await request(`${server.url}/api/admin/polls/del`, { method: 'DELETE', token: ADMIN_TOKEN });
     expect(response.status).toBe(204);
-    expect((await request(`${base}/api/polls/del`)).status).toBe(404);
-    expect((await request(`${base}/api/admin/polls/del`, { method: 'DELETE', token: ADMIN_TOKEN })).status).toBe(404);
+    expect((await request(`${server.url}/api/polls/del`)).status).toBe(404);
+    expect((await request(`${server.url}/api/admin/polls/del`, { method: 'DELETE', token: ADMIN_TOKEN })).status).toBe(
+      404,
+    );
   });
 });

@@ -3,27 +3,16 @@
  * spoofed X-Forwarded-For must not change the network lock, the rate-limit bucket or the login
  * throttle, and behind a proxy a client's own entries never decide who it is.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPoll, requestFrom, voteFrom } from '../support/api';
-import { startServer, type RunningServer } from '../support/server';
+import { describe, expect, it } from 'vitest';
+import { createPoll, loginFrom, voteFrom } from '../support/api';
+import { useServer } from '../support/server';
 
 const PASSWORD = 'a-long-admin-password';
 const login = (from: string, base: string, xff: string, password = 'wrong-password-guess') =>
-  requestFrom(from, `${base}/admin`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': xff },
-    body: `password=${encodeURIComponent(password)}`,
-  });
+  loginFrom(from, base, password, { 'x-forwarded-for': xff });
 
 describe('TRUST_PROXY=0: forwarding headers change nothing', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer({ env: { RATE_LIMIT: '1', ADMIN_PASSWORD: PASSWORD } });
-  });
-  afterAll(async () => {
-    await server.stop();
-    server.cleanup();
-  });
+  const server = useServer({ env: { RATE_LIMIT: '1', ADMIN_PASSWORD: PASSWORD } });
 
   it('keeps one network lock whatever X-Forwarded-For says', async () => {
     for (const policy of ['network', 'device_or_network'] as const) {
@@ -67,14 +56,7 @@ describe('TRUST_PROXY=0: forwarding headers change nothing', () => {
 });
 
 describe('TRUST_PROXY=1', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer({ env: { TRUST_PROXY: '1' } });
-  });
-  afterAll(async () => {
-    await server.stop();
-    server.cleanup();
-  });
+  const server = useServer({ env: { TRUST_PROXY: '1' } });
 
   it('takes the right-most entry even when the proxy appends a port or brackets', async () => {
     await createPoll(server.url, {
@@ -106,14 +88,7 @@ describe('TRUST_PROXY=1', () => {
 });
 
 describe('TRUSTED_PROXIES', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer({ env: { TRUST_PROXY: '1', TRUSTED_PROXIES: '127.0.0.1 10.0.0.0/8' } });
-  });
-  afterAll(async () => {
-    await server.stop();
-    server.cleanup();
-  });
+  const server = useServer({ env: { TRUST_PROXY: '1', TRUSTED_PROXIES: '127.0.0.1 10.0.0.0/8' } });
 
   it('steps over listed proxies and ignores the headers of a peer that is not one', async () => {
     await createPoll(server.url, { slug: 'hops', question: 'Hops?', options: ['A', 'B'], duplicatePolicy: 'network' });

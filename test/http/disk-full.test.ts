@@ -12,7 +12,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPoll, request, vote, type JsonResponse } from '../support/api';
+import { createPoll, formPost, loginAsAdmin, request, vote, type JsonResponse } from '../support/api';
 import { ADMIN_TOKEN, startServer, type RunningServer } from '../support/server';
 import { withDatabase } from '../support/temp-db';
 
@@ -88,19 +88,8 @@ afterAll(async () => {
 });
 
 /** A browser's form post (same origin, wants HTML). */
-function formPost(path: string, body: string, cookie?: string): Promise<JsonResponse> {
-  const { url } = server!;
-  return request(`${url}${path}`, {
-    method: 'POST',
-    body,
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      accept: 'text/html',
-      origin: url,
-      ...(cookie ? { cookie } : {}),
-    },
-  });
-}
+const browserPost = (path: string, body: string, cookie?: string): Promise<JsonResponse> =>
+  formPost(server!.url, path, body, { accept: 'text/html', ...(cookie ? { cookie } : {}) });
 
 const failingLine = /Storage: writes are failing \(SQLITE_FULL: database or disk is full\)/g;
 const recoveredLine = /Storage: writes succeed again after \d+ s of SQLITE_FULL/g;
@@ -119,9 +108,7 @@ describe('a full disk under the database', () => {
 
     expect((await castVote()).status).toBe(201);
     // Logged in while the disk has room: a session is a write too.
-    const login = await formPost('/admin', `password=${encodeURIComponent(PASSWORD)}`);
-    expect(login.status).toBe(303);
-    const adminCookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    const adminCookie = await loginAsAdmin(url, PASSWORD);
     fillDisk();
 
     // SQLite's WAL may still have room for a few commits before it needs to grow.
@@ -146,27 +133,27 @@ describe('a full disk under the database', () => {
     expect(health.body).toEqual({ status: 'unavailable', reason: 'SQLITE_FULL: database or disk is full' });
 
     // A browser's form post gets the poll page again, with the reason announced.
-    const form = await formPost(`/polls/${SLUG}`, 'choice=yes');
+    const form = await browserPost(`/polls/${SLUG}`, 'choice=yes');
     expect(form.status).toBe(503);
     expect(form.headers.get('retry-after')).toBe('30');
     expect(form.body).toMatch(/role="alert"[^>]*>[\s\S]*Your vote was not counted\.[\s\S]*storage is full/);
 
     // The widget's form post, likewise.
-    const widget = await formPost(`/embed/${SLUG}`, 'choice=yes');
+    const widget = await browserPost(`/embed/${SLUG}`, 'choice=yes');
     expect(widget.status).toBe(503);
     expect(widget.headers.get('retry-after')).toBe('30');
     expect(widget.body).toMatch(/role="alert"[^>]*>[\s\S]*storage is full/);
 
     // The admin forms re-render with the reason; logout (an endpoint) answers a refusal page.
-    const created = await formPost('/admin/polls/new', 'question=New%3F&options=A%0AB', adminCookie);
+    const created = await browserPost('/admin/polls/new', 'question=New%3F&options=A%0AB', adminCookie);
     expect(created.status).toBe(503);
     expect(created.headers.get('retry-after')).toBe('30');
     expect(created.body).toMatch(/role="alert"[^>]*>[\s\S]*not created:[\s\S]*storage is full/);
-    const closed = await formPost(`/admin/polls/${SLUG}`, 'action=close', adminCookie);
+    const closed = await browserPost(`/admin/polls/${SLUG}`, 'action=close', adminCookie);
     expect(closed.status).toBe(503);
     expect(closed.headers.get('retry-after')).toBe('30');
     expect(closed.body).toMatch(/role="alert"[^>]*>[\s\S]*Not saved:[\s\S]*storage is full/);
-    const logout = await formPost('/admin/logout', '', adminCookie);
+    const logout = await browserPost('/admin/logout', '', adminCookie);
     expect(logout.status).toBe(503);
     expect(logout.headers.get('retry-after')).toBe('30');
     expect(logout.body).toMatch(/role="alert"[^>]*>[\s\S]*storage is full/);

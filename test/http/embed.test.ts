@@ -1,9 +1,9 @@
 /** The widget, the loader and oEmbed, over HTTP against the built server. */
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newDeviceId, signWidgetToken } from '@/lib/voter';
-import { createPoll, request } from '../support/api';
-import { startServer, type RunningServer } from '../support/server';
+import { cookieFrom, createPoll, formPost, request } from '../support/api';
+import { useServer, withServer } from '../support/server';
 
 /** SPEC.md: the widget's first render, everything included, is at most 10 KB gzip. */
 const WIDGET_BUDGET_BYTES = 10 * 1024;
@@ -12,43 +12,27 @@ const LOADER_BUDGET_BYTES = 3 * 1024;
 /** Known to the test so it can forge tokens the way a hostile page cannot. */
 const SECRET = 'embed-test-secret-embed-test-secret-0123';
 
-let server: RunningServer;
-let base: string;
-
-beforeAll(async () => {
-  server = await startServer({
-    env: {
-      SEED_DEMO: '1',
-      EMBED_ALLOWED_ORIGINS: 'https://intranet.example.com http://localhost:8080',
-      VOTER_KEY_SECRET: SECRET,
-    },
-  });
-  base = server.url;
-  await createPoll(base, {
-    slug: 'widget',
-    question: 'Widget <i>poll</i>?',
-    options: ['Yes', 'No'],
-    resultsVisibility: 'after_vote',
-  });
-  await createPoll(base, {
-    slug: 'sealed',
-    question: 'Sealed?',
-    options: ['Yes', 'No'],
-    resultsVisibility: 'after_close',
-  });
+const server = useServer({
+  env: {
+    SEED_DEMO: '1',
+    EMBED_ALLOWED_ORIGINS: 'https://intranet.example.com http://localhost:8080',
+    VOTER_KEY_SECRET: SECRET,
+  },
+  setup: async ({ url }) => {
+    await createPoll(url, {
+      slug: 'widget',
+      question: 'Widget <i>poll</i>?',
+      options: ['Yes', 'No'],
+      resultsVisibility: 'after_vote',
+    });
+    await createPoll(url, {
+      slug: 'sealed',
+      question: 'Sealed?',
+      options: ['Yes', 'No'],
+      resultsVisibility: 'after_close',
+    });
+  },
 });
-afterAll(async () => {
-  await server.stop();
-  server.cleanup();
-});
-
-function formPost(path: string, body: string, headers: Record<string, string> = {}) {
-  return request(`${base}${path}`, {
-    method: 'POST',
-    body,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-  });
-}
 
 const frameAncestors = (headers: Headers) =>
   /frame-ancestors ([^;]+)/.exec(headers.get('content-security-policy') ?? '')?.[1];
@@ -57,7 +41,7 @@ const deviceToken = (html: string) => /name="device" value="([^"]+)"/.exec(html)
 
 describe('framing headers', () => {
   it('lets the configured origins (and our own pages) frame /embed/*', async () => {
-    const response = await request(`${base}/embed/widget`);
+    const response = await request(`${server.url}/embed/widget`);
     expect(response.status).toBe(200);
     expect(frameAncestors(response.headers)).toBe("'self' https://intranet.example.com http://localhost:8080");
   });
@@ -65,7 +49,7 @@ describe('framing headers', () => {
   it.each(['/', '/polls/widget', '/polls/widget/results', '/api/polls', '/oembed?url=x', '/no-such-page'])(
     "answers frame-ancestors 'none' on %s",
     async (path) => {
-      const response = await request(`${base}${path}`);
+      const response = await request(`${server.url}${path}`);
       expect(frameAncestors(response.headers)).toBe("'none'");
     },
   );
@@ -73,7 +57,7 @@ describe('framing headers', () => {
 
 describe('GET /embed/{slug}', () => {
   it('renders a chrome-less ballot with a device token and a link to the full results', async () => {
-    const { status, body } = await request(`${base}/embed/widget`);
+    const { status, body } = await request(`${server.url}/embed/widget`);
     expect(status).toBe(200);
     const html = body as string;
     expect(html).toContain('<legend>Widget &lt;i&gt;poll&lt;/i&gt;?</legend>');
@@ -91,23 +75,23 @@ describe('GET /embed/{slug}', () => {
     ['?theme=<script>', 'auto'],
     ['', 'auto'],
   ])('honours %s as data-theme="%s"', async (query, theme) => {
-    const { body } = await request(`${base}/embed/widget${query}`);
+    const { body } = await request(`${server.url}/embed/widget${query}`);
     expect(body).toContain(`data-theme="${theme}"`);
   });
 
   it('answers an unknown poll with a 404 widget', async () => {
-    const { status, body } = await request(`${base}/embed/nope`);
+    const { status, body } = await request(`${server.url}/embed/nope`);
     expect(status).toBe(404);
     expect(body).toContain('Poll not found');
   });
 
   it(`weighs at most ${WIDGET_BUDGET_BYTES} bytes gzip on first render, HTML, CSS and JS included, all first-party`, async () => {
-    const html = (await request(`${base}/embed/ai-projects-in-production`)).body as string;
+    const html = (await request(`${server.url}/embed/ai-projects-in-production`)).body as string;
     const assets = [...html.matchAll(/<(?:link[^>]+href|script[^>]+src)="([^"]+)"/g)].map((m) => m[1]!);
     expect(assets.every((asset) => asset.startsWith('/'))).toBe(true);
     const bodies = [
       html,
-      ...(await Promise.all(assets.map(async (asset) => (await request(`${base}${asset}`)).body as string))),
+      ...(await Promise.all(assets.map(async (asset) => (await request(`${server.url}${asset}`)).body as string))),
     ];
     const bytes = bodies.reduce((sum, text) => sum + gzipSync(text, { level: 9 }).length, 0);
     console.log(`widget first render: ${bytes} bytes gzip (${assets.length + 1} files; budget ${WIDGET_BUDGET_BYTES})`);
@@ -117,20 +101,19 @@ describe('GET /embed/{slug}', () => {
 
 describe('voting in the widget without JavaScript', () => {
   it('posts, redirects back into the widget (no identity in the URL), and shows the results', async () => {
-    const ballot = (await request(`${base}/embed/widget?theme=dark`)).body as string;
+    const ballot = (await request(`${server.url}/embed/widget?theme=dark`)).body as string;
     const token = deviceToken(ballot);
-    const voted = await formPost('/embed/widget?theme=dark', `choice=yes&device=${encodeURIComponent(token)}`, {
-      origin: base,
-    });
+    const voted = await formPost(
+      server.url,
+      '/embed/widget?theme=dark',
+      `choice=yes&device=${encodeURIComponent(token)}`,
+    );
     expect(voted.status).toBe(303);
     const location = voted.headers.get('location')!;
     expect(location).toBe('/embed/widget?theme=dark');
-    const cookie = voted.headers
-      .getSetCookie()
-      .find((c) => c.startsWith('pp_widget_voter='))!
-      .split(';')[0]!;
+    const cookie = cookieFrom(voted.headers, 'pp_widget_voter');
 
-    const after = (await request(`${base}${location}`, { headers: { cookie } })).body as string;
+    const after = (await request(`${server.url}${location}`, { headers: { cookie } })).body as string;
     expect(after).toContain('Thanks — your vote is counted.');
     expect(after).toMatch(/<ol aria-label="Results">[\s\S]*Yes[\s\S]*100\.0%/);
     expect(after).toContain('n = 1 respondent');
@@ -138,9 +121,11 @@ describe('voting in the widget without JavaScript', () => {
   });
 
   it('refuses a second vote carrying the same device token (no cookie), storing nothing', async () => {
-    const token = deviceToken((await request(`${base}/embed/widget`)).body as string);
-    expect((await formPost('/embed/widget', `choice=no&device=${encodeURIComponent(token)}`)).status).toBe(303);
-    const again = await formPost('/embed/widget', `choice=yes&device=${encodeURIComponent(token)}`);
+    const token = deviceToken((await request(`${server.url}/embed/widget`)).body as string);
+    expect((await formPost(server.url, '/embed/widget', `choice=no&device=${encodeURIComponent(token)}`)).status).toBe(
+      303,
+    );
+    const again = await formPost(server.url, '/embed/widget', `choice=yes&device=${encodeURIComponent(token)}`);
     expect(again.status).toBe(409);
     expect(again.body).toMatch(/role="alert"[^>]*>\s*You have already voted/);
     expect(again.body).toContain('<ol aria-label="Results">');
@@ -148,53 +133,50 @@ describe('voting in the widget without JavaScript', () => {
 
   it('never adopts an identity from the URL', async () => {
     const voted = await formPost(
+      server.url,
       '/embed/widget',
-      `choice=yes&device=${encodeURIComponent(deviceToken((await request(`${base}/embed/widget`)).body as string))}`,
+      `choice=yes&device=${encodeURIComponent(deviceToken((await request(`${server.url}/embed/widget`)).body as string))}`,
     );
-    const cookieValue = voted.headers
-      .getSetCookie()
-      .find((c) => c.startsWith('pp_widget_voter='))!
-      .split(';')[0]!
-      .split('=')[1]!;
+    const cookieValue = cookieFrom(voted.headers, 'pp_widget_voter').split('=')[1]!;
     // The old ?d= parameter, with a token or a cookie value a hostile host page learned, changes nothing.
-    for (const d of [cookieValue, deviceToken((await request(`${base}/embed/widget`)).body as string)]) {
-      const page = (await request(`${base}/embed/widget?d=${encodeURIComponent(d)}`)).body as string;
+    for (const d of [cookieValue, deviceToken((await request(`${server.url}/embed/widget`)).body as string)]) {
+      const page = (await request(`${server.url}/embed/widget?d=${encodeURIComponent(d)}`)).body as string;
       expect(page).toContain('<form');
       expect(page).not.toContain('your vote is counted');
     }
   });
 
   it('ignores a token of another poll or an expired one: it names no browser', async () => {
-    const pollId = Number(deviceToken((await request(`${base}/embed/widget`)).body as string).split('.')[1]);
-    const sealedToken = deviceToken((await request(`${base}/embed/sealed`)).body as string);
+    const pollId = Number(deviceToken((await request(`${server.url}/embed/widget`)).body as string).split('.')[1]);
+    const sealedToken = deviceToken((await request(`${server.url}/embed/sealed`)).body as string);
     const expired = signWidgetToken(SECRET, newDeviceId(), pollId, Date.now() - 1000);
     for (const token of [sealedToken, expired]) {
       // Were the token adopted, the second post would be refused as the same browser's.
       for (let i = 0; i < 2; i++) {
-        const response = await formPost('/embed/widget', `choice=no&device=${encodeURIComponent(token)}`);
+        const response = await formPost(server.url, '/embed/widget', `choice=no&device=${encodeURIComponent(token)}`);
         expect(response.status).toBe(303);
       }
     }
   });
 
   it('re-renders the widget with the reason for an invalid ballot', async () => {
-    const response = await formPost('/embed/widget', 'choice=maybe');
+    const response = await formPost(server.url, '/embed/widget', 'choice=maybe');
     expect(response.status).toBe(422);
     expect(response.body).toMatch(/role="alert"[\s\S]*not an option/);
     expect(response.body).toContain('<form');
   });
 
   it('says when results will appear for after_close polls', async () => {
-    const response = await formPost('/embed/sealed', 'choice=yes');
+    const response = await formPost(server.url, '/embed/sealed', 'choice=yes');
     const cookie = response.headers.getSetCookie()[0]!.split(';')[0]!;
-    const after = (await request(`${base}${response.headers.get('location')}`, { headers: { cookie } })).body as string;
+    const after = (await request(`${server.url}${response.headers.get('location')}`, { headers: { cookie } }))
+      .body as string;
     expect(after).toContain('Results will be shown when the poll closes.');
     expect(after).not.toContain('<ol');
   });
 
   it('sets a SameSite=None; Secure; Partitioned cookie when the request is secure', async () => {
-    const secureServer = await startServer({ env: { TRUST_PROXY: '1' } });
-    try {
+    await withServer({ env: { TRUST_PROXY: '1' } }, async (secureServer) => {
       await createPoll(secureServer.url, { slug: 's', question: 'S?', options: ['A', 'B'] });
       const response = await request(`${secureServer.url}/embed/s`, {
         method: 'POST',
@@ -207,16 +189,13 @@ describe('voting in the widget without JavaScript', () => {
       expect(cookie).toMatch(/; SameSite=None/i);
       expect(cookie).toMatch(/; Partitioned/i);
       expect(cookie).toMatch(/; HttpOnly/i);
-    } finally {
-      await secureServer.stop();
-      secureServer.cleanup();
-    }
+    });
   });
 });
 
 describe('GET /embed.js', () => {
   it(`is JavaScript of at most ${LOADER_BUDGET_BYTES} bytes gzip`, async () => {
-    const response = await request(`${base}/embed.js`);
+    const response = await request(`${server.url}/embed.js`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/javascript/);
     const bytes = gzipSync(response.body as string, { level: 9 }).length;
@@ -227,12 +206,12 @@ describe('GET /embed.js', () => {
 });
 
 describe('GET /oembed', () => {
-  const oembed = (query: string) => request(`${base}/oembed?${query}`);
-  const pageUrl = () => encodeURIComponent(`${base}/polls/widget`);
+  const oembed = (query: string) => request(`${server.url}/oembed?${query}`);
+  const pageUrl = () => encodeURIComponent(`${server.url}/polls/widget`);
 
   it('answers a rich oEmbed 1.0 response for a poll page, results page or widget URL', async () => {
     for (const path of ['/polls/widget', '/polls/widget/results', '/embed/widget']) {
-      const response = await oembed(`url=${encodeURIComponent(base + path)}&format=json`);
+      const response = await oembed(`url=${encodeURIComponent(server.url + path)}&format=json`);
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({
         version: '1.0',
@@ -240,7 +219,7 @@ describe('GET /oembed', () => {
         provider_name: 'Peer Polls',
         title: 'Widget <i>poll</i>?',
       });
-      expect(response.body.html).toContain(`src="${base}/embed/widget"`);
+      expect(response.body.html).toContain(`src="${server.url}/embed/widget"`);
       expect(response.body.html).toContain('title="Poll: Widget &lt;i&gt;poll&lt;/i&gt;?"');
     }
   });
@@ -259,12 +238,12 @@ describe('GET /oembed', () => {
     ['a page that is not a poll', `url=${encodeURIComponent('SELF/about')}`, 404],
     ['format=xml', `url=${encodeURIComponent('SELF/polls/widget')}&format=xml`, 501],
   ])('answers %s with %i', async (_name, query, status) => {
-    const response = await oembed(query.replace(encodeURIComponent('SELF'), encodeURIComponent(base)));
+    const response = await oembed(query.replace(encodeURIComponent('SELF'), encodeURIComponent(server.url)));
     expect(response.status).toBe(status);
   });
 
   it('is discoverable from poll pages', async () => {
-    const { body } = await request(`${base}/polls/widget`);
+    const { body } = await request(`${server.url}/polls/widget`);
     const link = /<link rel="alternate" type="application\/json\+oembed" href="([^"]+)"/.exec(body as string);
     expect(link).not.toBeNull();
     const href = link![1]!.replace(/&amp;/g, '&');
@@ -276,7 +255,7 @@ describe('embed snippet on poll pages', () => {
   it.each(['/polls/widget', '/polls/ai-projects-in-production/results'])(
     '%s offers iframe, script and oEmbed snippets with a preview',
     async (path) => {
-      const { body } = await request(`${base}${path}`);
+      const { body } = await request(`${server.url}${path}`);
       const html = body as string;
       expect(html).toContain('<summary>Embed this poll</summary>');
       expect(html).toMatch(/<textarea[^>]*>&lt;iframe src=&quot;http:\/\/127\.0\.0\.1:\d+\/embed\//);

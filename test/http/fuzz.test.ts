@@ -7,8 +7,8 @@
  */
 import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, startServer, type RunningServer } from '../support/server';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, useServer } from '../support/server';
 import { withDatabase } from '../support/temp-db';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
@@ -55,35 +55,27 @@ const TRACKED = [
 ] as const;
 const KEYS = ['alpha', 'beta', 'gamma', 'a', 'b', 'c', 'd', 'yes', 'no'];
 
-let server: RunningServer;
-let base: string;
-
 /** The site's public origin; the server refuses requests for other hosts (421). */
 const PUBLIC_HOST = 'polls.test';
 
-beforeAll(async () => {
-  server = await startServer({
-    env: { TRUST_PROXY: '1', TRUSTED_PROXIES: '127.0.0.1', PUBLIC_ORIGIN: `http://${PUBLIC_HOST}` },
-  });
-  base = server.url;
-  for (const poll of TRACKED) {
-    const created = await send(
-      '/api/admin/polls',
-      'POST',
-      {
-        host: PUBLIC_HOST,
-        'content-type': 'application/json',
-        authorization: `Bearer ${ADMIN_TOKEN}`,
-      },
-      JSON.stringify(poll),
-      false,
-    );
-    expect(created).toBe(201);
-  }
-});
-afterAll(async () => {
-  await server.stop();
-  server.cleanup();
+const server = useServer({
+  env: { TRUST_PROXY: '1', TRUSTED_PROXIES: '127.0.0.1', PUBLIC_ORIGIN: `http://${PUBLIC_HOST}` },
+  setup: async () => {
+    for (const poll of TRACKED) {
+      const created = await send(
+        '/api/admin/polls',
+        'POST',
+        {
+          host: PUBLIC_HOST,
+          'content-type': 'application/json',
+          authorization: `Bearer ${ADMIN_TOKEN}`,
+        },
+        JSON.stringify(poll),
+        false,
+      );
+      expect(created).toBe(201);
+    }
+  },
 });
 
 const slug = fc.oneof(
@@ -258,7 +250,7 @@ function send(
   const sendHeaders = { ...headers };
   if (bytes && pace !== 'trickle-chunked') sendHeaders['content-length'] = String(bytes.length);
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${base}${path}`, { method, headers: sendHeaders }, (res) => {
+    const req = httpRequest(`${server.url}${path}`, { method, headers: sendHeaders }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
       res.on('error', reject);

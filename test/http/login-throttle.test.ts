@@ -4,20 +4,14 @@
  * addresses together. The promise: 5 failed logins per network and 50 overall per 15 minutes.
  */
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_LOGIN_FAILURES, MAX_OVERALL_LOGIN_FAILURES } from '@/lib/login-throttle';
-import { request, requestFrom, type JsonResponse } from '../support/api';
-import { ADMIN_TOKEN, startServer, type RunningServer } from '../support/server';
+import { loginFrom, request, type JsonResponse } from '../support/api';
+import { ADMIN_TOKEN, useServer } from '../support/server';
 
 const PASSWORD = 'correct horse battery staple';
 
-function login(base: string, from: string, password = 'wrong-password-guess', headers: Record<string, string> = {}) {
-  return requestFrom(from, `${base}/admin`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: `password=${encodeURIComponent(password)}`,
-  });
-}
+const WRONG = 'wrong-password-guess';
 
 const statuses = (responses: { status: number }[]) => responses.map((r) => r.status);
 const countOf = (responses: { status: number }[], status: number) =>
@@ -85,17 +79,10 @@ function expectThrottled(response: JsonResponse, message: RegExp) {
 }
 
 describe('one server, addresses kept apart', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer({ env: { ADMIN_PASSWORD: PASSWORD } });
-  });
-  afterAll(async () => {
-    await server.stop();
-    server.cleanup();
-  });
+  const server = useServer({ env: { ADMIN_PASSWORD: PASSWORD } });
 
   it(`evaluates at most ${MAX_LOGIN_FAILURES} of 60 concurrent wrong logins from one address`, async () => {
-    const responses = await Promise.all(Array.from({ length: 60 }, () => login(server.url, '127.0.0.40')));
+    const responses = await Promise.all(Array.from({ length: 60 }, () => loginFrom('127.0.0.40', server.url, WRONG)));
     expect(countOf(responses, 401)).toBe(MAX_LOGIN_FAILURES);
     expect(countOf(responses, 429)).toBe(60 - MAX_LOGIN_FAILURES);
     for (const refused of responses.filter((r) => r.status === 429)) {
@@ -121,33 +108,27 @@ describe('one server, addresses kept apart', () => {
   });
 
   it('gives a right password its reservation back, and lets another address in while one waits', async () => {
-    for (let i = 0; i < MAX_LOGIN_FAILURES - 1; i++) expect((await login(server.url, '127.0.0.42')).status).toBe(401);
-    expect((await login(server.url, '127.0.0.42', PASSWORD)).status).toBe(303);
+    for (let i = 0; i < MAX_LOGIN_FAILURES - 1; i++)
+      expect((await loginFrom('127.0.0.42', server.url, WRONG)).status).toBe(401);
+    expect((await loginFrom('127.0.0.42', server.url, PASSWORD)).status).toBe(303);
     // The success did not count: exactly one attempt is left, however many arrive at once.
-    const burst = await Promise.all(Array.from({ length: 3 }, () => login(server.url, '127.0.0.42')));
+    const burst = await Promise.all(Array.from({ length: 3 }, () => loginFrom('127.0.0.42', server.url, WRONG)));
     expect(statuses(burst).sort()).toEqual([401, 429, 429]);
     // Now even the right password waits from there…
-    expectThrottled(await login(server.url, '127.0.0.42', PASSWORD), /Too many failed logins from your network/);
+    expectThrottled(await loginFrom('127.0.0.42', server.url, PASSWORD), /Too many failed logins from your network/);
     // …while another address logs in.
-    const other = await login(server.url, '127.0.0.43', PASSWORD);
+    const other = await loginFrom('127.0.0.43', server.url, PASSWORD);
     expect(other.status).toBe(303);
     expect(other.headers.get('set-cookie')).toMatch(/^pp_admin=/);
   });
 });
 
 describe('behind a proxy (TRUST_PROXY=1)', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer({ env: { ADMIN_PASSWORD: PASSWORD, TRUST_PROXY: '1' } });
-  });
-  afterAll(async () => {
-    await server.stop();
-    server.cleanup();
-  });
+  const server = useServer({ env: { ADMIN_PASSWORD: PASSWORD, TRUST_PROXY: '1' } });
 
   it('counts IPv6 clients per /64, however the address is written', async () => {
-    const via = (xff: string, password?: string) =>
-      login(server.url, '127.0.0.1', password, { 'x-forwarded-for': `198.51.100.1, ${xff}` });
+    const via = (xff: string, password = WRONG) =>
+      loginFrom('127.0.0.1', server.url, password, { 'x-forwarded-for': `198.51.100.1, ${xff}` });
     for (let i = 1; i <= MAX_LOGIN_FAILURES; i++) expect((await via(`2001:db8:1:2::${i}`)).status).toBe(401);
     for (const xff of [
       '2001:db8:1:2::6',
@@ -165,27 +146,20 @@ describe('behind a proxy (TRUST_PROXY=1)', () => {
 });
 
 describe('many addresses together', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer({ env: { ADMIN_PASSWORD: PASSWORD } });
-  });
-  afterAll(async () => {
-    await server.stop();
-    server.cleanup();
-  });
+  const server = useServer({ env: { ADMIN_PASSWORD: PASSWORD } });
 
   it(`pause logging in for everyone after ${MAX_OVERALL_LOGIN_FAILURES} failures; the admin API still works`, async () => {
     const guesses = MAX_OVERALL_LOGIN_FAILURES + 10;
     // One guess from each of many addresses: no address is near its own limit.
     const responses = await Promise.all(
-      Array.from({ length: guesses }, (_, i) => login(server.url, `127.0.1.${i + 1}`)),
+      Array.from({ length: guesses }, (_, i) => loginFrom(`127.0.1.${i + 1}`, server.url, WRONG)),
     );
     expect(countOf(responses, 401)).toBe(MAX_OVERALL_LOGIN_FAILURES);
     expect(countOf(responses, 429)).toBe(guesses - MAX_OVERALL_LOGIN_FAILURES);
     const everyone = /Too many failed logins to this site from many networks, so logging in is paused for everyone/;
     for (const refused of responses.filter((r) => r.status === 429)) expectThrottled(refused, everyone);
     // A fresh address with the right password waits too: its password cannot be told apart unchecked.
-    expectThrottled(await login(server.url, '127.0.2.1', PASSWORD), everyone);
+    expectThrottled(await loginFrom('127.0.2.1', server.url, PASSWORD), everyone);
     const api = await request(`${server.url}/api/admin/polls`, {
       method: 'POST',
       json: { question: 'Still manageable?', options: ['Yes', 'No'] },

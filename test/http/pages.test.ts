@@ -1,57 +1,43 @@
 /** The HTML pages of the built server, as a browser without JavaScript sees them. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPoll, request } from '../support/api';
-import { startServer, type RunningServer } from '../support/server';
+import { describe, expect, it } from 'vitest';
+import { createPoll, formPost, request } from '../support/api';
+import { useServer } from '../support/server';
 
-let server: RunningServer;
-let base: string;
-
-beforeAll(async () => {
-  server = await startServer({ env: { SEED_DEMO: '1' } });
-  base = server.url;
-  await createPoll(base, {
-    slug: 'multi',
-    question: 'Which languages?',
-    options: ['Go', 'Rust', 'TypeScript'],
-    type: 'multiple',
-    maxChoices: 2,
-    resultsVisibility: 'always',
-  });
-  await createPoll(base, {
-    slug: 'hidden',
-    question: 'Secret ballot?',
-    options: ['Yes', 'No'],
-    resultsVisibility: 'after_close',
-    closesAt: '2099-01-01T00:00:00Z',
-  });
-  await createPoll(base, {
-    slug: 'old',
-    question: 'Old question?',
-    options: ['Yes', 'No'],
-    closesAt: '2020-01-01T00:00:00Z',
-  });
-  await createPoll(base, {
-    slug: 'escape',
-    question: '<script>alert(1)</script> & "quotes"',
-    options: ['<b>bold</b>', 'plain'],
-  });
+const server = useServer({
+  env: { SEED_DEMO: '1' },
+  setup: async ({ url }) => {
+    await createPoll(url, {
+      slug: 'multi',
+      question: 'Which languages?',
+      options: ['Go', 'Rust', 'TypeScript'],
+      type: 'multiple',
+      maxChoices: 2,
+      resultsVisibility: 'always',
+    });
+    await createPoll(url, {
+      slug: 'hidden',
+      question: 'Secret ballot?',
+      options: ['Yes', 'No'],
+      resultsVisibility: 'after_close',
+      closesAt: '2099-01-01T00:00:00Z',
+    });
+    await createPoll(url, {
+      slug: 'old',
+      question: 'Old question?',
+      options: ['Yes', 'No'],
+      closesAt: '2020-01-01T00:00:00Z',
+    });
+    await createPoll(url, {
+      slug: 'escape',
+      question: '<script>alert(1)</script> & "quotes"',
+      options: ['<b>bold</b>', 'plain'],
+    });
+  },
 });
-afterAll(async () => {
-  await server.stop();
-  server.cleanup();
-});
-
-function formPost(path: string, body: string, headers: Record<string, string> = {}) {
-  return request(`${base}${path}`, {
-    method: 'POST',
-    body,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, ...headers },
-  });
-}
 
 describe('GET /', () => {
   it('lists open polls newest first, then recently closed ones, each linking to its page and results', async () => {
-    const { status, body } = await request(`${base}/`);
+    const { status, body } = await request(`${server.url}/`);
     expect(status).toBe(200);
     const html = body as string;
     expect(html).toContain('href="/polls/ai-projects-in-production"');
@@ -64,7 +50,7 @@ describe('GET /', () => {
 
 describe('GET /polls/{slug}', () => {
   it('renders native inputs in a fieldset whose legend is the question', async () => {
-    const { status, body } = await request(`${base}/polls/ai-projects-in-production`);
+    const { status, body } = await request(`${server.url}/polls/ai-projects-in-production`);
     expect(status).toBe(200);
     expect(body).toMatch(/<form method="post"/);
     expect(body).toMatch(
@@ -74,12 +60,12 @@ describe('GET /polls/{slug}', () => {
   });
 
   it('uses checkboxes for multiple choice', async () => {
-    const { body } = await request(`${base}/polls/multi`);
+    const { body } = await request(`${server.url}/polls/multi`);
     expect((body as string).match(/type="checkbox"/g)).toHaveLength(3);
   });
 
   it('escapes poll text', async () => {
-    const { body } = await request(`${base}/polls/escape`);
+    const { body } = await request(`${server.url}/polls/escape`);
     // Inside a quoted attribute "<" is inert; everywhere else it must arrive escaped.
     const outsideAttributes = (body as string).replace(/="[^"]*"/g, '=""');
     expect(outsideAttributes).not.toContain('<script>alert(1)</script>');
@@ -90,7 +76,7 @@ describe('GET /polls/{slug}', () => {
 
   it('answers an unknown slug with the 404 page', async () => {
     for (const path of ['/polls/nope', '/polls/nope/results', '/no/such/page']) {
-      const { status, body } = await request(`${base}${path}`);
+      const { status, body } = await request(`${server.url}${path}`);
       expect(status).toBe(404);
       expect(body).toContain('Page not found');
     }
@@ -99,7 +85,7 @@ describe('GET /polls/{slug}', () => {
 
 describe('voting without JavaScript', () => {
   it('redirects 303 to the results after a vote (Post/Redirect/Get)', async () => {
-    const response = await formPost('/polls/project-management-tool', 'choice=trello');
+    const response = await formPost(server.url, '/polls/project-management-tool', 'choice=trello');
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/polls/project-management-tool/results');
   });
@@ -109,48 +95,48 @@ describe('voting without JavaScript', () => {
     { name: 'an unknown option', body: 'choice=zzz', status: 422, reason: 'not an option' },
     { name: 'two options in single choice', body: 'choice=trello&choice=smartsheet', status: 422, reason: 'only one' },
   ])('re-renders the poll with $status and the reason in role=alert for $name', async ({ body, status, reason }) => {
-    const before = (await request(`${base}/api/polls/project-management-tool/results`)).body.totalResponses;
-    const response = await formPost('/polls/project-management-tool', body);
+    const before = (await request(`${server.url}/api/polls/project-management-tool/results`)).body.totalResponses;
+    const response = await formPost(server.url, '/polls/project-management-tool', body);
     expect(response.status).toBe(status);
     expect(response.body).toMatch(new RegExp(`role="alert"[^>]*>[\\s\\S]*${reason}`));
     expect(response.body).toContain('<fieldset');
-    expect((await request(`${base}/api/polls/project-management-tool/results`)).body.totalResponses).toBe(before);
+    expect((await request(`${server.url}/api/polls/project-management-tool/results`)).body.totalResponses).toBe(before);
   });
 
   it('refuses a second vote from the same browser with 409 and shows "already voted" afterwards', async () => {
-    const first = await formPost('/polls/ai-projects-in-production', 'choice=lt-10');
+    const first = await formPost(server.url, '/polls/ai-projects-in-production', 'choice=lt-10');
     const cookie = first.headers.getSetCookie()[0]!.split(';')[0]!;
-    const again = await formPost('/polls/ai-projects-in-production', 'choice=10-20', { cookie });
+    const again = await formPost(server.url, '/polls/ai-projects-in-production', 'choice=10-20', { cookie });
     expect(again.status).toBe(409);
     expect(again.body).toMatch(/role="alert"[\s\S]*already voted/);
-    const page = await request(`${base}/polls/ai-projects-in-production`, { headers: { cookie } });
+    const page = await request(`${server.url}/polls/ai-projects-in-production`, { headers: { cookie } });
     expect(page.body).toContain('You have already voted');
   });
 
   it('refuses a vote in a closed poll with 403', async () => {
-    const response = await formPost('/polls/old', 'choice=yes');
+    const response = await formPost(server.url, '/polls/old', 'choice=yes');
     expect(response.status).toBe(403);
     expect(response.body).toMatch(/role="alert"[\s\S]*closed/);
   });
 
   it('refuses a cross-site form post with 403', async () => {
-    const response = await formPost('/polls/project-management-tool', 'choice=trello', {
+    const response = await formPost(server.url, '/polls/project-management-tool', 'choice=trello', {
       origin: 'https://evil.example',
     });
     expect(response.status).toBe(403);
   });
 
   it('counts a multiple-choice ballot', async () => {
-    const response = await formPost('/polls/multi', 'choice=go&choice=rust');
+    const response = await formPost(server.url, '/polls/multi', 'choice=go&choice=rust');
     expect(response.status).toBe(303);
-    const results = await request(`${base}/api/polls/multi/results`);
+    const results = await request(`${server.url}/api/polls/multi/results`);
     expect(results.body.options.map((o: { votes: number }) => o.votes)).toEqual([1, 1, 0]);
   });
 });
 
 describe('GET /polls/{slug}/results', () => {
   it('renders n and a table of label, votes, share and interval, with the chart and downloads', async () => {
-    const { status, body } = await request(`${base}/polls/project-management-tool/results`);
+    const { status, body } = await request(`${server.url}/polls/project-management-tool/results`);
     expect(status).toBe(200);
     const html = body as string;
     expect(html).toMatch(/<table>[\s\S]*<caption>[\s\S]*n = \d+/);
@@ -165,7 +151,7 @@ describe('GET /polls/{slug}/results', () => {
   });
 
   it('says why and when hidden results will be shown', async () => {
-    const { status, body } = await request(`${base}/polls/hidden/results`);
+    const { status, body } = await request(`${server.url}/polls/hidden/results`);
     expect(status).toBe(200);
     expect(body).toContain('Results will be shown when the poll closes on 2099-01-01T00:00:00Z');
     expect(body).not.toContain('<table>');
@@ -175,7 +161,7 @@ describe('GET /polls/{slug}/results', () => {
 describe('headers', () => {
   it('forbids framing of pages with a frame-ancestors header', async () => {
     for (const path of ['/', '/polls/multi', '/polls/multi/results', '/api/polls']) {
-      const response = await request(`${base}${path}`);
+      const response = await request(`${server.url}${path}`);
       expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     }

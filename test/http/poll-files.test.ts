@@ -2,18 +2,10 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPoll, request } from '../support/api';
-import { ADMIN_TOKEN, ROOT, startServer, type RunningServer } from '../support/server';
+import { ADMIN_TOKEN, ROOT, withServer } from '../support/server';
 import { tempDir } from '../support/temp-db';
-
-const servers: RunningServer[] = [];
-afterAll(async () => {
-  for (const server of servers) {
-    await server.stop();
-    server.cleanup();
-  }
-});
 
 function polls(args: string[], databaseUrl: string) {
   const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'polls.ts'), ...args], {
@@ -33,45 +25,45 @@ async function ownerView(base: string) {
 
 describe('poll definition files', () => {
   it('round-trips every poll through export and import', async () => {
-    const source = await startServer({ env: { SEED_DEMO: '1' } });
-    servers.push(source);
-    await createPoll(source.url, {
-      slug: 'multi',
-      question: 'Multi?',
-      options: [{ key: 'x', label: 'X' }, 'Y', 'Z'],
-      type: 'multiple',
-      minChoices: 2,
-      maxChoices: 3,
-      opensAt: '2099-01-01T00:00:00Z',
-      resultsVisibility: 'after_close',
-      duplicatePolicy: 'device_or_network',
-    });
-    await createPoll(source.url, {
-      slug: 'draft',
-      question: 'Draft?',
-      options: ['A', 'B'],
-      status: 'draft',
-      description: 'Not yet',
-    });
-    await createPoll(source.url, { slug: 'done', question: 'Done?', options: ['A', 'B'] });
-    await request(`${source.url}/api/admin/polls/done`, {
-      method: 'PATCH',
-      json: { status: 'closed' },
-      token: ADMIN_TOKEN,
-    });
+    await withServer({ env: { SEED_DEMO: '1' } }, async (source) => {
+      await createPoll(source.url, {
+        slug: 'multi',
+        question: 'Multi?',
+        options: [{ key: 'x', label: 'X' }, 'Y', 'Z'],
+        type: 'multiple',
+        minChoices: 2,
+        maxChoices: 3,
+        opensAt: '2099-01-01T00:00:00Z',
+        resultsVisibility: 'after_close',
+        duplicatePolicy: 'device_or_network',
+      });
+      await createPoll(source.url, {
+        slug: 'draft',
+        question: 'Draft?',
+        options: ['A', 'B'],
+        status: 'draft',
+        description: 'Not yet',
+      });
+      await createPoll(source.url, { slug: 'done', question: 'Done?', options: ['A', 'B'] });
+      await request(`${source.url}/api/admin/polls/done`, {
+        method: 'PATCH',
+        json: { status: 'closed' },
+        token: ADMIN_TOKEN,
+      });
 
-    const file = join(tempDir(), 'polls.json');
-    const exported = polls(['export', file], source.databaseUrl);
-    expect(exported.code, exported.err).toBe(0);
+      const file = join(tempDir(), 'polls.json');
+      const exported = polls(['export', file], source.databaseUrl);
+      expect(exported.code, exported.err).toBe(0);
 
-    const targetDir = tempDir();
-    const imported = polls(['import', file], `file:${join(targetDir, 'peer-polls.db')}`);
-    expect(imported.code, imported.err).toBe(0);
-    expect(imported.out).toContain('Imported 5 polls');
+      const targetDir = tempDir();
+      const imported = polls(['import', file], `file:${join(targetDir, 'peer-polls.db')}`);
+      expect(imported.code, imported.err).toBe(0);
+      expect(imported.out).toContain('Imported 5 polls');
 
-    const target = await startServer({ dir: targetDir });
-    servers.push(target);
-    expect(await ownerView(target.url)).toEqual(await ownerView(source.url));
+      await withServer({ dir: targetDir }, async (target) => {
+        expect(await ownerView(target.url)).toEqual(await ownerView(source.url));
+      });
+    });
   });
 
   it('imports nothing when any poll is invalid, and names each problem by position', async () => {

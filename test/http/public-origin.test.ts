@@ -2,9 +2,9 @@
  * PUBLIC_ORIGIN: absolute URLs come from it, writes must come from it (scheme included), and
  * requests for any other host are refused — so a forged Host or a rebound DNS name gets nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { requestFrom } from '../support/api';
-import { startServer, type RunningServer } from '../support/server';
+import { ADMIN_TOKEN, useServer, withServer } from '../support/server';
 
 const PUBLIC = 'https://polls.example.com';
 const vote = (base: string, headers: Record<string, string>) =>
@@ -15,23 +15,20 @@ const vote = (base: string, headers: Record<string, string>) =>
   });
 
 describe('with PUBLIC_ORIGIN', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer({ env: { PUBLIC_ORIGIN: PUBLIC, TRUST_PROXY: '1', TRUSTED_PROXIES: '127.0.0.1' } });
-    const created = await requestFrom('127.0.0.1', `${server.url}/api/admin/polls`, {
-      method: 'POST',
-      headers: {
-        host: 'polls.example.com',
-        'content-type': 'application/json',
-        authorization: 'Bearer test-admin-token-0123456789',
-      },
-      body: JSON.stringify({ slug: 'hosts', question: 'Hosts?', options: ['A', 'B'], duplicatePolicy: 'none' }),
-    });
-    expect(created.status).toBe(201);
-  });
-  afterAll(async () => {
-    await server.stop();
-    server.cleanup();
+  const server = useServer({
+    env: { PUBLIC_ORIGIN: PUBLIC, TRUST_PROXY: '1', TRUSTED_PROXIES: '127.0.0.1' },
+    setup: async ({ url }) => {
+      const created = await requestFrom('127.0.0.1', `${url}/api/admin/polls`, {
+        method: 'POST',
+        headers: {
+          host: 'polls.example.com',
+          'content-type': 'application/json',
+          authorization: `Bearer ${ADMIN_TOKEN}`,
+        },
+        body: JSON.stringify({ slug: 'hosts', question: 'Hosts?', options: ['A', 'B'], duplicatePolicy: 'none' }),
+      });
+      expect(created.status).toBe(201);
+    },
   });
 
   it.each(['/', '/polls/hosts', '/api/polls', '/embed/hosts', '/oembed?url=x', '/admin'])(
@@ -104,17 +101,13 @@ describe('with PUBLIC_ORIGIN', () => {
 
 describe('without PUBLIC_ORIGIN', () => {
   it('says at start that hosts are not checked', async () => {
-    const server = await startServer();
-    try {
+    await withServer({}, async (server) => {
       expect(server.output()).toMatch(/PUBLIC_ORIGIN is not set/);
       const oembed = await requestFrom(
         '127.0.0.1',
         `${server.url}/oembed?url=${encodeURIComponent(`${server.url}/polls/x`)}`,
       );
       expect(oembed.status).toBe(404);
-    } finally {
-      await server.stop();
-      server.cleanup();
-    }
+    });
   });
 });

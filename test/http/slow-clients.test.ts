@@ -3,20 +3,12 @@
  * header timeout, and one address holding more connections than its cap cannot starve anyone else.
  */
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_CONNECTIONS_PER_CLIENT } from '@/http/connection-limit';
 import { requestFrom } from '../support/api';
-import { startServer, type RunningServer } from '../support/server';
+import { withServer, useServer } from '../support/server';
 
-let server: RunningServer;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server.stop();
-  server.cleanup();
-});
+const server = useServer();
 
 /** A request header that never ends: the request line and one header, no blank line. */
 const PARTIAL_HEADER = 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n';
@@ -145,22 +137,21 @@ describe('behind a reverse proxy (TRUST_PROXY=1)', () => {
   }
 
   it('never caps the proxy: every client arrives through its address', async () => {
-    const proxied = await startServer({ env: { TRUST_PROXY: '1' } });
-    const sockets: Socket[] = [];
-    try {
-      const statuses: string[] = [];
-      // More connections than one client may hold, all open at once (kept alive after their answer).
-      for (let opened = 0; opened < MAX_CONNECTIONS_PER_CLIENT + 20; opened += 50) {
-        const batch = Math.min(50, MAX_CONNECTIONS_PER_CLIENT + 20 - opened);
-        statuses.push(
-          ...(await Promise.all(Array.from({ length: batch }, () => keptAlive(proxied.port, '127.0.0.2', sockets)))),
-        );
+    await withServer({ env: { TRUST_PROXY: '1' } }, async (proxied) => {
+      const sockets: Socket[] = [];
+      try {
+        const statuses: string[] = [];
+        // More connections than one client may hold, all open at once (kept alive after their answer).
+        for (let opened = 0; opened < MAX_CONNECTIONS_PER_CLIENT + 20; opened += 50) {
+          const batch = Math.min(50, MAX_CONNECTIONS_PER_CLIENT + 20 - opened);
+          statuses.push(
+            ...(await Promise.all(Array.from({ length: batch }, () => keptAlive(proxied.port, '127.0.0.2', sockets)))),
+          );
+        }
+        expect(statuses.filter((line) => line !== 'HTTP/1.1 200 OK')).toEqual([]);
+      } finally {
+        for (const socket of sockets) socket.destroy();
       }
-      expect(statuses.filter((line) => line !== 'HTTP/1.1 200 OK')).toEqual([]);
-    } finally {
-      for (const socket of sockets) socket.destroy();
-      await proxied.stop();
-      proxied.cleanup();
-    }
+    });
   });
 });

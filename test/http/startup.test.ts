@@ -1,18 +1,10 @@
 /** The server at start: fail fast on bad configuration, create and migrate the database, seed demos. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request } from '../support/api';
-import { runServerExpectingExit, startServer, type RunningServer } from '../support/server';
+import { runServerExpectingExit, withServer } from '../support/server';
 import { tempDir } from '../support/temp-db';
-
-const started: RunningServer[] = [];
-afterAll(async () => {
-  for (const server of started) {
-    await server.stop();
-    server.cleanup();
-  }
-});
 
 describe('startup', () => {
   it.each([
@@ -32,29 +24,29 @@ describe('startup', () => {
 
   it('creates and migrates the database file and seeds the demo polls when asked', async () => {
     const dir = tempDir();
-    const server = await startServer({ dir: join(dir, 'nested', 'data'), env: { SEED_DEMO: '1' } });
-    started.push(server);
-    expect(existsSync(join(dir, 'nested', 'data', 'peer-polls.db'))).toBe(true);
-    const polls = (await request(`${server.url}/api/polls`)).body.polls.map((p: { slug: string }) => p.slug).sort();
-    expect(polls).toEqual(['ai-projects-in-production', 'project-management-tool']);
-    const results = await request(`${server.url}/api/polls/ai-projects-in-production/results`);
-    expect(results.body.totalResponses).toBeGreaterThan(200);
+    await withServer({ dir: join(dir, 'nested', 'data'), env: { SEED_DEMO: '1' } }, async (server) => {
+      expect(existsSync(join(dir, 'nested', 'data', 'peer-polls.db'))).toBe(true);
+      const polls = (await request(`${server.url}/api/polls`)).body.polls.map((p: { slug: string }) => p.slug).sort();
+      expect(polls).toEqual(['ai-projects-in-production', 'project-management-tool']);
+      const results = await request(`${server.url}/api/polls/ai-projects-in-production/results`);
+      expect(results.body.totalResponses).toBeGreaterThan(200);
+    });
   });
 
   it('starts empty with SEED_DEMO=0', async () => {
-    const server = await startServer({ env: { SEED_DEMO: '0' } });
-    started.push(server);
-    expect((await request(`${server.url}/api/polls`)).body).toEqual({ polls: [] });
+    await withServer({ env: { SEED_DEMO: '0' } }, async (server) => {
+      expect((await request(`${server.url}/api/polls`)).body).toEqual({ polls: [] });
+    });
   });
 
   it('answers 401 on the admin API when ADMIN_TOKEN is unset', async () => {
-    const server = await startServer({ env: { ADMIN_TOKEN: '' } });
-    started.push(server);
-    const response = await request(`${server.url}/api/admin/polls`, {
-      method: 'POST',
-      json: { question: 'Q', options: ['A', 'B'] },
-      token: 'anything-anything-anything',
+    await withServer({ env: { ADMIN_TOKEN: '' } }, async (server) => {
+      const response = await request(`${server.url}/api/admin/polls`, {
+        method: 'POST',
+        json: { question: 'Q', options: ['A', 'B'] },
+        token: 'anything-anything-anything',
+      });
+      expect(response).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
     });
-    expect(response).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
   });
 });

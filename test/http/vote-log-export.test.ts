@@ -3,13 +3,13 @@
  * streamed, whole, once and in order, with minute-precision times.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPoll } from '@/lib/poll-admin';
 import type { VoteSource } from '@/lib/types';
 import { VOTE_LOG_PAGE_SIZE } from '@/lib/vote-log';
-import { request, vote } from '../support/api';
-import { startServer, type RunningServer } from '../support/server';
-import { tempDir, withDatabase } from '../support/temp-db';
+import { loginAsAdmin, request, vote } from '../support/api';
+import { useServer } from '../support/server';
+import { withDatabase } from '../support/temp-db';
 
 const PASSWORD = 'a-long-admin-password';
 const START = Date.parse('2026-06-01T00:00:00Z');
@@ -17,7 +17,6 @@ const SOURCES: VoteSource[] = ['web', 'api', 'embed', 'seed'];
 /** Two and a half pages. */
 const VOTES = Math.floor(VOTE_LOG_PAGE_SIZE * 2.5);
 
-let server: RunningServer;
 /** The CSV lines the import should come back as, in log order. */
 let expected: string[];
 
@@ -55,32 +54,16 @@ async function prepareDatabase(dir: string): Promise<string[]> {
   });
 }
 
-beforeAll(async () => {
-  const dir = tempDir();
-  expected = await prepareDatabase(dir);
-  server = await startServer({ dir, env: { ADMIN_PASSWORD: PASSWORD } });
+const server = useServer({
+  env: { ADMIN_PASSWORD: PASSWORD },
+  prepare: async (dir) => {
+    expected = await prepareDatabase(dir);
+  },
 });
-afterAll(async () => {
-  await server.stop();
-  server.cleanup();
-});
-
-async function logIn(): Promise<string> {
-  const response = await request(`${server.url}/admin`, {
-    method: 'POST',
-    body: new URLSearchParams({ password: PASSWORD }).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
-  });
-  expect(response.status).toBe(303);
-  return response.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('pp_admin='))!
-    .split(';')[0]!;
-}
 
 describe('vote log export', () => {
   it('streams every row of a log longer than a page exactly once, in order', async () => {
-    const cookie = await logIn();
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
     const response = await request(`${server.url}/admin/polls/big/votes.csv`, { headers: { cookie } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
@@ -97,7 +80,7 @@ describe('vote log export', () => {
   });
 
   it('writes votes cast over HTTP with whole-minute times', async () => {
-    const cookie = await logIn();
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
     expect((await vote(server.url, 'big', ['b', 'c'])).status).toBe(201);
     const body = (await request(`${server.url}/admin/polls/big/votes.csv`, { headers: { cookie } })).body as string;
     const last = body.trimEnd().split('\r\n').at(-1)!;

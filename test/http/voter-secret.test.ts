@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { newDeviceId, signDeviceId } from '@/lib/voter';
 import { LEGACY_SECRET_SETTING } from '@/lib/voter-secret';
 import { createPoll, vote } from '../support/api';
-import { startServer } from '../support/server';
+import { withServer } from '../support/server';
 import { tempDir, withDatabase } from '../support/temp-db';
 
 it('moves the secret to a 0600 file on start; cookies signed before still identify their browser', async () => {
@@ -15,8 +15,7 @@ it('moves the secret to a 0600 file on start; cookies signed before still identi
     db.$client.prepare('insert into settings (key, value) values (?, ?)').run(LEGACY_SECRET_SETTING, legacy),
   );
 
-  const server = await startServer({ dir });
-  try {
+  await withServer({ dir }, async (server) => {
     const file = join(dir, 'peer-polls.db.voter-key');
     expect(readFileSync(file, 'utf8').trim()).toBe(legacy);
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -32,8 +31,5 @@ it('moves the secret to a 0600 file on start; cookies signed before still identi
     expect(first.status).toBe(201);
     expect(first.headers.getSetCookie().some((c) => c.startsWith('pp_voter='))).toBe(false); // accepted as valid
     expect((await vote(server.url, 'kept', ['b'], cookie)).status).toBe(409);
-  } finally {
-    await server.stop();
-    server.cleanup();
-  }
+  });
 });

@@ -1,5 +1,5 @@
 /** Small HTTP helpers for talking to the running server like a client would. */
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
 import { ADMIN_TOKEN } from './server';
 
 // Response bodies are JSON whose shape the assertions themselves check; `any` keeps them terse.
@@ -48,43 +48,102 @@ export function vote(base: string, slug: string, choices: unknown, cookie?: stri
   });
 }
 
-export function voterCookie(headers: Headers): string {
-  const setCookie = headers.getSetCookie().find((c) => c.startsWith('pp_voter='));
-  if (!setCookie) throw new Error('no voter cookie was set');
+/** The `name=value` pair of the cookie `name` a response sets, ready for a Cookie header. */
+export function cookieFrom(headers: Headers, name: string): string {
+  const setCookie = headers.getSetCookie().find((c) => c.startsWith(`${name}=`));
+  if (!setCookie) throw new Error(`no ${name} cookie was set`);
   return setCookie.split(';')[0]!;
+}
+
+/** The voter cookie (`pp_voter=…`) a vote set. */
+export function voterCookie(headers: Headers): string {
+  return cookieFrom(headers, 'pp_voter');
+}
+
+/**
+ * A browser's form post to `base + path`: an urlencoded body (as typed, or from its fields), the
+ * site's own Origin as browsers send it with every POST (pass `origin` to post from elsewhere),
+ * and redirects answered, not followed.
+ */
+export function formPost(
+  base: string,
+  path: string,
+  body: string | Record<string, string>,
+  headers: Record<string, string> = {},
+) {
+  return request(`${base}${path}`, {
+    method: 'POST',
+    body: typeof body === 'string' ? body : new URLSearchParams(body).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, ...headers },
+  });
+}
+
+/** Logs in to the admin UI through its form; returns the session cookie (`pp_admin=…`). */
+export async function loginAsAdmin(base: string, password: string): Promise<string> {
+  const response = await formPost(base, '/admin', { password });
+  if (response.status !== 303) throw new Error(`admin login failed: ${response.status}`);
+  return cookieFrom(response.headers, 'pp_admin');
+}
+
+/** What requestFrom and rawRequest send: a method, headers and a text body. */
+export interface NodeRequestInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** One request over node:http, which can do what fetch cannot (see requestFrom, rawRequest). */
+function nodeRequest(url: string, options: RequestOptions, body?: string): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, options, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /**
  * A request from a chosen loopback source address (127.0.0.2, 127.0.0.3, …) — node:http can
  * bind the client side, which fetch cannot — so tests can be "different networks".
  */
-export function requestFrom(
+export async function requestFrom(
   localAddress: string,
   url: string,
-  { method = 'GET', headers = {}, body }: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  { method = 'GET', headers = {}, body }: NodeRequestInit = {},
 ): Promise<JsonResponse> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method, headers, localAddress }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => {
-        const responseHeaders = new Headers();
-        for (const [name, value] of Object.entries(res.headers)) {
-          for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
-            responseHeaders.append(name, v);
-        }
-        const isJson = (res.headers['content-type'] ?? '').includes('json');
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: responseHeaders,
-          body: isJson && text ? JSON.parse(text) : text,
-        });
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  const response = await nodeRequest(url, { method, headers, localAddress }, body);
+  const responseHeaders = new Headers();
+  for (const [name, value] of Object.entries(response.headers)) {
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) responseHeaders.append(name, v);
+  }
+  const isJson = (response.headers['content-type'] ?? '').includes('json');
+  return {
+    status: response.status,
+    headers: responseHeaders,
+    body: isJson && response.body ? JSON.parse(response.body) : response.body,
+  };
+}
+
+/**
+ * A request on a connection of its own with the path exactly as written: fetch would normalise
+ * `//`, `%61`, `..` and backslashes before sending.
+ */
+export function rawRequest(
+  base: string,
+  path: string,
+  { method = 'GET', headers = {}, body }: NodeRequestInit = {},
+): Promise<RawResponse> {
+  return nodeRequest(`${base}/`, { method, path, headers, agent: false }, body);
 }
 
 /** A JSON vote from a loopback source address with a chosen user agent and optional cookie. */
@@ -99,5 +158,19 @@ export function voteFrom(
     method: 'POST',
     headers: { 'content-type': 'application/json', 'user-agent': 'test-browser/1.0', ...extra },
     body: JSON.stringify({ choices }),
+  });
+}
+
+/** An admin login form post from a loopback source address (no Origin, like a script's). */
+export function loginFrom(
+  localAddress: string,
+  base: string,
+  password: string,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse> {
+  return requestFrom(localAddress, `${base}/admin`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: `password=${encodeURIComponent(password)}`,
   });
 }

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { tempDir } from './temp-db';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -89,6 +90,78 @@ export async function startServer({ env = {}, dir = tempDir() }: StartOptions = 
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface UseServerOptions extends StartOptions {
+  /** Runs on the database folder before the server starts (writes a database into it, say). */
+  prepare?: (dir: string) => unknown;
+  /** Runs once the server is up, before the first test (creates polls, logs in, …). */
+  setup?: (server: RunningServer) => unknown;
+}
+
+/**
+ * One server for the tests of a file or a `describe` block: started before the first of them
+ * (beforeAll), stopped and its folder deleted after the last (afterAll). Returns a live view of
+ * that server: read `server.url`, `server.output()`, … in tests and hooks — while the file is
+ * collected there is no server yet, and reading one throws.
+ */
+export function useServer({ prepare, setup, ...options }: UseServerOptions = {}): RunningServer {
+  let running: RunningServer | undefined;
+  const current = (): RunningServer => {
+    if (!running) throw new Error('useServer: no server is running here; read it inside a test or hook.');
+    return running;
+  };
+  beforeAll(async () => {
+    const dir = options.dir ?? tempDir();
+    try {
+      await prepare?.(dir);
+      running = await startServer({ ...options, dir });
+    } catch (error) {
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+    await setup?.(running);
+  });
+  afterAll(async () => {
+    if (!running) return;
+    await running.stop();
+    running.cleanup();
+  });
+  return {
+    get url() {
+      return current().url;
+    },
+    get port() {
+      return current().port;
+    },
+    get databaseUrl() {
+      return current().databaseUrl;
+    },
+    get dir() {
+      return current().dir;
+    },
+    get process() {
+      return current().process;
+    },
+    output: () => current().output(),
+    stop: () => current().stop(),
+    kill: () => current().kill(),
+    cleanup: () => current().cleanup(),
+  };
+}
+
+/**
+ * A server for one part of a test (a second configuration, two servers at once, a restart):
+ * started, handed to `use`, then stopped and its folder deleted, however `use` ends.
+ */
+export async function withServer<T>(options: StartOptions, use: (server: RunningServer) => Promise<T>): Promise<T> {
+  const server = await startServer(options);
+  try {
+    return await use(server);
+  } finally {
+    await server.stop();
+    server.cleanup();
+  }
 }
 
 async function waitForHealth(url: string, child: ChildProcess, log: () => string): Promise<void> {

@@ -8,33 +8,7 @@ import {
   resolveChoiceCounts,
   resultsHiddenReason,
 } from '@/lib/poll-rules';
-import type { PollRecord } from '@/lib/types';
-
-const NOW = Date.parse('2026-06-01T12:00:00Z');
-const HOUR = 3_600_000;
-
-function poll(overrides: Partial<PollRecord> = {}): PollRecord {
-  return {
-    id: 1,
-    slug: 'p',
-    question: 'Q?',
-    description: '',
-    type: 'single',
-    minChoices: 1,
-    maxChoices: 1,
-    status: 'open',
-    opensAt: null,
-    closesAt: null,
-    resultsVisibility: 'after_vote',
-    duplicatePolicy: 'device',
-    responseCount: 0,
-    duplicateCount: 0,
-    createdAt: NOW - HOUR,
-    updatedAt: NOW - HOUR,
-    options: ['a', 'b', 'c'].map((key, i) => ({ id: i + 10, key, label: key.toUpperCase(), position: i, votes: 0 })),
-    ...overrides,
-  };
-}
+import { HOUR, NOW, pollRecord as poll } from '../support/records';
 
 describe('effectiveStatus', () => {
   it.each([

@@ -1,0 +1,351 @@
+/** The admin form's fields ↔ PollInput / PollPatch: what the owner typed, as the admin API's schema reads it. */
+import { describe, expect, it } from 'vitest';
+import {
+  EMPTY_FORM,
+  formValues,
+  formValuesOf,
+  pollInputFromForm,
+  pollPatchFromForm,
+  type PollFormValues,
+} from '@/lib/poll-form';
+import { fieldErrors, pollInputSchema, pollPatchSchema } from '@/lib/schemas';
+import { optionRecords, pollRecord } from '../support/records';
+
+const form = (fields: Partial<PollFormValues> = {}): PollFormValues => ({
+  ...EMPTY_FORM,
+  question: 'Which IDE?',
+  options: 'A\nB',
+  ...fields,
+});
+
+describe('formValues', () => {
+  it('reads every field of the form as text, first value wins, unknown fields are ignored', () => {
+    const values = formValues(
+      new URLSearchParams([
+        ['question', 'Q?'],
+        ['question', 'second'],
+        ['options', 'A\r\nB'],
+        ['type', 'multiple'],
+        ['maxChoices', '2'],
+        ['draft', 'on'],
+        ['action', 'update'],
+        ['__proto__', 'x'],
+      ]),
+    );
+    expect(values).toEqual({
+      ...EMPTY_FORM,
+      question: 'Q?',
+      options: 'A\r\nB',
+      type: 'multiple',
+      maxChoices: '2',
+      resultsVisibility: '',
+      duplicatePolicy: '',
+      draft: 'on',
+    });
+  });
+
+  it('gives an absent field as empty text, not as the blank form’s default', () => {
+    expect(formValues(new URLSearchParams())).toEqual(
+      Object.fromEntries(Object.keys(EMPTY_FORM).map((key) => [key, ''])),
+    );
+  });
+});
+
+describe('pollInputFromForm', () => {
+  it('turns a blank-form default post into the smallest PollInput', () => {
+    expect(pollInputFromForm(form())).toEqual({
+      question: 'Which IDE?',
+      description: '',
+      options: ['A', 'B'],
+      type: 'single',
+      resultsVisibility: 'after_vote',
+      duplicatePolicy: 'device',
+      opensAt: null,
+      closesAt: null,
+      status: 'open',
+    });
+  });
+
+  it.each<[string, string, string[]]>([
+    ['one per line', 'A\nB\nC', ['A', 'B', 'C']],
+    ['Windows line ends', 'A\r\nB\r\n', ['A', 'B']],
+    ['blank lines and padding dropped', '\n  VS Code \n\n\t\nVim  \n', ['VS Code', 'Vim']],
+    ['nothing', '', []],
+    ['only blank lines', '\n \n', []],
+    ['commas are not separators', 'A, B', ['A, B']],
+  ])('options: %s', (_name, options, expected) => {
+    expect(pollInputFromForm(form({ options })).options).toEqual(expected);
+  });
+
+  it.each<[string, string, string | null]>([
+    ['empty', '', null],
+    ['blank', '   ', null],
+    ['a datetime-local value (minutes) means UTC', '2026-12-01T09:00', '2026-12-01T09:00:00Z'],
+    ['with seconds', '2026-12-01T09:00:30', '2026-12-01T09:00:30Z'],
+    ['padded', ' 2026-12-01T09:00 ', '2026-12-01T09:00:00Z'],
+    ['with a zone: as typed', '2026-12-01T09:00+05:45', '2026-12-01T09:00+05:45'],
+    ['already UTC: as typed', '2026-12-01T09:00:00Z', '2026-12-01T09:00:00Z'],
+    ['a date only: as typed', '2026-12-01', '2026-12-01'],
+    ['fractions of a second: as typed', '2026-12-01T09:00:00.5', '2026-12-01T09:00:00.5'],
+    ['words: as typed', 'tomorrow', 'tomorrow'],
+  ])('opensAt and closesAt: %s', (_name, typed, expected) => {
+    const input = pollInputFromForm(form({ opensAt: typed, closesAt: typed }));
+    expect(input.opensAt).toBe(expected);
+    expect(input.closesAt).toBe(expected);
+  });
+
+  it.each<[string, string, number | string | undefined]>([
+    ['empty', '', undefined],
+    ['blank', '  ', undefined],
+    ['digits', '2', 2],
+    ['padded digits', ' 3 ', 3],
+    ['leading zeros', '007', 7],
+    ['zero', '0', 0],
+    ['a word: as typed, for the schema to name the field', 'lots', 'lots'],
+    ['a negative number: as typed', '-1', '-1'],
+    ['a fraction: as typed', '1.5', '1.5'],
+  ])('choice counts of a multiple-choice poll: %s', (_name, typed, expected) => {
+    const input = pollInputFromForm(form({ type: 'multiple', minChoices: typed, maxChoices: typed }));
+    expect(input).toHaveProperty('minChoices', expected);
+    expect(input).toHaveProperty('maxChoices', expected);
+  });
+
+  it('leaves choice counts out of a single-choice poll, whatever was typed', () => {
+    const input = pollInputFromForm(form({ type: 'single', minChoices: '2', maxChoices: '3' }));
+    expect(input).not.toHaveProperty('minChoices');
+    expect(input).not.toHaveProperty('maxChoices');
+  });
+
+  it.each<[Partial<PollFormValues>, Record<string, unknown>]>([
+    [{ type: '', resultsVisibility: '', duplicatePolicy: '' }, {}],
+    [
+      { type: 'multiple', resultsVisibility: 'always', duplicatePolicy: 'none' },
+      { type: 'multiple', resultsVisibility: 'always', duplicatePolicy: 'none' },
+    ],
+    [
+      { type: 'ranked', resultsVisibility: 'never', duplicatePolicy: 'ip' },
+      { type: 'ranked', resultsVisibility: 'never', duplicatePolicy: 'ip' },
+    ],
+  ])('choice fields %j: unset means the default, anything else goes as typed', (fields, expected) => {
+    const { type, resultsVisibility, duplicatePolicy } = pollInputFromForm(form(fields));
+    expect({ type, resultsVisibility, duplicatePolicy }).toEqual({
+      type: undefined,
+      resultsVisibility: undefined,
+      duplicatePolicy: undefined,
+      ...expected,
+    });
+  });
+
+  it.each<[string, string, Record<string, unknown>]>([
+    ['empty: derived from the question', '', {}],
+    ['blank: derived from the question', '   ', {}],
+    ['given', 'which-ide', { slug: 'which-ide' }],
+    ['padded', '  which-ide ', { slug: 'which-ide' }],
+    ['invalid: as typed, for the schema', 'Bad Slug', { slug: 'Bad Slug' }],
+  ])('slug: %s', (_name, slug, expected) => {
+    const input = pollInputFromForm(form({ slug }));
+    expect('slug' in input ? { slug: input.slug } : {}).toEqual(expected);
+  });
+
+  it.each([
+    ['', 'open'],
+    ['on', 'draft'],
+    ['anything', 'draft'],
+  ])('draft checkbox %j → status %s', (draft, status) => {
+    expect(pollInputFromForm(form({ draft })).status).toBe(status);
+  });
+
+  it('passes question and description as typed (the schema trims them)', () => {
+    const input = pollInputFromForm(form({ question: '  Q?  ', description: ' Some <b>context</b>\r\n' }));
+    expect(input).toMatchObject({ question: '  Q?  ', description: ' Some <b>context</b>\r\n' });
+    expect(pollInputSchema.parse(input)).toMatchObject({ question: 'Q?', description: 'Some <b>context</b>' });
+  });
+
+  it('makes a complete form a valid PollInput whose times are UTC', () => {
+    const input = pollInputSchema.parse(
+      pollInputFromForm(
+        form({
+          question: 'Which IDE?',
+          description: 'Pick up to two.',
+          options: 'VS Code\nIntelliJ\nVim',
+          type: 'multiple',
+          minChoices: '1',
+          maxChoices: '2',
+          resultsVisibility: 'always',
+          duplicatePolicy: 'network',
+          opensAt: '2026-12-01T09:00',
+          closesAt: '2026-12-31T17:30',
+          slug: 'ide',
+          draft: 'on',
+        }),
+      ),
+    );
+    expect(input).toEqual({
+      question: 'Which IDE?',
+      description: 'Pick up to two.',
+      options: ['VS Code', 'IntelliJ', 'Vim'],
+      type: 'multiple',
+      minChoices: 1,
+      maxChoices: 2,
+      resultsVisibility: 'always',
+      duplicatePolicy: 'network',
+      opensAt: '2026-12-01T09:00:00Z',
+      closesAt: '2026-12-31T17:30:00Z',
+      slug: 'ide',
+      status: 'draft',
+    });
+    expect(Date.parse(input.opensAt!)).toBe(Date.UTC(2026, 11, 1, 9, 0));
+  });
+
+  it.each<[Partial<PollFormValues>, string[]]>([
+    [{ question: '' }, ['question']],
+    [{ options: 'Only one' }, ['options']],
+    [{ type: 'multiple', maxChoices: 'lots' }, ['maxChoices']],
+    [{ type: 'multiple', minChoices: '0' }, ['minChoices']],
+    [{ opensAt: '2026-12-01' }, ['opensAt']],
+    [{ closesAt: 'tomorrow' }, ['closesAt']],
+    [{ slug: 'Bad Slug' }, ['slug']],
+    [{ type: 'ranked' }, ['type']],
+    [{ question: '', options: '', slug: 'Bad Slug', opensAt: 'soon' }, ['question', 'options', 'slug', 'opensAt']],
+  ])('a refused form %j has its errors under the form’s own field names %j', (fields, fieldsAtFault) => {
+    const parsed = pollInputSchema.safeParse(pollInputFromForm(form(fields)));
+    expect(parsed.success).toBe(false);
+    expect(Object.keys(fieldErrors(parsed.error!)).sort()).toEqual([...fieldsAtFault].sort());
+  });
+});
+
+describe('pollPatchFromForm', () => {
+  const edit = form({
+    question: 'Renamed?',
+    description: 'Now with context.',
+    options: 'A\nB\nC',
+    type: 'multiple',
+    minChoices: '1',
+    maxChoices: '2',
+    resultsVisibility: 'always',
+    duplicatePolicy: 'none',
+    opensAt: '',
+    closesAt: '2026-12-31T17:30',
+    slug: 'ignored',
+    draft: 'on',
+  });
+
+  it('while options may change: everything but slug and status', () => {
+    expect(pollPatchFromForm(edit, true)).toEqual({
+      question: 'Renamed?',
+      description: 'Now with context.',
+      options: ['A', 'B', 'C'],
+      type: 'multiple',
+      minChoices: 1,
+      maxChoices: 2,
+      resultsVisibility: 'always',
+      duplicatePolicy: 'none',
+      opensAt: null,
+      closesAt: '2026-12-31T17:30:00Z',
+    });
+  });
+
+  it('once there are votes: neither options nor type nor choice counts', () => {
+    expect(pollPatchFromForm(edit, false)).toEqual({
+      question: 'Renamed?',
+      description: 'Now with context.',
+      resultsVisibility: 'always',
+      duplicatePolicy: 'none',
+      opensAt: null,
+      closesAt: '2026-12-31T17:30:00Z',
+    });
+  });
+
+  it.each([true, false])('is a valid PollPatch (options editable: %s)', (editable) => {
+    expect(pollPatchSchema.safeParse(pollPatchFromForm(edit, editable)).success).toBe(true);
+  });
+
+  it('clears a schedule the owner emptied (null, not absent)', () => {
+    const patch = pollPatchFromForm(form({ opensAt: '', closesAt: '' }), false);
+    expect(patch).toHaveProperty('opensAt', null);
+    expect(patch).toHaveProperty('closesAt', null);
+  });
+});
+
+describe('formValuesOf', () => {
+  // 18:15 UTC is already the next day in Kathmandu (UTC+05:45), where the tests run.
+  const closesAt = Date.parse('2026-06-30T18:15:00Z');
+
+  it.each<[string, Parameters<typeof pollRecord>[0], Partial<PollFormValues>]>([
+    [
+      'a single-choice open poll',
+      { question: 'Q?', description: 'D', options: optionRecords(['a', 'b']) },
+      {
+        question: 'Q?',
+        description: 'D',
+        options: 'A\nB',
+        type: 'single',
+        minChoices: '',
+        maxChoices: '',
+        opensAt: '',
+        closesAt: '',
+        draft: '',
+      },
+    ],
+    [
+      'a multiple-choice draft with a schedule, times in UTC',
+      {
+        type: 'multiple',
+        minChoices: 2,
+        maxChoices: 3,
+        status: 'draft',
+        opensAt: Date.parse('2026-06-01T00:00:00Z'),
+        closesAt,
+      },
+      {
+        type: 'multiple',
+        minChoices: '2',
+        maxChoices: '3',
+        opensAt: '2026-06-01T00:00',
+        closesAt: '2026-06-30T18:15',
+        draft: 'on',
+      },
+    ],
+    ['a closed poll: no draft box', { status: 'closed', closesAt }, { draft: '', closesAt: '2026-06-30T18:15' }],
+    [
+      'its own policy, visibility and slug',
+      { slug: 'kept', resultsVisibility: 'after_close', duplicatePolicy: 'device_or_network' },
+      { slug: 'kept', resultsVisibility: 'after_close', duplicatePolicy: 'device_or_network' },
+    ],
+  ])('shows %s', (_name, overrides, expected) => {
+    expect(formValuesOf(pollRecord(overrides))).toMatchObject(expected);
+  });
+
+  it('round-trips through the edit form unchanged', () => {
+    const poll = pollRecord({
+      question: 'Round trip?',
+      description: 'Context',
+      type: 'multiple',
+      minChoices: 1,
+      maxChoices: 2,
+      opensAt: Date.parse('2026-06-01T09:00:00Z'),
+      closesAt,
+      resultsVisibility: 'always',
+      duplicatePolicy: 'network',
+      options: optionRecords(['vs-code', 'vim']).map((o, i) => ({ ...o, label: ['VS Code', 'Vim'][i]! })),
+    });
+    expect(pollPatchFromForm(formValuesOf(poll), true)).toEqual({
+      question: 'Round trip?',
+      description: 'Context',
+      options: ['VS Code', 'Vim'],
+      type: 'multiple',
+      minChoices: 1,
+      maxChoices: 2,
+      resultsVisibility: 'always',
+      duplicatePolicy: 'network',
+      opensAt: '2026-06-01T09:00:00Z',
+      closesAt: '2026-06-30T18:15:00Z',
+    });
+  });
+
+  it('shows times to the minute: saving the form unchanged drops seconds set through the API', () => {
+    const poll = pollRecord({ closesAt: Date.parse('2026-06-30T18:15:45.500Z') });
+    expect(formValuesOf(poll).closesAt).toBe('2026-06-30T18:15');
+    expect(pollPatchFromForm(formValuesOf(poll), false).closesAt).toBe('2026-06-30T18:15:00Z');
+  });
+});
