@@ -36,8 +36,8 @@ describe('publicOrigin', () => {
       url: 'http://localhost/x',
       headers: {
         host: '10.0.0.5:4321',
-        'x-forwarded-host': 'polls.example, evil.example',
-        'x-forwarded-proto': 'https, http',
+        'x-forwarded-host': 'evil.example, polls.example',
+        'x-forwarded-proto': 'http, https',
       },
       trust: true,
       expected: 'https://polls.example',

@@ -1,6 +1,7 @@
 /** Results from the tallies: the contract's JSON, who may see them, and the CSV. */
 import { describe, expect, it } from 'vitest';
-import { buildResults, hiddenResultsMessage, resultsCsv, resultsForVisitor, RESULTS_CSV_HEADER } from '@/lib/results';
+import { buildResults, hiddenResultsMessage, resultsCsv, RESULTS_CSV_HEADER } from '@/lib/results';
+import { resultsViewFor, visibleResults } from '@/lib/results-view';
 import { wilsonInterval } from '@/lib/stats';
 import { codeOf } from '../support/errors';
 import { HOUR, NOW, optionRecords, pollRecord } from '../support/records';
@@ -79,7 +80,7 @@ describe('hiddenResultsMessage', () => {
   });
 });
 
-describe('resultsForVisitor', () => {
+describe('resultsViewFor + visibleResults', () => {
   it.each<[Parameters<typeof pollRecord>[0], boolean, string | undefined]>([
     [{ resultsVisibility: 'always' }, false, undefined],
     [{ resultsVisibility: 'after_vote' }, true, undefined],
@@ -89,19 +90,19 @@ describe('resultsForVisitor', () => {
     [{ resultsVisibility: 'after_close', closesAt: NOW - 1 }, false, undefined],
     [{ resultsVisibility: 'after_vote', status: 'closed' }, false, undefined],
   ])('%j, voted: %s → %s', (overrides, hasVoted, code) => {
-    expect(codeOf(() => resultsForVisitor(pollRecord(overrides), { hasVoted }, NOW))).toBe(code);
+    expect(codeOf(() => visibleResults(resultsViewFor(pollRecord(overrides), hasVoted, NOW)))).toBe(code);
   });
 
   it('refuses with the reason and when results will show', () => {
     const poll = pollRecord({ resultsVisibility: 'after_close', closesAt: Date.parse('2099-01-01T00:00:00Z') });
-    expect(() => resultsForVisitor(poll, { hasVoted: true }, NOW)).toThrow(
+    expect(() => visibleResults(resultsViewFor(poll, true, NOW))).toThrow(
       'Results will be shown when the poll closes on 2099-01-01T00:00:00Z.',
     );
   });
 
   it('returns the results when they may be seen', () => {
     const poll = pollRecord({ resultsVisibility: 'always' });
-    expect(resultsForVisitor(poll, { hasVoted: false }, NOW)).toEqual(buildResults(poll, NOW));
+    expect(visibleResults(resultsViewFor(poll, false, NOW))).toEqual(buildResults(poll, NOW));
   });
 });
 
