@@ -159,6 +159,15 @@ export function loadConfig(env: Env = process.env): Config {
 /** Lines worth an operator's attention at start: safe defaults that are not production settings. */
 export function startupWarnings(config: Config): string[] {
   const warnings: string[] = [];
+  const broad = config.trustedProxies.filter((entry) => {
+    const [address = '', prefix] = entry.split('/');
+    return prefix !== undefined && Number(prefix) < (isIP(address) === 6 ? 120 : 28);
+  });
+  if (broad.length > 0) {
+    warnings.push(
+      `Note: TRUSTED_PROXIES includes ${broad.join(', ')}: a client inside such a range can write its own X-Forwarded-For and choose its address. List your proxies' exact addresses.`,
+    );
+  }
   if (config.publicOrigin === null) {
     warnings.push(
       "Note: PUBLIC_ORIGIN is not set, so absolute URLs (oEmbed, embed snippets) follow each request's Host header and requests for any host are answered; set it in production (e.g. PUBLIC_ORIGIN=https://polls.example.com).",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, MIN_ADMIN_PASSWORD_LENGTH } from '@/lib/config';
+import { ConfigError, loadConfig, MIN_ADMIN_PASSWORD_LENGTH, startupWarnings } from '@/lib/config';
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
@@ -75,5 +75,26 @@ describe('loadConfig', () => {
       expect(message).toContain(variable);
       expect(message).not.toContain('\n');
     }
+  });
+});
+
+describe('startupWarnings', () => {
+  it('says when PUBLIC_ORIGIN is unset, and nothing for a tight production setup', () => {
+    expect(startupWarnings(loadConfig({})).join('\n')).toMatch(/PUBLIC_ORIGIN is not set/);
+    const tight = loadConfig({
+      PUBLIC_ORIGIN: 'https://polls.example.com',
+      TRUST_PROXY: '1',
+      TRUSTED_PROXIES: '10.0.0.7 10.0.0.8/31 fd00::7',
+    });
+    expect(startupWarnings(tight)).toEqual([]);
+  });
+
+  it('warns about a TRUSTED_PROXIES range wide enough to hold clients', () => {
+    const broad = loadConfig({
+      PUBLIC_ORIGIN: 'https://polls.example.com',
+      TRUST_PROXY: '1',
+      TRUSTED_PROXIES: '10.0.0.0/8 fd00::/8',
+    });
+    expect(startupWarnings(broad)).toEqual([expect.stringMatching(/10\.0\.0\.0\/8, fd00::\/8: a client inside/)]);
   });
 });
