@@ -1,4 +1,8 @@
-/** Presentation helpers shared by pages: percentages, counts and times (always UTC, labelled). */
+/**
+ * Presentation helpers shared by pages and browser scripts: percentages, counts and times. The
+ * server writes times in UTC with the zone named; src/scripts/local-time.ts rewrites them in the
+ * reader's zone with a relative phrase, using the same functions.
+ */
 import type { DuplicatePolicy, PollStatus } from './types';
 
 /** 0.2164 → "21.6%"; one decimal is as precise as a few hundred votes deserve. */
@@ -28,6 +32,50 @@ export function dateTime(ms: number): string {
       hourCycle: 'h23',
     }).format(ms) + ' UTC'
   );
+}
+
+/** The machine-readable form for `<time datetime>`: ISO 8601 in UTC. */
+export function isoDateTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/**
+ * "27 Nov 2026, 19:45 GMT+5:45" — in the given zone (default: the runtime's, i.e. the reader's
+ * in a browser) and locale, always naming the zone so a shared screenshot is never ambiguous.
+ */
+export function localDateTime(ms: number, options: { locale?: string; timeZone?: string } = {}): string {
+  return new Intl.DateTimeFormat(options.locale, {
+    timeZone: options.timeZone,
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(ms);
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** Largest unit first; a span is told in the largest unit it reaches (36 hours → "in 2 days"). */
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * DAY],
+  ['month', 30 * DAY],
+  ['day', DAY],
+  ['hour', HOUR],
+  ['minute', MINUTE],
+];
+
+/** "in 3 days", "2 hours ago", "tomorrow", "now": how far `ms` is from `now`, in words. */
+export function relativeTime(ms: number, now: number, locale: string = 'en'): string {
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const diff = ms - now;
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(diff) >= size) return rtf.format(Math.round(diff / size), unit);
+  }
+  // Under a minute either way: "now" reads better than "in 40 seconds".
+  return rtf.format(0, 'second');
 }
 
 export const STATUS_LABELS: Record<PollStatus, string> = {

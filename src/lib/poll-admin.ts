@@ -7,7 +7,14 @@ import { PollError } from './errors';
 import { kebabCase, slugFromQuestion } from './keys';
 import { MAX_SLUG_LENGTH } from './limits';
 import { getPollForOwner, notFound } from './polls';
-import { checkSchedule, effectiveStatus, normaliseOptions, resolveChoiceCounts, toEpoch } from './poll-rules';
+import {
+  checkSchedule,
+  effectiveStatus,
+  normaliseOptions,
+  resolveChoiceCounts,
+  scheduleAfterPatch,
+  toEpoch,
+} from './poll-rules';
 import { fieldErrors, pollInputSchema, pollPatchSchema } from './schemas';
 import type { PollStore } from './store';
 import type { NewOption, PollFields, PollRecord } from './types';
@@ -156,42 +163,6 @@ export async function updatePoll(
     );
   }
   return result;
-}
-
-/**
- * Status and schedule after a patch. "open" means open now (a future opensAt is pulled to now,
- * a passed closesAt is cleared); "closed" means closed now; "scheduled" needs a future opensAt.
- */
-function scheduleAfterPatch(
-  current: PollRecord,
-  patch: { status?: string; opensAt?: string | null; closesAt?: string | null },
-  now: number,
-): Pick<PollFields, 'status' | 'opensAt' | 'closesAt'> {
-  let opensAt = patch.opensAt !== undefined ? toEpoch(patch.opensAt) : current.opensAt;
-  let closesAt = patch.closesAt !== undefined ? toEpoch(patch.closesAt) : current.closesAt;
-  let status = current.status;
-  switch (patch.status) {
-    case 'draft':
-      status = 'draft';
-      break;
-    case 'open':
-      status = 'open';
-      if (opensAt !== null && opensAt > now) opensAt = now;
-      if (patch.closesAt === undefined && closesAt !== null && closesAt <= now) closesAt = null;
-      break;
-    case 'closed':
-      status = 'closed';
-      if (closesAt === null || closesAt > now) closesAt = now;
-      break;
-    case 'scheduled':
-      if (opensAt === null || opensAt <= now) {
-        throw new PollError('invalid_poll', 'opensAt: a scheduled poll needs an opening time in the future.');
-      }
-      status = 'open';
-      break;
-  }
-  checkSchedule(opensAt, closesAt);
-  return { status, opensAt, closesAt };
 }
 
 /** The audit entry for a patch: publish, close, reopen, or an edit naming the fields it touched. */

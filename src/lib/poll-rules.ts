@@ -55,6 +55,57 @@ export function checkSchedule(opensAt: number | null, closesAt: number | null): 
   }
 }
 
+/** The schedule part of a PollPatch: a status change and/or new times (ISO strings, null clears). */
+export interface SchedulePatch {
+  status?: 'draft' | 'open' | 'closed' | 'scheduled';
+  opensAt?: string | null;
+  closesAt?: string | null;
+}
+
+/**
+ * Status and schedule after a patch, as the owner means each button:
+ * - "open" is *open now*: a future opensAt is pulled to now, a passed closesAt is cleared, a
+ *   later closesAt is kept (so "Open now" on a scheduled poll keeps its planned close).
+ * - "closed" is *closed now*: closesAt becomes now unless it already passed. A poll that had not
+ *   opened yet never opened, so its future opensAt is cleared; keeping it would put the opening
+ *   after the close ("closesAt: must be later than opensAt" was the bug).
+ * - "scheduled" keeps the poll stored as open and needs a future opensAt (scheduled is derived).
+ * - "draft" only changes the stored status.
+ * Times the patch gives explicitly are the owner's word and are still checked for order.
+ */
+export function scheduleAfterPatch(
+  current: Pick<PollRecord, 'status' | 'opensAt' | 'closesAt'>,
+  patch: SchedulePatch,
+  now: number,
+): Pick<PollRecord, 'status' | 'opensAt' | 'closesAt'> {
+  let opensAt = patch.opensAt !== undefined ? toEpoch(patch.opensAt) : current.opensAt;
+  let closesAt = patch.closesAt !== undefined ? toEpoch(patch.closesAt) : current.closesAt;
+  let status = current.status;
+  switch (patch.status) {
+    case 'draft':
+      status = 'draft';
+      break;
+    case 'open':
+      status = 'open';
+      if (opensAt !== null && opensAt > now) opensAt = now;
+      if (patch.closesAt === undefined && closesAt !== null && closesAt <= now) closesAt = null;
+      break;
+    case 'closed':
+      status = 'closed';
+      if (patch.opensAt === undefined && opensAt !== null && opensAt >= now) opensAt = null;
+      if (closesAt === null || closesAt > now) closesAt = now;
+      break;
+    case 'scheduled':
+      if (opensAt === null || opensAt <= now) {
+        throw invalid('opensAt', 'a scheduled poll needs an opening time in the future');
+      }
+      status = 'open';
+      break;
+  }
+  checkSchedule(opensAt, closesAt);
+  return { status, opensAt, closesAt };
+}
+
 /** Parses an already-validated ISO 8601 string (or null) into epoch milliseconds. */
 export function toEpoch(value: string | null | undefined): number | null {
   return value ? Date.parse(value) : null;

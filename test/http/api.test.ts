@@ -398,6 +398,45 @@ describe('admin API', () => {
     expect(response).toMatchObject({ status: 409, body: { error: { code: 'slug_taken' } } });
   });
 
+  it('opens a scheduled poll now, closes a scheduled poll now, and reopens it', async () => {
+    const day = 24 * 3600 * 1000;
+    const future = (days: number) => new Date(Date.now() + days * day).toISOString();
+    const patch = (slug: string, json: unknown) =>
+      request(`${server.url}/api/admin/polls/${slug}`, { method: 'PATCH', json, token: ADMIN_TOKEN });
+
+    const later = await createPoll(server.url, {
+      slug: 'sched-open',
+      question: 'Open early?',
+      options: ['A', 'B'],
+      opensAt: future(3),
+      closesAt: future(6),
+    });
+    expect(later.status).toBe('scheduled');
+    const opened = await patch('sched-open', { status: 'open' });
+    expect(opened.status).toBe(200);
+    expect(opened.body.status).toBe('open');
+    expect(Date.parse(opened.body.opensAt)).toBeLessThanOrEqual(Date.now());
+    expect(opened.body.closesAt).toBe(later.closesAt);
+    expect((await vote(server.url, 'sched-open', ['a'])).status).toBe(201);
+
+    // The reported bug: "closesAt: must be later than opensAt" and the badge stayed Scheduled.
+    await createPoll(server.url, {
+      slug: 'sched-close',
+      question: 'Close before it opens?',
+      options: ['A', 'B'],
+      opensAt: future(3),
+      closesAt: future(6),
+    });
+    const closed = await patch('sched-close', { status: 'closed' });
+    expect(closed.status).toBe(200);
+    expect(closed.body).toMatchObject({ status: 'closed', opensAt: null });
+    expect(Date.parse(closed.body.closesAt)).toBeLessThanOrEqual(Date.now());
+    expect((await vote(server.url, 'sched-close', ['a'])).body.error.code).toBe('poll_closed');
+    const reopened = await patch('sched-close', { status: 'open' });
+    expect(reopened.body).toMatchObject({ status: 'open', opensAt: null, closesAt: null });
+    expect((await vote(server.url, 'sched-close', ['a'])).status).toBe(201);
+  });
+
   it('patches text and schedule, closes and reopens', async () => {
     await createPoll(server.url, { slug: 'p', question: 'Old?', options: ['A', 'B'], duplicatePolicy: 'none' });
     const patch = (json: unknown) =>

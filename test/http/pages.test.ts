@@ -28,6 +28,12 @@ const server = useServer({
       closesAt: '2020-01-01T00:00:00Z',
     });
     await createPoll(url, {
+      slug: 'later',
+      question: 'Not yet open?',
+      options: ['Yes', 'No'],
+      opensAt: new Date(Date.now() + 3 * 24 * 3600 * 1000).toISOString(),
+    });
+    await createPoll(url, {
       slug: 'escape',
       question: '<script>alert(1)</script> & "quotes"',
       options: ['<b>bold</b>', 'plain'],
@@ -80,6 +86,34 @@ describe('GET /polls/{slug}', () => {
       expect(status).toBe(404);
       expect(body).toContain('Page not found');
     }
+  });
+});
+
+describe('a way forward in every state', () => {
+  it('says when a scheduled poll opens, as a <time> in UTC with how far away, and offers no empty results', async () => {
+    const html = (await request(`${server.url}/polls/later`)).body as string;
+    expect(html).toMatch(
+      /This poll opens on <time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z" data-local data-relative>\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC \(in 3 days\)<\/time>/,
+    );
+    expect(html).not.toContain('name="choice"');
+    expect(html).not.toContain('See the results');
+  });
+
+  it('leads a closed poll straight to its results (still 200), saying when it closed', async () => {
+    const response = await request(`${server.url}/polls/old`);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatch(
+      /This poll is closed: it closed on <time datetime="2020-01-01T00:00:00.000Z" data-local data-relative>1 Jan 2020, 00:00 UTC \(\d+ years ago\)<\/time>/,
+    );
+    expect(response.body).toMatch(/<a class="button" href="\/polls\/old\/results">\s*See the results\s*<\/a>/);
+  });
+
+  it('ships the one script that rewrites times in the reader’s zone, as a file (the CSP forbids inline)', async () => {
+    const html = (await request(`${server.url}/`)).body as string;
+    const src = html.match(/<script type="module" src="(\/_astro\/Time[^"]+\.js)"><\/script>/)?.[1];
+    expect(src).toBeDefined();
+    const script = (await request(`${server.url}${src}`)).body as string;
+    expect(script).toContain('RelativeTimeFormat');
   });
 });
 

@@ -1,6 +1,16 @@
 /** Presentation helpers: shares to one decimal, counts with separators, times always in UTC. */
 import { describe, expect, it } from 'vitest';
-import { count, dateTime, percent, percentRange, POLICY_DESCRIPTIONS, STATUS_LABELS } from '@/lib/format';
+import {
+  count,
+  dateTime,
+  isoDateTime,
+  localDateTime,
+  percent,
+  percentRange,
+  POLICY_DESCRIPTIONS,
+  relativeTime,
+  STATUS_LABELS,
+} from '@/lib/format';
 import { DUPLICATE_POLICIES } from '@/lib/types';
 
 describe('percent', () => {
@@ -72,5 +82,51 @@ describe('labels', () => {
 
   it.each(DUPLICATE_POLICIES)('explain the %s duplicate policy in a sentence', (policy) => {
     expect(POLICY_DESCRIPTIONS[policy]).toMatch(/^[A-Z].+\.$/);
+  });
+});
+
+describe('times people read', () => {
+  const AT = Date.UTC(2026, 10, 27, 14, 0); // 27 Nov 2026, 14:00 UTC
+  const MIN = 60_000;
+  const HOUR = 60 * MIN;
+  const DAY = 24 * HOUR;
+
+  it('isoDateTime is the UTC instant for <time datetime>', () => {
+    expect(isoDateTime(AT)).toBe('2026-11-27T14:00:00.000Z');
+  });
+
+  // The tests run in TZ=Asia/Kathmandu (UTC+5:45): a zone-less format would show 19:45.
+  it.each([
+    [{ locale: 'en-GB', timeZone: 'UTC' }, '27 Nov 2026, 14:00 UTC'],
+    [{ locale: 'en-GB', timeZone: 'America/New_York' }, '27 Nov 2026, 09:00 GMT-5'],
+    [{ locale: 'en-GB' }, '27 Nov 2026, 19:45 GMT+5:45'],
+    [{ locale: 'en-US', timeZone: 'America/Los_Angeles' }, 'Nov 27, 2026, 6:00 AM PST'],
+  ])('localDateTime in %o → %s', (options, expected) => {
+    expect(localDateTime(AT, options).replace(/\u202f/g, ' ')).toBe(expected);
+  });
+
+  it.each([
+    [0, 'now'],
+    [30_000, 'now'],
+    [-59_000, 'now'],
+    [MIN, 'in 1 minute'],
+    [-5 * MIN, '5 minutes ago'],
+    [HOUR, 'in 1 hour'],
+    [-2 * HOUR, '2 hours ago'],
+    [23 * HOUR, 'in 23 hours'],
+    [DAY, 'tomorrow'],
+    [-DAY, 'yesterday'],
+    [36 * HOUR, 'in 2 days'],
+    [3 * DAY, 'in 3 days'],
+    [-3 * DAY + 2 * HOUR, '3 days ago'],
+    [45 * DAY, 'in 2 months'],
+    [-400 * DAY, 'last year'],
+    [3 * 365 * DAY, 'in 3 years'],
+  ])('relativeTime(now %+d ms) → %s', (offset, expected) => {
+    expect(relativeTime(AT + offset, AT)).toBe(expected);
+  });
+
+  it('relativeTime speaks the reader’s language', () => {
+    expect(relativeTime(AT + 3 * DAY, AT, 'de')).toBe('in 3 Tagen');
   });
 });

@@ -7,6 +7,7 @@ import {
   normaliseOptions,
   resolveChoiceCounts,
   resultsHiddenReason,
+  scheduleAfterPatch,
 } from '@/lib/poll-rules';
 import { HOUR, NOW, pollRecord as poll } from '../support/records';
 
@@ -59,6 +60,161 @@ describe('resolveChoiceCounts', () => {
   ] as const)('$type $min..$max → $expected', ({ type, min, max, expected }) => {
     if (typeof expected === 'string') expect(codeOf(() => resolveChoiceCounts(type, 4, min, max))).toBe(expected);
     else expect(resolveChoiceCounts(type, 4, min, max)).toEqual(expected);
+  });
+});
+
+describe('scheduleAfterPatch: every state has a way forward', () => {
+  const DAY = 24 * HOUR;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  // Each row: the stored poll, the owner's patch, and the stored poll afterwards, whose
+  // effective status is what the badge shows.
+  it.each([
+    // Scheduled (stored open, opensAt ahead), with and without a planned close.
+    {
+      name: 'scheduled → open now keeps the planned close',
+      current: { status: 'open', opensAt: NOW + DAY, closesAt: NOW + 3 * DAY },
+      patch: { status: 'open' },
+      expected: { status: 'open', opensAt: NOW, closesAt: NOW + 3 * DAY },
+      shows: 'open',
+    },
+    {
+      name: 'scheduled → open now without a close',
+      current: { status: 'open', opensAt: NOW + DAY, closesAt: null },
+      patch: { status: 'open' },
+      expected: { status: 'open', opensAt: NOW, closesAt: null },
+      shows: 'open',
+    },
+    {
+      name: 'scheduled → close now (the bug) never opened',
+      current: { status: 'open', opensAt: NOW + DAY, closesAt: NOW + 3 * DAY },
+      patch: { status: 'closed' },
+      expected: { status: 'closed', opensAt: null, closesAt: NOW },
+      shows: 'closed',
+    },
+    {
+      name: 'scheduled without close → close now',
+      current: { status: 'open', opensAt: NOW + DAY, closesAt: null },
+      patch: { status: 'closed' },
+      expected: { status: 'closed', opensAt: null, closesAt: NOW },
+      shows: 'closed',
+    },
+    {
+      name: 'opening this very moment → close now',
+      current: { status: 'open', opensAt: NOW, closesAt: null },
+      patch: { status: 'closed' },
+      expected: { status: 'closed', opensAt: null, closesAt: NOW },
+      shows: 'closed',
+    },
+    // Open.
+    {
+      name: 'open → close now keeps when it opened',
+      current: { status: 'open', opensAt: NOW - DAY, closesAt: NOW + DAY },
+      patch: { status: 'closed' },
+      expected: { status: 'closed', opensAt: NOW - DAY, closesAt: NOW },
+      shows: 'closed',
+    },
+    {
+      name: 'open, no times → close now',
+      current: { status: 'open', opensAt: null, closesAt: null },
+      patch: { status: 'closed' },
+      expected: { status: 'closed', opensAt: null, closesAt: NOW },
+      shows: 'closed',
+    },
+    // Closed, by the owner or by its schedule.
+    {
+      name: 'closed by owner → reopen clears the passed close',
+      current: { status: 'closed', opensAt: NOW - DAY, closesAt: NOW - HOUR },
+      patch: { status: 'open' },
+      expected: { status: 'open', opensAt: NOW - DAY, closesAt: null },
+      shows: 'open',
+    },
+    {
+      name: 'closed by schedule → reopen',
+      current: { status: 'open', opensAt: null, closesAt: NOW - HOUR },
+      patch: { status: 'open' },
+      expected: { status: 'open', opensAt: null, closesAt: null },
+      shows: 'open',
+    },
+    {
+      name: 'closed by schedule → close keeps the time it closed',
+      current: { status: 'open', opensAt: null, closesAt: NOW - HOUR },
+      patch: { status: 'closed' },
+      expected: { status: 'closed', opensAt: null, closesAt: NOW - HOUR },
+      shows: 'closed',
+    },
+    {
+      name: 'reopen with a new close date',
+      current: { status: 'closed', opensAt: null, closesAt: NOW - HOUR },
+      patch: { status: 'open', closesAt: iso(NOW + DAY) },
+      expected: { status: 'open', opensAt: null, closesAt: NOW + DAY },
+      shows: 'open',
+    },
+    // Draft.
+    {
+      name: 'draft → publish',
+      current: { status: 'draft', opensAt: null, closesAt: null },
+      patch: { status: 'open' },
+      expected: { status: 'open', opensAt: null, closesAt: null },
+      shows: 'open',
+    },
+    {
+      name: 'draft with a future opening → publish opens now',
+      current: { status: 'draft', opensAt: NOW + DAY, closesAt: null },
+      patch: { status: 'open' },
+      expected: { status: 'open', opensAt: NOW, closesAt: null },
+      shows: 'open',
+    },
+    {
+      name: 'draft → schedule',
+      current: { status: 'draft', opensAt: null, closesAt: null },
+      patch: { status: 'scheduled', opensAt: iso(NOW + DAY) },
+      expected: { status: 'open', opensAt: NOW + DAY, closesAt: null },
+      shows: 'scheduled',
+    },
+    {
+      name: 'open → back to draft',
+      current: { status: 'open', opensAt: null, closesAt: null },
+      patch: { status: 'draft' },
+      expected: { status: 'draft', opensAt: null, closesAt: null },
+      shows: 'draft',
+    },
+    // Schedule edits without a status change.
+    {
+      name: 'open → reschedule into the future',
+      current: { status: 'open', opensAt: null, closesAt: null },
+      patch: { opensAt: iso(NOW + DAY), closesAt: iso(NOW + 2 * DAY) },
+      expected: { status: 'open', opensAt: NOW + DAY, closesAt: NOW + 2 * DAY },
+      shows: 'scheduled',
+    },
+  ] as const)('$name', ({ current, patch, expected, shows }) => {
+    const after = scheduleAfterPatch(current, patch, NOW);
+    expect(after).toEqual(expected);
+    expect(effectiveStatus(after, NOW)).toBe(shows);
+  });
+
+  it.each([
+    {
+      name: 'schedule without an opening',
+      current: { status: 'open', opensAt: null, closesAt: null },
+      patch: { status: 'scheduled' },
+    },
+    {
+      name: 'schedule with a passed opening',
+      current: { status: 'open', opensAt: null, closesAt: null },
+      patch: { status: 'scheduled', opensAt: iso(NOW - HOUR) },
+    },
+    {
+      name: 'close with an explicit future opening',
+      current: { status: 'open', opensAt: null, closesAt: null },
+      patch: { status: 'closed', opensAt: iso(NOW + DAY) },
+    },
+    {
+      name: 'times out of order',
+      current: { status: 'open', opensAt: null, closesAt: null },
+      patch: { opensAt: iso(NOW + 2 * DAY), closesAt: iso(NOW + DAY) },
+    },
+  ] as const)('refuses: $name', ({ current, patch }) => {
+    expect(codeOf(() => scheduleAfterPatch(current, patch, NOW))).toBe('invalid_poll');
   });
 });
 
