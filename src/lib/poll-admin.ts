@@ -165,7 +165,7 @@ export async function updatePoll(
   return result;
 }
 
-/** The audit entry for a patch: publish, close, reopen, or an edit naming the fields it touched. */
+/** The audit entry for a patch: publish, open (early), close, reopen, or an edit naming the fields it touched. */
 function describeChange(
   current: PollRecord,
   patch: Record<string, unknown>,
@@ -175,6 +175,8 @@ function describeChange(
   const others = fields.filter((field) => field !== 'status').join(', ');
   if (patch.status === 'closed') return { action: 'close', details: others };
   if (patch.status === 'open' && current.status === 'draft') return { action: 'publish', details: others };
+  if (patch.status === 'open' && effectiveStatus(current, now) === 'scheduled')
+    return { action: 'open', details: others };
   if (patch.status === 'open' && effectiveStatus(current, now) === 'closed')
     return { action: 'reopen', details: others };
   return { action: 'update', details: fields.join(', ') };

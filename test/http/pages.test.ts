@@ -97,6 +97,9 @@ describe('a way forward in every state', () => {
     );
     expect(html).not.toContain('name="choice"');
     expect(html).not.toContain('See the results');
+    const results = (await request(`${server.url}/polls/later/results`)).body as string;
+    expect(results).toMatch(/This poll opens on <time datetime="[^"]+Z"[^>]*>[^<]+UTC \(in 3 days\)<\/time>/);
+    expect(results).not.toContain('shown to people who have voted');
   });
 
   it('leads a closed poll straight to its results (still 200), saying when it closed', async () => {
@@ -187,7 +190,9 @@ describe('GET /polls/{slug}/results', () => {
   it('says why and when hidden results will be shown', async () => {
     const { status, body } = await request(`${server.url}/polls/hidden/results`);
     expect(status).toBe(200);
-    expect(body).toContain('Results will be shown when the poll closes on 2099-01-01T00:00:00Z');
+    expect(body).toMatch(
+      /Results will be shown when the poll closes on <time datetime="2099-01-01T00:00:00.000Z"[^>]*>1 Jan 2099, 00:00 UTC \(in \d+ years\)<\/time>/,
+    );
     expect(body).not.toContain('<table>');
   });
 });
