@@ -93,12 +93,12 @@ describe('a way forward in every state', () => {
   it('says when a scheduled poll opens, as a <time> in UTC with how far away, and offers no empty results', async () => {
     const html = (await request(`${server.url}/polls/later`)).body as string;
     expect(html).toMatch(
-      /This poll opens on <time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z" data-local data-relative>\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC \(in 3 days\)<\/time>/,
+      /This poll opens on\s+<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z" data-local data-relative>\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC \(in 3 days\)<\/time>/,
     );
     expect(html).not.toContain('name="choice"');
     expect(html).not.toContain('See the results');
     const results = (await request(`${server.url}/polls/later/results`)).body as string;
-    expect(results).toMatch(/This poll opens on <time datetime="[^"]+Z"[^>]*>[^<]+UTC \(in 3 days\)<\/time>/);
+    expect(results).toMatch(/This poll opens on\s+<time datetime="[^"]+Z"[^>]*>[^<]+UTC \(in 3 days\)<\/time>/);
     expect(results).not.toContain('shown to people who have voted');
   });
 
@@ -106,7 +106,7 @@ describe('a way forward in every state', () => {
     const response = await request(`${server.url}/polls/old`);
     expect(response.status).toBe(200);
     expect(response.body).toMatch(
-      /This poll is closed: it closed on <time datetime="2020-01-01T00:00:00.000Z" data-local data-relative>1 Jan 2020, 00:00 UTC \(\d+ years ago\)<\/time>/,
+      /This poll is closed: it closed on\s+<time datetime="2020-01-01T00:00:00.000Z" data-local data-relative>1 Jan 2020, 00:00 UTC \(\d+ years ago\)<\/time>/,
     );
     expect(response.body).toMatch(/<a class="button" href="\/polls\/old\/results">\s*See the results\s*<\/a>/);
   });
@@ -191,7 +191,7 @@ describe('GET /polls/{slug}/results', () => {
     const { status, body } = await request(`${server.url}/polls/hidden/results`);
     expect(status).toBe(200);
     expect(body).toMatch(
-      /Results will be shown when the poll closes on <time datetime="2099-01-01T00:00:00.000Z"[^>]*>1 Jan 2099, 00:00 UTC \(in \d+ years\)<\/time>/,
+      /Results will be shown when the poll closes on\s+<time datetime="2099-01-01T00:00:00.000Z"[^>]*>1 Jan 2099, 00:00 UTC \(in \d+ years\)<\/time>/,
     );
     expect(body).not.toContain('<table>');
   });
