@@ -174,7 +174,8 @@ function describeChange(
   const fields = Object.keys(patch).filter((key) => patch[key] !== undefined);
   const others = fields.filter((field) => field !== 'status').join(', ');
   if (patch.status === 'closed') return { action: 'close', details: others };
-  if (patch.status === 'open' && current.status === 'draft') return { action: 'publish', details: others };
+  if ((patch.status === 'open' || patch.status === 'scheduled') && current.status === 'draft')
+    return { action: 'publish', details: others };
   if (patch.status === 'open' && effectiveStatus(current, now) === 'scheduled')
     return { action: 'open', details: others };
   if (patch.status === 'open' && effectiveStatus(current, now) === 'closed')

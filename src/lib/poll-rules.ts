@@ -106,6 +106,27 @@ export function scheduleAfterPatch(
   return { status, opensAt, closesAt };
 }
 
+/** The lifecycle buttons of the admin page. */
+export type LifecycleAction = 'publish' | 'open-now' | 'close' | 'reopen';
+
+/** The steps an owner can take from each status, the usual one first: every state has a way forward. */
+export const LIFECYCLE_ACTIONS: Record<PollStatus, readonly LifecycleAction[]> = {
+  draft: ['publish'],
+  scheduled: ['open-now', 'close'],
+  open: ['close'],
+  closed: ['reopen'],
+};
+
+/**
+ * The patch each button stands for. Publishing a draft keeps its planned opening (it becomes
+ * scheduled, as the owner set it up); "open now" and "reopen" open at once.
+ */
+export function lifecyclePatch(action: LifecycleAction, poll: Pick<PollRecord, 'opensAt'>, now: number): SchedulePatch {
+  if (action === 'close') return { status: 'closed' };
+  if (action === 'publish' && poll.opensAt !== null && poll.opensAt > now) return { status: 'scheduled' };
+  return { status: 'open' };
+}
+
 /** Parses an already-validated ISO 8601 string (or null) into epoch milliseconds. */
 export function toEpoch(value: string | null | undefined): number | null {
   return value ? Date.parse(value) : null;

@@ -302,6 +302,21 @@ describe('forms', () => {
     expect(audit).toMatch(/<td>\s*publish\s*<\/td>/);
   });
 
+  it('publishes a draft with a planned opening as scheduled, keeping the plan', async () => {
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
+    const opensAt = new Date(Date.now() + 2 * 24 * 3600 * 1000).toISOString();
+    await request(`${server.url}/api/admin/polls`, {
+      method: 'POST',
+      token: ADMIN_TOKEN,
+      json: { slug: 'planned', question: 'Planned?', options: ['A', 'B'], status: 'draft', opensAt },
+    });
+    expect((await formPost(server.url, '/admin/polls/planned', { action: 'publish' }, { cookie })).status).toBe(303);
+    expect((await request(`${server.url}/api/polls/planned`)).body).toMatchObject({ status: 'scheduled', opensAt });
+    const page = (await request(`${server.url}/admin/polls/planned`, { headers: { cookie } })).body as string;
+    expect(page).toMatch(/<td>\s*publish\s*<\/td>/);
+    expect(page).toContain('Open now');
+  });
+
   it('exports the aggregate and the anonymised vote log as CSV', async () => {
     const cookie = await loginAsAdmin(server.url, PASSWORD);
     await formPost(

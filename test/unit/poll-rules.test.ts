@@ -7,6 +7,8 @@ import {
   normaliseOptions,
   resolveChoiceCounts,
   resultsHiddenReason,
+  LIFECYCLE_ACTIONS,
+  lifecyclePatch,
   scheduleAfterPatch,
 } from '@/lib/poll-rules';
 import { HOUR, NOW, pollRecord as poll } from '../support/records';
@@ -215,6 +217,37 @@ describe('scheduleAfterPatch: every state has a way forward', () => {
     },
   ] as const)('refuses: $name', ({ current, patch }) => {
     expect(codeOf(() => scheduleAfterPatch(current, patch, NOW))).toBe('invalid_poll');
+  });
+});
+
+describe('lifecycle buttons', () => {
+  const DAY = 24 * HOUR;
+  // Each state's buttons, pressed one by one: none may fail, and each leads where its label says.
+  it.each([
+    { from: 'draft', current: { status: 'draft', opensAt: null, closesAt: null }, to: ['open'] },
+    {
+      from: 'draft, opening planned',
+      current: { status: 'draft', opensAt: NOW + DAY, closesAt: NOW + 2 * DAY },
+      to: ['scheduled'],
+    },
+    {
+      from: 'scheduled',
+      current: { status: 'open', opensAt: NOW + DAY, closesAt: NOW + 2 * DAY },
+      to: ['open', 'closed'],
+    },
+    { from: 'open', current: { status: 'open', opensAt: NOW - DAY, closesAt: NOW + DAY }, to: ['closed'] },
+    { from: 'closed by owner', current: { status: 'closed', opensAt: null, closesAt: NOW - DAY }, to: ['open'] },
+    {
+      from: 'closed by schedule',
+      current: { status: 'open', opensAt: NOW - 2 * DAY, closesAt: NOW - DAY },
+      to: ['open'],
+    },
+  ] as const)('$from → $to', ({ current, to }) => {
+    const actions = LIFECYCLE_ACTIONS[effectiveStatus(current, NOW)];
+    const reached = actions.map((action) =>
+      effectiveStatus(scheduleAfterPatch(current, lifecyclePatch(action, current, NOW), NOW), NOW),
+    );
+    expect(reached).toEqual(to);
   });
 });
 
