@@ -77,14 +77,14 @@ export function wrapText(text: string, maxChars: number, maxLines: number): stri
 
 /**
  * At most `maxChars` characters, the last an ellipsis when something was cut — at a word break
- * when one falls in the last third, so a word is not left half-written.
+ * when one falls in the second half, so a word is not left half-written.
  */
 export function truncate(text: string, maxChars: number): string {
   const chars = [...text];
   if (chars.length <= maxChars) return text;
   const cut = chars.slice(0, maxChars - 1).join('');
   const space = cut.lastIndexOf(' ');
-  return `${(space > (cut.length * 2) / 3 ? cut.slice(0, space) : cut).trimEnd()}…`;
+  return `${(space > cut.length / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 const text = (x: number, y: number, size: number, fill: string, content: string, extra = '') =>
