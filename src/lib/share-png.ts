@@ -52,22 +52,41 @@ export interface ResultsImage {
 const hiddenSentence = (reason: 'after_vote' | 'after_close') =>
   reason === 'after_vote' ? 'Results are shown after voting.' : 'Results are shown when the poll closes.';
 
-/** Enough for every poll being shared at an all-hands at once; each entry is ~20–40 KB. */
+/** Enough for every poll being shared at an all-hands at once; each entry is ~20–50 KB. */
 const CACHE_SIZE = 64;
 /** Promises, so a burst of crawlers asking for a new version waits for one render, not one each. */
 const cache = new Map<string, Promise<ResultsImage>>();
 
 /**
- * The results image an anonymous visitor may see — what a chat app's crawler is — so hidden
- * results stay hidden in previews. Cached per results version: the poll's edit time and response
- * count (every vote changes one), whether results are shown (that changes when a poll closes,
- * with no edit), and the host printed on it.
+ * Exactly what the image shows, for an anonymous visitor — what a chat app's crawler is — so
+ * hidden results stay hidden in previews: the question, the host, and either each option's label
+ * and share with n, or the sentence saying when results show. Nothing else (no vote times, no
+ * counts behind hidden results) reaches the image, its validator or its URL.
  */
-export function resultsImage(poll: PollRecord, now: number, origin: string): Promise<ResultsImage> {
+function imageInput(poll: PollRecord, now: number, origin: string): ShareImageInput {
   const view = resultsViewFor(poll, false, now);
   const host = new URL(origin).host;
-  const version = [poll.slug, poll.updatedAt, poll.responseCount, view.status, view.hidden?.reason ?? 'shown', host];
-  const key = JSON.stringify(version);
+  if (!view.results)
+    return { question: poll.question, host, results: null, hiddenMessage: hiddenSentence(view.hidden!.reason) };
+  const { totalResponses, options } = view.results;
+  return {
+    question: poll.question,
+    host,
+    results: { totalResponses, options: options.map(({ label, share }) => ({ label, share })) },
+  };
+}
+
+/** A short hash of what the image shows: the same for the same picture, whatever else changed. */
+const versionOf = (input: ShareImageInput) =>
+  createHash('sha256').update(JSON.stringify(input)).digest('base64url').slice(0, 16);
+
+/**
+ * The results image, cached by what it shows (a new vote, an edited question, a poll closing and
+ * showing its results each make a new one; a vote behind hidden results does not).
+ */
+export function resultsImage(poll: PollRecord, now: number, origin: string): Promise<ResultsImage> {
+  const input = imageInput(poll, now, origin);
+  const key = versionOf(input);
   const hit = cache.get(key);
   if (hit) {
     // Map keeps insertion order: re-inserting marks the entry as most recently used.
@@ -75,14 +94,7 @@ export function resultsImage(poll: PollRecord, now: number, origin: string): Pro
     cache.set(key, hit);
     return hit;
   }
-  const input: ShareImageInput = {
-    question: poll.question,
-    host,
-    results: view.results,
-    hiddenMessage: view.hidden ? hiddenSentence(view.hidden.reason) : undefined,
-  };
-  const etag = `"${createHash('sha256').update(key).digest('base64url').slice(0, 22)}"`;
-  const image = renderPng(shareImageSvg(input)).then((png) => ({ etag, png }));
+  const image = renderPng(shareImageSvg(input)).then((png) => ({ etag: `"${key}"`, png }));
   cache.set(key, image);
   // A failed render is not remembered: the next request tries again.
   image.catch(() => cache.get(key) === image && cache.delete(key));
@@ -90,9 +102,9 @@ export function resultsImage(poll: PollRecord, now: number, origin: string): Pro
   return image;
 }
 
-/** The URL of the image for this results version, so chat apps that cache by URL fetch a new one after votes. */
-export function resultsImagePath(poll: PollRecord): string {
-  return `/polls/${poll.slug}/results.png?v=${poll.responseCount}-${poll.updatedAt.toString(36)}`;
+/** The image's URL with its version, so chat apps that cache by URL fetch a new one when it changes. */
+export function resultsImagePath(poll: PollRecord, now: number, origin: string): string {
+  return `/polls/${poll.slug}/results.png?v=${versionOf(imageInput(poll, now, origin))}`;
 }
 
 /** The image's text alternative (og:image:alt): what it shows, and no more than it shows. */
