@@ -34,6 +34,7 @@ describe('copy link', () => {
     const status = share.getByRole('status');
     await status.filter({ hasText: 'Link copied' }).waitFor();
     await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(`${server.url}/polls/${SLUG}`);
+    if (SHOTS) await share.screenshot({ path: `${SHOTS}/copied-1280-light.png` });
     await context.close();
   });
 
@@ -44,6 +45,19 @@ describe('copy link', () => {
     const share = page.getByRole('region', { name: 'Share this poll' });
     await expect(share.getByLabel('Link to the poll').isVisible()).resolves.toBe(true);
     await expect(share.getByRole('button', { name: 'Copy link' }).count()).resolves.toBe(0);
+    await context.close();
+  });
+});
+
+describe('QR code full screen', () => {
+  it('fills the window when opened on its own', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/polls/${SLUG}/qr.svg`);
+    const box = await page.evaluate(() => document.documentElement.getBoundingClientRect().toJSON());
+    expect(box.width).toBe(1280);
+    expect(box.height).toBe(800);
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/qr-full-screen-1280.png` });
     await context.close();
   });
 });
