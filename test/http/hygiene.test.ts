@@ -16,6 +16,8 @@ describe('security headers', () => {
       '/',
       '/polls/h',
       '/polls/h/results',
+      '/polls/h/qr.svg',
+      '/polls/h/results.png',
       '/no-such-page',
       '/api/polls',
       '/api/polls/nope',
