@@ -1,6 +1,17 @@
 /** Presentation helpers: shares to one decimal, counts with separators, times always in UTC. */
 import { describe, expect, it } from 'vitest';
-import { count, dateTime, percent, percentRange, POLICY_DESCRIPTIONS, STATUS_LABELS } from '@/lib/format';
+import {
+  count,
+  countOf,
+  dateTime,
+  margin,
+  percent,
+  percentRange,
+  POLICY_DESCRIPTIONS,
+  responses,
+  STATUS_LABELS,
+  wholePercent,
+} from '@/lib/format';
 import { DUPLICATE_POLICIES } from '@/lib/types';
 
 describe('percent', () => {
@@ -72,5 +83,41 @@ describe('labels', () => {
 
   it.each(DUPLICATE_POLICIES)('explain the %s duplicate policy in a sentence', (policy) => {
     expect(POLICY_DESCRIPTIONS[policy]).toMatch(/^[A-Z].+\.$/);
+  });
+});
+
+describe('countOf and responses', () => {
+  it.each([
+    [0, '0 responses'],
+    [1, '1 response'],
+    [2, '2 responses'],
+    [1204, '1,204 responses'],
+  ])('%i → %s', (value, text) => {
+    expect(responses(value)).toBe(text);
+    expect(countOf(value, 'response')).toBe(text);
+  });
+  it('takes an irregular plural', () => {
+    expect(countOf(2, 'person', 'people')).toBe('2 people');
+    expect(countOf(1, 'person', 'people')).toBe('1 person');
+  });
+});
+
+describe('margin and wholePercent', () => {
+  it.each([
+    [0.25, 0.35, '±5 pts'],
+    [0.273, 0.467, '±10 pts'],
+    [0, 1, '±50 pts'],
+    [0.001, 0.01, '±0.5 pts'],
+    [0.5, 0.5, '±0.0 pts'],
+  ])('%f–%f → %s', (low, high, text) => {
+    expect(margin(low, high)).toBe(text);
+  });
+  it.each([
+    [0.371, '37%'],
+    [1, '100%'],
+    [0, '0%'],
+    [0.005, '1%'],
+  ])('%f → %s', (value, text) => {
+    expect(wholePercent(value)).toBe(text);
   });
 });
