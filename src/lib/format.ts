@@ -28,6 +28,11 @@ export function wholePercent(value: number): string {
   return `${Math.round(value * 100)}%`;
 }
 
+/** 0.284, 0.391 → "28–39%": the range under a margin, as coarse as the margin itself. */
+export function wholePercentRange(low: number, high: number): string {
+  return `${Math.round(low * 100)}–${Math.round(high * 100)}%`;
+}
+
 /**
  * A 95 % interval as people read a margin of error: half its width in percentage points,
  * 0.25–0.35 → "±5 pts". Whole points from 1 up; below that one decimal, so it never reads "±0".

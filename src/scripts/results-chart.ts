@@ -118,12 +118,19 @@ class ResultsChart extends HTMLElement {
         maintainAspectRatio: false,
         animation: reducedMotion ? false : { duration: 400 },
         // Room on the right for the share written after the longest whisker.
-        layout: { padding: { right: 52 } },
+        layout: { padding: { right: 60 } },
         scales: {
           x: {
             min: 0,
             max,
-            ticks: { callback: (value) => `${value}%`, color: colour('--muted') },
+            // Ticks on a 10 % grid that ends exactly at the axis end; Chart.js thins them when narrow.
+            ticks: {
+              stepSize: 10,
+              maxRotation: 0,
+              autoSkipPadding: 10,
+              callback: (value) => `${value}%`,
+              color: colour('--muted'),
+            },
             grid: { color: colour('--border') },
           },
           y: { ticks: { color: colour('--text'), autoSkip: false }, grid: { display: false } },

@@ -155,7 +155,7 @@ describe('GET /polls/{slug}/results', () => {
     expect(html).toMatch(/<th scope="row">\s*Smartsheet\s*<\/th>\s*<td class="num">111<\/td>/);
     // The margin as people read it, the exact 95 % range beneath.
     expect(html).toMatch(
-      /\d+\.\d%<\/span>\s*<\/span>\s*<\/td>\s*<td class="num">\s*±\d+ pts\s*<span class="range">\d+\.\d–\d+\.\d%<\/span>/,
+      /\d+\.\d%<\/span>\s*<\/span>\s*<\/td>\s*<td class="num">\s*±\d+ pts\s*<span class="range">\d+–\d+%<\/span>/,
     );
     expect(html).toMatch(
       /<canvas role="img" aria-label="Bar chart of shares among \d+ responses: Microsoft Project: \d+\.\d% \(\d+ responses, margin ±\d+ pts\)/,

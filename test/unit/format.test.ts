@@ -11,6 +11,7 @@ import {
   responses,
   STATUS_LABELS,
   wholePercent,
+  wholePercentRange,
 } from '@/lib/format';
 import { DUPLICATE_POLICIES } from '@/lib/types';
 
@@ -119,5 +120,15 @@ describe('margin and wholePercent', () => {
     [0.005, '1%'],
   ])('%f → %s', (value, text) => {
     expect(wholePercent(value)).toBe(text);
+  });
+});
+
+describe('wholePercentRange', () => {
+  it.each([
+    [0.284, 0.391, '28–39%'],
+    [0, 1, '0–100%'],
+    [0.004, 0.021, '0–2%'],
+  ])('%f–%f → %s', (low, high, text) => {
+    expect(wholePercentRange(low, high)).toBe(text);
   });
 });
