@@ -87,6 +87,20 @@ function barLabels(data: ChartData, colour: string, host: HTMLElement): Plugin<'
   };
 }
 
+/**
+ * A long option label as lines of at most `width` characters, split between words: Chart.js
+ * neither wraps nor shrinks axis labels, so on a phone a long one would be cut at the edge.
+ */
+function wrapLabel(label: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of label.split(/\s+/)) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last]!.length + 1 + word.length <= width) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
 class ResultsChart extends HTMLElement {
   #chart: Chart<'bar'> | undefined;
 
@@ -102,7 +116,10 @@ class ResultsChart extends HTMLElement {
       type: 'bar',
       data: {
         // The own choice gets a second line under its label.
-        labels: data.labels.map((label, i) => (data.own?.[i] ? [label, '✓ Your choice'] : label)),
+        labels: data.labels.map((label, i) => [
+          ...wrapLabel(label, this.clientWidth < 560 ? 16 : 32),
+          ...(data.own?.[i] ? ['✓ Your choice'] : []),
+        ]),
         datasets: [
           {
             data: data.shares.map((s) => s * 100),
