@@ -21,12 +21,26 @@ class Rollback extends Error {
 export function createSqliteVoteWrites(
   db: Db,
   findById: (id: number) => PollRecord | null,
-): Pick<PollStore, 'recordVote' | 'importVotes' | 'hasDeviceVoted'> {
+): Pick<PollStore, 'recordVote' | 'importVotes' | 'hasDeviceVoted' | 'deviceVoteChoices'> {
   const deviceVote = db
     .select({ id: votes.id })
     .from(votes)
     .where(and(eq(votes.pollId, sql.placeholder('pollId')), eq(votes.deviceKey, sql.placeholder('deviceKey'))))
     .limit(1)
+    .prepare();
+  // The newest vote of this device key (several only under the `none` policy), by the
+  // votes_poll_device index; its choices by the vote_choices primary key.
+  const deviceChoices = db
+    .select({ key: pollOptions.key })
+    .from(voteChoices)
+    .innerJoin(pollOptions, eq(pollOptions.id, voteChoices.optionId))
+    .where(
+      eq(
+        voteChoices.voteId,
+        sql`(select ${votes.id} from ${votes} where ${votes.pollId} = ${sql.placeholder('pollId')} and ${votes.deviceKey} = ${sql.placeholder('deviceKey')} order by ${votes.id} desc limit 1)`,
+      ),
+    )
+    .orderBy(pollOptions.position)
     .prepare();
 
   return {
@@ -112,6 +126,10 @@ export function createSqliteVoteWrites(
 
     async hasDeviceVoted(pollId, deviceKey) {
       return deviceVote.get({ pollId, deviceKey }) !== undefined;
+    },
+    async deviceVoteChoices(pollId, deviceKey) {
+      if (deviceVote.get({ pollId, deviceKey }) === undefined) return null;
+      return deviceChoices.all({ pollId, deviceKey }).map((row) => row.key);
     },
   };
 }

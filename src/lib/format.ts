@@ -19,6 +19,33 @@ export function count(value: number): string {
   return value.toLocaleString('en-US');
 }
 
+/** The one pluralising helper: "1 response", "2 responses", "1,204 responses". */
+export function countOf(value: number, singular: string, plural = `${singular}s`): string {
+  return `${count(value)} ${value === 1 ? singular : plural}`;
+}
+
+/** The word for a poll's count everywhere (pages, widget, admin): "responses", never "votes" or "respondents". */
+export const responses = (value: number) => countOf(value, 'response');
+
+/** 0.371 → "37%": a headline reads whole percentages; the table keeps one decimal. */
+export function wholePercent(value: number): string {
+  return `${Math.round(value * 100)}%`;
+}
+
+/** 0.284, 0.391 → "28–39%": the range under a margin, as coarse as the margin itself. */
+export function wholePercentRange(low: number, high: number): string {
+  return `${Math.round(low * 100)}–${Math.round(high * 100)}%`;
+}
+
+/**
+ * A 95 % interval as people read a margin of error: half its width in percentage points,
+ * 0.25–0.35 → "±5 pts". Whole points from 1 up; below that one decimal, so it never reads "±0".
+ */
+export function margin(low: number, high: number): string {
+  const half = ((high - low) / 2) * 100;
+  return `±${half >= 0.95 ? Math.round(half) : half.toFixed(1)} pts`;
+}
+
 /** "25 Nov 2026, 21:30 UTC" — the server's time zone never leaks into a page. */
 export function dateTime(ms: number): string {
   return (

@@ -4,6 +4,7 @@
  * transaction.
  */
 import { PollError } from './errors';
+import { responses } from './format';
 import { kebabCase, slugFromQuestion } from './keys';
 import { MAX_SLUG_LENGTH } from './limits';
 import { getPollForOwner, notFound } from './polls';
@@ -188,7 +189,7 @@ export async function deletePoll(store: PollStore, slug: string, now: number, ac
   await store.deletePoll(
     poll.id,
     now,
-    actor ? { actor, action: 'delete', details: `${poll.responseCount} votes removed` } : undefined,
+    actor ? { actor, action: 'delete', details: `${responses(poll.responseCount)} removed` } : undefined,
   );
 }
 

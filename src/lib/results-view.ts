@@ -8,13 +8,15 @@ import { effectiveStatus, resultsHiddenReason } from './poll-rules';
 import { buildResults, hiddenResultsMessage } from './results';
 import type { PollStore } from './store';
 import type { PollRecord, PollStatus, Results } from './types';
-import { hasVoted } from './votes';
+import { ownChoices } from './votes';
 
 export interface ResultsView {
   poll: PollRecord;
   status: PollStatus;
   /** This browser has a vote in the poll. */
   voted: boolean;
+  /** The option keys this browser chose (its newest vote); empty when it has none or it is unknown. */
+  ownChoices: readonly string[];
   /** Why the results are hidden from this visitor, and a sentence saying when they will show; null when shown. */
   hidden: { reason: 'after_vote' | 'after_close'; message: string } | null;
   /** The results, when this visitor may see them. */
@@ -22,12 +24,18 @@ export interface ResultsView {
 }
 
 /** The view for a visitor whose voting is known (e.g. just voted). */
-export function resultsViewFor(poll: PollRecord, voted: boolean, now: number): ResultsView {
+export function resultsViewFor(
+  poll: PollRecord,
+  voted: boolean,
+  now: number,
+  choices: readonly string[] = [],
+): ResultsView {
   const reason = resultsHiddenReason(poll, { hasVoted: voted }, now);
   return {
     poll,
     status: effectiveStatus(poll, now),
     voted,
+    ownChoices: voted ? choices : [],
     hidden: reason ? { reason, message: hiddenResultsMessage(poll, reason) } : null,
     results: reason ? null : buildResults(poll, now),
   };
@@ -39,7 +47,8 @@ export async function resultsView(
   poll: PollRecord,
   deviceIds: string | readonly string[] | null,
 ): Promise<ResultsView> {
-  return resultsViewFor(poll, await hasVoted(store, secret, poll, deviceIds), now);
+  const choices = await ownChoices(store, secret, poll, deviceIds);
+  return resultsViewFor(poll, choices !== null, now, choices ?? []);
 }
 
 /** The results of a view, or 403 results_hidden with its sentence (for the JSON and CSV API). */

@@ -61,3 +61,53 @@ export function optionStatistics(options: readonly OptionTally[], respondents: n
     ci95: wilsonInterval(option.votes, respondents),
   }));
 }
+
+export interface LeaderDifference {
+  /** The plain difference of the two shares, p1 − p2 (≥ 0 when `first` is the larger). */
+  difference: number;
+  /** 95 % interval for the difference; includes 0 when the two are too close to call. */
+  ci95: Interval;
+}
+
+/**
+ * The 95 % interval for the difference between two options' shares among the same n
+ * respondents. Both shares come from one sample, so they are not independent:
+ *
+ * - single choice (one multinomial): Var(p1 − p2) = (p1 + p2 − (p1 − p2)²) / n.
+ * - multiple choice: the same two people may pick both, and the tallies do not say how many did.
+ *   Var(p1 − p2) = p1(1 − p1) + p2(1 − p2) − 2·Cov, and the covariance is smallest (so the
+ *   variance largest) at the smallest possible overlap, max(0, p1 + p2 − 1) (Fréchet bound).
+ *   We use that largest variance: a conservative interval that never calls a lead the data
+ *   cannot support. With p1 + p2 ≤ 1 it equals the single-choice formula.
+ *
+ * Plain Wald intervals claim certainty at small n (1 response of 1 gives a zero-width interval),
+ * so the shares are first moved toward each other as Agresti and Caffo (2000) do for two
+ * proportions: one pseudo-response added to each option and two to n. The reported difference
+ * stays the observed one; only the interval uses the adjusted values.
+ */
+export function leaderDifference(
+  firstVotes: number,
+  secondVotes: number,
+  n: number,
+  type: 'single' | 'multiple',
+  z = Z_95,
+): LeaderDifference {
+  if (![firstVotes, secondVotes, n].every((v) => Number.isInteger(v) && v >= 0) || firstVotes > n || secondVotes > n) {
+    throw new RangeError(`leaderDifference needs integers 0 ≤ votes ≤ n (got ${firstVotes}, ${secondVotes}, ${n})`);
+  }
+  if (type === 'single' && firstVotes + secondVotes > n) {
+    throw new RangeError(`single choice: ${firstVotes} + ${secondVotes} votes exceed ${n} respondents`);
+  }
+  const difference = share(firstVotes, n) - share(secondVotes, n);
+  const m = n + 2;
+  const p1 = (firstVotes + 1) / m;
+  const p2 = (secondVotes + 1) / m;
+  const overlap = type === 'multiple' ? Math.max(0, p1 + p2 - 1) : 0;
+  const variance = (p1 + p2 - (p1 - p2) ** 2 - 2 * overlap) / m;
+  const halfWidth = z * Math.sqrt(Math.max(0, variance));
+  const centre = p1 - p2;
+  return { difference, ci95: { low: Math.max(-1, centre - halfWidth), high: Math.min(1, centre + halfWidth) } };
+}
+
+/** True when the interval for a difference leaves room for no difference at all. */
+export const includesZero = (interval: Interval) => interval.low <= 0 && interval.high >= 0;

@@ -91,6 +91,11 @@ export interface PollStore {
   /** Bulk insert of unlocked votes with tallies, in one transaction (demo seed, imports); times stored as voteMinute. */
   importVotes(pollId: number, votes: { optionIds: number[]; createdAt: number; source: VoteSource }[]): Promise<void>;
   hasDeviceVoted(pollId: number, deviceKey: string): Promise<boolean>;
+  /**
+   * The option keys (in option order) of the newest vote this per-poll device key cast in the
+   * poll, or null when it has none. The key is per poll, so this never links polls together.
+   */
+  deviceVoteChoices(pollId: number, deviceKey: string): Promise<string[] | null>;
   /** A setting's value, or null when it is not set. */
   readSetting(key: string): Promise<string | null>;
   /** Deletes a setting so that no copy of it stays in the file, its free pages or its journal. */

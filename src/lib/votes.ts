@@ -107,3 +107,22 @@ export async function hasVoted(
   for (const id of ids) if (await store.hasDeviceVoted(poll.id, deviceKeyFor(secret, poll.id, id))) return true;
   return false;
 }
+
+/**
+ * The options this browser chose in the poll (its newest vote), or null when it has not voted.
+ * Found through the per-poll device key already stored with the vote, so marking "Your choice"
+ * needs nothing new stored and nothing that links one poll's votes to another's.
+ */
+export async function ownChoices(
+  store: PollStore,
+  secret: string,
+  poll: PollRecord,
+  deviceIds: string | readonly string[] | null,
+): Promise<string[] | null> {
+  const ids = deviceIds === null ? [] : typeof deviceIds === 'string' ? [deviceIds] : deviceIds;
+  for (const id of ids) {
+    const choices = await store.deviceVoteChoices(poll.id, deviceKeyFor(secret, poll.id, id));
+    if (choices) return choices;
+  }
+  return null;
+}

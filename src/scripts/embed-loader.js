@@ -8,7 +8,7 @@
   const THEMES = ['light', 'dark', 'auto'];
   const DEFAULT_HEIGHT = 360;
   const MAX_HEIGHT = 4000;
-  const frames = new Map(); // iframe -> slug
+  const frames = new Map(); // iframe -> { slug, titled: the host page named it itself }
 
   function mount(host) {
     if (host.hasAttribute('data-peer-poll-mounted')) return;
@@ -19,13 +19,15 @@
     const height = parseInt(host.getAttribute('data-height') || host.getAttribute('height') || '', 10);
     const iframe = document.createElement('iframe');
     iframe.src = `${origin}/embed/${slug}${THEMES.includes(theme) && theme !== 'auto' ? `?theme=${theme}` : ''}`;
-    iframe.title = host.getAttribute('data-title') || host.getAttribute('title') || `Poll: ${slug}`;
+    const title = host.getAttribute('data-title') || host.getAttribute('title');
+    // "Poll" until the widget reports its question (a slug is no name for a screen reader).
+    iframe.title = title || 'Poll';
     iframe.loading = 'lazy';
     // The reserved height keeps the page from jumping before the widget reports its own.
     iframe.style.cssText = `display:block;width:100%;max-width:100%;border:0;height:${height > 0 ? height : DEFAULT_HEIGHT}px`;
     if (host.localName === 'peer-poll') host.style.display = 'block';
     host.replaceChildren(iframe);
-    frames.set(iframe, slug);
+    frames.set(iframe, { slug, titled: !!title });
   }
 
   function scan() {
@@ -36,10 +38,11 @@
     const data = event.data;
     if (event.origin !== origin || !data || data.type !== 'peer-polls:resize') return;
     if (typeof data.height !== 'number' || !(data.height >= 0)) return;
-    for (const [iframe, slug] of frames) {
-      // Only the widget inside this very iframe may size it.
-      if (iframe.contentWindow === event.source && slug === data.slug) {
+    for (const [iframe, frame] of frames) {
+      // Only the widget inside this very iframe may size and name it.
+      if (iframe.contentWindow === event.source && frame.slug === data.slug) {
         iframe.style.height = `${Math.min(Math.ceil(data.height), MAX_HEIGHT)}px`;
+        if (!frame.titled && typeof data.title === 'string' && data.title) iframe.title = data.title.slice(0, 320);
       }
     }
   });

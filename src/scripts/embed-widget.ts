@@ -40,8 +40,9 @@ function reportHeight() {
   const height = Math.ceil(document.body.getBoundingClientRect().height);
   if (height === lastHeight || parent === window) return;
   lastHeight = height;
-  // The height is not a secret; the loader checks the message's origin and source.
-  parent.postMessage({ type: 'peer-polls:resize', slug, height }, '*');
+  // Neither the height nor the title (the question, public) is a secret; the loader checks the
+  // message's origin and source, and names its iframe after the title.
+  parent.postMessage({ type: 'peer-polls:resize', slug, height, title: document.title }, '*');
 }
 new ResizeObserver(reportHeight).observe(document.body);
 addEventListener('load', reportHeight);

@@ -1,7 +1,8 @@
 /**
- * <results-chart data-chart="{labels, shares, lows, highs}"> — draws the server-rendered
- * results as horizontal bars with 95 % interval whiskers. Only the Chart.js pieces this chart
- * uses are registered, so the bundle stays small.
+ * <results-chart data-chart="{labels, shares, lows, highs, own}"> — draws the server-rendered
+ * results as horizontal bars with 95 % interval whiskers and each share written beside its bar,
+ * on an axis scaled to the data. Only the Chart.js pieces this chart uses are registered, so the
+ * bundle stays small (a few lines of plugin instead of chartjs-plugin-datalabels).
  */
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip, type Plugin } from 'chart.js';
 
@@ -14,6 +15,8 @@ interface ChartData {
   shares: number[];
   lows: number[];
   highs: number[];
+  /** This browser chose the option. */
+  own?: boolean[];
 }
 
 const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
@@ -48,6 +51,56 @@ function intervalWhiskers(data: ChartData, colour: string): Plugin<'bar'> {
   };
 }
 
+/**
+ * The axis end: the next 10 % above the highest whisker, so a 35 % leader fills most of the
+ * width instead of a third, while every interval stays fully visible.
+ */
+function axisMax(highs: readonly number[]): number {
+  const top = Math.max(0, ...highs) * 100;
+  return Math.min(100, Math.max(10, Math.ceil(top / 10) * 10));
+}
+
+/**
+ * Writes each share beside its bar, after the whisker so the line never crosses the text. The
+ * texts drawn are kept on the element (data-bar-labels) for tests and tooling.
+ */
+function barLabels(data: ChartData, colour: string, host: HTMLElement): Plugin<'bar'> {
+  return {
+    id: 'barLabels',
+    afterDatasetsDraw(chart) {
+      const { ctx, scales } = chart;
+      const x = scales.x!;
+      const drawn: string[] = [];
+      ctx.save();
+      ctx.fillStyle = colour;
+      ctx.font = `600 13px ${Chart.defaults.font.family}`;
+      ctx.textBaseline = 'middle';
+      chart.getDatasetMeta(0).data.forEach((bar, i) => {
+        const text = pct(data.shares[i]!);
+        const end = Math.max(bar.x, x.getPixelForValue(data.highs[i]! * 100));
+        ctx.fillText(text, end + 6, bar.y);
+        drawn.push(text);
+      });
+      ctx.restore();
+      host.dataset.barLabels = JSON.stringify(drawn);
+    },
+  };
+}
+
+/**
+ * A long option label as lines of at most `width` characters, split between words: Chart.js
+ * neither wraps nor shrinks axis labels, so on a phone a long one would be cut at the edge.
+ */
+function wrapLabel(label: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of label.split(/\s+/)) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last]!.length + 1 + word.length <= width) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
 class ResultsChart extends HTMLElement {
   #chart: Chart<'bar'> | undefined;
 
@@ -57,11 +110,16 @@ class ResultsChart extends HTMLElement {
     const data = JSON.parse(this.dataset.chart ?? '{}') as ChartData;
     const style = getComputedStyle(this);
     const colour = (name: string) => style.getPropertyValue(name).trim();
+    const max = axisMax(data.highs);
     const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
     this.#chart = new Chart(canvas, {
       type: 'bar',
       data: {
-        labels: data.labels,
+        // The own choice gets a second line under its label.
+        labels: data.labels.map((label, i) => [
+          ...wrapLabel(label, this.clientWidth < 560 ? 16 : 32),
+          ...(data.own?.[i] ? ['✓ Your choice'] : []),
+        ]),
         datasets: [
           {
             data: data.shares.map((s) => s * 100),
@@ -76,11 +134,20 @@ class ResultsChart extends HTMLElement {
         responsive: true,
         maintainAspectRatio: false,
         animation: reducedMotion ? false : { duration: 400 },
+        // Room on the right for the share written after the longest whisker.
+        layout: { padding: { right: 60 } },
         scales: {
           x: {
             min: 0,
-            max: 100,
-            ticks: { callback: (value) => `${value}%`, color: colour('--muted') },
+            max,
+            // Ticks on a 10 % grid that ends exactly at the axis end; Chart.js thins them when narrow.
+            ticks: {
+              stepSize: 10,
+              maxRotation: 0,
+              autoSkipPadding: 10,
+              callback: (value) => `${value}%`,
+              color: colour('--muted'),
+            },
             grid: { color: colour('--border') },
           },
           y: { ticks: { color: colour('--text'), autoSkip: false }, grid: { display: false } },
@@ -94,8 +161,9 @@ class ResultsChart extends HTMLElement {
           },
         },
       },
-      plugins: [intervalWhiskers(data, colour('--whisker'))],
+      plugins: [intervalWhiskers(data, colour('--whisker')), barLabels(data, colour('--text'), this)],
     });
+    this.dataset.axisMax = String(max);
     this.dataset.drawn = 'true';
   }
 

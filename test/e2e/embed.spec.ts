@@ -96,7 +96,9 @@ describe('embedding on another site with third-party cookies blocked', () => {
   it('turns both placeholders into titled, lazy iframes sized to their content', async () => {
     await page.locator('div[data-peer-poll] iframe').waitFor();
     await page.locator('peer-poll iframe').waitFor();
-    expect(await page.locator('div[data-peer-poll] iframe').getAttribute('title')).toBe('Poll: lunch');
+    // Named after the question once the widget reports it ("Poll" until then, never the slug).
+    await page.locator('div[data-peer-poll] iframe[title="Poll: Where shall we have lunch?"]').waitFor();
+    await page.locator('peer-poll iframe[title="Poll: Should standups be async?"]').waitFor();
     expect(await page.locator('peer-poll iframe').getAttribute('loading')).toBe('lazy');
     expect(await page.locator('peer-poll iframe').getAttribute('src')).toBe(`${server.url}/embed/standup?theme=dark`);
     await widget(page, 'div[data-peer-poll] iframe')
@@ -116,6 +118,10 @@ describe('embedding on another site with third-party cookies blocked', () => {
     await lunch.getByRole('button', { name: 'Vote' }).click();
     await lunch.getByRole('list', { name: 'Results' }).waitFor();
     await expect(lunch.getByText('Thanks — your vote is counted.').isVisible()).resolves.toBe(true);
+    // The voter's own option is marked.
+    await expect(lunch.getByRole('listitem').filter({ hasText: 'Your choice' }).innerText()).resolves.toContain(
+      'Food trucks',
+    );
     await expect(lunch.getByRole('listitem').filter({ hasText: 'Food trucks' }).innerText()).resolves.toContain(
       '100.0%',
     );

@@ -31,8 +31,10 @@ export class ResultsPage {
     return this.page.getByRole('table');
   }
 
+  /** The row of an option; its header may also carry the "Your choice" tag. */
   row(label: string): Locator {
-    return this.page.getByRole('row').filter({ has: this.page.getByRole('rowheader', { name: label, exact: true }) });
+    const name = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( Your choice)?$`);
+    return this.page.getByRole('row').filter({ has: this.page.getByRole('rowheader', { name }) });
   }
 
   chart(): Locator {

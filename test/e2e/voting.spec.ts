@@ -29,7 +29,7 @@ afterAll(async () => {
 
 async function respondents(page: import('playwright-core').Page): Promise<number> {
   const caption = await page.getByRole('table').locator('caption').innerText();
-  return Number(/n = ([\d,]+)/.exec(caption)![1]!.replace(/,/g, ''));
+  return Number(/([\d,]+) responses?/.exec(caption)![1]!.replace(/,/g, ''));
 }
 
 describe('voting', () => {
@@ -50,7 +50,7 @@ describe('voting', () => {
 
     const results = new ResultsPage(page);
     expect(await respondents(page)).toBe(before + 1);
-    await expect(results.row('Trello').innerText()).resolves.toMatch(/Trello\s+49\s/);
+    await expect(results.row('Trello').innerText()).resolves.toMatch(/Trello\s+Your choice\s+49\s/);
     // Without JavaScript the chart is not drawn, but its text alternative is there.
     expect(await results.chart().getAttribute('aria-label')).toContain('Trello');
     await context.close();
@@ -74,7 +74,7 @@ describe('voting', () => {
 
     const results = new ResultsPage(page);
     await page.locator('results-chart[data-drawn="true"]').waitFor();
-    await expect(results.row('Go').innerText()).resolves.toMatch(/Go\s+1\s+100\.0%/);
+    await expect(results.row('Go').innerText()).resolves.toMatch(/Go\s+Your choice\s+1\s+100\.0%/);
     expect(await respondents(page)).toBe(1);
     // The canvas has real pixels: count non-transparent ones.
     const painted = await results.chart().evaluate((canvas: HTMLCanvasElement) => {
@@ -84,7 +84,9 @@ describe('voting', () => {
       return count;
     });
     expect(painted).toBeGreaterThan(1000);
-    expect(await results.chart().getAttribute('aria-label')).toMatch(/Go: 100\.0% \(1 votes, 95% interval/);
+    expect(await results.chart().getAttribute('aria-label')).toMatch(
+      /Go \(your choice\): 100\.0% \(1 response, margin ±\d+ pts\)/,
+    );
     expect(errors).toEqual([]);
     await context.close();
   });

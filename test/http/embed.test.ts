@@ -136,7 +136,9 @@ describe('voting in the widget without JavaScript', () => {
     const after = (await request(`${server.url}${location}`, { headers: { cookie } })).body as string;
     expect(after).toContain('Thanks — your vote is counted.');
     expect(after).toMatch(/<ol aria-label="Results">[\s\S]*Yes[\s\S]*100\.0%/);
-    expect(after).toContain('n = 1 respondent');
+    expect(after).toMatch(/<p class="n">1 response · few so far, shares will move a lot<\/p>/);
+    expect(after).toMatch(/<p class="headline">[^<]*too close to call, with 1 response\.<\/p>/);
+    expect(after).toMatch(/Yes\s*<strong class="mine">Your choice<\/strong>/);
     expect(after).not.toContain('<form');
   });
 

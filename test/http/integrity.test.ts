@@ -58,7 +58,8 @@ describe('duplicate policies', () => {
   it('states the policy and the refused duplicates on the results page', async () => {
     const { body } = await request(`${server.url}/polls/net/results`);
     expect(body).toContain('One vote per network identity');
-    expect(body).toContain('1 repeated submissions were refused');
+    // Pluralised by countOf: one refusal reads "1 repeated submission was refused".
+    expect(body).toContain('1 repeated submission was refused');
   });
 
   it('takes the client from the right-most X-Forwarded-For hop behind a trusted proxy', async () => {

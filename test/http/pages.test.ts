@@ -1,6 +1,6 @@
 /** The HTML pages of the built server, as a browser without JavaScript sees them. */
 import { describe, expect, it } from 'vitest';
-import { createPoll, formPost, request } from '../support/api';
+import { cookieFrom, createPoll, formPost, request, vote } from '../support/api';
 import { useServer } from '../support/server';
 
 const server = useServer({
@@ -32,6 +32,18 @@ const server = useServer({
       question: 'Not yet open?',
       options: ['Yes', 'No'],
       opensAt: new Date(Date.now() + 3 * 24 * 3600 * 1000).toISOString(),
+    });
+    await createPoll(url, {
+      slug: 'tie',
+      question: 'Tea or coffee?',
+      options: ['Tea', 'Coffee'],
+      resultsVisibility: 'always',
+    });
+    await createPoll(url, {
+      slug: 'clear',
+      question: 'Lunch?',
+      options: ['Pizza', 'Salad'],
+      resultsVisibility: 'always',
     });
     await createPoll(url, {
       slug: 'escape',
@@ -172,19 +184,91 @@ describe('voting without JavaScript', () => {
 });
 
 describe('GET /polls/{slug}/results', () => {
-  it('renders n and a table of label, votes, share and interval, with the chart and downloads', async () => {
+  it('renders n and a table of label, responses, share and margin, with the chart and downloads', async () => {
     const { status, body } = await request(`${server.url}/polls/project-management-tool/results`);
     expect(status).toBe(200);
     const html = body as string;
-    expect(html).toMatch(/<table>[\s\S]*<caption>[\s\S]*n = \d+/);
-    expect(html).toMatch(/<th scope="row">Smartsheet<\/th>\s*<td class="num">111<\/td>/);
-    expect(html).toMatch(/\d+\.\d%<\/span>\s*<\/span>\s*<\/td>\s*<td class="num">\d+\.\d–\d+\.\d%<\/td>/);
+    expect(html).toMatch(/<table>[\s\S]*<caption>\s*Results from \d+ responses\s*<\/caption>/);
+    expect(html).toMatch(/<th scope="row">\s*Smartsheet\s*<\/th>\s*<td class="num">111<\/td>/);
+    // The margin as people read it, the exact 95 % range beneath.
     expect(html).toMatch(
-      /<canvas role="img" aria-label="Bar chart of shares among \d+ respondents: Microsoft Project: \d+\.\d%/,
+      /\d+\.\d%<\/span>\s*<\/span>\s*<\/td>\s*<td class="num">\s*±\d+ pts\s*<span class="range">\d+–\d+%<\/span>/,
+    );
+    expect(html).toMatch(
+      /<canvas role="img" aria-label="Bar chart of shares among \d+ responses: Microsoft Project: \d+\.\d% \(\d+ responses, margin ±\d+ pts\)/,
     );
     expect(html).toContain('href="/api/polls/project-management-tool/results.csv"');
     expect(html).toContain('href="/api/polls/project-management-tool/results"');
     expect(html).toContain('One vote per browser');
+    // One word for the count: no "respondents" and no "votes" for it anywhere on the page.
+    expect(html).not.toMatch(/respondent|\d votes/i);
+  });
+
+  it('states the leaders in a headline above the chart: too close to call on the demo poll', async () => {
+    const html = (await request(`${server.url}/polls/project-management-tool/results`)).body as string;
+    expect(html).toMatch(
+      /<p class="headline"[^>]*>Smartsheet \(\d+%\) and Microsoft Project \(\d+%\) are too close to call, with \d+ responses\.<\/p>[\s\S]*<results-chart/,
+    );
+    expect(html).not.toContain('class="small-sample"');
+  });
+
+  it('names a clear leader, and warns below 30 responses', async () => {
+    for (let i = 0; i < 9; i++) expect((await vote(server.url, 'clear', ['pizza'])).status).toBe(201);
+    const html = (await request(`${server.url}/polls/clear/results`)).body as string;
+    expect(html).toMatch(/<p class="headline"[^>]*>Pizza leads with 100% of 9 responses\.<\/p>/);
+    expect(html).toMatch(/class="small-sample"[^>]*>Only 9 responses so far: with this few, shares will move a lot/);
+  });
+
+  it('says when the leaders are tied, and that one response decides nothing', async () => {
+    expect((await vote(server.url, 'tie', ['tea'])).status).toBe(201);
+    const one = (await request(`${server.url}/polls/tie/results`)).body as string;
+    expect(one).toMatch(/Tea \(100%\) and Coffee \(0%\) are too close to call, with 1 response\./);
+    expect(one).toContain('Only 1 response so far');
+    expect((await vote(server.url, 'tie', ['coffee'])).status).toBe(201);
+    const tied = (await request(`${server.url}/polls/tie/results`)).body as string;
+    expect(tied).toMatch(/Tea and Coffee are tied at 50% each of 2 responses\./);
+  });
+
+  it('after a vote: thanks once, and marks the voter’s own choice on every later view', async () => {
+    const voted = await formPost(server.url, '/polls/project-management-tool', 'choice=monday-com');
+    expect(voted.status).toBe(303);
+    expect(voted.headers.get('location')).toBe('/polls/project-management-tool/results');
+    const cookie = `${cookieFrom(voted.headers, 'pp_voter')}; ${cookieFrom(voted.headers, 'pp_just_voted')}`;
+    const first = await request(`${server.url}/polls/project-management-tool/results`, { headers: { cookie } });
+    const html = first.body as string;
+    expect(html).toMatch(
+      /role="status"[^>]*>\s*<strong[^>]*>Thanks — your vote is counted\.<\/strong> You chose Monday\.com\./,
+    );
+    expect(html).toMatch(
+      /<tr class="own-choice">\s*<th scope="row">\s*Monday\.com\s*<span class="own-choice-tag">Your choice<\/span>/,
+    );
+    expect(html.match(/Your choice</g)).toHaveLength(1);
+    expect(html).toContain('Monday.com (your choice):');
+    // The flag is cleared with that view; the choice stays marked.
+    expect(
+      first.headers
+        .getSetCookie()
+        .some(
+          (c) =>
+            /^pp_just_voted=;|^pp_just_voted=deleted/.test(c) ||
+            /^pp_just_voted=.*Max-Age=0|Expires=Thu, 01 Jan 1970/i.test(c),
+        ),
+    ).toBe(true);
+    const again = (
+      await request(`${server.url}/polls/project-management-tool/results`, {
+        headers: { cookie: cookieFrom(voted.headers, 'pp_voter') },
+      })
+    ).body as string;
+    expect(again).not.toContain('Thanks — your vote is counted');
+    expect(again).toContain('<span class="own-choice-tag">Your choice</span>');
+    // Another browser sees no mark, and a forged flag alone thanks nobody.
+    const stranger = (
+      await request(`${server.url}/polls/project-management-tool/results`, {
+        headers: { cookie: 'pp_just_voted=1' },
+      })
+    ).body as string;
+    expect(stranger).not.toContain('Your choice');
+    expect(stranger).not.toContain('Thanks — your vote is counted');
   });
 
   it('says why and when hidden results will be shown', async () => {

@@ -54,6 +54,27 @@ describe('resultsView', () => {
   });
 });
 
+describe('ownChoices in the view', () => {
+  it('names the options of this browser’s newest vote in this poll only', async () => {
+    await createPoll(
+      t.store,
+      { slug: 'm', question: 'M?', options: ['A', 'B', 'C'], type: 'multiple', maxChoices: 3, duplicatePolicy: 'none' },
+      NOW,
+    );
+    await createPoll(t.store, { slug: 'o', question: 'O?', options: ['A', 'B'] }, NOW);
+    const deviceId = newDeviceId();
+    const voter = { deviceId, address: '192.0.2.1', userAgent: 'vitest' };
+    expect((await resultsView(ctx(), await getPublicPoll(t.store, 'm'), deviceId)).ownChoices).toEqual([]);
+    await castVote(ctx(), 'm', { choices: ['a'] }, voter, 'web');
+    await castVote(ctx(), 'm', { choices: ['c', 'b'] }, voter, 'web');
+    const view = await resultsView(ctx(), await getPublicPoll(t.store, 'm'), deviceId);
+    expect(view).toMatchObject({ voted: true, ownChoices: ['b', 'c'] });
+    // Another poll knows nothing of it; another browser neither.
+    expect((await resultsView(ctx(), await getPublicPoll(t.store, 'o'), deviceId)).ownChoices).toEqual([]);
+    expect((await resultsView(ctx(), await getPublicPoll(t.store, 'm'), newDeviceId())).ownChoices).toEqual([]);
+  });
+});
+
 describe('findPublicPoll', () => {
   it('is null for a missing poll or a draft', async () => {
     await createPoll(t.store, { slug: 'd', question: 'D?', options: ['A', 'B'], status: 'draft' }, NOW);

@@ -2,14 +2,19 @@
 import { describe, expect, it } from 'vitest';
 import {
   count,
+  countOf,
   dateTime,
   isoDateTime,
   localDateTime,
+  margin,
   percent,
   percentRange,
   POLICY_DESCRIPTIONS,
   relativeTime,
+  responses,
   STATUS_LABELS,
+  wholePercent,
+  wholePercentRange,
 } from '@/lib/format';
 import { DUPLICATE_POLICIES } from '@/lib/types';
 
@@ -128,5 +133,51 @@ describe('times people read', () => {
 
   it('relativeTime speaks the reader’s language', () => {
     expect(relativeTime(AT + 3 * DAY, AT, 'de')).toBe('in 3 Tagen');
+  });
+});
+
+describe('countOf and responses', () => {
+  it.each([
+    [0, '0 responses'],
+    [1, '1 response'],
+    [2, '2 responses'],
+    [1204, '1,204 responses'],
+  ])('%i → %s', (value, text) => {
+    expect(responses(value)).toBe(text);
+    expect(countOf(value, 'response')).toBe(text);
+  });
+  it('takes an irregular plural', () => {
+    expect(countOf(2, 'person', 'people')).toBe('2 people');
+    expect(countOf(1, 'person', 'people')).toBe('1 person');
+  });
+});
+
+describe('margin and wholePercent', () => {
+  it.each([
+    [0.25, 0.35, '±5 pts'],
+    [0.273, 0.467, '±10 pts'],
+    [0, 1, '±50 pts'],
+    [0.001, 0.01, '±0.5 pts'],
+    [0.5, 0.5, '±0.0 pts'],
+  ])('%f–%f → %s', (low, high, text) => {
+    expect(margin(low, high)).toBe(text);
+  });
+  it.each([
+    [0.371, '37%'],
+    [1, '100%'],
+    [0, '0%'],
+    [0.005, '1%'],
+  ])('%f → %s', (value, text) => {
+    expect(wholePercent(value)).toBe(text);
+  });
+});
+
+describe('wholePercentRange', () => {
+  it.each([
+    [0.284, 0.391, '28–39%'],
+    [0, 1, '0–100%'],
+    [0.004, 0.021, '0–2%'],
+  ])('%f–%f → %s', (low, high, text) => {
+    expect(wholePercentRange(low, high)).toBe(text);
   });
 });
