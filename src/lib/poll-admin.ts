@@ -12,17 +12,23 @@ import { fieldErrors, pollInputSchema, pollPatchSchema } from './schemas';
 import type { PollStore } from './store';
 import type { NewOption, PollFields, PollRecord } from './types';
 
-/** A refused PollInput or PollPatch, with every field's problem for forms to show in place. */
-/** A refusal as errors per form field (`body` for the form as a whole), for forms to show next to fields. */
+/**
+ * A refusal as sentences per form field (`body` for the form as a whole), for forms to show next
+ * to fields; the "field: " prefix the API's message carries is dropped, the label says it.
+ */
 export function formErrorsOf(error: PollError): Record<string, string> {
-  return error instanceof PollInputError ? error.errors : { [error.field ?? 'body']: error.message };
+  if (error instanceof PollInputError) return error.errors;
+  const field = error.field ?? 'body';
+  const prefix = `${field}: `;
+  return { [field]: error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message };
 }
 
+/** A refused PollInput or PollPatch, with every field's problem (a sentence) for forms to show in place. */
 export class PollInputError extends PollError {
   readonly errors: Record<string, string>;
   constructor(errors: Record<string, string>) {
-    const [field, message] = Object.entries(errors)[0]!;
-    super('invalid_poll', message, field);
+    const [field, sentence] = Object.entries(errors)[0]!;
+    super('invalid_poll', `${field}: ${sentence}`, field);
     this.errors = errors;
   }
 }
@@ -40,7 +46,7 @@ function collect<T>(errors: Record<string, string>, rule: () => T): T | undefine
     return rule();
   } catch (error) {
     if (!(error instanceof PollError) || error.code !== 'invalid_poll') throw error;
-    errors[error.field ?? 'body'] ??= error.message;
+    Object.entries(formErrorsOf(error)).forEach(([field, sentence]) => (errors[field] ??= sentence));
     return undefined;
   }
 }
@@ -185,7 +191,11 @@ function scheduleAfterPatch(
       break;
     case 'scheduled':
       if (opensAt === null || opensAt <= now) {
-        throw new PollError('invalid_poll', 'opensAt: a scheduled poll needs an opening time in the future.');
+        throw new PollError(
+          'invalid_poll',
+          'opensAt: A scheduled poll needs an opening time in the future.',
+          'opensAt',
+        );
       }
       status = 'open';
       break;

@@ -50,7 +50,13 @@ export async function importPolls(store: PollStore, list: unknown, now: number, 
     } catch (error) {
       if (!(error instanceof PollInputError)) throw error;
       const slug = typeof item?.slug === 'string' ? item.slug : null;
-      problems.push({ index, slug, message: Object.values(error.errors).join(' ') });
+      problems.push({
+        index,
+        slug,
+        message: Object.entries(error.errors)
+          .map(([field, sentence]) => `${field}: ${sentence}`)
+          .join(' '),
+      });
     }
   });
   // Derived slugs must be unique within the file as well as in the database.

@@ -357,6 +357,9 @@ describe('admin API', () => {
       'options',
     ],
     [{ question: 'Q', options: ['A', 'B'], color: 'red' }, 'color'],
+    // Duplicates ignoring case and spacing: a voter could not tell them apart.
+    [{ question: 'Q', options: ['Vim', ' vim '] }, 'options: "vim" is listed twice'],
+    [{ question: 'Q', options: ['Vim', { key: 'other', label: 'VIM' }] }, 'options: "VIM" is listed twice'],
   ])('refuses %j with 422 invalid_poll naming %s', async (input, field) => {
     const response = await request(`${server.url}/api/admin/polls`, {
       method: 'POST',
