@@ -96,6 +96,19 @@ describe('sessions', () => {
     expect(replay.headers.get('location')).toBe('/admin');
   });
 
+  it('say "You are logged out" after Log out, and only to a visitor who is', async () => {
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
+    const out = await formPost(server.url, '/admin/logout', {}, { cookie });
+    const location = out.headers.get('location')!;
+    expect(location).toBe('/admin?logged-out');
+    const page = await request(`${server.url}${location}`);
+    expect(page.body).toMatch(/role="status"[^>]*>\s*You are logged out\./);
+    expect(page.body).toContain('Log in');
+    const stillIn = await loginAsAdmin(server.url, PASSWORD);
+    const dashboard = await request(`${server.url}${location}`, { headers: { cookie: stillIn } });
+    expect(dashboard.body).not.toContain('You are logged out');
+  });
+
   it('guard every admin page and export', async () => {
     for (const path of [
       '/admin/polls/new',
