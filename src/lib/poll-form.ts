@@ -97,6 +97,17 @@ export function pollPatchFromForm(values: PollFormValues, optionsEditable: boole
   return input;
 }
 
+/**
+ * A submitted time as the UTC "2026-12-01T09:00" a datetime-local field shows: the editor's script
+ * posts instants ("…T08:00:00.000Z"), a form without JavaScript posts UTC wall time already.
+ */
+export function utcFieldValue(value: string): string {
+  const trimmed = value.trim();
+  if (!/[zZ]$|[+-]\d{2}:?\d{2}$/.test(trimmed)) return trimmed;
+  const ms = Date.parse(trimmed);
+  return Number.isNaN(ms) ? trimmed : localField(ms);
+}
+
 /** "2026-12-01T09:00" (UTC) for a datetime-local field. */
 const localField = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString().slice(0, 16));
 

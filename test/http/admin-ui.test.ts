@@ -159,7 +159,7 @@ describe('forms', () => {
       { cookie },
     );
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('/admin/polls/which-ide');
+    expect(response.headers.get('location')).toBe('/admin/polls/which-ide?created');
     const poll = await request(`${server.url}/api/polls/which-ide`);
     expect(poll.body).toMatchObject({
       status: 'open',
