@@ -32,6 +32,7 @@ function enhanceOptions(form: HTMLFormElement): void {
       .filter(Boolean)
       .join('\n');
     add.disabled = inputs().length >= max;
+    markDuplicates();
     // Renumber, so "Option 3" always means the third row, as the server's messages count.
     inputs().forEach((input, index) => {
       input.id = `option-${index + 1}`;
@@ -41,13 +42,24 @@ function enhanceOptions(form: HTMLFormElement): void {
       remove.disabled = inputs().length <= 2;
     });
   };
+  // Rows the server would refuse as repeats (same rule: case and spacing ignored) are marked as
+  // the owner types, and only those rows, not the whole list.
+  const same = (label: string) => label.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+  const markDuplicates = () => {
+    const counts = new Map<string, number>();
+    for (const input of inputs()) counts.set(same(input.value), (counts.get(same(input.value)) ?? 0) + 1);
+    for (const input of inputs()) {
+      const repeated = same(input.value) !== '' && counts.get(same(input.value))! > 1;
+      if (repeated) input.setAttribute('aria-invalid', 'true');
+      else input.removeAttribute('aria-invalid');
+    }
+  };
   const addRow = (value: string): HTMLInputElement => {
     const row = document.createElement('li');
     const input = document.createElement('input');
     input.type = 'text';
     input.value = value;
     input.maxLength = Number(textarea.dataset.labelMax ?? '200');
-    if (textarea.getAttribute('aria-invalid')) input.setAttribute('aria-invalid', 'true');
     const describedBy = textarea.getAttribute('aria-describedby');
     if (describedBy) input.setAttribute('aria-describedby', describedBy);
     input.addEventListener('input', sync);

@@ -127,6 +127,7 @@ describe.each([
     expect((await api.json()).opensAt).toBe('2099-06-01T03:15:00.000Z');
     await page.waitForLoadState('networkidle');
     await check(page, `created-${tag}`);
+    await page.screenshot({ path: `${SHOTS}/created-top-${tag}.png` });
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toBe('You are logged out.');
