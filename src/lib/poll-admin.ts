@@ -7,7 +7,14 @@ import { PollError } from './errors';
 import { kebabCase, slugFromQuestion } from './keys';
 import { MAX_SLUG_LENGTH } from './limits';
 import { getPollForOwner, notFound } from './polls';
-import { checkSchedule, effectiveStatus, normaliseOptions, resolveChoiceCounts, toEpoch } from './poll-rules';
+import {
+  checkExclusive,
+  checkSchedule,
+  effectiveStatus,
+  normaliseOptions,
+  resolveChoiceCounts,
+  toEpoch,
+} from './poll-rules';
 import { fieldErrors, pollInputSchema, pollPatchSchema } from './schemas';
 import type { PollStore } from './store';
 import type { NewOption, PollFields, PollRecord } from './types';
@@ -61,6 +68,7 @@ export function preparePoll(body: unknown): PreparedPoll {
   const opensAt = toEpoch(input.opensAt);
   const closesAt = toEpoch(input.closesAt);
   collect(errors, () => checkSchedule(opensAt, closesAt));
+  if (options) collect(errors, () => checkExclusive(input.type, options));
   const counts = collect(errors, () =>
     resolveChoiceCounts(input.type, input.options.length, input.minChoices, input.maxChoices),
   );
@@ -132,6 +140,7 @@ export async function updatePoll(
   const options = patch.options ? normaliseOptions(patch.options) : undefined;
   const optionsChanged = options !== undefined && !sameOptions(options, current.options);
   const type = patch.type ?? current.type;
+  checkExclusive(type, options ?? current.options);
   const structural =
     optionsChanged || type !== current.type || patch.minChoices !== undefined || patch.maxChoices !== undefined;
   const counts = structural
@@ -230,7 +239,10 @@ export async function deletePoll(store: PollStore, slug: string, now: number, ac
 
 function sameOptions(next: NewOption[], current: readonly NewOption[]): boolean {
   return (
-    next.length === current.length && next.every((o, i) => o.key === current[i]!.key && o.label === current[i]!.label)
+    next.length === current.length &&
+    next.every(
+      (o, i) => o.key === current[i]!.key && o.label === current[i]!.label && !!o.exclusive === !!current[i]!.exclusive,
+    )
   );
 }
 

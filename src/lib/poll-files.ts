@@ -14,7 +14,8 @@ export function toPollInput(poll: PollRecord): PollInput {
     description: poll.description,
     type: poll.type,
     ...(poll.type === 'multiple' ? { minChoices: poll.minChoices, maxChoices: poll.maxChoices } : {}),
-    options: poll.options.map(({ key, label }) => ({ key, label })),
+    // `exclusive` only where set, so files of polls without it read as before.
+    options: poll.options.map(({ key, label, exclusive }) => ({ key, label, ...(exclusive ? { exclusive } : {}) })),
     opensAt: iso(poll.opensAt),
     // A poll closed by hand carries its closing time, so it arrives closed.
     closesAt: iso(poll.closesAt),

@@ -33,7 +33,9 @@ export function findDuplicateLabel(labels: readonly string[]): { label: string; 
 }
 
 /** Labels with keys: given keys kept, missing ones derived; a repeated label or key is refused. */
-export function normaliseOptions(options: readonly (string | { key?: string; label: string })[]): NewOption[] {
+export function normaliseOptions(
+  options: readonly (string | { key?: string; label: string; exclusive?: boolean })[],
+): NewOption[] {
   const objects = options.map((option) => (typeof option === 'string' ? { label: option } : option));
   const duplicate = findDuplicateLabel(objects.map((option) => option.label));
   if (duplicate) {
@@ -49,7 +51,18 @@ export function normaliseOptions(options: readonly (string | { key?: string; lab
     seen.add(option.key);
   }
   const keys = deriveOptionKeys(objects);
-  return objects.map((option, index) => ({ key: keys[index]!, label: option.label }));
+  return objects.map((option, index) => ({
+    key: keys[index]!,
+    label: option.label,
+    ...(option.exclusive ? { exclusive: true } : {}),
+  }));
+}
+
+/** An exclusive option ("None of these") only means something where several can be ticked. */
+export function checkExclusive(type: PollType, options: readonly NewOption[]): void {
+  if (type === 'single' && options.some((option) => option.exclusive)) {
+    throw invalid('options', 'Only a multiple-choice poll can have an option that excludes the others.');
+  }
 }
 
 /** Single choice is always 1..1; multiple defaults to 1..number of options. */
@@ -99,6 +112,10 @@ export function ballotOptionIds(poll: PollRecord, choices: readonly string[]): n
   const unknown = choices.find((key) => !byKey.has(key));
   if (unknown !== undefined) {
     throw new PollError('invalid_choice', `"${unknown.slice(0, 64)}" is not an option of this poll.`);
+  }
+  const exclusive = choices.length > 1 && poll.options.find((o) => o.exclusive && unique.has(o.key));
+  if (exclusive) {
+    throw new PollError('invalid_choice', `"${exclusive.label}" cannot be chosen together with other options.`);
   }
   if (choices.length > poll.maxChoices) {
     throw new PollError(

@@ -24,7 +24,10 @@ const optionKey = z
   .max(MAX_OPTION_KEY_LENGTH)
   .regex(OPTION_KEY_PATTERN, 'must be lowercase kebab-case (letters, digits, single dashes)');
 const label = z.string().trim().min(1, 'must not be empty').max(MAX_OPTION_LABEL_LENGTH);
-const option = z.union([label, z.object({ key: optionKey.optional(), label }).strict()]);
+const option = z.union([
+  label,
+  z.object({ key: optionKey.optional(), label, exclusive: z.boolean().optional() }).strict(),
+]);
 /** ISO 8601 with a time zone, so "09:00" never means a different hour on another server. */
 const instant = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' });
 const choiceCount = z.number().int().min(1).max(MAX_OPTIONS);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PollError } from '@/lib/errors';
 import { formErrorsOf, preparePoll } from '@/lib/poll-admin';
-import { findDuplicateLabel, normaliseOptions } from '@/lib/poll-rules';
+import { ballotOptionIds, findDuplicateLabel, normaliseOptions } from '@/lib/poll-rules';
+import { EMPTY_FORM, pollInputFromForm } from '@/lib/poll-form';
+import { optionRecords, pollRecord } from '../support/records';
 import { describeIssue, fieldErrors, pollInputSchema } from '@/lib/schemas';
 
 const valid = { question: 'Which editor?', options: ['Vim', 'Emacs'] };
@@ -83,5 +85,53 @@ describe('duplicate options, ignoring case and spacing', () => {
     expect(form.options).toBe(
       '"vim" is listed twice (options 1 and 3); each option must differ by more than case or spacing.',
     );
+  });
+});
+
+describe('an exclusive option ("None of these")', () => {
+  const poll = pollRecord({
+    type: 'multiple',
+    minChoices: 1,
+    maxChoices: 3,
+    options: optionRecords(['a', 'b', 'none']).map((o) => ({ ...o, exclusive: o.key === 'none' })),
+  });
+
+  it.each<[string[], string | null]>([
+    [['none'], null],
+    [['a', 'b'], null],
+    [['a', 'none'], 'invalid_choice: "NONE" cannot be chosen together with other options.'],
+    [['none', 'b', 'a'], 'invalid_choice: "NONE" cannot be chosen together with other options.'],
+  ])('%j → %s', (choices, refusal) => {
+    let outcome: string | null = null;
+    try {
+      ballotOptionIds(poll, choices);
+    } catch (error) {
+      if (!(error instanceof PollError)) throw error;
+      outcome = `${error.code}: ${error.message}`;
+    }
+    expect(outcome).toBe(refusal);
+  });
+
+  it('is refused on single choice, and named in the form by its label', () => {
+    expect(refusal({ ...valid, options: ['A', { label: 'None', exclusive: true }] }).form.options).toBe(
+      'Only a multiple-choice poll can have an option that excludes the others.',
+    );
+    const form = { ...EMPTY_FORM, question: 'Q', type: 'multiple', options: 'A\nB\nnone of these' };
+    expect(pollInputFromForm({ ...form, exclusive: 'None of these' }).options).toEqual([
+      'A',
+      'B',
+      { label: 'none of these', exclusive: true },
+    ]);
+    expect(pollInputFromForm({ ...form, options: 'A\nB', exclusive: 'None' }).options).toEqual([
+      'A',
+      'B',
+      { label: 'None', exclusive: true },
+    ]);
+    // Single choice ignores the field, as it ignores min/max choices.
+    expect(pollInputFromForm({ ...form, type: 'single', exclusive: 'None' }).options).toEqual([
+      'A',
+      'B',
+      'none of these',
+    ]);
   });
 });
