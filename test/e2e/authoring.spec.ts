@@ -8,7 +8,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
-import { useServer } from '../support/server';
+import { ADMIN_TOKEN, useServer } from '../support/server';
 
 const PASSWORD = 'e2e-admin-password';
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/shots-i10c';
@@ -132,6 +132,34 @@ describe.each([
     await page.getByRole('button', { name: 'Log out' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toBe('You are logged out.');
     await check(page, `logged-out-${tag}`);
+    await context.close();
+  });
+});
+
+describe('an exclusive option on the ballot', () => {
+  it('unticks the others when ticked, and is unticked when another is', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 900 } });
+    const page = await context.newPage();
+    const created = await page.request.post(`${server.url}/api/admin/polls`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      data: {
+        slug: 'tools-exclusive',
+        question: 'Which tools do you use?',
+        type: 'multiple',
+        options: ['Jira', 'Trello', { label: 'None of these', exclusive: true }],
+      },
+    });
+    expect(created.status()).toBe(201);
+    await page.goto(`${server.url}/polls/tools-exclusive`);
+    const [jira, trello, none] = ['Jira', 'Trello', 'None of these'].map((name) => page.getByLabel(name));
+    await jira!.check();
+    await trello!.check();
+    await none!.check();
+    await expect(Promise.all([jira!.isChecked(), trello!.isChecked()])).resolves.toEqual([false, false]);
+    await trello!.check();
+    await expect(none!.isChecked()).resolves.toBe(false);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/ballot-exclusive-390-light.png` });
     await context.close();
   });
 });
