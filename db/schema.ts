@@ -38,6 +38,8 @@ export const pollOptions = sqliteTable(
     key: text('key').notNull(),
     label: text('label').notNull(),
     position: integer('position').notNull(),
+    /** "None of these": on a multiple-choice ballot this option cannot be combined with others. */
+    exclusive: integer('exclusive', { mode: 'boolean' }).notNull().default(false),
     /** Tally: votes for this option, kept in the vote's transaction. */
     votes: integer('votes').notNull().default(0),
   },

@@ -28,7 +28,14 @@ type OptionRow = typeof pollOptions.$inferSelect;
 function toRecord(row: PollRow, options: OptionRow[]): PollRecord {
   return {
     ...row,
-    options: options.map(({ id, key, label, position, votes }) => ({ id, key, label, position, votes })),
+    options: options.map(({ id, key, label, position, exclusive, votes }) => ({
+      id,
+      key,
+      label,
+      position,
+      exclusive,
+      votes,
+    })),
   };
 }
 
@@ -61,7 +68,15 @@ export function createSqliteStore(db: Db): PollStore {
   const insertOptions = (tx: Pick<Db, 'insert'>, pollId: number, options: NewOption[]) =>
     tx
       .insert(pollOptions)
-      .values(options.map((option, position) => ({ pollId, key: option.key, label: option.label, position })))
+      .values(
+        options.map((option, position) => ({
+          pollId,
+          key: option.key,
+          label: option.label,
+          position,
+          exclusive: option.exclusive ?? false,
+        })),
+      )
       .run();
 
   const insertAudit = (tx: Pick<Db, 'insert'>, pollSlug: string, at: number, audit: AuditEntry | undefined) => {

@@ -9,6 +9,7 @@ import { kebabCase, slugFromQuestion } from './keys';
 import { MAX_SLUG_LENGTH } from './limits';
 import { getPollForOwner, notFound } from './polls';
 import {
+  checkExclusive,
   checkSchedule,
   effectiveStatus,
   normaliseOptions,
@@ -20,17 +21,23 @@ import { fieldErrors, pollInputSchema, pollPatchSchema } from './schemas';
 import type { PollStore } from './store';
 import type { NewOption, PollFields, PollRecord } from './types';
 
-/** A refused PollInput or PollPatch, with every field's problem for forms to show in place. */
-/** A refusal as errors per form field (`body` for the form as a whole), for forms to show next to fields. */
+/**
+ * A refusal as sentences per form field (`body` for the form as a whole), for forms to show next
+ * to fields; the "field: " prefix the API's message carries is dropped, the label says it.
+ */
 export function formErrorsOf(error: PollError): Record<string, string> {
-  return error instanceof PollInputError ? error.errors : { [error.field ?? 'body']: error.message };
+  if (error instanceof PollInputError) return error.errors;
+  const field = error.field ?? 'body';
+  const prefix = `${field}: `;
+  return { [field]: error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message };
 }
 
+/** A refused PollInput or PollPatch, with every field's problem (a sentence) for forms to show in place. */
 export class PollInputError extends PollError {
   readonly errors: Record<string, string>;
   constructor(errors: Record<string, string>) {
-    const [field, message] = Object.entries(errors)[0]!;
-    super('invalid_poll', message, field);
+    const [field, sentence] = Object.entries(errors)[0]!;
+    super('invalid_poll', `${field}: ${sentence}`, field);
     this.errors = errors;
   }
 }
@@ -48,7 +55,7 @@ function collect<T>(errors: Record<string, string>, rule: () => T): T | undefine
     return rule();
   } catch (error) {
     if (!(error instanceof PollError) || error.code !== 'invalid_poll') throw error;
-    errors[error.field ?? 'body'] ??= error.message;
+    Object.entries(formErrorsOf(error)).forEach(([field, sentence]) => (errors[field] ??= sentence));
     return undefined;
   }
 }
@@ -63,6 +70,7 @@ export function preparePoll(body: unknown): PreparedPoll {
   const opensAt = toEpoch(input.opensAt);
   const closesAt = toEpoch(input.closesAt);
   collect(errors, () => checkSchedule(opensAt, closesAt));
+  if (options) collect(errors, () => checkExclusive(input.type, options));
   const counts = collect(errors, () =>
     resolveChoiceCounts(input.type, input.options.length, input.minChoices, input.maxChoices),
   );
@@ -134,6 +142,7 @@ export async function updatePoll(
   const options = patch.options ? normaliseOptions(patch.options) : undefined;
   const optionsChanged = options !== undefined && !sameOptions(options, current.options);
   const type = patch.type ?? current.type;
+  checkExclusive(type, options ?? current.options);
   const structural =
     optionsChanged || type !== current.type || patch.minChoices !== undefined || patch.maxChoices !== undefined;
   const counts = structural
@@ -195,7 +204,10 @@ export async function deletePoll(store: PollStore, slug: string, now: number, ac
 
 function sameOptions(next: NewOption[], current: readonly NewOption[]): boolean {
   return (
-    next.length === current.length && next.every((o, i) => o.key === current[i]!.key && o.label === current[i]!.label)
+    next.length === current.length &&
+    next.every(
+      (o, i) => o.key === current[i]!.key && o.label === current[i]!.label && !!o.exclusive === !!current[i]!.exclusive,
+    )
   );
 }
 

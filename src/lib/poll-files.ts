@@ -14,7 +14,8 @@ export function toPollInput(poll: PollRecord): PollInput {
     description: poll.description,
     type: poll.type,
     ...(poll.type === 'multiple' ? { minChoices: poll.minChoices, maxChoices: poll.maxChoices } : {}),
-    options: poll.options.map(({ key, label }) => ({ key, label })),
+    // `exclusive` only where set, so files of polls without it read as before.
+    options: poll.options.map(({ key, label, exclusive }) => ({ key, label, ...(exclusive ? { exclusive } : {}) })),
     opensAt: iso(poll.opensAt),
     // A poll closed by hand carries its closing time, so it arrives closed.
     closesAt: iso(poll.closesAt),
@@ -50,7 +51,13 @@ export async function importPolls(store: PollStore, list: unknown, now: number, 
     } catch (error) {
       if (!(error instanceof PollInputError)) throw error;
       const slug = typeof item?.slug === 'string' ? item.slug : null;
-      problems.push({ index, slug, message: Object.values(error.errors).join(' ') });
+      problems.push({
+        index,
+        slug,
+        message: Object.entries(error.errors)
+          .map(([field, sentence]) => `${field}: ${sentence}`)
+          .join(' '),
+      });
     }
   });
   // Derived slugs must be unique within the file as well as in the database.

@@ -2,6 +2,7 @@
  * The admin form's fields as PollInput / PollPatch objects, so the form is validated by the very
  * schemas of the admin API — and back again, to refill a form after a refusal.
  */
+import { sameLabelKey } from './poll-rules';
 import type { PollRecord } from './types';
 
 /** The raw text of every form field, as the owner typed it. */
@@ -12,6 +13,7 @@ export type PollFormValues = Record<
   | 'type'
   | 'minChoices'
   | 'maxChoices'
+  | 'exclusive'
   | 'resultsVisibility'
   | 'duplicatePolicy'
   | 'opensAt'
@@ -28,6 +30,7 @@ export const EMPTY_FORM: PollFormValues = {
   type: 'single',
   minChoices: '',
   maxChoices: '',
+  exclusive: '',
   resultsVisibility: 'after_vote',
   duplicatePolicy: 'device',
   opensAt: '',
@@ -67,13 +70,29 @@ const optionLines = (text: string) =>
 /** An unset choice field means "the default", as an absent JSON field does. */
 const choice = (value: string) => value || undefined;
 
+/**
+ * The option lines, the one named in the "None of these" field marked exclusive (added at the end
+ * when it is not among the lines, so naming it once is enough).
+ */
+function formOptions(values: PollFormValues, multiple: boolean): (string | { label: string; exclusive: true })[] {
+  const lines = optionLines(values.options);
+  const exclusive = multiple ? values.exclusive.trim() : '';
+  if (!exclusive) return lines;
+  const marked = lines.map((line) =>
+    sameLabelKey(line) === sameLabelKey(exclusive) ? { label: line, exclusive: true as const } : line,
+  );
+  return marked.some((option) => typeof option !== 'string')
+    ? marked
+    : [...marked, { label: exclusive, exclusive: true }];
+}
+
 /** The PollInput a creation form describes. */
 export function pollInputFromForm(values: PollFormValues): Record<string, unknown> {
   const multiple = values.type === 'multiple';
   return {
     question: values.question,
     description: values.description,
-    options: optionLines(values.options),
+    options: formOptions(values, multiple),
     type: choice(values.type),
     ...(multiple ? { minChoices: count(values.minChoices), maxChoices: count(values.maxChoices) } : {}),
     resultsVisibility: choice(values.resultsVisibility),
@@ -97,6 +116,17 @@ export function pollPatchFromForm(values: PollFormValues, optionsEditable: boole
   return input;
 }
 
+/**
+ * A submitted time as the UTC "2026-12-01T09:00" a datetime-local field shows: the editor's script
+ * posts instants ("…T08:00:00.000Z"), a form without JavaScript posts UTC wall time already.
+ */
+export function utcFieldValue(value: string): string {
+  const trimmed = value.trim();
+  if (!/[zZ]$|[+-]\d{2}:?\d{2}$/.test(trimmed)) return trimmed;
+  const ms = Date.parse(trimmed);
+  return Number.isNaN(ms) ? trimmed : localField(ms);
+}
+
 /** "2026-12-01T09:00" (UTC) for a datetime-local field. */
 const localField = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString().slice(0, 16));
 
@@ -109,6 +139,7 @@ export function formValuesOf(poll: PollRecord): PollFormValues {
     type: poll.type,
     minChoices: poll.type === 'multiple' ? String(poll.minChoices) : '',
     maxChoices: poll.type === 'multiple' ? String(poll.maxChoices) : '',
+    exclusive: poll.options.find((option) => option.exclusive)?.label ?? '',
     resultsVisibility: poll.resultsVisibility,
     duplicatePolicy: poll.duplicatePolicy,
     opensAt: localField(poll.opensAt),

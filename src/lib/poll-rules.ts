@@ -15,17 +15,54 @@ export function effectiveStatus(poll: Pick<PollRecord, 'status' | 'opensAt' | 'c
   return 'open';
 }
 
-/** Labels with keys: given keys kept, missing ones derived; a repeated key is refused. */
-export function normaliseOptions(options: readonly (string | { key?: string; label: string })[]): NewOption[] {
+/** A label as owners tell options apart: "Vim" and " vim " are the same option to a voter. */
+export function sameLabelKey(label: string): string {
+  return label.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** The first label repeated (ignoring case and spacing), with both positions (from 0), or null. */
+export function findDuplicateLabel(labels: readonly string[]): { label: string; first: number; second: number } | null {
+  const seen = new Map<string, number>();
+  for (const [index, label] of labels.entries()) {
+    const key = sameLabelKey(label);
+    const first = seen.get(key);
+    if (first !== undefined) return { label: label.trim(), first, second: index };
+    seen.set(key, index);
+  }
+  return null;
+}
+
+/** Labels with keys: given keys kept, missing ones derived; a repeated label or key is refused. */
+export function normaliseOptions(
+  options: readonly (string | { key?: string; label: string; exclusive?: boolean })[],
+): NewOption[] {
   const objects = options.map((option) => (typeof option === 'string' ? { label: option } : option));
+  const duplicate = findDuplicateLabel(objects.map((option) => option.label));
+  if (duplicate) {
+    throw invalid(
+      'options',
+      `"${duplicate.label.slice(0, 64)}" is listed twice (options ${duplicate.first + 1} and ${duplicate.second + 1}); each option must differ by more than case or spacing.`,
+    );
+  }
   const seen = new Set<string>();
   for (const option of objects) {
     if (!option.key) continue;
-    if (seen.has(option.key)) throw invalid('options', `the key "${option.key}" is used twice`);
+    if (seen.has(option.key)) throw invalid('options', `The key "${option.key}" is used by two options.`);
     seen.add(option.key);
   }
   const keys = deriveOptionKeys(objects);
-  return objects.map((option, index) => ({ key: keys[index]!, label: option.label }));
+  return objects.map((option, index) => ({
+    key: keys[index]!,
+    label: option.label,
+    ...(option.exclusive ? { exclusive: true } : {}),
+  }));
+}
+
+/** An exclusive option ("None of these") only means something where several can be ticked. */
+export function checkExclusive(type: PollType, options: readonly NewOption[]): void {
+  if (type === 'single' && options.some((option) => option.exclusive)) {
+    throw invalid('options', 'Only a multiple-choice poll can have an option that excludes the others.');
+  }
 }
 
 /** Single choice is always 1..1; multiple defaults to 1..number of options. */
@@ -37,21 +74,25 @@ export function resolveChoiceCounts(
 ): { minChoices: number; maxChoices: number } {
   if (type === 'single') {
     if ((minChoices ?? 1) !== 1 || (maxChoices ?? 1) !== 1) {
-      throw invalid('minChoices', 'a single-choice poll takes exactly one choice; use type "multiple" for more');
+      throw invalid(
+        'minChoices',
+        'A single-choice poll takes exactly one choice; choose multiple choice to allow more.',
+      );
     }
     return { minChoices: 1, maxChoices: 1 };
   }
   const max = maxChoices ?? optionCount;
   const min = minChoices ?? 1;
-  if (max > optionCount) throw invalid('maxChoices', `must not exceed the number of options (${optionCount})`);
-  if (min > max) throw invalid('minChoices', 'must not exceed maxChoices');
+  if (max > optionCount)
+    throw invalid('maxChoices', `Maximum choices cannot be more than the number of options (${optionCount}).`);
+  if (min > max) throw invalid('minChoices', 'Minimum choices cannot be more than maximum choices.');
   return { minChoices: min, maxChoices: max };
 }
 
 /** closesAt must come after opensAt when both are set. */
 export function checkSchedule(opensAt: number | null, closesAt: number | null): void {
   if (opensAt !== null && closesAt !== null && closesAt <= opensAt) {
-    throw invalid('closesAt', 'must be later than opensAt');
+    throw invalid('closesAt', 'The closing time must be later than the opening time.');
   }
 }
 
@@ -144,6 +185,10 @@ export function ballotOptionIds(poll: PollRecord, choices: readonly string[]): n
   if (unknown !== undefined) {
     throw new PollError('invalid_choice', `"${unknown.slice(0, 64)}" is not an option of this poll.`);
   }
+  const exclusive = choices.length > 1 && poll.options.find((o) => o.exclusive && unique.has(o.key));
+  if (exclusive) {
+    throw new PollError('invalid_choice', `"${exclusive.label}" cannot be chosen together with other options.`);
+  }
   if (choices.length > poll.maxChoices) {
     throw new PollError(
       'too_many_choices',
@@ -176,7 +221,10 @@ export function isPublic(status: StoredStatus): boolean {
   return status !== 'draft';
 }
 
-/** An invalid_poll refusal naming its field, as the contract asks ("closesAt: must be …"). */
-export function invalid(field: string, message: string): PollError {
-  return new PollError('invalid_poll', `${field}: ${message}.`, field);
+/**
+ * An invalid_poll refusal naming its field, as the contract asks ("closesAt: The closing time …");
+ * forms show the sentence without the field name (see `formErrorsOf`).
+ */
+export function invalid(field: string, sentence: string): PollError {
+  return new PollError('invalid_poll', `${field}: ${sentence}`, field);
 }

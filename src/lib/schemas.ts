@@ -24,7 +24,10 @@ const optionKey = z
   .max(MAX_OPTION_KEY_LENGTH)
   .regex(OPTION_KEY_PATTERN, 'must be lowercase kebab-case (letters, digits, single dashes)');
 const label = z.string().trim().min(1, 'must not be empty').max(MAX_OPTION_LABEL_LENGTH);
-const option = z.union([label, z.object({ key: optionKey.optional(), label }).strict()]);
+const option = z.union([
+  label,
+  z.object({ key: optionKey.optional(), label, exclusive: z.boolean().optional() }).strict(),
+]);
 /** ISO 8601 with a time zone, so "09:00" never means a different hour on another server. */
 const instant = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' });
 const choiceCount = z.number().int().min(1).max(MAX_OPTIONS);
@@ -73,27 +76,83 @@ export const voteInputSchema = z
   .strict();
 export type VoteInput = z.infer<typeof voteInputSchema>;
 
-/** Every field's first problem, keyed by top-level field ("options", "closesAt", "body"). */
+/** Every field's first problem as a sentence an owner understands, keyed by top-level field ("options", "body"). */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const issue of error.issues) {
     const field = issue.code === 'unrecognized_keys' ? 'body' : String(issue.path[0] ?? 'body');
-    errors[field] ??= describeIssueOf(issue);
+    errors[field] ??= issueSentence(issue);
   }
   return errors;
 }
 
-/** "options.2.label: must not be empty" — the field first, as the contract asks. */
+/** "options: Give at least 2 options." — the field first, as the contract asks, then the sentence. */
 export function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0];
-  return issue ? describeIssueOf(issue) : 'The input is invalid.';
+  if (!issue) return 'The input is invalid.';
+  const field = issue.code === 'unrecognized_keys' ? 'body' : issue.path.join('.') || 'body';
+  return `${field}: ${issueSentence(issue)}`;
 }
 
-function describeIssueOf(issue: z.ZodIssue): string {
-  const field = issue.path.join('.') || 'body';
+/** What each field is called in a sentence. */
+const FIELD_NAMES: Record<string, string> = {
+  question: 'The question',
+  description: 'The description',
+  options: 'The options',
+  slug: 'The slug',
+  type: 'The type',
+  minChoices: 'Minimum choices',
+  maxChoices: 'Maximum choices',
+  opensAt: 'The opening time',
+  closesAt: 'The closing time',
+  resultsVisibility: 'Results visibility',
+  duplicatePolicy: 'The duplicate policy',
+  status: 'The status',
+  choices: 'The choices',
+};
+
+/**
+ * One zod issue as a plain sentence ("Give at least 2 options.") instead of zod's own wording
+ * ("Array must contain at least 2 element(s)"). The one place both the forms and the API's
+ * messages come from, so an owner reads the same sentence in either.
+ */
+export function issueSentence(issue: z.ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
-    const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-    return `${where}unknown field ${issue.keys.map((key) => `"${key}"`).join(', ')}.`;
+    const keys = issue.keys.map((key) => `"${key}"`).join(', ');
+    return issue.keys.length === 1 ? `The field ${keys} is not known.` : `The fields ${keys} are not known.`;
   }
-  return `${field}: ${issue.message.replace(/\.$/, '')}.`;
+  const [top, index, sub] = issue.path;
+  if (top === undefined) return 'The body must be a JSON object describing the poll.';
+  // An option's own problem names the option by its position, as the owner counts (from 1).
+  if (top === 'options' && typeof index === 'number') {
+    const which = `Option ${index + 1}`;
+    if (sub === 'key') return `${which}'s key must be lowercase letters and digits joined by single dashes.`;
+    if (issue.code === 'too_small') return `${which} is empty; write a label or remove it.`;
+    if (issue.code === 'too_big') return `${which} is longer than ${issue.maximum} characters.`;
+    return `${which} must be a label, or an object with a label and an optional key.`;
+  }
+  const name = FIELD_NAMES[String(top)] ?? `The field "${String(top)}"`;
+  switch (issue.code) {
+    case 'too_small':
+      if (top === 'options') return `Give at least ${issue.minimum} options.`;
+      if (issue.type === 'string') return `${name} must not be empty.`;
+      return `${name} must be at least ${issue.minimum}.`;
+    case 'too_big':
+      if (top === 'options') return `Give at most ${issue.maximum} options.`;
+      if (issue.type === 'string') return `${name} must be at most ${issue.maximum} characters long.`;
+      return `${name} must be at most ${issue.maximum}.`;
+    case 'invalid_enum_value':
+      return `${name} must be one of ${issue.options.map((o) => `"${String(o)}"`).join(', ')}.`;
+    case 'invalid_string':
+      if (top === 'slug')
+        return 'The slug may hold only lowercase letters, digits and inner dashes, at most 64 characters.';
+      if (top === 'opensAt' || top === 'closesAt') return `${name} must be a date and time with a time zone.`;
+      return `${name} is not in the expected format.`;
+    case 'invalid_type':
+      if (issue.expected === 'integer' || issue.expected === 'number') return `${name} must be a whole number.`;
+      if (issue.received === 'undefined') return `${name} is required.`;
+      return `${name} must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}.`;
+    default:
+      return `${name}: ${issue.message.replace(/\.$/, '')}.`;
+  }
 }

@@ -19,6 +19,8 @@ export interface OptionRecord {
   key: string;
   label: string;
   position: number;
+  /** Cannot be combined with other options on a ballot ("None of these"). */
+  exclusive: boolean;
   /** Tally kept in the vote's transaction. */
   votes: number;
 }
@@ -63,6 +65,7 @@ export type PollFields = Pick<
 export interface NewOption {
   key: string;
   label: string;
+  exclusive?: boolean;
 }
 
 /** The public JSON shape of a poll (`GET /api/polls/{slug}`). */
@@ -78,7 +81,7 @@ export interface Poll {
   closesAt: string | null;
   resultsVisibility: ResultsVisibility;
   duplicatePolicy: DuplicatePolicy;
-  options: { key: string; label: string }[];
+  options: { key: string; label: string; exclusive: boolean }[];
 }
 
 export interface PollSummary {

@@ -41,21 +41,25 @@ describe('admin UI', () => {
     expect(await axeViolations(page)).toEqual([]);
     // A refused form keeps what was typed and says what is wrong next to the field.
     await page.getByLabel('Description').fill('Where the team lunches on Fridays.');
-    await page.getByLabel('Options').fill('Only one');
+    // With JavaScript the options are one row each (test/e2e/authoring.spec.ts covers the rows).
+    await page.getByRole('textbox', { name: 'Option 1', exact: true }).fill('Only one');
     await page.getByRole('button', { name: 'Create poll' }).click();
     await expect(page.locator('#question-error').innerText()).resolves.toContain('question');
     await expect(page.getByLabel('Description').inputValue()).resolves.toBe('Where the team lunches on Fridays.');
     expect(await axeViolations(page)).toEqual([]);
 
     await page.getByLabel('Question').fill('Friday lunch: where?');
-    await page.getByLabel('Options').fill('Canteen\nFood trucks\nPicnic');
+    await page.getByRole('textbox', { name: 'Option 1', exact: true }).fill('Canteen');
+    await page.getByRole('textbox', { name: 'Option 2', exact: true }).fill('Food trucks');
+    await page.getByRole('button', { name: 'Add option' }).click();
+    await page.getByRole('textbox', { name: 'Option 3', exact: true }).fill('Picnic');
     await page.getByLabel('Multiple choice').check();
     await page.getByLabel('Maximum choices').fill('2');
     await page.getByLabel('Results visibility').selectOption('always');
     await page.getByLabel('Duplicate policy').selectOption('device');
     await page.getByLabel('Closes at').fill('2099-06-30T17:00');
     await page.getByRole('button', { name: 'Create poll' }).click();
-    await page.waitForURL(`${server.url}/admin/polls/friday-lunch-where`);
+    await page.waitForURL(`${server.url}/admin/polls/friday-lunch-where?created`);
 
     const visitor = await context.newPage();
     await visitor.goto(`${server.url}/`);
@@ -75,6 +79,7 @@ describe('admin UI', () => {
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByLabel('Password').waitFor();
+    await expect(page.getByRole('status').innerText()).resolves.toBe('You are logged out.');
     await page.goto(`${server.url}/admin/polls/new`);
     await page.getByLabel('Password').waitFor();
     await context.close();

@@ -96,6 +96,19 @@ describe('sessions', () => {
     expect(replay.headers.get('location')).toBe('/admin');
   });
 
+  it('say "You are logged out" after Log out, and only to a visitor who is', async () => {
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
+    const out = await formPost(server.url, '/admin/logout', {}, { cookie });
+    const location = out.headers.get('location')!;
+    expect(location).toBe('/admin?logged-out');
+    const page = await request(`${server.url}${location}`);
+    expect(page.body).toMatch(/role="status"[^>]*>\s*You are logged out\./);
+    expect(page.body).toContain('Log in');
+    const stillIn = await loginAsAdmin(server.url, PASSWORD);
+    const dashboard = await request(`${server.url}${location}`, { headers: { cookie: stillIn } });
+    expect(dashboard.body).not.toContain('You are logged out');
+  });
+
   it('guard every admin page and export', async () => {
     for (const path of [
       '/admin/polls/new',
@@ -146,13 +159,41 @@ describe('forms', () => {
       { cookie },
     );
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('/admin/polls/which-ide');
+    expect(response.headers.get('location')).toBe('/admin/polls/which-ide?created');
     const poll = await request(`${server.url}/api/polls/which-ide`);
     expect(poll.body).toMatchObject({
       status: 'open',
       closesAt: '2099-01-01T12:00:00.000Z',
       options: [{ key: 'vs-code' }, { key: 'intellij' }, { key: 'vim' }],
     });
+
+    // The redirect lands on the "Poll created" panel: the link with a Copy button, the QR code, the embeds open.
+    const created = await request(`${server.url}/admin/polls/which-ide?created`, { headers: { cookie } });
+    const html = created.body as string;
+    expect(html).toMatch(/<h2[^>]*id="created-heading"[^>]*>Poll created<\/h2>/);
+    expect(html).toMatch(/id="created-link"[^>]*value="http:\/\/[^"]+\/polls\/which-ide"/);
+    expect(html).toContain('data-copy="created-link"');
+    expect(html).toContain('src="/polls/which-ide/qr.svg"');
+    expect(html).toMatch(/<details class="card embed-snippet" open/);
+    // Shown once, after creating: the page itself keeps the embeds folded and no panel.
+    const later = (await request(`${server.url}/admin/polls/which-ide`, { headers: { cookie } })).body as string;
+    expect(later).not.toContain('Poll created');
+    expect(later).toMatch(/<details class="card embed-snippet">/);
+  });
+
+  it('refuses duplicate options (case and spacing ignored) with a sentence next to the field', async () => {
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
+    const response = await formPost(
+      server.url,
+      '/admin/polls/new',
+      { question: 'Editor?', options: 'Vim\nEmacs\n vim ', type: 'single' },
+      { cookie },
+    );
+    expect(response.status).toBe(422);
+    expect(response.body).toContain(
+      '<p class="field-error" id="options-error">&quot;vim&quot; is listed twice (options 1 and 3); each option must differ by more than case or spacing.</p>',
+    );
+    expect(response.body).not.toMatch(/element\(s\)|Array must/);
   });
 
   it('re-renders the form with the values kept and each error next to its field', async () => {

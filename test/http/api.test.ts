@@ -55,10 +55,46 @@ describe('public polls', () => {
       resultsVisibility: 'after_vote',
       duplicatePolicy: 'device',
       options: [
-        { key: 'lt-10', label: '< 10%' },
-        { key: 'many', label: '> 80%' },
+        { key: 'lt-10', label: '< 10%', exclusive: false },
+        { key: 'many', label: '> 80%', exclusive: false },
       ],
     });
+  });
+
+  it('lists an exclusive option ("None of these") and refuses it together with others', async () => {
+    const created = await createPoll(server.url, {
+      slug: 'exclusive',
+      question: 'Which tools?',
+      type: 'multiple',
+      duplicatePolicy: 'none',
+      options: ['Jira', 'Trello', { label: 'None of these', exclusive: true }],
+    });
+    expect(created.options).toEqual([
+      { key: 'jira', label: 'Jira', exclusive: false },
+      { key: 'trello', label: 'Trello', exclusive: false },
+      { key: 'none-of-these', label: 'None of these', exclusive: true },
+    ]);
+    expect((await request(`${server.url}/api/polls/exclusive`)).body.options[2].exclusive).toBe(true);
+    const mixed = await vote(server.url, 'exclusive', ['jira', 'none-of-these']);
+    expect(mixed.status).toBe(422);
+    expect(mixed.body.error).toEqual({
+      code: 'invalid_choice',
+      message: '"None of these" cannot be chosen together with other options.',
+    });
+    expect((await vote(server.url, 'exclusive', ['none-of-these'])).status).toBe(201);
+    expect((await vote(server.url, 'exclusive', ['jira', 'trello'])).status).toBe(201);
+    expect(await totalResponses('exclusive')).toBe(2);
+  });
+
+  it('refuses an exclusive option on a single-choice poll, naming options', async () => {
+    const response = await request(`${server.url}/api/admin/polls`, {
+      method: 'POST',
+      token: ADMIN_TOKEN,
+      json: { question: 'One?', options: ['A', { label: 'None', exclusive: true }] },
+    });
+    expect(response.status).toBe(422);
+    expect(response.body.error.code).toBe('invalid_poll');
+    expect(response.body.error.message).toMatch(/^options: Only a multiple-choice poll/);
   });
 
   it.each(['/api/polls/nope', '/api/polls/nope/results', '/api/polls/nope/results.csv', '/api/polls/list-draft'])(
@@ -357,6 +393,9 @@ describe('admin API', () => {
       'options',
     ],
     [{ question: 'Q', options: ['A', 'B'], color: 'red' }, 'color'],
+    // Duplicates ignoring case and spacing: a voter could not tell them apart.
+    [{ question: 'Q', options: ['Vim', ' vim '] }, 'options: "vim" is listed twice'],
+    [{ question: 'Q', options: ['Vim', { key: 'other', label: 'VIM' }] }, 'options: "VIM" is listed twice'],
   ])('refuses %j with 422 invalid_poll naming %s', async (input, field) => {
     const response = await request(`${server.url}/api/admin/polls`, {
       method: 'POST',

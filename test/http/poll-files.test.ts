@@ -81,7 +81,7 @@ describe('poll definition files', () => {
     const result = polls(['import', file], databaseUrl);
     expect(result.code).toBe(1);
     expect(result.err).toContain('Nothing was imported');
-    expect(result.err).toMatch(/poll 2: question: must not be empty/);
+    expect(result.err).toMatch(/poll 2: question: The question must not be empty\./);
     expect(result.err).toMatch(/poll 3 \(Bad Slug\): slug:/);
     const check = polls(['export'], databaseUrl);
     expect(JSON.parse(check.out)).toEqual([]);

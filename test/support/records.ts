@@ -7,7 +7,14 @@ export const HOUR = 3_600_000;
 
 /** Options a, b, c, … labelled A, B, C, …, with these tallies (0 where none is given). */
 export function optionRecords(keys: string[] = ['a', 'b', 'c'], votes: number[] = []): OptionRecord[] {
-  return keys.map((key, i) => ({ id: i + 10, key, label: key.toUpperCase(), position: i, votes: votes[i] ?? 0 }));
+  return keys.map((key, i) => ({
+    id: i + 10,
+    key,
+    label: key.toUpperCase(),
+    position: i,
+    exclusive: false,
+    votes: votes[i] ?? 0,
+  }));
 }
 
 /** An open single-choice poll "p" with options a, b, c and no votes, created an hour before NOW. */

@@ -14,7 +14,7 @@ describe('iso', () => {
 });
 
 describe('toPollJson', () => {
-  it('gives every public field, options as key and label only, times in ISO 8601 UTC', () => {
+  it('gives every public field, options as key, label and exclusive only, times in ISO 8601 UTC', () => {
     const poll = pollRecord({
       slug: 'langs',
       question: 'Which languages?',
@@ -28,7 +28,7 @@ describe('toPollJson', () => {
       duplicatePolicy: 'device_or_network',
       responseCount: 12,
       duplicateCount: 3,
-      options: optionRecords(['go', 'rust'], [7, 5]),
+      options: optionRecords(['go', 'rust', 'none'], [7, 5]).map((o) => ({ ...o, exclusive: o.key === 'none' })),
     });
     expect(toPollJson(poll, NOW)).toEqual({
       slug: 'langs',
@@ -43,8 +43,9 @@ describe('toPollJson', () => {
       resultsVisibility: 'after_close',
       duplicatePolicy: 'device_or_network',
       options: [
-        { key: 'go', label: 'GO' },
-        { key: 'rust', label: 'RUST' },
+        { key: 'go', label: 'GO', exclusive: false },
+        { key: 'rust', label: 'RUST', exclusive: false },
+        { key: 'none', label: 'NONE', exclusive: true },
       ],
     });
   });

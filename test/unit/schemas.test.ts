@@ -33,7 +33,7 @@ describe('pollInputSchema', () => {
     [{ ...valid, resultsVisibility: 'never' }, 'resultsVisibility'],
     [{ ...valid, duplicatePolicy: 'ip' }, 'duplicatePolicy'],
     [{ ...valid, status: 'closed' }, 'status'],
-    [{ ...valid, extra: 1 }, 'unknown field "extra"'],
+    [{ ...valid, extra: 1 }, 'body: The field "extra" is not known.'],
     [[], 'body'],
     [null, 'body'],
   ])('%j is refused naming %s', (input, field) => {

@@ -6,5 +6,6 @@ import { clearSessionCookie, uncached } from '@/http/admin-request';
 export const POST: APIRoute = uncached(async ({ cookies, locals, redirect }) => {
   await endSession(locals.app.adminStore, cookies.get(ADMIN_COOKIE)?.value);
   clearSessionCookie(cookies);
-  return redirect('/admin', 303);
+  // The login page says "You are logged out", so the owner knows the click did something.
+  return redirect('/admin?logged-out', 303);
 });

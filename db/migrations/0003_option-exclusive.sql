@@ -1,0 +1,1 @@
+ALTER TABLE `poll_options` ADD `exclusive` integer DEFAULT false NOT NULL;
