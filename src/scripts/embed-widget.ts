@@ -35,6 +35,16 @@ if (field) {
   else keepToken(field.value);
 }
 
+// An exclusive option ("None of these") and the others exclude each other, as the server requires.
+document.querySelector('form')?.addEventListener('change', (event) => {
+  const ticked = event.target as HTMLInputElement;
+  if (ticked.type !== 'checkbox' || !ticked.checked) return;
+  for (const box of document.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) {
+    const eitherExclusive = ticked.dataset.exclusive !== undefined || box.dataset.exclusive !== undefined;
+    if (box !== ticked && eitherExclusive) box.checked = false;
+  }
+});
+
 let lastHeight = 0;
 function reportHeight() {
   const height = Math.ceil(document.body.getBoundingClientRect().height);
