@@ -5,6 +5,7 @@
  * and only the composition root (src/app.ts) opens the database.
  */
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import astro from 'eslint-plugin-astro';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -50,7 +51,7 @@ const ASTRO = {
   message: 'The domain (src/lib) is framework-free (zod from astro/zod aside).',
 };
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['dist/', '.astro/', 'node_modules/', 'db/migrations/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
