@@ -2,7 +2,6 @@
  * Runs around every route, outermost first: security headers, the booted app and the
  * visitor's origin and address on `locals`, the write rate limit, and cross-site refusal.
  */
-import type { APIContext } from 'astro';
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { app } from './app';
 import { clientAddress, forwardingTrusted, rateLimitKey } from '@/http/client-address';
@@ -16,27 +15,16 @@ import { securityHeaders } from '@/http/security-headers';
 const attachApp = defineMiddleware(async (context, next) => {
   context.locals.app = await app();
   const { proxyTrust } = context.locals.app;
-  const peer = socketAddress(context);
+  // The TCP peer, as src/server.ts passes it in. Astro's own `clientAddress` is never read: the
+  // Node adapter fills it from the left-most X-Forwarded-For entry, which any client can write.
+  // Under `astro dev` (no server entry of ours) every client is "unknown", which is fine there.
+  const peer = context.locals.socketAddress;
   context.locals.forwarded = forwardingTrusted(peer, proxyTrust);
   context.locals.origin =
     context.locals.app.config.publicOrigin ?? publicOrigin(context.request, context.url, context.locals.forwarded);
   context.locals.clientAddress = clientAddress(peer, context.request.headers, proxyTrust);
   return next();
 });
-
-/**
- * The TCP peer, as src/server.ts passes it in. Astro's `context.clientAddress` is not used in
- * production: the Node adapter fills it from the left-most X-Forwarded-For entry, which any
- * client can write. Only `astro dev` (no server entry of ours) falls back to it.
- */
-function socketAddress(context: APIContext): string | undefined {
-  if (context.locals.socketAddress !== undefined || !import.meta.env.DEV) return context.locals.socketAddress;
-  try {
-    return context.clientAddress;
-  } catch {
-    return undefined;
-  }
-}
 
 const writeLimit = new TokenBuckets(WRITE_LIMIT);
 

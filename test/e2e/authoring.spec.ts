@@ -4,10 +4,9 @@
  * state at phone and desktop widths, light and dark (screenshots under /tmp/shots-i10c/).
  */
 import { mkdirSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser';
+import { axeViolations, launchChromium } from '../support/browser';
 import { ADMIN_TOKEN, useServer } from '../support/server';
 
 const PASSWORD = 'e2e-admin-password';
@@ -22,13 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-async function axeViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-    .analyze();
-  return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 async function signedIn(width: number, scheme: 'light' | 'dark'): Promise<{ context: BrowserContext; page: Page }> {
   // A zone other than UTC, so local times are visibly converted.

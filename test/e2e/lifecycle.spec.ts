@@ -3,10 +3,9 @@
  * early, closes it and reopens it, while a visitor's page follows along. Times on the pages are
  * rewritten into the reader's zone (this browser is in Kathmandu, UTC+5:45).
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser';
+import { axeViolations, launchChromium } from '../support/browser';
 import { useServer } from '../support/server';
 
 const PASSWORD = 'e2e-admin-password';
@@ -19,13 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-async function axeViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-    .analyze();
-  return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** The status badge of the admin page or the public page. */
 const badge = (page: Page) => page.locator('.meta .badge').first().innerText();

@@ -3,11 +3,10 @@
  * no sideways scrolling, a headline in words, shares written on the bars, an axis scaled to the
  * data, the voter's own choice marked with thanks after voting — and axe on each of those states.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPoll, vote } from '../support/api';
-import { launchChromium } from '../support/browser';
+import { axeViolations, launchChromium } from '../support/browser';
 import { useServer } from '../support/server';
 import { PollPage, ResultsPage } from './pages';
 
@@ -50,12 +49,7 @@ async function noHorizontalOverflow(page: Page) {
   }
 }
 
-async function axe(page: Page) {
-  const { violations } = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-    .analyze();
-  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
+const axe = async (page: Page) => expect(await axeViolations(page)).toEqual([]);
 
 /** The texts the chart wrote beside its bars, once it has drawn. */
 async function barLabels(page: Page): Promise<string[]> {
