@@ -167,12 +167,13 @@ describe('forms', () => {
       options: [{ key: 'vs-code' }, { key: 'intellij' }, { key: 'vim' }],
     });
 
-    // The redirect lands on the "Poll created" panel: the link with a Copy button, the QR code, the embeds open.
+    // The redirect lands on the "Poll created" panel, then the Share box (link with a Copy button,
+    // QR code) and the embeds, open.
     const created = await request(`${server.url}/admin/polls/which-ide?created`, { headers: { cookie } });
     const html = created.body as string;
     expect(html).toMatch(/<h2[^>]*id="created-heading"[^>]*>Poll created<\/h2>/);
-    expect(html).toMatch(/id="created-link"[^>]*value="http:\/\/[^"]+\/polls\/which-ide"/);
-    expect(html).toContain('data-copy="created-link"');
+    expect(html).toMatch(/id="share-url-which-ide"[^>]*value="http:\/\/[^"]+\/polls\/which-ide"/);
+    expect(html).toContain('data-copy-link="share-url-which-ide"');
     expect(html).toContain('src="/polls/which-ide/qr.svg"');
     expect(html).toMatch(/<details class="card embed-snippet" open/);
     // Shown once, after creating: the page itself keeps the embeds folded and no panel.
