@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { ProfileDimension } from '../src/lib/profile';
 import { DUPLICATE_POLICIES, POLL_TYPES, RESULTS_VISIBILITIES, STORED_STATUSES, VOTE_SOURCES } from '../src/lib/types';
 
 export const polls = sqliteTable('polls', {
@@ -24,6 +25,11 @@ export const polls = sqliteTable('polls', {
   responseCount: integer('response_count').notNull().default(0),
   /** Tally: submissions refused by the duplicate policy. */
   duplicateCount: integer('duplicate_count').notNull().default(0),
+  /** The profile dimensions the ballot asks, as a JSON array of catalogue keys. */
+  profile: text('profile', { mode: 'json' })
+    .$type<ProfileDimension[]>()
+    .notNull()
+    .default(sql`'[]'`),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
@@ -93,6 +99,63 @@ export const voteLocks = sqliteTable(
       .references(() => votes.id, { onDelete: 'cascade' }),
   },
   (t) => [primaryKey({ columns: [t.pollId, t.lockKey] }), index('vote_locks_vote').on(t.voteId)],
+);
+
+/**
+ * A vote's profile answers, one row per dimension answered ("not stated" has no row). Keyed by
+ * the vote only: nothing here links one voter's votes in different polls. poll_id is repeated
+ * so a cross-section (`?where=`) is one index range.
+ */
+export const voteProfiles = sqliteTable(
+  'vote_profiles',
+  {
+    voteId: integer('vote_id')
+      .notNull()
+      .references(() => votes.id, { onDelete: 'cascade' }),
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    dimension: text('dimension').notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.voteId, t.dimension] }),
+    index('vote_profiles_segment').on(t.pollId, t.dimension, t.value, t.voteId),
+  ],
+);
+
+/**
+ * Tally: respondents per (poll, dimension, answered value), kept in the vote's transaction.
+ * "Not stated" is not stored: it is the poll's response count minus the stated segments.
+ */
+export const segmentTallies = sqliteTable(
+  'segment_tallies',
+  {
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    dimension: text('dimension').notNull(),
+    value: text('value').notNull(),
+    responses: integer('responses').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.dimension, t.value] })],
+);
+
+/** Tally: votes per (poll, dimension, answered value, option), kept in the vote's transaction. */
+export const segmentOptionTallies = sqliteTable(
+  'segment_option_tallies',
+  {
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    dimension: text('dimension').notNull(),
+    value: text('value').notNull(),
+    optionId: integer('option_id')
+      .notNull()
+      .references(() => pollOptions.id, { onDelete: 'cascade' }),
+    votes: integer('votes').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.dimension, t.value, t.optionId] })],
 );
 
 /** Instance settings such as the generated signing secret. */

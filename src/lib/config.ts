@@ -19,6 +19,8 @@ export interface Config {
   publicOrigin: string | null;
   rateLimit: boolean;
   voterKeySecret: string | null;
+  /** SEGMENT_MIN_N: the smallest breakdown segment shown (K of the suppression rules). */
+  segmentMinN: number;
 }
 
 export class ConfigError extends Error {
@@ -138,6 +140,19 @@ function publicOrigin(env: Env): string | null {
   return parsed.origin;
 }
 
+export const DEFAULT_SEGMENT_MIN_N = 10;
+
+/** SEGMENT_MIN_N: a whole number from 3 to 1000 (below 3 a segment would be one or two people). */
+function segmentMinN(env: Env): number {
+  const raw = env.SEGMENT_MIN_N?.trim();
+  if (!raw) return DEFAULT_SEGMENT_MIN_N;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 3 || value > 1000) {
+    throw new ConfigError('SEGMENT_MIN_N', `must be a whole number from 3 to 1000 (got "${raw}").`);
+  }
+  return value;
+}
+
 /** Reads and checks every setting; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   return {
@@ -153,6 +168,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicOrigin: publicOrigin(env),
     rateLimit: flag(env, 'RATE_LIMIT', true),
     voterKeySecret: secret(env, 'VOTER_KEY_SECRET', 32),
+    segmentMinN: segmentMinN(env),
   };
 }
 

@@ -25,6 +25,8 @@ export const STATUS_BY_CODE = {
   too_many_choices: 422,
   too_few_choices: 422,
   invalid_poll: 422,
+  invalid_profile: 422,
+  invalid_breakdown: 422,
   rate_limited: 429,
   /** The database cannot write (disk full, read-only, I/O errors): an outage, not a bug. */
   storage_unavailable: 503,

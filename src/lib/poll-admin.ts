@@ -8,6 +8,7 @@ import { responses } from './format';
 import { kebabCase, slugFromQuestion } from './keys';
 import { MAX_SLUG_LENGTH } from './limits';
 import { getPollForOwner, notFound } from './polls';
+import { inCatalogueOrder } from './profile';
 import {
   checkExclusive,
   checkSchedule,
@@ -89,6 +90,7 @@ export function preparePoll(body: unknown): PreparedPoll {
       closesAt,
       resultsVisibility: input.resultsVisibility,
       duplicatePolicy: input.duplicatePolicy,
+      profile: inCatalogueOrder(input.profile),
     },
   };
 }
@@ -157,6 +159,8 @@ export async function updatePoll(
     ...counts,
     resultsVisibility: patch.resultsVisibility,
     duplicatePolicy: patch.duplicatePolicy,
+    // Asking more or fewer profile questions is safe with votes: earlier voters count as "not stated".
+    profile: patch.profile && inCatalogueOrder(patch.profile),
     ...scheduleAfterPatch(current, patch, now),
   };
   const result = await store.updatePoll(current.id, withoutUndefined(fields), {

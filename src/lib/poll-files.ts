@@ -21,6 +21,7 @@ export function toPollInput(poll: PollRecord): PollInput {
     closesAt: iso(poll.closesAt),
     resultsVisibility: poll.resultsVisibility,
     duplicatePolicy: poll.duplicatePolicy,
+    profile: poll.profile,
     status: poll.status === 'draft' ? 'draft' : 'open',
   };
 }

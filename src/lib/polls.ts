@@ -20,6 +20,7 @@ export function toPollJson(poll: PollRecord, now: number): Poll {
     closesAt: iso(poll.closesAt),
     resultsVisibility: poll.resultsVisibility,
     duplicatePolicy: poll.duplicatePolicy,
+    profile: poll.profile,
     options: poll.options.map(({ key, label, exclusive }) => ({ key, label, exclusive })),
   };
 }

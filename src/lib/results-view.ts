@@ -3,6 +3,7 @@
  * results page, the widget, the JSON and CSV endpoints, the answer to a vote): the poll's
  * status, whether this browser voted, and the results or the sentence saying when they show.
  */
+import { parseBreakdownQuery, readBreakdown } from './breakdown';
 import { PollError } from './errors';
 import { effectiveStatus, resultsHiddenReason } from './poll-rules';
 import { buildResults, hiddenResultsMessage } from './results';
@@ -49,6 +50,23 @@ export async function resultsView(
 ): Promise<ResultsView> {
   const choices = await ownChoices(store, secret, poll, deviceIds);
   return resultsViewFor(poll, choices !== null, now, choices ?? []);
+}
+
+/**
+ * The results of a view with the breakdown a results URL asks for (`?by=`, `?where=`): checks the
+ * query (422 invalid_breakdown), then visibility (403 results_hidden), then reads the segments.
+ * Without a query, the view's results as they are.
+ */
+export async function resultsWithBreakdown(
+  { store, now, minCellSize }: { store: PollStore; now: number; minCellSize: number },
+  view: ResultsView,
+  params: URLSearchParams,
+): Promise<Results> {
+  const query = parseBreakdownQuery(view.poll, params);
+  const results = visibleResults(view);
+  if (!query) return results;
+  const { poll, breakdown } = await readBreakdown(store, view.poll, query, minCellSize);
+  return { ...buildResults(poll, now), breakdown };
 }
 
 /** The results of a view, or 403 results_hidden with its sentence (for the JSON and CSV API). */

@@ -1,4 +1,5 @@
 /** Results: statistics from the tallies (constant cost whatever the vote count), visibility, CSV. */
+import type { Breakdown } from './breakdown';
 import { toCsv } from './csv';
 import { effectiveStatus } from './poll-rules';
 import { optionStatistics } from './stats';
@@ -35,6 +36,47 @@ export function hiddenResultsMessage(poll: PollRecord, reason: 'after_vote' | 'a
 }
 
 export const RESULTS_CSV_HEADER = ['key', 'label', 'votes', 'share', 'ci95_low', 'ci95_high'] as const;
+
+export const BREAKDOWN_CSV_HEADER = [
+  'segment',
+  'segment_label',
+  'n',
+  'key',
+  'label',
+  'votes',
+  'share',
+  'ci95_low',
+  'ci95_high',
+  'diff',
+  'diff_low',
+  'diff_high',
+] as const;
+
+/** A breakdown as CSV: a row per shown segment and option, one row with empty numbers per hidden segment. */
+export function breakdownCsv(results: Results, breakdown: Breakdown): string {
+  const labels = new Map(results.options.map((o) => [o.key, o.label]));
+  return toCsv([
+    [...BREAKDOWN_CSV_HEADER],
+    ...breakdown.segments.flatMap((segment) =>
+      segment.options === null || segment.n === null
+        ? [[segment.value, segment.label, '', '', '', '', '', '', '', '', '', '']]
+        : segment.options.map((o) => [
+            segment.value,
+            segment.label,
+            segment.n!,
+            o.key,
+            labels.get(o.key) ?? o.key,
+            o.votes,
+            o.share,
+            o.ci95.low,
+            o.ci95.high,
+            o.diff?.value ?? '',
+            o.diff?.ci95.low ?? '',
+            o.diff?.ci95.high ?? '',
+          ]),
+    ),
+  ]);
+}
 
 /** The results table as RFC 4180 CSV. */
 export function resultsCsv(results: Results): string {

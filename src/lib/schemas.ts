@@ -14,6 +14,7 @@ import {
   OPTION_KEY_PATTERN,
   SLUG_PATTERN,
 } from './limits';
+import { PROFILE_DIMENSIONS } from './profile';
 import { DUPLICATE_POLICIES, POLL_TYPES, RESULTS_VISIBILITIES } from './types';
 
 const slug = z
@@ -31,6 +32,11 @@ const option = z.union([
 /** ISO 8601 with a time zone, so "09:00" never means a different hour on another server. */
 const instant = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' });
 const choiceCount = z.number().int().min(1).max(MAX_OPTIONS);
+/** The profile dimensions a ballot asks: catalogue keys, each at most once. */
+const profileDimensions = z
+  .array(z.enum(PROFILE_DIMENSIONS))
+  .max(PROFILE_DIMENSIONS.length)
+  .refine((dimensions) => new Set(dimensions).size === dimensions.length, 'must not list a dimension twice');
 
 export const pollInputSchema = z
   .object({
@@ -46,6 +52,7 @@ export const pollInputSchema = z
     resultsVisibility: z.enum(RESULTS_VISIBILITIES).default('after_vote'),
     duplicatePolicy: z.enum(DUPLICATE_POLICIES).default('device'),
     status: z.enum(['draft', 'open']).optional(),
+    profile: profileDimensions.default([]),
   })
   .strict();
 export type PollInput = z.infer<typeof pollInputSchema>;
@@ -63,6 +70,7 @@ export const pollPatchSchema = z
     resultsVisibility: z.enum(RESULTS_VISIBILITIES).optional(),
     duplicatePolicy: z.enum(DUPLICATE_POLICIES).optional(),
     status: z.enum(['draft', 'scheduled', 'open', 'closed']).optional(),
+    profile: profileDimensions.optional(),
   })
   .strict();
 export type PollPatch = z.infer<typeof pollPatchSchema>;
@@ -72,6 +80,8 @@ export const voteInputSchema = z
   .object({
     // No length cap here: more choices than allowed is `too_many_choices`, and the body limit bounds it.
     choices: z.array(z.string().max(MAX_OPTION_KEY_LENGTH)),
+    // Checked against the poll's dimensions by parseProfile (src/lib/profile.ts): 422 invalid_profile.
+    profile: z.unknown().optional(),
   })
   .strict();
 export type VoteInput = z.infer<typeof voteInputSchema>;
@@ -109,6 +119,7 @@ const FIELD_NAMES: Record<string, string> = {
   duplicatePolicy: 'The duplicate policy',
   status: 'The status',
   choices: 'The choices',
+  profile: 'The profile',
 };
 
 /**

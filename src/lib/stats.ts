@@ -111,3 +111,34 @@ export function leaderDifference(
 
 /** True when the interval for a difference leaves room for no difference at all. */
 export const includesZero = (interval: Interval) => interval.low <= 0 && interval.high >= 0;
+
+export interface Difference {
+  /** p1 − p2. */
+  value: number;
+  ci95: Interval;
+}
+
+/**
+ * The difference p1 − p2 between two independent proportions (k1 of n1 against k2 of n2) with
+ * its 95 % interval by Newcombe's hybrid score method ("method 10", Newcombe 1998), built from
+ * the two Wilson intervals: it stays inside [−1, 1] and behaves at 0/n and n/n, where the Wald
+ * interval collapses. Null when either group is empty: there is nothing to compare with.
+ */
+export function newcombeDifference(k1: number, n1: number, k2: number, n2: number, z = Z_95): Difference | null {
+  const one = wilsonInterval(k1, n1, z);
+  const two = wilsonInterval(k2, n2, z);
+  if (n1 === 0 || n2 === 0) return null;
+  const p1 = k1 / n1;
+  const p2 = k2 / n2;
+  const value = p1 - p2;
+  return {
+    value,
+    ci95: {
+      low: Math.max(-1, value - Math.hypot(p1 - one.low, two.high - p2)),
+      high: Math.min(1, value + Math.hypot(one.high - p1, p2 - two.low)),
+    },
+  };
+}
+
+/** True when a difference's interval lies wholly above or wholly below zero. */
+export const excludesZero = (interval: Interval) => !includesZero(interval);

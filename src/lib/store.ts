@@ -3,6 +3,7 @@
  * SQLite implementation, and a PostgreSQL one can sit beside it. Every method is async for
  * that reason, although better-sqlite3 itself is synchronous.
  */
+import type { ProfileAnswers, ProfileDimension } from './profile';
 import type { NewOption, PollFields, PollRecord, VoteSource } from './types';
 
 /**
@@ -24,6 +25,31 @@ export interface VoteToRecord {
   deviceKey: string | null;
   /** Identities the duplicate policy locks ("d:…", "n:…"); one already locked refuses the vote. */
   lockKeys: string[];
+  /** The voter's profile answers (already checked against the poll); stored with this vote only. */
+  profile: ProfileAnswers;
+}
+
+/** Respondents and votes per option id of one group of respondents. */
+export interface GroupCounts {
+  responses: number;
+  /** Option id → votes; an option nobody in the group chose may be missing. */
+  optionVotes: Map<number, number>;
+}
+
+/**
+ * What a breakdown reads: the cross-section (everyone, or those who answered `where`) and, per
+ * stated value of the `by` dimension, its counts within it. "Not stated" is left to the caller
+ * (cross-section minus stated); values nobody gave may be missing. Both read in one snapshot.
+ */
+export interface SegmentCounts {
+  crossSection: GroupCounts;
+  segments: Map<string, GroupCounts>;
+}
+
+export interface CrossSection {
+  dimension: ProfileDimension;
+  /** A catalogue value, or "not-stated" for those who did not answer the dimension. */
+  value: string;
 }
 
 /** recorded; refused by a lock; or the options changed under the ballot (re-read and retry). */
@@ -89,7 +115,15 @@ export interface PollStore {
    */
   recordVote(vote: VoteToRecord): Promise<RecordOutcome>;
   /** Bulk insert of unlocked votes with tallies, in one transaction (demo seed, imports); times stored as voteMinute. */
-  importVotes(pollId: number, votes: { optionIds: number[]; createdAt: number; source: VoteSource }[]): Promise<void>;
+  importVotes(
+    pollId: number,
+    votes: { optionIds: number[]; createdAt: number; source: VoteSource; profile?: ProfileAnswers }[],
+  ): Promise<void>;
+  /**
+   * Counts for a breakdown by `by`: from the segment tallies (constant cost) without `where`,
+   * from the vote log narrowed by an index to the cross-section with it.
+   */
+  segmentCounts(pollId: number, by: ProfileDimension, where: CrossSection | null): Promise<SegmentCounts>;
   hasDeviceVoted(pollId: number, deviceKey: string): Promise<boolean>;
   /**
    * The option keys (in option order) of the newest vote this per-poll device key cast in the

@@ -1,4 +1,6 @@
 /** The domain's shapes: what the data layer stores and what the public contract returns. */
+import type { Breakdown } from './breakdown';
+import type { ProfileDimension } from './profile';
 
 export const POLL_TYPES = ['single', 'multiple'] as const;
 export const STORED_STATUSES = ['draft', 'open', 'closed'] as const;
@@ -41,6 +43,8 @@ export interface PollRecord {
   duplicatePolicy: DuplicatePolicy;
   responseCount: number;
   duplicateCount: number;
+  /** The peer-profile dimensions the ballot asks (catalogue order); empty: none. */
+  profile: ProfileDimension[];
   createdAt: number;
   updatedAt: number;
   options: OptionRecord[];
@@ -60,6 +64,7 @@ export type PollFields = Pick<
   | 'closesAt'
   | 'resultsVisibility'
   | 'duplicatePolicy'
+  | 'profile'
 >;
 
 export interface NewOption {
@@ -81,6 +86,8 @@ export interface Poll {
   closesAt: string | null;
   resultsVisibility: ResultsVisibility;
   duplicatePolicy: DuplicatePolicy;
+  /** The profile dimensions the ballot asks. */
+  profile: ProfileDimension[];
   options: { key: string; label: string; exclusive: boolean }[];
 }
 
@@ -106,4 +113,6 @@ export interface Results {
   duplicatesRefused: number;
   options: { key: string; label: string; votes: number; share: number; ci95: { low: number; high: number } }[];
   updatedAt: string;
+  /** With `?by=`: the results per segment (src/lib/breakdown.ts). */
+  breakdown?: Breakdown;
 }

@@ -1,6 +1,7 @@
 /** The vote use case: check the poll and the ballot, apply the duplicate policy, record. */
 import { PollError } from './errors';
 import { getPublicPoll } from './polls';
+import { parseProfile } from './profile';
 import { ballotOptionIds, effectiveStatus } from './poll-rules';
 import { describeIssue, voteInputSchema } from './schemas';
 import type { PollStore } from './store';
@@ -73,9 +74,10 @@ export async function castVote(
     if (!parsed.success)
       throw new PollError(
         'invalid_body',
-        `The vote must be { "choices": [option keys] } — ${describeIssue(parsed.error)}`,
+        `The vote must be { "choices": [option keys], "profile"?: { dimension: value } } — ${describeIssue(parsed.error)}`,
       );
     const optionIds = ballotOptionIds(poll, parsed.data.choices);
+    const profile = parseProfile(poll.profile, parsed.data.profile);
     const deviceKey = deviceKeyFor(secret, poll.id, voter.deviceId);
     const otherDeviceKeys = (voter.otherDeviceIds ?? []).map((id) => deviceKeyFor(secret, poll.id, id));
     const networkKey = networkKeyFor(secret, poll.id, voter.address, voter.userAgent);
@@ -86,6 +88,7 @@ export async function castVote(
       source,
       deviceKey,
       lockKeys: lockKeysFor(poll.duplicatePolicy, [deviceKey, ...otherDeviceKeys], networkKey),
+      profile,
     });
     if (recorded.outcome === 'duplicate') {
       throw new PollError('already_voted', DUPLICATE_MESSAGES[poll.duplicatePolicy]);

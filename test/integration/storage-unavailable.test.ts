@@ -28,6 +28,7 @@ const FIELDS: PollFields = {
   closesAt: null,
   resultsVisibility: 'always',
   duplicatePolicy: 'none',
+  profile: [],
 };
 
 let temp: TempDb;
@@ -65,6 +66,7 @@ const vote = () =>
     // Long enough that the votes table needs new pages quickly.
     deviceKey: `device-${votes++}-${'x'.repeat(200)}`,
     lockKeys: [],
+    profile: {},
   });
 
 const pragma = (statement: string) => temp.db.$client.pragma(statement);

@@ -34,6 +34,7 @@ export function pollRecord(overrides: Partial<PollRecord> = {}): PollRecord {
     duplicatePolicy: 'device',
     responseCount: 0,
     duplicateCount: 0,
+    profile: [],
     createdAt: NOW - HOUR,
     updatedAt: NOW - HOUR,
     options: optionRecords(),

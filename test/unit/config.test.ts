@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       publicOrigin: null,
       rateLimit: true,
       voterKeySecret: null,
+      segmentMinN: 10,
     });
   });
 
@@ -32,6 +33,7 @@ describe('loadConfig', () => {
       TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.7 fd00::/8',
       PUBLIC_ORIGIN: 'https://polls.example.com',
       RATE_LIMIT: '0',
+      SEGMENT_MIN_N: '25',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -42,6 +44,7 @@ describe('loadConfig', () => {
       trustedProxies: ['10.0.0.0/8', '192.0.2.7', 'fd00::/8'],
       publicOrigin: 'https://polls.example.com',
       rateLimit: false,
+      segmentMinN: 25,
       embedAllowedOrigins: ['https://intranet.example.com', 'http://localhost:3000'],
     });
   });
@@ -66,6 +69,10 @@ describe('loadConfig', () => {
     [{ PUBLIC_ORIGIN: 'polls.example.com' }, 'PUBLIC_ORIGIN'],
     [{ PUBLIC_ORIGIN: 'https://polls.example.com/path' }, 'PUBLIC_ORIGIN'],
     [{ PUBLIC_ORIGIN: 'ftp://polls.example.com' }, 'PUBLIC_ORIGIN'],
+    [{ SEGMENT_MIN_N: '2' }, 'SEGMENT_MIN_N'],
+    [{ SEGMENT_MIN_N: '1001' }, 'SEGMENT_MIN_N'],
+    [{ SEGMENT_MIN_N: '10.5' }, 'SEGMENT_MIN_N'],
+    [{ SEGMENT_MIN_N: 'ten' }, 'SEGMENT_MIN_N'],
   ])('%j fails naming %s in one line', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {

@@ -58,6 +58,7 @@ describe('toPollInput', () => {
         'description',
         'type',
         'options',
+        'profile',
         'opensAt',
         'closesAt',
         'resultsVisibility',
@@ -84,6 +85,7 @@ describe('toPollInput', () => {
       resultsVisibility: 'always',
       duplicatePolicy: 'none',
       status: 'draft',
+      profile: ['role', 'region'],
     });
     const { slug, options, fields } = preparePoll(toPollInput(poll));
     expect(slug).toBe(poll.slug);
@@ -98,6 +100,7 @@ describe('toPollInput', () => {
       opensAt: poll.opensAt,
       closesAt: poll.closesAt,
       resultsVisibility: poll.resultsVisibility,
+      profile: poll.profile,
       duplicatePolicy: poll.duplicatePolicy,
     });
   });

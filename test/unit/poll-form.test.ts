@@ -193,6 +193,7 @@ describe('pollInputFromForm', () => {
       closesAt: '2026-12-31T17:30:00Z',
       slug: 'ide',
       status: 'draft',
+      profile: [],
     });
     expect(Date.parse(input.opensAt!)).toBe(Date.UTC(2026, 11, 1, 9, 0));
   });

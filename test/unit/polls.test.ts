@@ -42,6 +42,7 @@ describe('toPollJson', () => {
       closesAt: '2099-01-01T00:00:00.000Z',
       resultsVisibility: 'after_close',
       duplicatePolicy: 'device_or_network',
+      profile: [],
       options: [
         { key: 'go', label: 'GO', exclusive: false },
         { key: 'rust', label: 'RUST', exclusive: false },

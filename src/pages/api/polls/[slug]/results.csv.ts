@@ -1,15 +1,22 @@
 import { apiRoute, csvResponse, methodNotAllowed } from '@/http/responses';
 import { readDeviceIds } from '@/http/voter-cookie';
 import { getPublicPoll } from '@/lib/polls';
-import { resultsCsv } from '@/lib/results';
-import { resultsView, visibleResults } from '@/lib/results-view';
+import { breakdownCsv, resultsCsv } from '@/lib/results';
+import { resultsView, resultsWithBreakdown } from '@/lib/results-view';
 
-/** The results table as CSV, under the same visibility rules as the JSON. */
-export const GET = apiRoute(async ({ params, locals, cookies }) => {
-  const { store, secret } = locals.app;
+/** The results table as CSV (per segment with `?by=`), under the same visibility rules as the JSON. */
+export const GET = apiRoute(async ({ params, locals, cookies, url }) => {
+  const { store, secret, config } = locals.app;
+  const now = Date.now();
   const poll = await getPublicPoll(store, params.slug!);
-  const view = await resultsView({ store, secret, now: Date.now() }, poll, readDeviceIds(cookies, secret));
-  return csvResponse(resultsCsv(visibleResults(view)), `${poll.slug}-results.csv`);
+  const view = await resultsView({ store, secret, now }, poll, readDeviceIds(cookies, secret));
+  const results = await resultsWithBreakdown({ store, now, minCellSize: config.segmentMinN }, view, url.searchParams);
+  if (!results.breakdown) return csvResponse(resultsCsv(results), `${poll.slug}-results.csv`);
+  const where = results.breakdown.where ? `-${results.breakdown.where.dimension}-${results.breakdown.where.value}` : '';
+  return csvResponse(
+    breakdownCsv(results, results.breakdown),
+    `${poll.slug}-results-by-${results.breakdown.dimension}${where}.csv`,
+  );
 });
 
 export const ALL = methodNotAllowed('GET');

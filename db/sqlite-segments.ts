@@ -1,0 +1,143 @@
+/**
+ * Profile answers and segment tallies in SQLite: written inside the vote's transaction, read
+ * for breakdowns. `?by=` alone reads only the tallies (constant cost); `?where=` narrows the vote
+ * log to one cross-section through the vote_profiles_segment index.
+ */
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { NOT_STATED, type ProfileAnswers, type ProfileDimension } from '../src/lib/profile';
+import type { CrossSection, GroupCounts, PollStore, SegmentCounts } from '../src/lib/store';
+import type { Db } from './client';
+import { pollOptions, polls, segmentOptionTallies, segmentTallies, voteChoices, voteProfiles, votes } from './schema';
+
+type Tx = Pick<Db, 'insert'>;
+
+/** Stores a vote's profile answers and moves its segment tallies (`+ 1`, never read-modify-write). */
+export function writeProfile(tx: Tx, pollId: number, voteId: number, optionIds: number[], profile: ProfileAnswers) {
+  const answered = Object.entries(profile).filter((entry): entry is [ProfileDimension, string] => !!entry[1]);
+  if (answered.length === 0) return;
+  tx.insert(voteProfiles)
+    .values(answered.map(([dimension, value]) => ({ voteId, pollId, dimension, value })))
+    .run();
+  tx.insert(segmentTallies)
+    .values(answered.map(([dimension, value]) => ({ pollId, dimension, value, responses: 1 })))
+    .onConflictDoUpdate({
+      target: [segmentTallies.pollId, segmentTallies.dimension, segmentTallies.value],
+      set: { responses: sql`${segmentTallies.responses} + 1` },
+    })
+    .run();
+  tx.insert(segmentOptionTallies)
+    .values(
+      answered.flatMap(([dimension, value]) =>
+        optionIds.map((optionId) => ({ pollId, dimension, value, optionId, votes: 1 })),
+      ),
+    )
+    .onConflictDoUpdate({
+      target: [
+        segmentOptionTallies.pollId,
+        segmentOptionTallies.dimension,
+        segmentOptionTallies.value,
+        segmentOptionTallies.optionId,
+      ],
+      set: { votes: sql`${segmentOptionTallies.votes} + 1` },
+    })
+    .run();
+}
+
+const emptyGroup = (): GroupCounts => ({ responses: 0, optionVotes: new Map() });
+
+function groupsOf(
+  responses: { value: string; n: number }[],
+  optionVotes: { value: string; optionId: number; n: number }[],
+): Map<string, GroupCounts> {
+  const groups = new Map<string, GroupCounts>();
+  const group = (value: string) => groups.get(value) ?? groups.set(value, emptyGroup()).get(value)!;
+  for (const row of responses) group(row.value).responses = row.n;
+  for (const row of optionVotes) group(row.value).optionVotes.set(row.optionId, row.n);
+  return groups;
+}
+
+export function createSqliteSegmentReads(db: Db): Pick<PollStore, 'segmentCounts'> {
+  const tallyResponses = db
+    .select({ value: segmentTallies.value, n: segmentTallies.responses })
+    .from(segmentTallies)
+    .where(
+      and(eq(segmentTallies.pollId, sql.placeholder('pollId')), eq(segmentTallies.dimension, sql.placeholder('by'))),
+    )
+    .prepare();
+  const tallyVotes = db
+    .select({
+      value: segmentOptionTallies.value,
+      optionId: segmentOptionTallies.optionId,
+      n: segmentOptionTallies.votes,
+    })
+    .from(segmentOptionTallies)
+    .where(
+      and(
+        eq(segmentOptionTallies.pollId, sql.placeholder('pollId')),
+        eq(segmentOptionTallies.dimension, sql.placeholder('by')),
+      ),
+    )
+    .prepare();
+  const pollTotal = db
+    .select({ n: polls.responseCount })
+    .from(polls)
+    .where(eq(polls.id, sql.placeholder('pollId')))
+    .prepare();
+  const optionTotals = db
+    .select({ optionId: pollOptions.id, n: pollOptions.votes })
+    .from(pollOptions)
+    .where(eq(pollOptions.pollId, sql.placeholder('pollId')))
+    .prepare();
+
+  /** The ids of the cross-section's votes, as a subquery. */
+  const crossSectionIds = (pollId: number, where: CrossSection): SQL =>
+    where.value === NOT_STATED
+      ? sql`select ${votes.id} as vote_id from ${votes} where ${votes.pollId} = ${pollId} and not exists (
+          select 1 from ${voteProfiles} where ${voteProfiles.voteId} = ${votes.id} and ${voteProfiles.dimension} = ${where.dimension})`
+      : sql`select ${voteProfiles.voteId} as vote_id from ${voteProfiles}
+          where ${voteProfiles.pollId} = ${pollId} and ${voteProfiles.dimension} = ${where.dimension} and ${voteProfiles.value} = ${where.value}`;
+
+  const fromTallies = (pollId: number, by: ProfileDimension): SegmentCounts => ({
+    crossSection: {
+      responses: pollTotal.get({ pollId })?.n ?? 0,
+      optionVotes: new Map(optionTotals.all({ pollId }).map((row) => [row.optionId, row.n])),
+    },
+    segments: groupsOf(tallyResponses.all({ pollId, by }), tallyVotes.all({ pollId, by })),
+  });
+
+  const fromVoteLog = (pollId: number, by: ProfileDimension, where: CrossSection): SegmentCounts => {
+    const ids = crossSectionIds(pollId, where);
+    // "cs" is the cross-section; "b" the voter's answer to `by` (no row: not stated).
+    const totalResponses = db.get<{ n: number }>(sql`with cs as (${ids}) select count(*) as n from cs`);
+    const totalVotes = db.all<{ optionId: number; n: number }>(
+      sql`with cs as (${ids}) select vc.option_id as optionId, count(*) as n
+          from cs join ${voteChoices} vc on vc.vote_id = cs.vote_id group by vc.option_id`,
+    );
+    const responses = db.all<{ value: string; n: number }>(
+      sql`with cs as (${ids}) select b.value as value, count(*) as n
+          from cs join ${voteProfiles} b on b.vote_id = cs.vote_id and b.dimension = ${by} group by b.value`,
+    );
+    const optionVotes = db.all<{ value: string; optionId: number; n: number }>(
+      sql`with cs as (${ids}) select b.value as value, vc.option_id as optionId, count(*) as n
+          from cs join ${voteProfiles} b on b.vote_id = cs.vote_id and b.dimension = ${by}
+          join ${voteChoices} vc on vc.vote_id = cs.vote_id group by b.value, vc.option_id`,
+    );
+    return {
+      crossSection: {
+        responses: totalResponses?.n ?? 0,
+        optionVotes: new Map(totalVotes.map((r) => [r.optionId, r.n])),
+      },
+      segments: groupsOf(responses, optionVotes),
+    };
+  };
+
+  return {
+    async segmentCounts(pollId, by, where) {
+      // One read transaction: the cross-section and its segments come from the same snapshot,
+      // so "not stated" (their difference) can never be off by a vote committed in between.
+      return db.transaction(() => (where ? fromVoteLog(pollId, by, where) : fromTallies(pollId, by)), {
+        behavior: 'deferred',
+      });
+    },
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * Breakdowns: results per segment of a profile dimension (`?by=`), optionally within one
+ * cross-section (`?where=`), with Wilson intervals per segment, the Newcombe interval of each
+ * segment's difference from all other respondents, and small-cell suppression. Pure: the store
+ * supplies the counts (src/lib/store.ts, SegmentCounts).
+ */
+import { PollError } from './errors';
+import {
+  isProfileDimension,
+  isProfileValue,
+  NOT_STATED,
+  PROFILE_CATALOGUE,
+  segmentsOf,
+  type ProfileDimension,
+} from './profile';
+import { newcombeDifference, share, wilsonInterval, type Difference, type Interval } from './stats';
+import type { CrossSection, GroupCounts, PollStore, SegmentCounts } from './store';
+import { crossSectionTooSmall, suppressedSegments } from './suppression';
+import type { PollRecord } from './types';
+
+export interface BreakdownQuery {
+  by: ProfileDimension;
+  where: CrossSection | null;
+}
+
+export interface SegmentOption {
+  key: string;
+  votes: number;
+  share: number;
+  ci95: Interval;
+  /** This segment's share minus that of all other respondents (of the cross-section); null when there are none. */
+  diff: Difference | null;
+}
+
+export interface Segment {
+  value: string;
+  label: string;
+  suppressed: boolean;
+  /** Respondents in the segment; null when suppressed. */
+  n: number | null;
+  options: SegmentOption[] | null;
+}
+
+/** The `breakdown` member of Results (SPEC.md). */
+export interface Breakdown {
+  dimension: ProfileDimension;
+  where: CrossSection | null;
+  minCellSize: number;
+  /** The whole cross-section has fewer than minCellSize respondents: no segment shows numbers. */
+  suppressed: boolean;
+  segments: Segment[];
+}
+
+const refuse = (message: string) => new PollError('invalid_breakdown', message);
+
+const askedList = (poll: PollRecord) =>
+  poll.profile.length ? poll.profile.map((d) => `"${d}"`).join(', ') : 'none (this poll asks no profile questions)';
+
+/**
+ * `?by=` and `?where=` from a results URL, checked against the poll: null when neither is given;
+ * 422 invalid_breakdown when `by` is missing, repeated, unknown or not asked, or `where` is not
+ * `dimension:value` with another asked dimension and a catalogue value (or "not-stated").
+ */
+export function parseBreakdownQuery(poll: PollRecord, params: URLSearchParams): BreakdownQuery | null {
+  const byValues = params.getAll('by');
+  const whereValues = params.getAll('where');
+  if (byValues.length === 0 && whereValues.length === 0) return null;
+  if (byValues.length !== 1) {
+    throw refuse(byValues.length === 0 ? '"where" narrows a breakdown; add "by" as well.' : 'Give "by" only once.');
+  }
+  if (whereValues.length > 1) throw refuse('Give "where" at most once.');
+  const by = byValues[0]!;
+  if (!isProfileDimension(by) || !poll.profile.includes(by)) {
+    throw refuse(`"by" must name a profile question this poll asks: ${askedList(poll)}.`);
+  }
+  const rawWhere = whereValues[0];
+  if (rawWhere === undefined) return { by, where: null };
+  const colon = rawWhere.indexOf(':');
+  const dimension = rawWhere.slice(0, Math.max(0, colon));
+  const value = rawWhere.slice(colon + 1);
+  if (colon < 0 || !isProfileDimension(dimension) || !poll.profile.includes(dimension)) {
+    throw refuse(`"where" must be dimension:value with a profile question this poll asks: ${askedList(poll)}.`);
+  }
+  if (dimension === by) throw refuse('"by" and "where" must name different profile questions.');
+  if (value !== NOT_STATED && !isProfileValue(dimension, value)) {
+    const known = [...PROFILE_CATALOGUE[dimension].values.map((v) => v.key), NOT_STATED].join(', ');
+    throw refuse(`The ${dimension} in "where" must be one of ${known}.`);
+  }
+  return { by, where: { dimension, value } };
+}
+
+/** "Not stated" is the cross-section minus the stated segments. */
+function notStated(counts: SegmentCounts): GroupCounts {
+  const optionVotes = new Map(counts.crossSection.optionVotes);
+  let responses = counts.crossSection.responses;
+  for (const segment of counts.segments.values()) {
+    responses -= segment.responses;
+    for (const [optionId, votes] of segment.optionVotes) {
+      optionVotes.set(optionId, (optionVotes.get(optionId) ?? 0) - votes);
+    }
+  }
+  return { responses, optionVotes };
+}
+
+/** The breakdown of a poll's results from its segment counts, with K = minCellSize. */
+export function buildBreakdown(
+  poll: PollRecord,
+  query: BreakdownQuery,
+  counts: SegmentCounts,
+  minCellSize: number,
+): Breakdown {
+  const total = counts.crossSection;
+  const segments = segmentsOf(query.by).map((segment) => ({
+    ...segment,
+    counts:
+      segment.key === NOT_STATED
+        ? notStated(counts)
+        : (counts.segments.get(segment.key) ?? { responses: 0, optionVotes: new Map<number, number>() }),
+  }));
+  const wholeSuppressed = crossSectionTooSmall(total.responses, minCellSize);
+  const hidden = suppressedSegments(
+    segments.map((s) => s.counts.responses),
+    minCellSize,
+  );
+  return {
+    dimension: query.by,
+    where: query.where,
+    minCellSize,
+    suppressed: wholeSuppressed,
+    segments: segments.map((segment, i): Segment => {
+      if (wholeSuppressed || hidden[i]) {
+        return { value: segment.key, label: segment.label, suppressed: true, n: null, options: null };
+      }
+      const n = segment.counts.responses;
+      const others = total.responses - n;
+      return {
+        value: segment.key,
+        label: segment.label,
+        suppressed: false,
+        n,
+        options: poll.options.map((option) => {
+          const votes = segment.counts.optionVotes.get(option.id) ?? 0;
+          const otherVotes = (total.optionVotes.get(option.id) ?? 0) - votes;
+          return {
+            key: option.key,
+            votes,
+            share: share(votes, n),
+            ci95: wilsonInterval(votes, n),
+            diff: newcombeDifference(votes, n, otherVotes, others),
+          };
+        }),
+      };
+    }),
+  };
+}
+
+/**
+ * Reads the counts and builds the breakdown. Without `where` the poll's own tallies are returned
+ * as read in the same snapshot as the segments, so the response's totals and its segments always
+ * add up (a vote committed in between cannot make "not stated" look off by one).
+ */
+export async function readBreakdown(
+  store: PollStore,
+  poll: PollRecord,
+  query: BreakdownQuery,
+  minCellSize: number,
+): Promise<{ poll: PollRecord; breakdown: Breakdown }> {
+  const counts = await store.segmentCounts(poll.id, query.by, query.where);
+  const snapshot: PollRecord = query.where
+    ? poll
+    : {
+        ...poll,
+        responseCount: counts.crossSection.responses,
+        options: poll.options.map((option) => ({
+          ...option,
+          votes: counts.crossSection.optionVotes.get(option.id) ?? 0,
+        })),
+      };
+  return { poll: snapshot, breakdown: buildBreakdown(poll, query, counts, minCellSize) };
+}
