@@ -9,6 +9,7 @@ import { LoginThrottle } from '@/lib/login-throttle';
 import { passwordChecker } from '@/lib/admin-session';
 import { trustedProxyMatcher, type ProxyTrust } from '@/http/client-address';
 import { loadConfig, type Config } from '@/lib/config';
+import { LiveResults, reportingChanges } from '@/lib/live-results';
 import { StorageHealth } from '@/lib/storage-health';
 import type { AdminStore, PollStore } from '@/lib/store';
 import { loadVoterKeySecret, voterKeyFileFor } from '@/lib/voter-secret';
@@ -27,12 +28,18 @@ export interface App {
   loginThrottle: LoginThrottle;
   /** Whose forwarding headers are believed (TRUST_PROXY, TRUSTED_PROXIES). */
   proxyTrust: ProxyTrust;
+  /** Live-result streams: who watches which poll (src/lib/live-results.ts). */
+  live: LiveResults;
 }
 
 /** Opens, migrates and (when asked and empty) seeds the database named by the configuration. */
 export async function createApp(config: Config): Promise<App> {
   const storageHealth = new StorageHealth();
-  const { store, adminStore } = openDatabase(config.databaseUrl, storageHealth);
+  const opened = openDatabase(config.databaseUrl, storageHealth);
+  const { adminStore } = opened;
+  const live = new LiveResults({ store: opened.store, maxStreams: config.maxStreams });
+  // Every recorded vote and owner edit reaches the streams watching that poll.
+  const store = reportingChanges(opened.store, live);
   if (config.seedDemo) await seedDemo(store, Date.now());
   const secret = await loadVoterKeySecret(store, {
     configured: config.voterKeySecret,
@@ -47,6 +54,7 @@ export async function createApp(config: Config): Promise<App> {
     secret,
     checkAdminPassword,
     loginThrottle: new LoginThrottle(),
+    live,
     proxyTrust: { trustProxy: config.trustProxy, isTrustedProxy: trustedProxyMatcher(config.trustedProxies) },
   };
 }

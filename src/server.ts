@@ -106,7 +106,7 @@ function readProcLimits(): string {
 
 export function start(...[manifest, options]: Parameters<typeof createExports>): void {
   app().then(
-    ({ config, store, proxyTrust }) => {
+    ({ config, store, proxyTrust, live }) => {
       // Static files go through the adapter's standalone handler (file serving, caching headers);
       // every other path straight to the app, skipping a file-system lookup per request.
       const serveFiles = createExports(manifest, { ...options, mode: 'standalone' }).handler;
@@ -173,10 +173,14 @@ export function start(...[manifest, options]: Parameters<typeof createExports>):
         for (const warning of startupWarnings(config)) console.log(warning);
       });
       const shutdown = () => {
+        // Open streams would hold server.close() open until the 5 s fallback; end them first.
+        live.closeAll();
         server.close(() => {
           void store.close().finally(() => process.exit(0));
         });
         server.closeIdleConnections();
+        // Connections whose last response (a stream, say) just ended become idle a moment later.
+        setInterval(() => server.closeIdleConnections(), 100).unref();
         // Give in-flight requests a moment, then stop regardless.
         setTimeout(() => process.exit(0), 5000).unref();
       };

@@ -21,6 +21,8 @@ export interface Config {
   voterKeySecret: string | null;
   /** SEGMENT_MIN_N: the smallest breakdown segment shown (K of the suppression rules). */
   segmentMinN: number;
+  /** MAX_STREAMS: open live-result streams per process. */
+  maxStreams: number;
 }
 
 export class ConfigError extends Error {
@@ -142,13 +144,13 @@ function publicOrigin(env: Env): string | null {
 
 export const DEFAULT_SEGMENT_MIN_N = 10;
 
-/** SEGMENT_MIN_N: a whole number from 3 to 1000 (below 3 a segment would be one or two people). */
-function segmentMinN(env: Env): number {
-  const raw = env.SEGMENT_MIN_N?.trim();
-  if (!raw) return DEFAULT_SEGMENT_MIN_N;
+/** A whole number within [min, max] from the variable, or the fallback when it is unset. */
+function wholeNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < 3 || value > 1000) {
-    throw new ConfigError('SEGMENT_MIN_N', `must be a whole number from 3 to 1000 (got "${raw}").`);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${raw}").`);
   }
   return value;
 }
@@ -168,7 +170,9 @@ export function loadConfig(env: Env = process.env): Config {
     publicOrigin: publicOrigin(env),
     rateLimit: flag(env, 'RATE_LIMIT', true),
     voterKeySecret: secret(env, 'VOTER_KEY_SECRET', 32),
-    segmentMinN: segmentMinN(env),
+    // Below 3 a segment would be one or two people.
+    segmentMinN: wholeNumber(env, 'SEGMENT_MIN_N', DEFAULT_SEGMENT_MIN_N, 3, 1000),
+    maxStreams: wholeNumber(env, 'MAX_STREAMS', 10_000, 1, 1_000_000),
   };
 }
 

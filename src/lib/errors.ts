@@ -30,6 +30,8 @@ export const STATUS_BY_CODE = {
   rate_limited: 429,
   /** The database cannot write (disk full, read-only, I/O errors): an outage, not a bug. */
   storage_unavailable: 503,
+  /** MAX_STREAMS live-result streams are open on this process. */
+  streams_full: 503,
 } as const;
 
 export type ErrorCode = keyof typeof STATUS_BY_CODE;

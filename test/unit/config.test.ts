@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       rateLimit: true,
       voterKeySecret: null,
       segmentMinN: 10,
+      maxStreams: 10_000,
     });
   });
 
@@ -34,6 +35,7 @@ describe('loadConfig', () => {
       PUBLIC_ORIGIN: 'https://polls.example.com',
       RATE_LIMIT: '0',
       SEGMENT_MIN_N: '25',
+      MAX_STREAMS: '500',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -45,6 +47,7 @@ describe('loadConfig', () => {
       publicOrigin: 'https://polls.example.com',
       rateLimit: false,
       segmentMinN: 25,
+      maxStreams: 500,
       embedAllowedOrigins: ['https://intranet.example.com', 'http://localhost:3000'],
     });
   });
@@ -73,6 +76,8 @@ describe('loadConfig', () => {
     [{ SEGMENT_MIN_N: '1001' }, 'SEGMENT_MIN_N'],
     [{ SEGMENT_MIN_N: '10.5' }, 'SEGMENT_MIN_N'],
     [{ SEGMENT_MIN_N: 'ten' }, 'SEGMENT_MIN_N'],
+    [{ MAX_STREAMS: '0' }, 'MAX_STREAMS'],
+    [{ MAX_STREAMS: '-5' }, 'MAX_STREAMS'],
   ])('%j fails naming %s in one line', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
