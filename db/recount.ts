@@ -1,53 +1,90 @@
 /**
- * Tallies against the vote log: every poll's response count, every option's vote count and every
- * segment tally (respondents and option votes per profile answer) are recomputed from `votes`,
- * `vote_choices` and `vote_profiles`; with `repair` the stored tallies are rewritten.
+ * Tallies against the vote log: every poll's response count, every option's vote count, every
+ * segment tally (respondents and option votes per profile answer) and every per-day tally are
+ * recomputed from `votes`, `vote_choices` and `vote_profiles`; with `repair` they are rewritten.
  */
 import { asc, count, eq, sql } from 'drizzle-orm';
-import type { TallyDrift } from '../src/lib/store';
+import { DAY_MS, type TallyDrift } from '../src/lib/store';
 import type { Db } from './client';
-import { pollOptions, polls, segmentOptionTallies, segmentTallies, voteChoices, voteProfiles, votes } from './schema';
+import {
+  periodOptionTallies,
+  periodTallies,
+  pollOptions,
+  polls,
+  segmentOptionTallies,
+  segmentTallies,
+  voteChoices,
+  voteProfiles,
+  votes,
+} from './schema';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-/** Stored and actual segment tallies, keyed "pollId|dimension|value" (plus "|optionId" for option votes). */
-function compareSegments(tx: Tx, repair: boolean, drift: TallyDrift[]) {
-  const slugs = new Map(
-    tx
-      .select({ id: polls.id, slug: polls.slug })
-      .from(polls)
-      .all()
-      .map((p) => [p.id, p.slug]),
-  );
-  const optionKeys = new Map(
-    tx
-      .select({ id: pollOptions.id, key: pollOptions.key })
-      .from(pollOptions)
-      .all()
-      .map((o) => [o.id, o.key]),
-  );
-  type Row = { pollId: number; dimension: string; value: string; optionId?: number; n: number };
-  const keyOf = (r: Row) => [r.pollId, r.dimension, r.value, r.optionId ?? ''].join('|');
-  const check = (stored: Row[], actual: Row[], write: (row: Row) => void) => {
-    const storedBy = new Map(stored.map((r) => [keyOf(r), r]));
-    const actualBy = new Map(actual.map((r) => [keyOf(r), r]));
-    for (const key of new Set([...storedBy.keys(), ...actualBy.keys()])) {
-      const s = storedBy.get(key);
-      const a = actualBy.get(key);
-      const row = (a ?? s)!;
-      if ((s?.n ?? 0) === (a?.n ?? 0)) continue;
-      const option = row.optionId === undefined ? '' : ` option ${optionKeys.get(row.optionId) ?? row.optionId}`;
-      drift.push({
-        pollSlug: slugs.get(row.pollId) ?? String(row.pollId),
-        what: `segment ${row.dimension}=${row.value}${option}`,
-        stored: s?.n ?? 0,
-        actual: a?.n ?? 0,
-      });
-      if (repair) write({ ...row, n: a?.n ?? 0 });
-    }
+interface TallyRow {
+  pollId: number;
+  /** What the tally counts, e.g. "segment role=vp" or "day 2026-11-02". */
+  group: string;
+  optionId?: number;
+  n: number;
+}
+
+/**
+ * Compares stored tallies with the counts from the vote log, row by row (a missing row is 0);
+ * reports each difference and, with `repair`, writes the actual count through `write`.
+ */
+function reconcile<R extends TallyRow>(
+  stored: R[],
+  actual: R[],
+  names: { slugs: Map<number, string>; optionKeys: Map<number, string> },
+  drift: TallyDrift[],
+  write: ((row: R) => void) | null,
+) {
+  const keyOf = (r: R) => `${r.pollId}|${r.group}|${r.optionId ?? ''}`;
+  const storedBy = new Map(stored.map((r) => [keyOf(r), r]));
+  const actualBy = new Map(actual.map((r) => [keyOf(r), r]));
+  for (const key of new Set([...storedBy.keys(), ...actualBy.keys()])) {
+    const s = storedBy.get(key);
+    const a = actualBy.get(key);
+    if ((s?.n ?? 0) === (a?.n ?? 0)) continue;
+    const row = (a ?? s)!;
+    const option = row.optionId === undefined ? '' : ` option ${names.optionKeys.get(row.optionId) ?? row.optionId}`;
+    drift.push({
+      pollSlug: names.slugs.get(row.pollId) ?? String(row.pollId),
+      what: `${row.group}${option}`,
+      stored: s?.n ?? 0,
+      actual: a?.n ?? 0,
+    });
+    write?.({ ...row, n: a?.n ?? 0 });
+  }
+}
+
+const dayLabel = (day: number) => `day ${new Date(day * DAY_MS).toISOString().slice(0, 10)}`;
+
+/** Segment tallies (per profile answer) and per-day tallies against vote_profiles, votes and vote_choices. */
+function compareBreakdownTallies(tx: Tx, repair: boolean, drift: TallyDrift[]) {
+  const names = {
+    slugs: new Map(
+      tx
+        .select({ id: polls.id, slug: polls.slug })
+        .from(polls)
+        .all()
+        .map((p) => [p.id, p.slug]),
+    ),
+    optionKeys: new Map(
+      tx
+        .select({ id: pollOptions.id, key: pollOptions.key })
+        .from(pollOptions)
+        .all()
+        .map((o) => [o.id, o.key]),
+    ),
   };
   const p = voteProfiles;
-  check(
+  type SegmentRow = TallyRow & { dimension: string; value: string };
+  const segment = <T extends { dimension: string; value: string }>(r: T) => ({
+    ...r,
+    group: `segment ${r.dimension}=${r.value}`,
+  });
+  reconcile<SegmentRow>(
     tx
       .select({
         pollId: segmentTallies.pollId,
@@ -56,23 +93,29 @@ function compareSegments(tx: Tx, repair: boolean, drift: TallyDrift[]) {
         n: segmentTallies.responses,
       })
       .from(segmentTallies)
-      .all(),
+      .all()
+      .map(segment),
     tx
       .select({ pollId: p.pollId, dimension: p.dimension, value: p.value, n: count() })
       .from(p)
       .groupBy(p.pollId, p.dimension, p.value)
-      .all(),
-    (row) =>
-      tx
-        .insert(segmentTallies)
-        .values({ pollId: row.pollId, dimension: row.dimension, value: row.value, responses: row.n })
-        .onConflictDoUpdate({
-          target: [segmentTallies.pollId, segmentTallies.dimension, segmentTallies.value],
-          set: { responses: row.n },
-        })
-        .run(),
+      .all()
+      .map(segment),
+    names,
+    drift,
+    repair
+      ? (row) =>
+          tx
+            .insert(segmentTallies)
+            .values({ pollId: row.pollId, dimension: row.dimension, value: row.value, responses: row.n })
+            .onConflictDoUpdate({
+              target: [segmentTallies.pollId, segmentTallies.dimension, segmentTallies.value],
+              set: { responses: row.n },
+            })
+            .run()
+      : null,
   );
-  check(
+  reconcile<SegmentRow & { optionId: number }>(
     tx
       .select({
         pollId: segmentOptionTallies.pollId,
@@ -82,33 +125,99 @@ function compareSegments(tx: Tx, repair: boolean, drift: TallyDrift[]) {
         n: segmentOptionTallies.votes,
       })
       .from(segmentOptionTallies)
-      .all(),
+      .all()
+      .map(segment),
     tx
       .select({ pollId: p.pollId, dimension: p.dimension, value: p.value, optionId: voteChoices.optionId, n: count() })
       .from(p)
       .innerJoin(voteChoices, eq(voteChoices.voteId, p.voteId))
       .groupBy(p.pollId, p.dimension, p.value, voteChoices.optionId)
-      .all(),
-    (row) =>
-      tx
-        .insert(segmentOptionTallies)
-        .values({
-          pollId: row.pollId,
-          dimension: row.dimension,
-          value: row.value,
-          optionId: row.optionId!,
-          votes: row.n,
-        })
-        .onConflictDoUpdate({
-          target: [
-            segmentOptionTallies.pollId,
-            segmentOptionTallies.dimension,
-            segmentOptionTallies.value,
-            segmentOptionTallies.optionId,
-          ],
-          set: { votes: sql`${row.n}` },
-        })
-        .run(),
+      .all()
+      .map(segment),
+    names,
+    drift,
+    repair
+      ? (row) =>
+          tx
+            .insert(segmentOptionTallies)
+            .values({
+              pollId: row.pollId,
+              dimension: row.dimension,
+              value: row.value,
+              optionId: row.optionId,
+              votes: row.n,
+            })
+            .onConflictDoUpdate({
+              target: [
+                segmentOptionTallies.pollId,
+                segmentOptionTallies.dimension,
+                segmentOptionTallies.value,
+                segmentOptionTallies.optionId,
+              ],
+              set: { votes: row.n },
+            })
+            .run()
+      : null,
+  );
+
+  type DayRow = TallyRow & { day: number };
+  // A bound number is a REAL in SQLite, so the division needs the cast to name a whole day.
+  const dayOf = sql<number>`cast(${votes.createdAt} / ${DAY_MS} as integer)`;
+  const byDay = <T extends { day: number }>(r: T) => ({ ...r, group: dayLabel(r.day) });
+  reconcile<DayRow>(
+    tx
+      .select({ pollId: periodTallies.pollId, day: periodTallies.day, n: periodTallies.responses })
+      .from(periodTallies)
+      .all()
+      .map(byDay),
+    tx
+      .select({ pollId: votes.pollId, day: dayOf, n: count() })
+      .from(votes)
+      .groupBy(votes.pollId, dayOf)
+      .all()
+      .map(byDay),
+    names,
+    drift,
+    repair
+      ? (row) =>
+          tx
+            .insert(periodTallies)
+            .values({ pollId: row.pollId, day: row.day, responses: row.n })
+            .onConflictDoUpdate({ target: [periodTallies.pollId, periodTallies.day], set: { responses: row.n } })
+            .run()
+      : null,
+  );
+  reconcile<DayRow & { optionId: number }>(
+    tx
+      .select({
+        pollId: periodOptionTallies.pollId,
+        day: periodOptionTallies.day,
+        optionId: periodOptionTallies.optionId,
+        n: periodOptionTallies.votes,
+      })
+      .from(periodOptionTallies)
+      .all()
+      .map(byDay),
+    tx
+      .select({ pollId: votes.pollId, day: dayOf, optionId: voteChoices.optionId, n: count() })
+      .from(votes)
+      .innerJoin(voteChoices, eq(voteChoices.voteId, votes.id))
+      .groupBy(votes.pollId, dayOf, voteChoices.optionId)
+      .all()
+      .map(byDay),
+    names,
+    drift,
+    repair
+      ? (row) =>
+          tx
+            .insert(periodOptionTallies)
+            .values({ pollId: row.pollId, day: row.day, optionId: row.optionId, votes: row.n })
+            .onConflictDoUpdate({
+              target: [periodOptionTallies.pollId, periodOptionTallies.day, periodOptionTallies.optionId],
+              set: { votes: row.n },
+            })
+            .run()
+      : null,
   );
 }
 
@@ -145,7 +254,7 @@ export function recountTallies(db: Db, repair: boolean): TallyDrift[] {
         drift.push({ pollSlug: row.slug, what: `option ${row.key}`, stored: row.stored, actual: row.actual });
         if (repair) tx.update(pollOptions).set({ votes: row.actual }).where(eq(pollOptions.id, row.id)).run();
       }
-      compareSegments(tx, repair, drift);
+      compareBreakdownTallies(tx, repair, drift);
       return drift;
     },
     { behavior: 'immediate' },

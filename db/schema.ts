@@ -158,6 +158,38 @@ export const segmentOptionTallies = sqliteTable(
   (t) => [primaryKey({ columns: [t.pollId, t.dimension, t.value, t.optionId] })],
 );
 
+/**
+ * Tally: respondents per poll and UTC day (days since 1970-01-01), kept in the vote's
+ * transaction, so a trend reads at most one row per day whatever the vote count.
+ */
+export const periodTallies = sqliteTable(
+  'period_tallies',
+  {
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    day: integer('day').notNull(),
+    responses: integer('responses').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.day] })],
+);
+
+/** Tally: votes per poll, UTC day and option, kept in the vote's transaction. */
+export const periodOptionTallies = sqliteTable(
+  'period_option_tallies',
+  {
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    day: integer('day').notNull(),
+    optionId: integer('option_id')
+      .notNull()
+      .references(() => pollOptions.id, { onDelete: 'cascade' }),
+    votes: integer('votes').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.day, t.optionId] })],
+);
+
 /** Instance settings such as the generated signing secret. */
 export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),

@@ -8,6 +8,7 @@ import type { NewOption, PollFields, PollRecord } from '../src/lib/types';
 import type { AuditEntry, PollStore } from '../src/lib/store';
 import type { Db } from './client';
 import { recountTallies } from './recount';
+import { createSqlitePeriodReads } from './sqlite-periods';
 import { createSqliteSegmentReads } from './sqlite-segments';
 import { createSqliteVoteWrites } from './sqlite-votes';
 import { auditLog, pollOptions, polls, settings } from './schema';
@@ -189,6 +190,7 @@ export function createSqliteStore(db: Db): PollStore {
 
     ...createSqliteVoteWrites(db, findById),
     ...createSqliteSegmentReads(db),
+    ...createSqlitePeriodReads(db),
 
     async readSetting(key) {
       return db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get()?.value ?? null;

@@ -7,6 +7,7 @@ import { voteMinute, type PollStore, type VoteToRecord } from '../src/lib/store'
 import type { PollRecord } from '../src/lib/types';
 import type { Db } from './client';
 import { pollOptions, polls, voteChoices, voteLocks, votes } from './schema';
+import { countInPeriod } from './sqlite-periods';
 import { writeProfile } from './sqlite-segments';
 
 const IMMEDIATE = { behavior: 'immediate' } as const;
@@ -74,6 +75,7 @@ export function createSqliteVoteWrites(
             .values(vote.optionIds.map((optionId) => ({ voteId, optionId })))
             .run();
           writeProfile(tx, vote.pollId, voteId, vote.optionIds, vote.profile);
+          countInPeriod(tx, vote.pollId, createdAt, vote.optionIds);
           // The public results show updatedAt, so it gets the vote's minute, not the exact time;
           // max() keeps an edit made earlier in the same minute from being moved back.
           tx.update(polls)
@@ -115,6 +117,7 @@ export function createSqliteVoteWrites(
             .where(and(eq(pollOptions.pollId, pollId), inArray(pollOptions.id, vote.optionIds)))
             .run();
           writeProfile(tx, pollId, voteId, vote.optionIds, vote.profile ?? {});
+          countInPeriod(tx, pollId, voteMinute(vote.createdAt), vote.optionIds);
         }
         const latest = Math.max(0, ...batch.map((vote) => voteMinute(vote.createdAt)));
         tx.update(polls)

@@ -15,6 +15,18 @@ export const VOTE_TIME_PRECISION_MS = 60_000;
 
 export const voteMinute = (ms: number) => ms - (ms % VOTE_TIME_PRECISION_MS);
 
+/** Trends count votes per UTC day: day d covers [d·DAY_MS, (d + 1)·DAY_MS). */
+export const DAY_MS = 86_400_000;
+
+/** One UTC day's tallies of a poll. */
+export interface DayCounts {
+  /** Days since 1970-01-01 (UTC). */
+  day: number;
+  responses: number;
+  /** Option id → votes that day. */
+  optionVotes: Map<number, number>;
+}
+
 export interface VoteToRecord {
   pollId: number;
   optionIds: number[];
@@ -124,6 +136,11 @@ export interface PollStore {
    * from the vote log narrowed by an index to the cross-section with it.
    */
   segmentCounts(pollId: number, by: ProfileDimension, where: CrossSection | null): Promise<SegmentCounts>;
+  /**
+   * The poll's per-day tallies for days fromDay…toDay (only days with votes), and the first day
+   * it has votes at all (null: none), read in one snapshot from the per-day tallies.
+   */
+  dailyCounts(pollId: number, fromDay: number, toDay: number): Promise<{ firstDay: number | null; days: DayCounts[] }>;
   hasDeviceVoted(pollId: number, deviceKey: string): Promise<boolean>;
   /**
    * The option keys (in option order) of the newest vote this per-poll device key cast in the

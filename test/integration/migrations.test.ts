@@ -81,3 +81,42 @@ describe('0002 vote times to the minute', () => {
     ]);
   });
 });
+
+describe('0005 period tallies', () => {
+  it('counts the votes cast before it per UTC day, so trends add up to the results at once', async () => {
+    migrateDb(db, migrationsUpTo('0004_peer-profile', join(dir, 'migrations')));
+    const sqlite = db.$client;
+    const poll = sqlite
+      .prepare(
+        `insert into polls (slug, question, type, min_choices, max_choices, status, results_visibility,
+          duplicate_policy, response_count, created_at, updated_at)
+         values ('old', 'Q', 'multiple', 1, 2, 'open', 'always', 'none', 3, 0, 0)`,
+      )
+      .run().lastInsertRowid;
+    const option = (key: string, votes: number) =>
+      sqlite
+        .prepare(`insert into poll_options (poll_id, key, label, position, votes) values (?, ?, ?, 0, ?)`)
+        .run(poll, key, key, votes).lastInsertRowid;
+    const [a, b] = [option('a', 2), option('b', 2)];
+    const vote = (iso: string, ...options: (number | bigint)[]) => {
+      const id = sqlite
+        .prepare(`insert into votes (poll_id, created_at, source) values (?, ?, 'api')`)
+        .run(poll, Date.parse(iso)).lastInsertRowid;
+      for (const o of options) sqlite.prepare('insert into vote_choices (vote_id, option_id) values (?, ?)').run(id, o);
+    };
+    vote('2026-06-01T00:00:00Z', a);
+    vote('2026-06-01T23:59:00Z', a, b);
+    vote('2026-06-02T00:00:00Z', b);
+
+    migrateDb(db);
+
+    expect(sqlite.prepare('select day, responses from period_tallies order by day').all()).toEqual([
+      { day: Date.parse('2026-06-01T00:00:00Z') / 86_400_000, responses: 2 },
+      { day: Date.parse('2026-06-02T00:00:00Z') / 86_400_000, responses: 1 },
+    ]);
+    expect(sqlite.prepare('select count(*) as rows, sum(votes) as votes from period_option_tallies').get()).toEqual({
+      rows: 3,
+      votes: 4,
+    });
+  });
+});
