@@ -1,0 +1,131 @@
+/**
+ * The JSON API's response shapes as zod schemas: the OpenAPI document is generated from them and
+ * from the request schemas in schemas.ts (src/lib/openapi.ts), and the tests check the running
+ * server's real responses against that document. Types stay in types.ts; these describe them.
+ */
+import { z } from 'astro/zod';
+import { STATUS_BY_CODE } from './errors';
+import { PROFILE_DIMENSIONS } from './profile';
+import { DUPLICATE_POLICIES, POLL_TYPES, RESULTS_VISIBILITIES } from './types';
+
+const instant = z.string().datetime({ offset: true });
+const status = z.enum(['draft', 'scheduled', 'open', 'closed']);
+const share = z.number().min(0).max(1);
+export const intervalSchema = z.object({ low: z.number(), high: z.number() }).strict();
+
+export const errorSchema = z
+  .object({
+    error: z
+      .object({
+        code: z.enum(Object.keys(STATUS_BY_CODE) as [keyof typeof STATUS_BY_CODE, ...(keyof typeof STATUS_BY_CODE)[]]),
+        message: z.string(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const pollSchema = z
+  .object({
+    slug: z.string(),
+    question: z.string(),
+    description: z.string(),
+    type: z.enum(POLL_TYPES),
+    minChoices: z.number().int(),
+    maxChoices: z.number().int(),
+    status,
+    opensAt: instant.nullable(),
+    closesAt: instant.nullable(),
+    resultsVisibility: z.enum(RESULTS_VISIBILITIES),
+    duplicatePolicy: z.enum(DUPLICATE_POLICIES),
+    profile: z.array(z.enum(PROFILE_DIMENSIONS)),
+    options: z.array(z.object({ key: z.string(), label: z.string(), exclusive: z.boolean() }).strict()),
+  })
+  .strict();
+
+/** A poll in the owner's list: the poll and its number of respondents. */
+export const ownerPollSchema = pollSchema.extend({ totalResponses: z.number().int() }).strict();
+
+export const pollSummarySchema = z
+  .object({
+    slug: z.string(),
+    question: z.string(),
+    type: z.enum(POLL_TYPES),
+    status,
+    opensAt: instant.nullable(),
+    closesAt: instant.nullable(),
+    totalResponses: z.number().int(),
+    createdAt: instant,
+  })
+  .strict();
+
+const segmentOptionSchema = z
+  .object({
+    key: z.string(),
+    votes: z.number().int(),
+    share,
+    ci95: intervalSchema,
+    diff: z.object({ value: z.number(), ci95: intervalSchema }).strict().nullable(),
+  })
+  .strict();
+
+export const breakdownSchema = z
+  .object({
+    dimension: z.enum(PROFILE_DIMENSIONS),
+    where: z
+      .object({ dimension: z.enum(PROFILE_DIMENSIONS), value: z.string() })
+      .strict()
+      .nullable(),
+    minCellSize: z.number().int(),
+    suppressed: z.boolean(),
+    segments: z.array(
+      z
+        .object({
+          value: z.string(),
+          label: z.string(),
+          suppressed: z.boolean(),
+          n: z.number().int().nullable(),
+          options: z.array(segmentOptionSchema).nullable(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+export const resultsSchema = z
+  .object({
+    slug: z.string(),
+    question: z.string(),
+    status,
+    type: z.enum(POLL_TYPES),
+    duplicatePolicy: z.enum(DUPLICATE_POLICIES),
+    totalResponses: z.number().int(),
+    duplicatesRefused: z.number().int(),
+    options: z.array(
+      z.object({ key: z.string(), label: z.string(), votes: z.number().int(), share, ci95: intervalSchema }).strict(),
+    ),
+    updatedAt: instant,
+    breakdown: breakdownSchema.optional(),
+  })
+  .strict();
+
+export const voteAcceptedSchema = z.object({ accepted: z.literal(true), results: resultsSchema.nullable() }).strict();
+
+export const trendSchema = z
+  .object({
+    slug: z.string(),
+    interval: z.enum(['day', 'week']),
+    points: z.array(
+      z
+        .object({
+          start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+          n: z.number().int(),
+          options: z.array(
+            z.object({ key: z.string(), votes: z.number().int(), share, ci95: intervalSchema }).strict(),
+          ),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+export const healthSchema = z.object({ status: z.enum(['ok', 'unavailable']), reason: z.string().optional() }).strict();
