@@ -26,8 +26,8 @@ import { pollInputSchema, pollPatchSchema, voteInputSchema } from './schemas';
 
 extendZodWithOpenApi(z);
 
-/** Error codes any route may answer (limits, hygiene and outages). */
-const COMMON_ERRORS: ErrorCode[] = ['rate_limited', 'storage_unavailable'];
+/** Error codes any route may answer: a database outage. Writes also name rate_limited. */
+const COMMON_ERRORS: ErrorCode[] = ['storage_unavailable'];
 
 /** The error responses of a route: one entry per status, naming its codes. */
 const errorResponses =
@@ -127,6 +127,7 @@ function registry(): OpenAPIRegistry {
         'too_many_choices',
         'too_few_choices',
         'invalid_profile',
+        'rate_limited',
       ),
     },
   });
@@ -227,7 +228,7 @@ function registry(): OpenAPIRegistry {
     summary: 'Delete a poll and its votes',
     security: admin,
     request: { params: slugParams },
-    responses: { 204: { description: 'Deleted.' }, ...errors('unauthorized', 'poll_not_found') },
+    responses: { 204: { description: 'Deleted.' }, ...errors('unauthorized', 'poll_not_found', 'rate_limited') },
   });
   return r;
 }
