@@ -3,9 +3,16 @@
  * generates the migrations in db/migrations. Times are integer milliseconds since the epoch (UTC).
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { ProfileDimension } from '../src/lib/profile';
-import { DUPLICATE_POLICIES, POLL_TYPES, RESULTS_VISIBILITIES, STORED_STATUSES, VOTE_SOURCES } from '../src/lib/types';
+import {
+  DUPLICATE_POLICIES,
+  POLL_TYPES,
+  RESULTS_VISIBILITIES,
+  SCALES,
+  STORED_STATUSES,
+  VOTE_SOURCES,
+} from '../src/lib/types';
 
 export const polls = sqliteTable('polls', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -13,6 +20,7 @@ export const polls = sqliteTable('polls', {
   question: text('question').notNull(),
   description: text('description').notNull().default(''),
   type: text('type', { enum: POLL_TYPES }).notNull(),
+  scale: text('scale', { enum: SCALES }).notNull().default('nominal'),
   minChoices: integer('min_choices').notNull(),
   maxChoices: integer('max_choices').notNull(),
   /** What the owner chose; "scheduled" and a passed closesAt are derived at request time. */
@@ -46,6 +54,9 @@ export const pollOptions = sqliteTable(
     position: integer('position').notNull(),
     /** "None of these": on a multiple-choice ballot this option cannot be combined with others. */
     exclusive: integer('exclusive', { mode: 'boolean' }).notNull().default(false),
+    /** On an ordinal scale: the numbers the option stands for (both or neither). */
+    rangeLow: real('range_low'),
+    rangeHigh: real('range_high'),
     /** Tally: votes for this option, kept in the vote's transaction. */
     votes: integer('votes').notNull().default(0),
   },

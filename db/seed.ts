@@ -26,6 +26,7 @@ export const DEMO_POLLS: DemoPoll[] = [
       description:
         'Count the AI and machine-learning projects started in the last two years, and how many of them now run in production.',
       type: 'single',
+      scale: 'nominal',
       options: ['< 10%', '10-20%', '21-30%', '31-40%', '41-50%', '51-60%', '61-70%', '71-80%', '> 80%'],
       resultsVisibility: 'always',
       duplicatePolicy: 'device',
@@ -39,6 +40,7 @@ export const DEMO_POLLS: DemoPoll[] = [
       question: 'Which project management tool does your team use most?',
       description: 'Pick the one your team opens every day.',
       type: 'single',
+      scale: 'nominal',
       options: ['Microsoft Project', 'Smartsheet', 'Monday.com', 'Trello'],
       resultsVisibility: 'always',
       duplicatePolicy: 'device',

@@ -30,12 +30,13 @@ type OptionRow = typeof pollOptions.$inferSelect;
 function toRecord(row: PollRow, options: OptionRow[]): PollRecord {
   return {
     ...row,
-    options: options.map(({ id, key, label, position, exclusive, votes }) => ({
+    options: options.map(({ id, key, label, position, exclusive, rangeLow, rangeHigh, votes }) => ({
       id,
       key,
       label,
       position,
       exclusive,
+      range: rangeLow !== null && rangeHigh !== null ? { low: rangeLow, high: rangeHigh } : null,
       votes,
     })),
   };
@@ -77,6 +78,8 @@ export function createSqliteStore(db: Db): PollStore {
           label: option.label,
           position,
           exclusive: option.exclusive ?? false,
+          rangeLow: option.range?.low ?? null,
+          rangeHigh: option.range?.high ?? null,
         })),
       )
       .run();

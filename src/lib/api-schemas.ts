@@ -6,7 +6,7 @@
 import { z } from 'astro/zod';
 import { STATUS_BY_CODE } from './errors';
 import { PROFILE_DIMENSIONS } from './profile';
-import { DUPLICATE_POLICIES, POLL_TYPES, RESULTS_VISIBILITIES } from './types';
+import { DUPLICATE_POLICIES, POLL_TYPES, RESULTS_VISIBILITIES, SCALES } from './types';
 
 const instant = z.string().datetime({ offset: true });
 const status = z.enum(['draft', 'scheduled', 'open', 'closed']);
@@ -30,6 +30,7 @@ export const pollSchema = z
     question: z.string(),
     description: z.string(),
     type: z.enum(POLL_TYPES),
+    scale: z.enum(SCALES),
     minChoices: z.number().int(),
     maxChoices: z.number().int(),
     status,
@@ -38,7 +39,16 @@ export const pollSchema = z
     resultsVisibility: z.enum(RESULTS_VISIBILITIES),
     duplicatePolicy: z.enum(DUPLICATE_POLICIES),
     profile: z.array(z.enum(PROFILE_DIMENSIONS)),
-    options: z.array(z.object({ key: z.string(), label: z.string(), exclusive: z.boolean() }).strict()),
+    options: z.array(
+      z
+        .object({
+          key: z.string(),
+          label: z.string(),
+          exclusive: z.boolean(),
+          range: z.object({ low: z.number(), high: z.number() }).strict().optional(),
+        })
+        .strict(),
+    ),
   })
   .strict();
 
@@ -91,6 +101,18 @@ export const breakdownSchema = z
   })
   .strict();
 
+const cumulativeShare = z.object({ share, ci95: intervalSchema }).strict();
+
+/** Ordinal polls: the median option, the interpolated median and its interval, cumulative shares. */
+export const ordinalSchema = z
+  .object({
+    medianKey: z.string().nullable(),
+    median: z.number().nullable(),
+    medianCi95: intervalSchema.nullable(),
+    cumulative: z.array(z.object({ key: z.string(), atMost: cumulativeShare, atLeast: cumulativeShare }).strict()),
+  })
+  .strict();
+
 export const resultsSchema = z
   .object({
     slug: z.string(),
@@ -104,6 +126,7 @@ export const resultsSchema = z
       z.object({ key: z.string(), label: z.string(), votes: z.number().int(), share, ci95: intervalSchema }).strict(),
     ),
     updatedAt: instant,
+    ordinal: ordinalSchema.optional(),
     breakdown: breakdownSchema.optional(),
   })
   .strict();

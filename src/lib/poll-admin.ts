@@ -11,6 +11,7 @@ import { getPollForOwner, notFound } from './polls';
 import { inCatalogueOrder } from './profile';
 import {
   checkExclusive,
+  checkScale,
   checkSchedule,
   effectiveStatus,
   normaliseOptions,
@@ -20,7 +21,7 @@ import {
 } from './poll-rules';
 import { fieldErrors, pollInputSchema, pollPatchSchema } from './schemas';
 import type { PollStore } from './store';
-import type { NewOption, PollFields, PollRecord } from './types';
+import type { NewOption, OptionRange, PollFields, PollRecord } from './types';
 
 /**
  * A refusal as sentences per form field (`body` for the form as a whole), for forms to show next
@@ -72,6 +73,7 @@ export function preparePoll(body: unknown): PreparedPoll {
   const closesAt = toEpoch(input.closesAt);
   collect(errors, () => checkSchedule(opensAt, closesAt));
   if (options) collect(errors, () => checkExclusive(input.type, options));
+  if (options) collect(errors, () => checkScale(input.type, input.scale, options));
   const counts = collect(errors, () =>
     resolveChoiceCounts(input.type, input.options.length, input.minChoices, input.maxChoices),
   );
@@ -83,6 +85,7 @@ export function preparePoll(body: unknown): PreparedPoll {
       question: input.question,
       description: input.description,
       type: input.type,
+      scale: input.scale,
       ...counts,
       // "scheduled" is not stored: an open poll whose opensAt is ahead *is* scheduled.
       status: input.status ?? 'open',
@@ -145,6 +148,9 @@ export async function updatePoll(
   const optionsChanged = options !== undefined && !sameOptions(options, current.options);
   const type = patch.type ?? current.type;
   checkExclusive(type, options ?? current.options);
+  // The scale is how results are summarised, not what was asked: it may change with votes.
+  const scale = patch.scale ?? current.scale;
+  checkScale(type, scale, options ?? current.options);
   const structural =
     optionsChanged || type !== current.type || patch.minChoices !== undefined || patch.maxChoices !== undefined;
   const counts = structural
@@ -156,6 +162,7 @@ export async function updatePoll(
     question: patch.question,
     description: patch.description,
     type,
+    scale: patch.scale,
     ...counts,
     resultsVisibility: patch.resultsVisibility,
     duplicatePolicy: patch.duplicatePolicy,
@@ -210,10 +217,17 @@ function sameOptions(next: NewOption[], current: readonly NewOption[]): boolean 
   return (
     next.length === current.length &&
     next.every(
-      (o, i) => o.key === current[i]!.key && o.label === current[i]!.label && !!o.exclusive === !!current[i]!.exclusive,
+      (o, i) =>
+        o.key === current[i]!.key &&
+        o.label === current[i]!.label &&
+        !!o.exclusive === !!current[i]!.exclusive &&
+        sameRange(o.range, current[i]!.range),
     )
   );
 }
+
+const sameRange = (a: OptionRange | null | undefined, b: OptionRange | null | undefined) =>
+  (a ?? null) === (b ?? null) || (!!a && !!b && a.low === b.low && a.high === b.high);
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -13,9 +13,15 @@ export function toPollInput(poll: PollRecord): PollInput {
     question: poll.question,
     description: poll.description,
     type: poll.type,
+    scale: poll.scale,
     ...(poll.type === 'multiple' ? { minChoices: poll.minChoices, maxChoices: poll.maxChoices } : {}),
     // `exclusive` only where set, so files of polls without it read as before.
-    options: poll.options.map(({ key, label, exclusive }) => ({ key, label, ...(exclusive ? { exclusive } : {}) })),
+    options: poll.options.map(({ key, label, exclusive, range }) => ({
+      key,
+      label,
+      ...(exclusive ? { exclusive } : {}),
+      ...(range ? { range } : {}),
+    })),
     opensAt: iso(poll.opensAt),
     // A poll closed by hand carries its closing time, so it arrives closed.
     closesAt: iso(poll.closesAt),

@@ -5,7 +5,7 @@
  */
 import { PollError } from './errors';
 import { deriveOptionKeys } from './keys';
-import type { NewOption, PollRecord, PollStatus, PollType, StoredStatus } from './types';
+import type { NewOption, OptionRange, PollRecord, PollStatus, PollType, Scale, StoredStatus } from './types';
 
 /** The status a visitor sees at `now`: the owner's choice, then the schedule. */
 export function effectiveStatus(poll: Pick<PollRecord, 'status' | 'opensAt' | 'closesAt'>, now: number): PollStatus {
@@ -34,7 +34,7 @@ export function findDuplicateLabel(labels: readonly string[]): { label: string; 
 
 /** Labels with keys: given keys kept, missing ones derived; a repeated label or key is refused. */
 export function normaliseOptions(
-  options: readonly (string | { key?: string; label: string; exclusive?: boolean })[],
+  options: readonly (string | { key?: string; label: string; exclusive?: boolean; range?: OptionRange })[],
 ): NewOption[] {
   const objects = options.map((option) => (typeof option === 'string' ? { label: option } : option));
   const duplicate = findDuplicateLabel(objects.map((option) => option.label));
@@ -55,7 +55,30 @@ export function normaliseOptions(
     key: keys[index]!,
     label: option.label,
     ...(option.exclusive ? { exclusive: true } : {}),
+    ...(option.range ? { range: option.range } : {}),
   }));
+}
+
+/**
+ * An ordinal scale orders the options of a single-choice question (one answer per respondent is
+ * what a median needs); ranges, low below high, belong only to ordinal options.
+ */
+export function checkScale(type: PollType, scale: Scale, options: readonly NewOption[]): void {
+  if (scale === 'ordinal' && type !== 'single') {
+    throw invalid('scale', 'An ordered scale needs a single-choice poll (one answer per respondent).');
+  }
+  options.forEach((option, index) => {
+    if (!option.range) return;
+    if (scale !== 'ordinal') {
+      throw invalid(
+        'options',
+        `Option ${index + 1} has a range; ranges belong to ordered scales ("scale": "ordinal").`,
+      );
+    }
+    if (!(option.range.low < option.range.high)) {
+      throw invalid('options', `Option ${index + 1}'s range must have its low below its high.`);
+    }
+  });
 }
 
 /** An exclusive option ("None of these") only means something where several can be ticked. */

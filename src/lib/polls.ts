@@ -13,6 +13,7 @@ export function toPollJson(poll: PollRecord, now: number): Poll {
     question: poll.question,
     description: poll.description,
     type: poll.type,
+    scale: poll.scale,
     minChoices: poll.minChoices,
     maxChoices: poll.maxChoices,
     status: effectiveStatus(poll, now),
@@ -21,7 +22,12 @@ export function toPollJson(poll: PollRecord, now: number): Poll {
     resultsVisibility: poll.resultsVisibility,
     duplicatePolicy: poll.duplicatePolicy,
     profile: poll.profile,
-    options: poll.options.map(({ key, label, exclusive }) => ({ key, label, exclusive })),
+    options: poll.options.map(({ key, label, exclusive, range }) => ({
+      key,
+      label,
+      exclusive,
+      ...(range ? { range } : {}),
+    })),
   };
 }
 

@@ -1,6 +1,7 @@
 /** Results: statistics from the tallies (constant cost whatever the vote count), visibility, CSV. */
 import type { Breakdown } from './breakdown';
 import { toCsv } from './csv';
+import { ordinalSummary } from './ordinal';
 import { effectiveStatus } from './poll-rules';
 import { optionStatistics } from './stats';
 import type { PollRecord, Results } from './types';
@@ -23,6 +24,7 @@ export function buildResults(poll: PollRecord, now: number): Results {
       ci95,
     })),
     updatedAt: new Date(poll.updatedAt).toISOString(),
+    ...(poll.scale === 'ordinal' ? { ordinal: ordinalSummary(poll.options) } : {}),
   };
 }
 

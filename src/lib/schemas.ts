@@ -15,7 +15,7 @@ import {
   SLUG_PATTERN,
 } from './limits';
 import { PROFILE_DIMENSIONS } from './profile';
-import { DUPLICATE_POLICIES, POLL_TYPES, RESULTS_VISIBILITIES } from './types';
+import { DUPLICATE_POLICIES, POLL_TYPES, RESULTS_VISIBILITIES, SCALES } from './types';
 
 const slug = z
   .string()
@@ -25,9 +25,12 @@ const optionKey = z
   .max(MAX_OPTION_KEY_LENGTH)
   .regex(OPTION_KEY_PATTERN, 'must be lowercase kebab-case (letters, digits, single dashes)');
 const label = z.string().trim().min(1, 'must not be empty').max(MAX_OPTION_LABEL_LENGTH);
+const bound = z.number().finite().min(-1e9).max(1e9);
+/** The numbers an ordered option stands for; checked low < high by the poll rules. */
+const range = z.object({ low: bound, high: bound }).strict();
 const option = z.union([
   label,
-  z.object({ key: optionKey.optional(), label, exclusive: z.boolean().optional() }).strict(),
+  z.object({ key: optionKey.optional(), label, exclusive: z.boolean().optional(), range: range.optional() }).strict(),
 ]);
 /** ISO 8601 with a time zone, so "09:00" never means a different hour on another server. */
 const instant = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' });
@@ -45,6 +48,7 @@ export const pollInputSchema = z
     options: z.array(option).min(MIN_OPTIONS).max(MAX_OPTIONS),
     slug: slug.optional(),
     type: z.enum(POLL_TYPES).default('single'),
+    scale: z.enum(SCALES).default('nominal'),
     minChoices: choiceCount.optional(),
     maxChoices: choiceCount.optional(),
     opensAt: instant.nullable().optional(),
@@ -63,6 +67,7 @@ export const pollPatchSchema = z
     description: z.string().trim().max(MAX_DESCRIPTION_LENGTH).optional(),
     options: pollInputSchema.shape.options.optional(),
     type: z.enum(POLL_TYPES).optional(),
+    scale: z.enum(SCALES).optional(),
     minChoices: choiceCount.optional(),
     maxChoices: choiceCount.optional(),
     opensAt: instant.nullable().optional(),
@@ -111,6 +116,7 @@ const FIELD_NAMES: Record<string, string> = {
   options: 'The options',
   slug: 'The slug',
   type: 'The type',
+  scale: 'The scale',
   minChoices: 'Minimum choices',
   maxChoices: 'Maximum choices',
   opensAt: 'The opening time',
@@ -138,6 +144,7 @@ export function issueSentence(issue: z.ZodIssue): string {
   if (top === 'options' && typeof index === 'number') {
     const which = `Option ${index + 1}`;
     if (sub === 'key') return `${which}'s key must be lowercase letters and digits joined by single dashes.`;
+    if (sub === 'range') return `${which}'s range must be { "low": number, "high": number }.`;
     if (issue.code === 'too_small') return `${which} is empty; write a label or remove it.`;
     if (issue.code === 'too_big') return `${which} is longer than ${issue.maximum} characters.`;
     return `${which} must be a label, or an object with a label and an optional key.`;

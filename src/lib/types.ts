@@ -1,5 +1,6 @@
 /** The domain's shapes: what the data layer stores and what the public contract returns. */
 import type { Breakdown } from './breakdown';
+import type { OrdinalSummary } from './ordinal';
 import type { ProfileDimension } from './profile';
 
 export const POLL_TYPES = ['single', 'multiple'] as const;
@@ -7,6 +8,8 @@ export const STORED_STATUSES = ['draft', 'open', 'closed'] as const;
 export const RESULTS_VISIBILITIES = ['always', 'after_vote', 'after_close'] as const;
 export const DUPLICATE_POLICIES = ['none', 'device', 'network', 'device_or_network'] as const;
 export const VOTE_SOURCES = ['web', 'api', 'embed', 'seed'] as const;
+/** nominal: options in no order (tools, brands); ordinal: ordered buckets (< 10 %, 10–20 %, …). */
+export const SCALES = ['nominal', 'ordinal'] as const;
 
 export type PollType = (typeof POLL_TYPES)[number];
 /** What the owner set. "scheduled" is derived from opensAt, and a passed closesAt closes. */
@@ -15,6 +18,13 @@ export type PollStatus = 'draft' | 'scheduled' | 'open' | 'closed';
 export type ResultsVisibility = (typeof RESULTS_VISIBILITIES)[number];
 export type DuplicatePolicy = (typeof DUPLICATE_POLICIES)[number];
 export type VoteSource = (typeof VOTE_SOURCES)[number];
+export type Scale = (typeof SCALES)[number];
+
+/** The numbers an ordered option stands for, e.g. 10–20 (%); low < high. */
+export interface OptionRange {
+  low: number;
+  high: number;
+}
 
 export interface OptionRecord {
   id: number;
@@ -23,6 +33,8 @@ export interface OptionRecord {
   position: number;
   /** Cannot be combined with other options on a ballot ("None of these"). */
   exclusive: boolean;
+  /** On an ordinal scale, the numbers the option stands for; null when it has none. */
+  range: OptionRange | null;
   /** Tally kept in the vote's transaction. */
   votes: number;
 }
@@ -34,6 +46,7 @@ export interface PollRecord {
   question: string;
   description: string;
   type: PollType;
+  scale: Scale;
   minChoices: number;
   maxChoices: number;
   status: StoredStatus;
@@ -57,6 +70,7 @@ export type PollFields = Pick<
   | 'question'
   | 'description'
   | 'type'
+  | 'scale'
   | 'minChoices'
   | 'maxChoices'
   | 'status'
@@ -71,6 +85,7 @@ export interface NewOption {
   key: string;
   label: string;
   exclusive?: boolean;
+  range?: OptionRange | null;
 }
 
 /** The public JSON shape of a poll (`GET /api/polls/{slug}`). */
@@ -79,6 +94,7 @@ export interface Poll {
   question: string;
   description: string;
   type: PollType;
+  scale: Scale;
   minChoices: number;
   maxChoices: number;
   status: PollStatus;
@@ -88,7 +104,8 @@ export interface Poll {
   duplicatePolicy: DuplicatePolicy;
   /** The profile dimensions the ballot asks. */
   profile: ProfileDimension[];
-  options: { key: string; label: string; exclusive: boolean }[];
+  /** `range` only on options that have one. */
+  options: { key: string; label: string; exclusive: boolean; range?: OptionRange }[];
 }
 
 export interface PollSummary {
@@ -113,6 +130,8 @@ export interface Results {
   duplicatesRefused: number;
   options: { key: string; label: string; votes: number; share: number; ci95: { low: number; high: number } }[];
   updatedAt: string;
+  /** Ordinal polls: the median and cumulative shares (src/lib/ordinal.ts). */
+  ordinal?: OrdinalSummary;
   /** With `?by=`: the results per segment (src/lib/breakdown.ts). */
   breakdown?: Breakdown;
 }

@@ -47,6 +47,7 @@ describe('public polls', () => {
       question: 'Shape?',
       description: '',
       type: 'single',
+      scale: 'nominal',
       minChoices: 1,
       maxChoices: 1,
       status: 'open',
@@ -54,6 +55,7 @@ describe('public polls', () => {
       closesAt: null,
       resultsVisibility: 'after_vote',
       duplicatePolicy: 'device',
+      profile: [],
       options: [
         { key: 'lt-10', label: '< 10%', exclusive: false },
         { key: 'many', label: '> 80%', exclusive: false },

@@ -113,6 +113,25 @@ describe('GET /api/openapi.json', () => {
     );
     check('get', '/api/polls/{slug}/trend', await request(`${server.url}/api/polls/shape/trend?interval=week`));
     check('get', '/healthz', await request(`${server.url}/healthz`));
+    const ordinal = await createPoll(server.url, {
+      slug: 'scale',
+      question: 'Share in production?',
+      scale: 'ordinal',
+      resultsVisibility: 'always',
+      options: [
+        { label: '< 10%', range: { low: 0, high: 10 } },
+        { label: '10-20%', range: { low: 10, high: 20 } },
+        { label: '> 20%', range: { low: 20, high: 100 } },
+      ],
+    });
+    check('get', '/api/polls/{slug}', await request(`${server.url}/api/polls/scale`));
+    await request(`${server.url}/api/polls/scale/votes`, {
+      method: 'POST',
+      json: { choices: [ordinal.options[1].key] },
+    });
+    const scaled = await request(`${server.url}/api/polls/scale/results`);
+    check('get', '/api/polls/{slug}/results', scaled);
+    expect(scaled.body.ordinal).toMatchObject({ medianKey: '10-20', median: 15 });
     const admin = { token: ADMIN_TOKEN };
     check('get', '/api/admin/polls', await request(`${server.url}/api/admin/polls`, admin));
     check(

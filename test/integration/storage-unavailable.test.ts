@@ -21,6 +21,7 @@ const FIELDS: PollFields = {
   question: 'Disk?',
   description: '',
   type: 'single',
+  scale: 'nominal',
   minChoices: 1,
   maxChoices: 1,
   status: 'open',

@@ -13,6 +13,7 @@ export function optionRecords(keys: string[] = ['a', 'b', 'c'], votes: number[] 
     label: key.toUpperCase(),
     position: i,
     exclusive: false,
+    range: null,
     votes: votes[i] ?? 0,
   }));
 }
@@ -25,6 +26,7 @@ export function pollRecord(overrides: Partial<PollRecord> = {}): PollRecord {
     question: 'Q?',
     description: '',
     type: 'single',
+    scale: 'nominal',
     minChoices: 1,
     maxChoices: 1,
     status: 'open',

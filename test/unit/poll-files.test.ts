@@ -59,6 +59,7 @@ describe('toPollInput', () => {
         'type',
         'options',
         'profile',
+        'scale',
         'opensAt',
         'closesAt',
         'resultsVisibility',
@@ -101,6 +102,7 @@ describe('toPollInput', () => {
       closesAt: poll.closesAt,
       resultsVisibility: poll.resultsVisibility,
       profile: poll.profile,
+      scale: poll.scale,
       duplicatePolicy: poll.duplicatePolicy,
     });
   });

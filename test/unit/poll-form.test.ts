@@ -194,6 +194,7 @@ describe('pollInputFromForm', () => {
       slug: 'ide',
       status: 'draft',
       profile: [],
+      scale: 'nominal',
     });
     expect(Date.parse(input.opensAt!)).toBe(Date.UTC(2026, 11, 1, 9, 0));
   });

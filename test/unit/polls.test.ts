@@ -35,6 +35,7 @@ describe('toPollJson', () => {
       question: 'Which languages?',
       description: 'Pick two.',
       type: 'multiple',
+      scale: 'nominal',
       minChoices: 1,
       maxChoices: 2,
       status: 'open',
