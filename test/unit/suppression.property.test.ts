@@ -27,8 +27,13 @@
  *
  * - comparing different responses: other `by`/`where` combinations of the same poll, or the
  *   same URL read before and after a vote (a new respondent changes one segment and a reader
- *   watching the numbers move learns that voter's segment and choice); differencing over time
- *   or over many `where` views can narrow or reveal hidden cells;
+ *   watching the numbers move learns that voter's segment and choice). Suppression is decided
+ *   response by response, so views can undo each other. Example (K = 10): `?by=role` hides
+ *   vp (1) and, complementarily, director (12); `?by=companySize&where=role:director` is a
+ *   cross-section of 12 ≥ K, so it is shown, and its differences from "other respondents"
+ *   give away its total, 12 — subtract that from the first view's remainder and vp is 1. The
+ *   same holds for cells of the role × company size table read through `where` views in both
+ *   directions;
  * - what an option's remainder says about the hidden group as a whole: a remainder of 0 tells
  *   that none of the hidden respondents chose it, and one equal to the hidden respondents that
  *   all did (as a shown segment with 0 % or 100 % does for its members);
