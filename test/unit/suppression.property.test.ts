@@ -30,8 +30,9 @@
  *   watching the numbers move learns that voter's segment and choice). Suppression is decided
  *   response by response, so views can undo each other. Example (K = 10): `?by=role` hides
  *   vp (1) and, complementarily, director (12); `?by=companySize&where=role:director` is a
- *   cross-section of 12 ≥ K, so it is shown, and its differences from "other respondents"
- *   give away its total, 12 — subtract that from the first view's remainder and vp is 1. The
+ *   cross-section of 12 ≥ K, so it is not suppressed (which alone says director ≥ K), and
+ *   when one of its segments shows, that segment's differences from "other respondents" give
+ *   away the total, 12 — subtract it from the first view's remainder and vp is 1. The
  *   same holds for cells of the role × company size table read through `where` views in both
  *   directions;
  * - what an option's remainder says about the hidden group as a whole: a remainder of 0 tells
