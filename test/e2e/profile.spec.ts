@@ -94,6 +94,16 @@ function storedAnswers(slug: string): string[] {
   }
 }
 
+/** The poll's response count as stored. */
+function responseCount(slug: string): number {
+  const db = new Database(sqlitePathFromUrl(server.databaseUrl), { readonly: true });
+  try {
+    return (db.prepare('SELECT response_count AS n FROM polls WHERE slug = ?').get(slug) as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
 const profileSelect = (page: Page, label: string) =>
   page.getByRole('group', { name: /About you \(optional\)/ }).getByLabel(label);
 
@@ -146,6 +156,28 @@ describe('remembered answers', () => {
         industry: 'media',
         region: 'apac',
       });
+    });
+  });
+});
+
+describe('a tampered answer', () => {
+  it("is refused in the page's alert, the vote not counted, the ballot kept to send again", async () => {
+    await withContext({ viewport: { width: 390, height: 900 } }, async (page) => {
+      await page.goto(`${server.url}/polls/nojs`);
+      await page.getByRole('radio', { name: 'No' }).check();
+      // What a hand-crafted post would send: a value outside the catalogue.
+      await profileSelect(page, 'Your role').evaluate((select: HTMLSelectElement) => {
+        select.add(new Option('Emperor', 'emperor', true, true));
+      });
+      const before = { answers: storedAnswers('nojs'), responses: responseCount('nojs') };
+      await page.getByRole('button', { name: 'Vote' }).click();
+      await page.getByRole('alert').waitFor();
+      expect(await page.getByRole('alert').textContent()).toMatch(
+        /Your vote was not counted\.\s*The role must be one of/,
+      );
+      expect(await page.getByRole('radio', { name: 'No' }).isChecked()).toBe(true);
+      expect({ answers: storedAnswers('nojs'), responses: responseCount('nojs') }).toEqual(before);
+      if (SHOTS) await page.screenshot({ path: `${SHOTS}/poll-page-refused-390-light.png`, fullPage: true });
     });
   });
 });

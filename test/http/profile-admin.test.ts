@@ -36,7 +36,7 @@ describe('the poll editor', () => {
       'region:unchecked',
     ]);
     expect(html).toMatch(/Company size\s*<\/label>/);
-    expect(html).toMatch(/results by group show only groups of at least 12\./);
+    expect(html).toMatch(/Voters may skip any of them\. Answers are shown only for groups of at least 12 voters\./);
   });
 
   it('creates a poll asking the ticked questions, in catalogue order', async () => {
