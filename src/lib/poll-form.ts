@@ -5,8 +5,8 @@
 import { sameLabelKey } from './poll-rules';
 import type { PollRecord } from './types';
 
-/** The raw text of every form field, as the owner typed it. */
-export type PollFormValues = Record<
+/** The fields that hold one line of text. */
+type TextFieldName =
   | 'question'
   | 'description'
   | 'options'
@@ -19,9 +19,13 @@ export type PollFormValues = Record<
   | 'opensAt'
   | 'closesAt'
   | 'slug'
-  | 'draft',
-  string
->;
+  | 'draft';
+
+/**
+ * The raw text of every form field, as the owner typed it, and the ticked profile questions
+ * (checkboxes named "profile", one value each, as posted: the schema checks them).
+ */
+export type PollFormValues = Record<TextFieldName, string> & { profile: string[] };
 
 export const EMPTY_FORM: PollFormValues = {
   question: '',
@@ -37,11 +41,15 @@ export const EMPTY_FORM: PollFormValues = {
   closesAt: '',
   slug: '',
   draft: '',
+  profile: [],
 };
 
+/** A posted form's fields: the first value of each text field, every ticked profile question. */
 export function formValues(form: URLSearchParams): PollFormValues {
-  const values = { ...EMPTY_FORM };
-  for (const key of Object.keys(values) as (keyof PollFormValues)[]) values[key] = form.get(key) ?? '';
+  const values = { ...EMPTY_FORM, profile: form.getAll('profile') };
+  for (const key of Object.keys(EMPTY_FORM) as (keyof PollFormValues)[]) {
+    if (key !== 'profile') values[key] = form.get(key) ?? '';
+  }
   return values;
 }
 
@@ -101,6 +109,8 @@ export function pollInputFromForm(values: PollFormValues): Record<string, unknow
     closesAt: instant(values.closesAt),
     ...(values.slug.trim() ? { slug: values.slug.trim() } : {}),
     status: values.draft ? 'draft' : 'open',
+    // No box ticked: no questions. Unlike options, they may change while the poll has votes.
+    profile: values.profile,
   };
 }
 
@@ -146,5 +156,6 @@ export function formValuesOf(poll: PollRecord): PollFormValues {
     closesAt: localField(poll.closesAt),
     slug: poll.slug,
     draft: poll.status === 'draft' ? 'on' : '',
+    profile: [...poll.profile],
   };
 }

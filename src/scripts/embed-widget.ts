@@ -2,8 +2,11 @@
  * The widget's only script. Where the iframe may use (partitioned) local storage but keeps no
  * cookie, it remembers this poll's device token and puts it back into the ballot's form, so a
  * second vote from this browser is refused; and it tells the host page its height whenever it
- * changes. The token never goes into a URL.
+ * changes. The token never goes into a URL. The "About you" answers are pre-filled and
+ * remembered as on the site (src/scripts/profile-memory.ts).
  */
+import { rememberProfile } from './profile-memory';
+
 const root = document.documentElement;
 const slug = root.dataset.slug ?? '';
 const STORAGE_KEY = `peer-polls:device:${slug}`;
@@ -44,6 +47,8 @@ document.querySelector('form')?.addEventListener('change', (event) => {
     if (box !== ticked && eitherExclusive) box.checked = false;
   }
 });
+
+rememberProfile(document.querySelector('form'));
 
 let lastHeight = 0;
 function reportHeight() {

@@ -182,7 +182,7 @@ describe('security in the browser', () => {
     }
     await page.goto(`${server.url}/polls/project-management-tool/results`);
     await page.getByText('Embed this poll').click();
-    await page.frameLocator('.embed-preview iframe').getByRole('group').waitFor();
+    await page.frameLocator('.embed-preview iframe').getByRole('group').first().waitFor();
     await page.locator('results-chart[data-drawn="true"]').waitFor();
     expect(violations).toEqual([]);
     await context.close();

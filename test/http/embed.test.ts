@@ -37,6 +37,14 @@ const server = useServer({
       options: ['Yes', 'No'],
       opensAt: new Date(Date.now() + 3 * 24 * 3600 * 1000).toISOString(),
     });
+    // The heaviest ballot the widget can show: every profile question, 25 answers in all.
+    await createPoll(url, {
+      slug: 'profiled',
+      question: 'Which of these AI uses are in production at your company?',
+      options: ['Code assistants', 'Customer support', 'Document search', 'Forecasting', 'None of these'],
+      type: 'multiple',
+      profile: ['role', 'industry', 'companySize', 'region'],
+    });
   },
 });
 
@@ -99,11 +107,13 @@ describe('GET /embed/{slug}', () => {
     expect(html).not.toContain('shown to people who have voted');
   });
 
-  // The scheduled widget is the one that also loads the local-time script.
-  it.each(['ai-projects-in-production', 'upcoming'])(
+  // The scheduled widget is the one that also loads the local-time script; the profiled one
+  // carries all four "About you" selects and the script that remembers their answers.
+  it.each(['ai-projects-in-production', 'upcoming', 'profiled'])(
     `weighs at most ${WIDGET_BUDGET_BYTES} bytes gzip on first render, HTML, CSS and JS included, all first-party (%s)`,
     async (slug) => {
       const html = (await request(`${server.url}/embed/${slug}`)).body as string;
+      if (slug === 'profiled') expect(html.match(/<select name="profile-/g)).toHaveLength(4);
       const assets = [...html.matchAll(/<(?:link[^>]+href|script[^>]+src)="([^"]+)"/g)].map((m) => m[1]!);
       expect(assets.every((asset) => asset.startsWith('/'))).toBe(true);
       const bodies = [

@@ -44,10 +44,27 @@ describe('formValues', () => {
     });
   });
 
-  it('gives an absent field as empty text, not as the blank form’s default', () => {
-    expect(formValues(new URLSearchParams())).toEqual(
-      Object.fromEntries(Object.keys(EMPTY_FORM).map((key) => [key, ''])),
-    );
+  it('gives an absent field as empty text, not as the blank form’s default, and no profile question', () => {
+    expect(formValues(new URLSearchParams())).toEqual({
+      ...Object.fromEntries(Object.keys(EMPTY_FORM).map((key) => [key, ''])),
+      profile: [],
+    });
+  });
+
+  it.each<[string, [string, string][], string[]]>([
+    ['none ticked', [], []],
+    ['one', [['profile', 'role']], ['role']],
+    [
+      'several, in the order posted',
+      [
+        ['profile', 'region'],
+        ['profile', 'role'],
+      ],
+      ['region', 'role'],
+    ],
+    ['unknown ones as posted, for the schema to refuse', [['profile', 'shoe-size']], ['shoe-size']],
+  ])('reads every ticked profile question: %s', (_name, fields, expected) => {
+    expect(formValues(new URLSearchParams(fields)).profile).toEqual(expected);
   });
 });
 
@@ -63,7 +80,30 @@ describe('pollInputFromForm', () => {
       opensAt: null,
       closesAt: null,
       status: 'open',
+      profile: [],
     });
+  });
+
+  it.each<[string[], string[]]>([
+    [[], []],
+    [['role'], ['role']],
+    [
+      ['region', 'companySize', 'role'],
+      ['region', 'companySize', 'role'],
+    ],
+  ])('profile questions %j → PollInput.profile %j, a valid PollInput', (profile, expected) => {
+    const input = pollInputFromForm(form({ profile }));
+    expect(input.profile).toEqual(expected);
+    expect(pollInputSchema.parse(input).profile).toEqual(expected);
+  });
+
+  it.each<[string, string[]]>([
+    ['an unknown dimension', ['role', 'shoe-size']],
+    ['a dimension twice', ['role', 'role']],
+  ])('a form with %s is refused under the field "profile"', (_name, profile) => {
+    const parsed = pollInputSchema.safeParse(pollInputFromForm(form({ profile })));
+    expect(parsed.success).toBe(false);
+    expect(Object.keys(fieldErrors(parsed.error!))).toEqual(['profile']);
   });
 
   it.each<[string, string, string[]]>([
@@ -177,6 +217,7 @@ describe('pollInputFromForm', () => {
           closesAt: '2026-12-31T17:30',
           slug: 'ide',
           draft: 'on',
+          profile: ['role', 'companySize'],
         }),
       ),
     );
@@ -193,7 +234,7 @@ describe('pollInputFromForm', () => {
       closesAt: '2026-12-31T17:30:00Z',
       slug: 'ide',
       status: 'draft',
-      profile: [],
+      profile: ['role', 'companySize'],
       scale: 'nominal',
     });
     expect(Date.parse(input.opensAt!)).toBe(Date.UTC(2026, 11, 1, 9, 0));
@@ -230,6 +271,7 @@ describe('pollPatchFromForm', () => {
     closesAt: '2026-12-31T17:30',
     slug: 'ignored',
     draft: 'on',
+    profile: ['role', 'industry'],
   });
 
   it('while options may change: everything but slug and status', () => {
@@ -244,10 +286,11 @@ describe('pollPatchFromForm', () => {
       duplicatePolicy: 'none',
       opensAt: null,
       closesAt: '2026-12-31T17:30:00Z',
+      profile: ['role', 'industry'],
     });
   });
 
-  it('once there are votes: neither options nor type nor choice counts', () => {
+  it('once there are votes: neither options nor type nor choice counts, but the profile questions', () => {
     expect(pollPatchFromForm(edit, false)).toEqual({
       question: 'Renamed?',
       description: 'Now with context.',
@@ -255,8 +298,18 @@ describe('pollPatchFromForm', () => {
       duplicatePolicy: 'none',
       opensAt: null,
       closesAt: '2026-12-31T17:30:00Z',
+      profile: ['role', 'industry'],
     });
   });
+
+  it.each([true, false])(
+    'clears the profile questions when every box is unticked (options editable: %s)',
+    (editable) => {
+      const patch = pollPatchFromForm(form({ profile: [] }), editable);
+      expect(patch).toHaveProperty('profile', []);
+      expect(pollPatchSchema.parse(patch).profile).toEqual([]);
+    },
+  );
 
   it.each([true, false])('is a valid PollPatch (options editable: %s)', (editable) => {
     expect(pollPatchSchema.safeParse(pollPatchFromForm(edit, editable)).success).toBe(true);
@@ -309,6 +362,8 @@ describe('formValuesOf', () => {
       },
     ],
     ['a closed poll: no draft box', { status: 'closed', closesAt }, { draft: '', closesAt: '2026-06-30T18:15' }],
+    ['no profile questions', { profile: [] }, { profile: [] }],
+    ['its profile questions', { profile: ['role', 'companySize'] }, { profile: ['role', 'companySize'] }],
     [
       'its own policy, visibility and slug',
       { slug: 'kept', resultsVisibility: 'after_close', duplicatePolicy: 'device_or_network' },
@@ -329,6 +384,7 @@ describe('formValuesOf', () => {
       closesAt,
       resultsVisibility: 'always',
       duplicatePolicy: 'network',
+      profile: ['industry', 'region'],
       options: optionRecords(['vs-code', 'vim']).map((o, i) => ({ ...o, label: ['VS Code', 'Vim'][i]! })),
     });
     expect(pollPatchFromForm(formValuesOf(poll), true)).toEqual({
@@ -342,6 +398,7 @@ describe('formValuesOf', () => {
       duplicatePolicy: 'network',
       opensAt: '2026-06-01T09:00:00Z',
       closesAt: '2026-06-30T18:15:00Z',
+      profile: ['industry', 'region'],
     });
   });
 
