@@ -108,6 +108,8 @@ export function buildBreakdown(
   query: BreakdownQuery,
   counts: SegmentCounts,
   minCellSize: number,
+  /** The `where` cross-section is itself a hidden segment of its own dimension's breakdown. */
+  crossSectionHidden = false,
 ): Breakdown {
   const total = counts.crossSection;
   const segments = segmentsOf(query.by).map((segment) => ({
@@ -117,7 +119,7 @@ export function buildBreakdown(
         ? notStated(counts)
         : (counts.segments.get(segment.key) ?? { responses: 0, optionVotes: new Map<number, number>() }),
   }));
-  const wholeSuppressed = crossSectionTooSmall(total.responses, minCellSize);
+  const wholeSuppressed = crossSectionHidden || crossSectionTooSmall(total.responses, minCellSize);
   const hidden = suppressedSegments(
     segments.map((s) => s.counts.responses),
     minCellSize,
@@ -166,6 +168,7 @@ export async function readBreakdown(
   minCellSize: number,
 ): Promise<{ poll: PollRecord; breakdown: Breakdown }> {
   const counts = await store.segmentCounts(poll.id, query.by, query.where);
+  const crossSectionHidden = query.where ? await hiddenInItsOwnBreakdown(store, poll, query.where, minCellSize) : false;
   const snapshot: PollRecord = query.where
     ? poll
     : {
@@ -176,5 +179,23 @@ export async function readBreakdown(
           votes: counts.crossSection.optionVotes.get(option.id) ?? 0,
         })),
       };
-  return { poll: snapshot, breakdown: buildBreakdown(poll, query, counts, minCellSize) };
+  return { poll: snapshot, breakdown: buildBreakdown(poll, query, counts, minCellSize, crossSectionHidden) };
+}
+
+/**
+ * Whether `where`'s group is hidden in the plain breakdown by its own dimension (`?by=role` for
+ * `where=role:director`). A group hidden there — small, or pulled in by complementary
+ * suppression — must not show its size here either: a `where` view's shown segments and their
+ * differences from "other respondents" add up to the group's size, which, subtracted from the
+ * plain view's remainder, would reveal the small group hidden beside it. Reads only tallies.
+ */
+async function hiddenInItsOwnBreakdown(
+  store: PollStore,
+  poll: PollRecord,
+  where: CrossSection,
+  minCellSize: number,
+): Promise<boolean> {
+  const counts = await store.segmentCounts(poll.id, where.dimension, null);
+  const own = buildBreakdown(poll, { by: where.dimension, where: null }, counts, minCellSize);
+  return own.suppressed || own.segments.some((segment) => segment.value === where.value && segment.suppressed);
 }

@@ -3,6 +3,7 @@
  * ConfigError whose message is the one line the operator sees before the process exits.
  */
 import { isIP } from 'node:net';
+import { MIN_CELL_SIZE_RANGE } from './suppression';
 
 export interface Config {
   port: number;
@@ -171,7 +172,13 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimit: flag(env, 'RATE_LIMIT', true),
     voterKeySecret: secret(env, 'VOTER_KEY_SECRET', 32),
     // Below 3 a segment would be one or two people.
-    segmentMinN: wholeNumber(env, 'SEGMENT_MIN_N', DEFAULT_SEGMENT_MIN_N, 3, 1000),
+    segmentMinN: wholeNumber(
+      env,
+      'SEGMENT_MIN_N',
+      DEFAULT_SEGMENT_MIN_N,
+      MIN_CELL_SIZE_RANGE.min,
+      MIN_CELL_SIZE_RANGE.max,
+    ),
     maxStreams: wholeNumber(env, 'MAX_STREAMS', 10_000, 1, 1_000_000),
   };
 }

@@ -134,3 +134,20 @@ describe('readBreakdown', () => {
     expect(await t.store.recount(false)).toEqual([]);
   });
 });
+
+describe('a `where` group hidden in its own breakdown', () => {
+  it('is hidden in every view narrowed to it, so two views cannot be subtracted from each other', async () => {
+    // K = 3. By role: vp 1 is small, so director (3, the smallest shown) is hidden beside it.
+    await vote(['jira'], { role: 'vp', companySize: 'lt-1000' });
+    for (let i = 0; i < 3; i++) await vote(['trello'], { role: 'director', companySize: 'lt-1000' });
+    for (let i = 0; i < 6; i++) await vote(['jira'], { role: 'manager', companySize: 'gt-10000' });
+    const byRole = await breakdown({ by: 'role', where: null });
+    expect(segment(byRole, 'director').suppressed).toBe(true);
+    const narrowed = await breakdown({ by: 'companySize', where: { dimension: 'role', value: 'director' } });
+    expect(narrowed.breakdown.suppressed).toBe(true);
+    expect(narrowed.breakdown.segments.every((s) => s.n === null)).toBe(true);
+    // A group shown in its own breakdown can still be narrowed to.
+    const managers = await breakdown({ by: 'companySize', where: { dimension: 'role', value: 'manager' } });
+    expect(managers.breakdown.suppressed).toBe(false);
+  });
+});
