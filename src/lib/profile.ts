@@ -116,7 +116,10 @@ export function parseProfile(asked: readonly ProfileDimension[], raw: unknown): 
     if (value === null || value === '') continue;
     if (typeof value !== 'string' || !isProfileValue(dimension, value)) {
       const known = PROFILE_CATALOGUE[dimension].values.map((v) => `"${v.key}"`).join(', ');
-      throw new PollError('invalid_profile', `The ${dimension} must be one of ${known}, or left out.`);
+      throw new PollError(
+        'invalid_profile',
+        `The ${PROFILE_CATALOGUE[dimension].noun} must be one of ${known}, or left out.`,
+      );
     }
     answers[dimension] = value;
   }

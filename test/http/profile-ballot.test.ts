@@ -200,7 +200,7 @@ describe('the widget', () => {
       'profile-companySize': 'huge',
     });
     expect(response.status).toBe(422);
-    expect(response.body).toMatch(/<p class="alert" role="alert">\s*The companySize must be one of/);
+    expect(response.body).toMatch(/<p class="alert" role="alert">\s*The company size must be one of/);
     expect(response.body).toContain('<fieldset class="profile-questions">');
     expect(await responseCount('widget')).toBe(before);
     expect(storedAnswers('widget')).toEqual(stored);
