@@ -95,6 +95,14 @@ export const breakdownSchema = z
           suppressed: z.boolean(),
           n: z.number().int().nullable(),
           options: z.array(segmentOptionSchema).nullable(),
+          ordinal: z
+            .object({
+              medianKey: z.string().nullable(),
+              median: z.number().nullable(),
+              medianCi95: intervalSchema.nullable(),
+            })
+            .strict()
+            .optional(),
         })
         .strict(),
     ),

@@ -5,6 +5,7 @@
  * supplies the counts (src/lib/store.ts, SegmentCounts).
  */
 import { PollError } from './errors';
+import { ordinalSummary, type OrdinalSummary } from './ordinal';
 import {
   isProfileDimension,
   isProfileValue,
@@ -39,6 +40,8 @@ export interface Segment {
   /** Respondents in the segment; null when suppressed. */
   n: number | null;
   options: SegmentOption[] | null;
+  /** Ordinal polls, shown segments: the segment's median option and median (src/lib/ordinal.ts). */
+  ordinal?: Pick<OrdinalSummary, 'medianKey' | 'median' | 'medianCi95'>;
 }
 
 /** The `breakdown` member of Results (SPEC.md). */
@@ -135,11 +138,13 @@ export function buildBreakdown(
       }
       const n = segment.counts.responses;
       const others = total.responses - n;
+      const votesOf = (optionId: number) => segment.counts.optionVotes.get(optionId) ?? 0;
       return {
         value: segment.key,
         label: segment.label,
         suppressed: false,
         n,
+        ...(poll.scale === 'ordinal' ? { ordinal: segmentMedian(poll, votesOf) } : {}),
         options: poll.options.map((option) => {
           const votes = segment.counts.optionVotes.get(option.id) ?? 0;
           const otherVotes = (total.optionVotes.get(option.id) ?? 0) - votes;
@@ -154,6 +159,13 @@ export function buildBreakdown(
       };
     }),
   };
+}
+
+function segmentMedian(poll: PollRecord, votesOf: (optionId: number) => number) {
+  const { medianKey, median, medianCi95 } = ordinalSummary(
+    poll.options.map((option) => ({ key: option.key, votes: votesOf(option.id), range: option.range })),
+  );
+  return { medianKey, median, medianCi95 };
 }
 
 /**

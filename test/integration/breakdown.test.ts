@@ -151,3 +151,40 @@ describe('a `where` group hidden in its own breakdown', () => {
     expect(managers.breakdown.suppressed).toBe(false);
   });
 });
+
+describe('breakdowns of an ordinal poll', () => {
+  it('give each shown segment its median', async () => {
+    await createPoll(
+      t.store,
+      {
+        slug: 'share',
+        question: 'Share in production?',
+        scale: 'ordinal',
+        duplicatePolicy: 'none',
+        resultsVisibility: 'always',
+        profile: ['companySize'],
+        options: [
+          { label: '< 10%', range: { low: 0, high: 10 } },
+          { label: '10-20%', range: { low: 10, high: 20 } },
+          { label: '> 20%', range: { low: 20, high: 100 } },
+        ],
+      },
+      NOW,
+    );
+    const cast = (choice: string, size: string) =>
+      castVote(
+        { store: t.store, secret: SECRET, now: NOW },
+        'share',
+        { choices: [choice], profile: { companySize: size } },
+        { deviceId: newDeviceId(), address: '192.0.2.1', userAgent: 'vitest' },
+        'api',
+      );
+    for (let i = 0; i < 4; i++) await cast('lt-10', 'lt-1000');
+    for (let i = 0; i < 4; i++) await cast('gt-20', 'gt-10000');
+    const poll = (await t.store.findPoll('share'))!;
+    const { breakdown: b } = await readBreakdown(t.store, poll, { by: 'companySize', where: null }, 3);
+    // Small companies: all four in 0–10 → median 0 + 2/4 × 10 = 5; large: 20 + 2/4 × 80 = 60.
+    expect(segment({ breakdown: b }, 'lt-1000').ordinal).toMatchObject({ medianKey: 'lt-10', median: 5 });
+    expect(segment({ breakdown: b }, 'gt-10000').ordinal).toMatchObject({ medianKey: 'gt-20', median: 60 });
+  });
+});
