@@ -105,30 +105,32 @@ export function createSqliteSegmentReads(db: Db): Pick<PollStore, 'segmentCounts
     segments: groupsOf(tallyResponses.all({ pollId, by }), tallyVotes.all({ pollId, by })),
   });
 
+  /**
+   * One statement, so the cross-section is found once: `pv` holds each of its votes with the
+   * voter's answer to `by` (null: not stated), materialized; from it the respondents per answer
+   * (optionId null) and the option votes per answer. The cross-section's totals are their sums.
+   */
   const fromVoteLog = (pollId: number, by: ProfileDimension, where: CrossSection): SegmentCounts => {
-    const ids = crossSectionIds(pollId, where);
-    // "cs" is the cross-section; "b" the voter's answer to `by` (no row: not stated).
-    const totalResponses = db.get<{ n: number }>(sql`with cs as (${ids}) select count(*) as n from cs`);
-    const totalVotes = db.all<{ optionId: number; n: number }>(
-      sql`with cs as (${ids}) select vc.option_id as optionId, count(*) as n
-          from cs join ${voteChoices} vc on vc.vote_id = cs.vote_id group by vc.option_id`,
+    const rows = db.all<{ value: string | null; optionId: number | null; n: number }>(
+      sql`with cs as (${crossSectionIds(pollId, where)}),
+          pv as materialized (select cs.vote_id as vote_id, (select b.value from ${voteProfiles} b
+            where b.vote_id = cs.vote_id and b.dimension = ${by}) as value from cs)
+          select value, null as optionId, count(*) as n from pv group by value
+          union all
+          select pv.value as value, vc.option_id as optionId, count(*) as n
+          from pv join ${voteChoices} vc on vc.vote_id = pv.vote_id group by pv.value, vc.option_id`,
     );
-    const responses = db.all<{ value: string; n: number }>(
-      sql`with cs as (${ids}) select b.value as value, count(*) as n
-          from cs join ${voteProfiles} b on b.vote_id = cs.vote_id and b.dimension = ${by} group by b.value`,
-    );
-    const optionVotes = db.all<{ value: string; optionId: number; n: number }>(
-      sql`with cs as (${ids}) select b.value as value, vc.option_id as optionId, count(*) as n
-          from cs join ${voteProfiles} b on b.vote_id = cs.vote_id and b.dimension = ${by}
-          join ${voteChoices} vc on vc.vote_id = cs.vote_id group by b.value, vc.option_id`,
-    );
-    return {
-      crossSection: {
-        responses: totalResponses?.n ?? 0,
-        optionVotes: new Map(totalVotes.map((r) => [r.optionId, r.n])),
-      },
-      segments: groupsOf(responses, optionVotes),
-    };
+    const crossSection = emptyGroup();
+    const responses: { value: string; n: number }[] = [];
+    const optionVotes: { value: string; optionId: number; n: number }[] = [];
+    for (const { value, optionId, n } of rows) {
+      if (optionId === null) crossSection.responses += n;
+      else crossSection.optionVotes.set(optionId, (crossSection.optionVotes.get(optionId) ?? 0) + n);
+      if (value === null) continue;
+      if (optionId === null) responses.push({ value, n });
+      else optionVotes.push({ value, optionId, n });
+    }
+    return { crossSection, segments: groupsOf(responses, optionVotes) };
   };
 
   return {
