@@ -7,7 +7,7 @@ import { voteMinute, type PollStore, type VoteToRecord } from '../src/lib/store'
 import type { PollRecord } from '../src/lib/types';
 import type { Db } from './client';
 import { pollOptions, polls, voteChoices, voteLocks, votes } from './schema';
-import { writeProfile } from './sqlite-segments';
+import { createProfileWrites } from './sqlite-segments';
 
 const IMMEDIATE = { behavior: 'immediate' } as const;
 
@@ -23,6 +23,7 @@ export function createSqliteVoteWrites(
   db: Db,
   findById: (id: number) => PollRecord | null,
 ): Pick<PollStore, 'recordVote' | 'importVotes' | 'hasDeviceVoted' | 'deviceVoteChoices'> {
+  const writeProfile = createProfileWrites(db);
   const deviceVote = db
     .select({ id: votes.id })
     .from(votes)
@@ -73,7 +74,7 @@ export function createSqliteVoteWrites(
           tx.insert(voteChoices)
             .values(vote.optionIds.map((optionId) => ({ voteId, optionId })))
             .run();
-          writeProfile(tx, vote.pollId, voteId, vote.optionIds, vote.profile);
+          writeProfile(vote.pollId, voteId, vote.optionIds, vote.profile);
           // The public results show updatedAt, so it gets the vote's minute, not the exact time;
           // max() keeps an edit made earlier in the same minute from being moved back.
           tx.update(polls)
@@ -114,7 +115,7 @@ export function createSqliteVoteWrites(
             .set({ votes: sql`${pollOptions.votes} + 1` })
             .where(and(eq(pollOptions.pollId, pollId), inArray(pollOptions.id, vote.optionIds)))
             .run();
-          writeProfile(tx, pollId, voteId, vote.optionIds, vote.profile ?? {});
+          writeProfile(pollId, voteId, vote.optionIds, vote.profile ?? {});
         }
         const latest = Math.max(0, ...batch.map((vote) => voteMinute(vote.createdAt)));
         tx.update(polls)
