@@ -2,9 +2,8 @@
 // in the same run, reported as a ratio. Both listen on 127.0.0.1 with their own temporary database.
 // Breakdown cases: `?by=role` on polls with 1,000 and 100,000 votes with profile answers (filled
 // straight into SQLite by bench/fill.mjs) should cost the same, reported as their ratio from
-// alternating runs; and the
-// latency of `?by=role&where=companySize:gt-10000` at 100,000 votes, one request at a time,
-// against the 50 ms of SPEC.md.
+// alternating runs; and the latency of `?by=role&where=companySize:gt-10000` at 100,000 votes,
+// one request at a time, against the 50 ms of SPEC.md.
 // Options: --seconds N (default 10), --connections N (default 10), --only TEXT (the scenarios
 // whose name contains TEXT, e.g. --only by=).
 import { spawn } from 'node:child_process';
