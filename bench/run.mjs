@@ -1,6 +1,11 @@
 // npm run bench — Peer Polls beside a bare node:http + better-sqlite3 server doing the same SQL,
 // in the same run, reported as a ratio. Both listen on 127.0.0.1 with their own temporary database.
-// Options: --seconds N (default 10), --connections N (default 10).
+// Breakdown cases: `?by=role` on polls with 1,000 and 100,000 votes with profile answers (filled
+// straight into SQLite by bench/fill.mjs) should cost the same, reported as their ratio from
+// alternating runs; and the latency of `?by=role&where=companySize:gt-10000` at 100,000 votes,
+// one request at a time, against the 50 ms of SPEC.md.
+// Options: --seconds N (default 10), --connections N (default 10), --only TEXT (the scenarios
+// whose name contains TEXT, e.g. --only by=).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -9,10 +14,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
+import { fillVotes } from './fill.mjs';
 
 const root = join(import.meta.dirname, '..');
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } },
+  options: {
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    only: { type: 'string', default: '' },
+  },
 });
 const duration = Number(values.seconds);
 const connections = Number(values.connections);
@@ -46,7 +56,18 @@ function start(args, env = {}) {
   return child;
 }
 
-/** A database with the app's migrations applied and one open poll, for the baseline. */
+/** The bench polls: four options each; all but `bench` ask profile questions. */
+const PROFILE = ['role', 'industry', 'companySize'];
+const POLLS = [
+  { slug: 'bench', profile: [] },
+  { slug: 'bench-profile', profile: PROFILE },
+  { slug: 'by-1k', profile: PROFILE, votes: 1_000 },
+  { slug: 'by-100k', profile: PROFILE, votes: 100_000 },
+];
+const BY_ROLE = '?by=role';
+const WHERE_LARGE = '?by=role&where=companySize:gt-10000';
+
+/** A database with the app's migrations applied and the open bench polls, for the baseline. */
 function baselineDatabase(file) {
   const db = new Database(file);
   const migrations = join(root, 'db', 'migrations');
@@ -57,17 +78,19 @@ function baselineDatabase(file) {
       db.exec(statement);
   }
   const now = Date.now();
-  const { id } = db
-    .prepare(
-      `insert into polls (slug, question, type, min_choices, max_choices, status, results_visibility, duplicate_policy, created_at, updated_at)
-       values ('bench', 'Bench?', 'single', 1, 1, 'open', 'always', 'none', ?, ?) returning id`,
-    )
-    .get(now, now);
-  ['a', 'b', 'c', 'd'].forEach((key, i) =>
-    db
-      .prepare('insert into poll_options (poll_id, key, label, position) values (?, ?, ?, ?)')
-      .run(id, key, key.toUpperCase(), i),
-  );
+  for (const poll of POLLS) {
+    const { id } = db
+      .prepare(
+        `insert into polls (slug, question, type, min_choices, max_choices, status, results_visibility, duplicate_policy, profile, created_at, updated_at)
+         values (?, 'Bench?', 'single', 1, 1, 'open', 'always', 'none', ?, ?, ?) returning id`,
+      )
+      .get(poll.slug, JSON.stringify(poll.profile), now, now);
+    ['a', 'b', 'c', 'd'].forEach((key, i) =>
+      db
+        .prepare('insert into poll_options (poll_id, key, label, position) values (?, ?, ?, ?)')
+        .run(id, key, key.toUpperCase(), i),
+    );
+  }
   db.close();
 }
 
@@ -88,26 +111,55 @@ try {
   });
   const app = `http://127.0.0.1:${appPort}`;
   await waitFor(`${app}/healthz`);
-  await fetch(`${app}/api/admin/polls`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      slug: 'bench',
-      question: 'Bench?',
-      options: ['A', 'B', 'C', 'D'],
-      duplicatePolicy: 'none',
-      resultsVisibility: 'always',
-    }),
-  });
+  for (const poll of POLLS) {
+    const created = await fetch(`${app}/api/admin/polls`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        slug: poll.slug,
+        question: 'Bench?',
+        options: ['A', 'B', 'C', 'D'],
+        duplicatePolicy: 'none',
+        resultsVisibility: 'always',
+        profile: poll.profile,
+      }),
+    });
+    if (created.status !== 201) throw new Error(`creating ${poll.slug}: ${created.status} ${await created.text()}`);
+  }
 
   const basePort = await freePort();
   baselineDatabase(join(dir, 'base.db'));
+  // The same votes (same seed) into both databases; the app reads its file on every request.
+  const filling = Date.now();
+  for (const [i, poll] of POLLS.entries()) {
+    if (!poll.votes) continue;
+    fillVotes(join(dir, 'app.db'), poll.slug, poll.votes, i);
+    fillVotes(join(dir, 'base.db'), poll.slug, poll.votes, i);
+  }
+  console.log(
+    `filled ${POLLS.map((p) => p.votes ?? 0).reduce((a, b) => a + b)} votes per database in ${Date.now() - filling} ms`,
+  );
   start(['bench/baseline-server.mjs', join(dir, 'base.db'), String(basePort)]);
   const base = `http://127.0.0.1:${basePort}`;
   await waitFor(`${base}/api/polls/bench/results`);
 
+  // Both servers must give the same breakdown numbers, or the comparison means nothing.
+  for (const path of [`/api/polls/by-1k/results${BY_ROLE}`, `/api/polls/by-100k/results${WHERE_LARGE}`]) {
+    const [ours, bare] = await Promise.all([app, base].map(async (origin) => (await fetch(origin + path)).json()));
+    const shown = (b) => b.breakdown.segments.map((s) => s.n);
+    if (JSON.stringify(shown(ours)) !== JSON.stringify(shown(bare)))
+      throw new Error(`${path}: peer-polls ${shown(ours)} vs baseline ${shown(bare)}`);
+  }
+
   const scenarios = [
     { name: 'GET results', path: '/api/polls/bench/results', opts: {} },
+    { name: 'GET results?by=role, 1,000 votes', path: `/api/polls/by-1k/results${BY_ROLE}`, opts: {} },
+    { name: 'GET results?by=role, 100,000 votes', path: `/api/polls/by-100k/results${BY_ROLE}`, opts: {} },
+    {
+      name: 'GET results?by=role&where=companySize:gt-10000, 100,000 votes',
+      path: `/api/polls/by-100k/results${WHERE_LARGE}`,
+      opts: {},
+    },
     {
       name: 'POST vote',
       path: '/api/polls/bench/votes',
@@ -117,7 +169,24 @@ try {
         body: JSON.stringify({ choices: ['b'] }),
       },
     },
-  ];
+    {
+      name: 'POST vote with 3 profile answers',
+      path: '/api/polls/bench-profile/votes',
+      opts: {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          choices: ['b'],
+          profile: { role: 'manager', industry: 'software', companySize: 'gt-10000' },
+        }),
+      },
+    },
+  ].filter((scenario) => scenario.name.includes(values.only));
+  // Warm-up (not recorded): the first seconds of a fresh process run cold code, which would make
+  // whichever read comes first look slower.
+  for (const scenario of scenarios.filter((sc) => !sc.opts.method)) {
+    for (const origin of [app, base]) await run(`${origin}${scenario.path}`, { duration: Math.min(2, duration) });
+  }
   const rows = [];
   for (const scenario of scenarios) {
     const ours = await run(`${app}${scenario.path}`, scenario.opts);
@@ -135,6 +204,38 @@ try {
   }
   console.log(`\n${duration}s per run, ${connections} connections, Node ${process.version}`);
   console.table(rows);
+
+  // ?by= at 100,000 votes against 1,000: the same cost means a ratio near 1.0. Measured in
+  // alternating short runs (1k, 100k, 1k, 100k, …) so that a change in the machine's load
+  // during the bench falls on both sides alike.
+  if (scenarios.some((scenario) => scenario.name.includes('?by=role, '))) {
+    const rounds = 4;
+    const slice = Math.max(1, Math.round(duration / rounds));
+    for (const [name, origin] of [
+      ['peer-polls', app],
+      ['baseline', base],
+    ]) {
+      const done = { small: 0, large: 0 };
+      for (let round = 0; round < rounds; round++) {
+        done.small += (await run(`${origin}/api/polls/by-1k/results${BY_ROLE}`, { duration: slice })).requests.total;
+        done.large += (await run(`${origin}/api/polls/by-100k/results${BY_ROLE}`, { duration: slice })).requests.total;
+      }
+      const perSecond = (n) => Math.round(n / (rounds * slice));
+      console.log(
+        `${name}: ?by=role at 100,000 votes ${perSecond(done.large)} req/s, at 1,000 votes ${perSecond(done.small)} req/s` +
+          ` (alternating ${rounds} × ${slice} s each): ratio ${(done.large / done.small).toFixed(2)}`,
+      );
+    }
+  }
+  // ?where= latency, one request at a time (no queueing behind other connections).
+  if (scenarios.some((scenario) => scenario.name.includes('where'))) {
+    const alone = await run(`${app}/api/polls/by-100k/results${WHERE_LARGE}`, { connections: 1 });
+    const { p50, p99, max } = alone.latency;
+    console.log(
+      `?by=role&where=companySize:gt-10000 at 100,000 votes, 1 connection: p50 ${p50} ms, p99 ${p99} ms, max ${max} ms` +
+        ` over ${alone.requests.total} requests — ${p99 < 50 ? 'under' : 'NOT under'} 50 ms`,
+    );
+  }
 } finally {
   for (const child of children) child.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });

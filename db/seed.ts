@@ -1,9 +1,16 @@
 /**
  * The two demo polls of SPEC.md with a few hundred ordinary vote rows spread over the last
- * 30 days, so a fresh start has real results, charts and exports. Deterministic: the same
- * votes on every machine.
+ * 30 days, so a fresh start has real results, charts, breakdowns and exports. Deterministic:
+ * the same votes on every machine.
+ *
+ * How the demo votes are made, poll by poll:
+ * 1. each voter's profile is drawn from PROFILE_MIX (some skip one question, a few skip all);
+ * 2. the ballots keep the demo shares exactly (shares × VOTES_PER_POINT per option), and are
+ *    dealt to the voters from that fixed pile, each draw weighted by the poll's `tilt` for the
+ *    voter's profile, so groups lean the way the story says while the totals stay put.
  */
 import { createPoll } from '../src/lib/poll-admin';
+import type { ProfileAnswers, ProfileDimension } from '../src/lib/profile';
 import type { PollStore } from '../src/lib/store';
 import type { PollInput } from '../src/lib/schemas';
 
@@ -11,10 +18,15 @@ interface DemoPoll {
   input: PollInput;
   /** Demo shares in percent, option by option. */
   shares: number[];
+  /**
+   * How much more (> 1) or less (< 1) likely a voter with this profile is to hold the option at
+   * `option` (an index into `shares`) than an average voter: the story the breakdowns tell.
+   */
+  tilt: (profile: ProfileAnswers, option: number) => number;
 }
 
 /** Votes per percentage point: ~300 votes a poll. */
-const VOTES_PER_POINT = 3;
+export const VOTES_PER_POINT = 3;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SPREAD_DAYS = 30;
 
@@ -33,6 +45,13 @@ export const DEMO_POLLS: DemoPoll[] = [
       profile: ['role', 'industry', 'companySize'],
     },
     shares: [21, 34, 28, 7, 4, 2, 0, 0, 1],
+    // Large companies get more AI projects into production; small ones fewer.
+    tilt: ({ companySize }, option) => {
+      const from31 = option >= 3;
+      if (companySize === 'gt-10000') return option === 0 ? 0.25 : from31 ? 5 : 1;
+      if (companySize === 'lt-1000') return option === 0 ? 1.8 : from31 ? 0.4 : 1;
+      return 1;
+    },
   },
   {
     input: {
@@ -47,6 +66,15 @@ export const DEMO_POLLS: DemoPoll[] = [
       profile: ['role', 'industry', 'companySize'],
     },
     shares: [33, 37, 12, 16],
+    // Options: Microsoft Project, Smartsheet, Monday.com, Trello. Managers run on Smartsheet;
+    // large companies on Microsoft Project; small ones on the lighter tools.
+    tilt: ({ role, companySize }, option) => {
+      let weight = 1;
+      if (role === 'manager') weight *= [0.6, 2.5, 0.8, 0.8][option]!;
+      if (companySize === 'gt-10000') weight *= [3, 0.8, 0.5, 0.3][option]!;
+      if (companySize === 'lt-1000') weight *= [0.4, 1, 1.6, 2][option]!;
+      return weight;
+    },
   },
 ];
 
@@ -62,6 +90,83 @@ function random(seed: number): () => number {
   };
 }
 
+/** Index drawn with probability proportional to its weight. */
+function pickIndex(next: () => number, weights: readonly number[]): number {
+  let ticket = next() * weights.reduce((a, b) => a + b, 0);
+  for (const [i, weight] of weights.entries()) {
+    ticket -= weight;
+    if (ticket < 0) return i;
+  }
+  return weights.length - 1;
+}
+
+/**
+ * Who answers the demo polls, in percent per answer: mostly managers and directors, few
+ * C-level or "other" roles and a few small industries (so breakdowns show suppressed segments
+ * at the default K = 10).
+ */
+const PROFILE_MIX: Partial<Record<ProfileDimension, Record<string, number>>> = {
+  role: { 'c-level': 2, vp: 9, director: 21, manager: 36, individual: 30, other: 2 },
+  industry: {
+    software: 22,
+    banking: 14,
+    finance: 10,
+    healthcare: 10,
+    manufacturing: 11,
+    retail: 8,
+    'public-sector': 8,
+    media: 7,
+    education: 3,
+    energy: 2,
+    telecom: 3,
+    other: 2,
+  },
+  companySize: { 'lt-1000': 40, '1000-10000': 31, 'gt-10000': 29 },
+};
+/** Voters who skip the whole "About you" fieldset, and the chance of skipping any one question. */
+const SKIPS_ALL = 0.06;
+const SKIPS_ONE = 0.07;
+
+/** One voter's answers to the dimensions the poll asks. */
+function drawProfile(next: () => number, asked: readonly ProfileDimension[]): ProfileAnswers {
+  const profile: ProfileAnswers = {};
+  if (next() < SKIPS_ALL) return profile;
+  for (const dimension of asked) {
+    const mix = Object.entries(PROFILE_MIX[dimension] ?? {});
+    if (mix.length === 0 || next() < SKIPS_ONE) continue;
+    profile[dimension] =
+      mix[
+        pickIndex(
+          next,
+          mix.map(([, percent]) => percent),
+        )
+      ]![0];
+  }
+  return profile;
+}
+
+/**
+ * Deals a fixed pile of ballots (`counts[i]` of option i) to the voters, one at a time: each
+ * draw is weighted by what is left of each option times the voter's tilt towards it, so the
+ * totals come out exactly as `counts` whatever the profiles.
+ */
+function dealOptions(
+  next: () => number,
+  profiles: readonly ProfileAnswers[],
+  counts: readonly number[],
+  tilt: DemoPoll['tilt'],
+): number[] {
+  const left = [...counts];
+  return profiles.map((profile) => {
+    const option = pickIndex(
+      next,
+      left.map((n, i) => n * tilt(profile, i)),
+    );
+    left[option]!--;
+    return option;
+  });
+}
+
 /** Creates the demo polls when the database has no polls at all. Returns whether it seeded. */
 export async function seedDemo(store: PollStore, now: number): Promise<boolean> {
   if ((await store.listPolls()).length > 0) return false;
@@ -70,13 +175,16 @@ export async function seedDemo(store: PollStore, now: number): Promise<boolean> 
     // Listed first poll is created last, so the home page (newest first) shows them in spec order.
     const poll = await createPoll(store, demo.input, start - index * 60_000);
     const next = random(index + 1);
-    const votes = poll.options.flatMap((option, i) =>
-      Array.from({ length: demo.shares[i]! * VOTES_PER_POINT }, () => ({
-        optionIds: [option.id],
-        createdAt: Math.floor(start + next() * (now - start)),
-        source: 'seed' as const,
-      })),
-    );
+    const counts = demo.shares.map((percent) => percent * VOTES_PER_POINT);
+    const total = counts.reduce((a, b) => a + b, 0);
+    const profiles = Array.from({ length: total }, () => drawProfile(next, poll.profile));
+    const options = dealOptions(next, profiles, counts, demo.tilt);
+    const votes = profiles.map((profile, i) => ({
+      optionIds: [poll.options[options[i]!]!.id],
+      createdAt: Math.floor(start + next() * (now - start)),
+      source: 'seed' as const,
+      profile,
+    }));
     votes.sort((a, b) => a.createdAt - b.createdAt);
     await store.importVotes(poll.id, votes);
   }

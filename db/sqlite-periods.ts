@@ -7,25 +7,37 @@ import { DAY_MS, type PollStore } from '../src/lib/store';
 import type { Db } from './client';
 import { periodOptionTallies, periodTallies } from './schema';
 
-type Tx = Pick<Db, 'insert'>;
-
-/** Counts one vote (its stored minute) in its UTC day. */
-export function countInPeriod(tx: Tx, pollId: number, createdAt: number, optionIds: number[]) {
-  const day = Math.floor(createdAt / DAY_MS);
-  tx.insert(periodTallies)
-    .values({ pollId, day, responses: 1 })
+/**
+ * Counts a vote (its stored minute) in its UTC day. Returns the writer; its statements are
+ * prepared once and run on the caller's transaction (one connection).
+ */
+export function createPeriodWrites(db: Db) {
+  const countRespondent = db
+    .insert(periodTallies)
+    .values({ pollId: sql.placeholder('pollId'), day: sql.placeholder('day'), responses: 1 })
     .onConflictDoUpdate({
       target: [periodTallies.pollId, periodTallies.day],
       set: { responses: sql`${periodTallies.responses} + 1` },
     })
-    .run();
-  tx.insert(periodOptionTallies)
-    .values(optionIds.map((optionId) => ({ pollId, day, optionId, votes: 1 })))
+    .prepare();
+  const countOptionVote = db
+    .insert(periodOptionTallies)
+    .values({
+      pollId: sql.placeholder('pollId'),
+      day: sql.placeholder('day'),
+      optionId: sql.placeholder('optionId'),
+      votes: 1,
+    })
     .onConflictDoUpdate({
       target: [periodOptionTallies.pollId, periodOptionTallies.day, periodOptionTallies.optionId],
       set: { votes: sql`${periodOptionTallies.votes} + 1` },
     })
-    .run();
+    .prepare();
+  return (pollId: number, createdAt: number, optionIds: readonly number[]) => {
+    const day = Math.floor(createdAt / DAY_MS);
+    countRespondent.run({ pollId, day });
+    for (const optionId of optionIds) countOptionVote.run({ pollId, day, optionId });
+  };
 }
 
 export function createSqlitePeriodReads(db: Db): Pick<PollStore, 'dailyCounts'> {

@@ -7,8 +7,8 @@ import { voteMinute, type PollStore, type VoteToRecord } from '../src/lib/store'
 import type { PollRecord } from '../src/lib/types';
 import type { Db } from './client';
 import { pollOptions, polls, voteChoices, voteLocks, votes } from './schema';
-import { countInPeriod } from './sqlite-periods';
-import { writeProfile } from './sqlite-segments';
+import { createPeriodWrites } from './sqlite-periods';
+import { createProfileWrites } from './sqlite-segments';
 
 const IMMEDIATE = { behavior: 'immediate' } as const;
 
@@ -24,6 +24,8 @@ export function createSqliteVoteWrites(
   db: Db,
   findById: (id: number) => PollRecord | null,
 ): Pick<PollStore, 'recordVote' | 'importVotes' | 'hasDeviceVoted' | 'deviceVoteChoices'> {
+  const writeProfile = createProfileWrites(db);
+  const countInPeriod = createPeriodWrites(db);
   const deviceVote = db
     .select({ id: votes.id })
     .from(votes)
@@ -74,8 +76,8 @@ export function createSqliteVoteWrites(
           tx.insert(voteChoices)
             .values(vote.optionIds.map((optionId) => ({ voteId, optionId })))
             .run();
-          writeProfile(tx, vote.pollId, voteId, vote.optionIds, vote.profile);
-          countInPeriod(tx, vote.pollId, createdAt, vote.optionIds);
+          writeProfile(vote.pollId, voteId, vote.optionIds, vote.profile);
+          countInPeriod(vote.pollId, createdAt, vote.optionIds);
           // The public results show updatedAt, so it gets the vote's minute, not the exact time;
           // max() keeps an edit made earlier in the same minute from being moved back.
           tx.update(polls)
@@ -116,8 +118,8 @@ export function createSqliteVoteWrites(
             .set({ votes: sql`${pollOptions.votes} + 1` })
             .where(and(eq(pollOptions.pollId, pollId), inArray(pollOptions.id, vote.optionIds)))
             .run();
-          writeProfile(tx, pollId, voteId, vote.optionIds, vote.profile ?? {});
-          countInPeriod(tx, pollId, voteMinute(vote.createdAt), vote.optionIds);
+          writeProfile(pollId, voteId, vote.optionIds, vote.profile ?? {});
+          countInPeriod(pollId, voteMinute(vote.createdAt), vote.optionIds);
         }
         const latest = Math.max(0, ...batch.map((vote) => voteMinute(vote.createdAt)));
         tx.update(polls)

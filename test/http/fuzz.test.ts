@@ -2,8 +2,8 @@
  * Property-based fuzzing of every public endpoint and form against the built server, which runs
  * behind a "proxy" (TRUST_PROXY=1, TRUSTED_PROXIES=127.0.0.1) with PUBLIC_ORIGIN set, so
  * forwarding headers, odd hosts and slow, trickled bodies are all in play.
- * Properties: no 5xx, no unhandled error in the log, and stored tallies move only by the votes
- * the server acknowledged. FUZZ_RUNS sets the number of requests (npm run fuzz -- --runs N).
+ * Properties: no 5xx, no unhandled error in the log, and stored tallies — per poll and per
+ * profile segment — move only by the votes the server acknowledged. FUZZ_RUNS sets the number of requests (npm run fuzz -- --runs N).
  */
 import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
@@ -26,6 +26,7 @@ const TRACKED = [
     options: ['Alpha', 'Beta', 'Gamma'],
     duplicatePolicy: 'none',
     resultsVisibility: 'always',
+    profile: ['role', 'companySize'],
   },
   {
     slug: 'multi',
@@ -35,6 +36,7 @@ const TRACKED = [
     minChoices: 1,
     maxChoices: 3,
     duplicatePolicy: 'none',
+    profile: ['role', 'companySize'],
   },
   {
     slug: 'dev',
@@ -42,6 +44,7 @@ const TRACKED = [
     options: ['Yes', 'No'],
     duplicatePolicy: 'device',
     resultsVisibility: 'after_vote',
+    profile: ['companySize'],
   },
   {
     slug: 'netw',
@@ -54,6 +57,29 @@ const TRACKED = [
   { slug: 'later', question: 'Later?', options: ['Yes', 'No'], opensAt: '2099-01-01T00:00:00Z' },
 ] as const;
 const KEYS = ['alpha', 'beta', 'gamma', 'a', 'b', 'c', 'd', 'yes', 'no'];
+/** Profile questions the tracked polls ask (and one they do not), for segment tallies. */
+const DIMENSIONS = ['role', 'companySize'] as const;
+
+/** Profile answers, mostly valid: some unknown dimensions and values, "prefer not to say" as '' or null. */
+const profileAnswers = fc.dictionary(
+  fc.constantFrom('role', 'companySize', 'companySize', 'region', '__proto__'),
+  fc.constantFrom('manager', 'vp', 'c-level', 'lt-1000', 'gt-10000', 'emea', 'ceo', '', null, 7),
+  { maxKeys: 3 },
+);
+/** Mostly answers the tracked polls take, so acknowledged ballots with answers are common. */
+const plausibleProfile = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record(
+      {
+        role: fc.constantFrom('manager', 'vp', 'c-level', ''),
+        companySize: fc.constantFrom('lt-1000', 'gt-10000', '1000-10000', null),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  { weight: 1, arbitrary: profileAnswers },
+);
 
 /** The site's public origin; the server refuses requests for other hosts (421). */
 const PUBLIC_HOST = 'polls.test';
@@ -117,6 +143,8 @@ const target = fc.oneof(
 
 const ballot = fc.oneof(
   fc.record({ choices: fc.array(fc.constantFrom(...KEYS), { maxLength: 5 }) }),
+  fc.record({ choices: fc.array(fc.constantFrom(...KEYS), { maxLength: 3 }), profile: profileAnswers }),
+  fc.record({ choices: fc.array(fc.constantFrom(...KEYS), { maxLength: 3 }), profile: fc.jsonValue() }),
   fc.record({ choices: fc.array(fc.string(), { maxLength: 5 }) }, { requiredKeys: [] }),
   fc.jsonValue(),
   fc.dictionary(fc.constantFrom('choices', '__proto__', 'constructor', 'x'), fc.jsonValue()),
@@ -209,12 +237,20 @@ const anyRequest = fc.tuple(target, method, headers, body, pacing);
 /** Near-valid ballots, so the accepting paths (and the tally property) are exercised often. */
 const plausibleVote = fc
   .tuple(
-    fc.constantFrom(...TRACKED.map((p) => p.slug)),
-    fc.subarray(KEYS, { maxLength: 4 }),
+    // Either any keys, or one of the poll's own (a ballot every open poll takes).
+    fc
+      .constantFrom(...TRACKED)
+      .chain((poll) =>
+        fc.tuple(
+          fc.constant(poll.slug),
+          fc.oneof(fc.subarray(KEYS, { maxLength: 4 }), fc.constantFrom(...poll.options.map((o) => [o.toLowerCase()]))),
+        ),
+      ),
     fc.constantFrom('api', 'form', 'embed'),
     fc.constantFrom(undefined, 'SELF'),
+    fc.option(plausibleProfile, { nil: undefined }),
   )
-  .map(([pollSlug, keys, via, origin]) => {
+  .map(([[pollSlug, keys], via, origin, profile]) => {
     const api = via === 'api';
     const t = api
       ? { path: `/api/polls/${pollSlug}/votes`, voteOn: pollSlug, kind: 'api' as const }
@@ -224,7 +260,8 @@ const plausibleVote = fc
       origin,
       host: PUBLIC_HOST,
     };
-    const payload = api ? JSON.stringify({ choices: keys }) : keys.map((k) => `choice=${k}`).join('&');
+    // Profile answers travel with API ballots; form posts here leave them out (not stated).
+    const payload = api ? JSON.stringify({ choices: keys, profile }) : keys.map((k) => `choice=${k}`).join('&');
     return [t, 'POST', head, payload, 'whole'] as [
       typeof t,
       string,
@@ -276,10 +313,39 @@ async function tallies(): Promise<Map<string, number>> {
   return new Map(polls.map((p) => [p.slug, p.responseCount]));
 }
 
+/** Stored segment tallies of the tracked polls: "slug dimension=value" → respondents. */
+async function segmentTallies(): Promise<Map<string, number>> {
+  return withDatabase(server.databaseUrl, async ({ store }) => {
+    const counts = new Map<string, number>();
+    for (const { slug } of TRACKED) {
+      const poll = (await store.findPoll(slug))!;
+      for (const dimension of DIMENSIONS) {
+        const { segments } = await store.segmentCounts(poll.id, dimension, null);
+        for (const [value, group] of segments) counts.set(`${slug} ${dimension}=${value}`, group.responses);
+      }
+    }
+    return counts;
+  });
+}
+
+/**
+ * The profile answers an acknowledged JSON ballot carried ('' and null: not stated). Form posts
+ * in this test never carry profile fields, so theirs are all "not stated".
+ */
+function statedAnswers(kind: string, payload: string | Buffer | undefined): [string, string][] {
+  if (kind !== 'api' || payload === undefined) return [];
+  const { profile } = JSON.parse(payload.toString()) as { profile?: Record<string, unknown> | null };
+  return Object.entries(profile ?? {}).filter(
+    (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '',
+  );
+}
+
 describe(`fuzzing (${RUNS} requests)`, () => {
   it('never answers 5xx, never logs an unhandled error, and stores only acknowledged votes', async () => {
     const before = await tallies();
+    const segmentsBefore = await segmentTallies();
     const acknowledged = new Map<string, number>();
+    const acknowledgedAnswers = new Map<string, number>();
     const admin = new Set<string>();
     await fc.assert(
       fc.asyncProperty(
@@ -297,7 +363,13 @@ describe(`fuzzing (${RUNS} requests)`, () => {
           expect(status, `${verb} ${t.path} ${JSON.stringify(sendHeaders)}`).toBeLessThan(500);
           const accepted =
             (t.kind === 'api' && status === 201) || (t.kind === 'form' && verb === 'POST' && status === 303);
-          if (accepted && t.voteOn) acknowledged.set(t.voteOn, (acknowledged.get(t.voteOn) ?? 0) + 1);
+          if (accepted && t.voteOn) {
+            acknowledged.set(t.voteOn, (acknowledged.get(t.voteOn) ?? 0) + 1);
+            for (const [dimension, value] of statedAnswers(t.kind, payload)) {
+              const key = `${t.voteOn} ${dimension}=${value}`;
+              acknowledgedAnswers.set(key, (acknowledgedAnswers.get(key) ?? 0) + 1);
+            }
+          }
           if (t.kind === 'admin' && status > 0 && status < 300 && verb !== 'GET') admin.add(t.path);
         },
       ),
@@ -309,6 +381,14 @@ describe(`fuzzing (${RUNS} requests)`, () => {
     for (const poll of TRACKED) {
       expect(after.get(poll.slug), poll.slug).toBe(before.get(poll.slug)! + (acknowledged.get(poll.slug) ?? 0));
     }
+    // Segment tallies too: each answer an acknowledged ballot stated, and nothing else.
+    const segmentsAfter = await segmentTallies();
+    for (const key of new Set([...segmentsBefore.keys(), ...segmentsAfter.keys(), ...acknowledgedAnswers.keys()])) {
+      expect(segmentsAfter.get(key) ?? 0, key).toBe(
+        (segmentsBefore.get(key) ?? 0) + (acknowledgedAnswers.get(key) ?? 0),
+      );
+    }
+    if (RUNS >= 1000) expect([...acknowledgedAnswers.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(after.get('shut')).toBe(0);
     expect(after.get('later')).toBe(0);
     expect(server.output()).not.toMatch(/Unhandled error|TypeError|RangeError|at .*\.mjs:\d+/);

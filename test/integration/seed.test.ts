@@ -1,24 +1,48 @@
+/**
+ * The demo seed on a real migrated SQLite file: the two demo polls keep SPEC.md's shares, and
+ * their profile answers tell the stories the breakdowns are there to show, read through the
+ * real breakdown code at the default K = 10.
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_POLLS, seedDemo } from '../../db/seed';
+import { readBreakdown, type Breakdown, type BreakdownQuery, type SegmentOption } from '@/lib/breakdown';
+import { PROFILE_DIMENSIONS, type ProfileDimension } from '@/lib/profile';
+import { DEMO_POLLS, seedDemo, VOTES_PER_POINT } from '../../db/seed';
 import { openTempDb, type TempDb } from '../support/temp-db';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
+/** The default SEGMENT_MIN_N: what a fresh start shows. */
+const K = 10;
+const AI = 'ai-projects-in-production';
+const TOOL = 'project-management-tool';
+
 let t: TempDb;
 beforeEach(() => {
   t = openTempDb();
 });
 afterEach(() => t.cleanup());
 
+async function breakdownOf(slug: string, by: ProfileDimension, where: BreakdownQuery['where'] = null) {
+  const poll = (await t.store.findPoll(slug))!;
+  return (await readBreakdown(t.store, poll, { by, where }, K)).breakdown;
+}
+
+function shown(breakdown: Breakdown, value: string) {
+  const segment = breakdown.segments.find((s) => s.value === value)!;
+  expect(segment.suppressed, `${breakdown.dimension}=${value} is shown`).toBe(false);
+  return { n: segment.n!, option: (key: string) => segment.options!.find((o) => o.key === key)! };
+}
+
+/** The difference from all other respondents is clearly above (+1) or below (−1) zero. */
+const clearly = (option: SegmentOption) => (option.diff!.ci95.low > 0 ? 1 : option.diff!.ci95.high < 0 ? -1 : 0);
+
 describe('seedDemo', () => {
   it('creates the two demo polls with votes in the demo shares over the last 30 days', async () => {
     expect(await seedDemo(t.store, NOW)).toBe(true);
     for (const demo of DEMO_POLLS) {
       const poll = (await t.store.findPoll(demo.input.slug!))!;
-      const total = poll.responseCount;
-      expect(total).toBeGreaterThan(200);
-      // The spec's demo shares add up to 97 and 98 %, so compare proportions.
-      const shareSum = demo.shares.reduce((a, b) => a + b, 0);
-      poll.options.forEach((option, i) => expect(option.votes / total).toBeCloseTo(demo.shares[i]! / shareSum, 6));
+      // Exactly the counts per option the demo shares stand for, whatever profiles they got.
+      expect(poll.options.map((o) => o.votes)).toEqual(demo.shares.map((share) => share * VOTES_PER_POINT));
+      expect(poll.responseCount).toBe(demo.shares.reduce((a, b) => a + b, 0) * VOTES_PER_POINT);
     }
     const span = t.db.$client.prepare('select min(created_at) lo, max(created_at) hi from votes').get() as {
       lo: number;
@@ -38,7 +62,7 @@ describe('seedDemo', () => {
 
   it('derives the bucket keys of the AI poll', async () => {
     await seedDemo(t.store, NOW);
-    const poll = (await t.store.findPoll('ai-projects-in-production'))!;
+    const poll = (await t.store.findPoll(AI))!;
     expect(poll.options.map((o) => o.key)).toEqual([
       'lt-10',
       '10-20',
@@ -50,5 +74,109 @@ describe('seedDemo', () => {
       '71-80',
       'gt-80',
     ]);
+  });
+
+  it('writes the same votes, times and profile answers on every run', async () => {
+    const dump = (db: TempDb) =>
+      db.db.$client
+        .prepare(
+          `select v.id, v.poll_id, v.created_at, v.source,
+             (select group_concat(option_id) from vote_choices c where c.vote_id = v.id) choices,
+             (select group_concat(dimension || '=' || value, ';') from
+               (select * from vote_profiles p where p.vote_id = v.id order by dimension)) profile
+           from votes v order by v.id`,
+        )
+        .all();
+    await seedDemo(t.store, NOW);
+    const other = openTempDb();
+    try {
+      await seedDemo(other.store, NOW);
+      const first = dump(t);
+      expect(first.length).toBeGreaterThan(500);
+      expect(dump(other)).toEqual(first);
+    } finally {
+      other.cleanup();
+    }
+  });
+});
+
+describe('demo profile answers', () => {
+  beforeEach(() => seedDemo(t.store, NOW));
+
+  it('are asked for role, industry and company size on both polls', async () => {
+    for (const slug of [AI, TOOL])
+      expect((await t.store.findPoll(slug))!.profile).toEqual(['role', 'industry', 'companySize']);
+  });
+
+  it('show that companies above 10,000 employees get more AI projects into production', async () => {
+    const bySize = await breakdownOf(AI, 'companySize');
+    const large = shown(bySize, 'gt-10000');
+    const small = shown(bySize, 'lt-1000');
+    // Clearly fewer say "< 10%", clearly more say 31–40 % and 41–50 % than all other respondents.
+    expect(clearly(large.option('lt-10'))).toBe(-1);
+    expect(clearly(large.option('31-40'))).toBe(1);
+    expect(clearly(large.option('41-50'))).toBe(1);
+    // Small companies the other way round.
+    expect(clearly(small.option('lt-10'))).toBe(1);
+    expect(clearly(small.option('31-40'))).toBe(-1);
+    // Taken together: at least 31 % in production for over a quarter of large companies,
+    // against under a tenth of everyone else.
+    const from31 = ['31-40', '41-50', '51-60', '61-70', '71-80', 'gt-80'];
+    const largeVotes = from31.reduce((sum, key) => sum + large.option(key).votes, 0);
+    const poll = (await t.store.findPoll(AI))!;
+    const allVotes = poll.options.filter((o) => from31.includes(o.key)).reduce((sum, o) => sum + o.votes, 0);
+    expect(largeVotes / large.n).toBeGreaterThan(0.25);
+    expect((allVotes - largeVotes) / (poll.responseCount - large.n)).toBeLessThan(0.1);
+  });
+
+  it('show Smartsheet leading among managers and Microsoft Project among larger companies', async () => {
+    const leader = (segment: ReturnType<typeof shown>, keys: string[]) =>
+      keys.reduce((best, key) => (segment.option(key).votes > segment.option(best).votes ? key : best));
+    const keys = (await t.store.findPoll(TOOL))!.options.map((o) => o.key);
+    expect(keys).toEqual(['microsoft-project', 'smartsheet', 'monday-com', 'trello']);
+
+    const managers = shown(await breakdownOf(TOOL, 'role'), 'manager');
+    expect(leader(managers, keys)).toBe('smartsheet');
+    expect(clearly(managers.option('smartsheet'))).toBe(1);
+
+    const large = shown(await breakdownOf(TOOL, 'companySize'), 'gt-10000');
+    expect(leader(large, keys)).toBe('microsoft-project');
+    expect(clearly(large.option('microsoft-project'))).toBe(1);
+    // Overall Smartsheet leads, so the larger companies' choice is a difference worth seeing.
+    const overall = (await t.store.findPoll(TOOL))!.options;
+    expect(overall.find((o) => o.key === 'smartsheet')!.votes).toBeGreaterThan(overall[0]!.votes);
+  });
+
+  it('hide the smallest groups: C-level in the role breakdown and a few small industries', async () => {
+    for (const slug of [AI, TOOL]) {
+      const role = await breakdownOf(slug, 'role');
+      expect(role.suppressed).toBe(false);
+      expect(role.segments.find((s) => s.value === 'c-level')).toMatchObject({ suppressed: true, n: null });
+      const industry = await breakdownOf(slug, 'industry');
+      expect(industry.segments.filter((s) => s.suppressed).length).toBeGreaterThanOrEqual(2);
+      // …while the large groups stay visible.
+      for (const value of ['manager', 'director', 'individual']) shown(role, value);
+      for (const value of ['software', 'banking']) shown(industry, value);
+    }
+  });
+
+  it('leave each question unanswered by 10–20 % of voters, some of whom answer the others', async () => {
+    for (const slug of [AI, TOOL]) {
+      const total = (await t.store.findPoll(slug))!.responseCount;
+      for (const dimension of PROFILE_DIMENSIONS.filter((d) => d !== 'region')) {
+        const notStated = shown(await breakdownOf(slug, dimension), 'not-stated').n / total;
+        expect(notStated, `${slug} ${dimension}`).toBeGreaterThanOrEqual(0.1);
+        expect(notStated, `${slug} ${dimension}`).toBeLessThanOrEqual(0.2);
+      }
+    }
+    const answered = t.db.$client
+      .prepare(
+        `select answers, count(*) n from (select v.id, (select count(*) from vote_profiles p where p.vote_id = v.id) answers
+           from votes v) group by answers order by answers`,
+      )
+      .all() as { answers: number; n: number }[];
+    // Some voters answer nothing, some one or two questions, most all three.
+    expect(answered.map((row) => row.answers)).toEqual([0, 1, 2, 3]);
+    expect(answered.at(-1)!.n).toBeGreaterThan(answered.reduce((sum, row) => sum + row.n, 0) / 2);
   });
 });

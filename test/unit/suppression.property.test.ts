@@ -218,7 +218,7 @@ describe('breakdown privacy (property)', () => {
       RUNS,
     );
     // Not vacuous: hidden respondents, complementary suppression, several small hidden segments.
-    expect(seen.populatedHidden).toBeGreaterThan(50);
+    expect(seen.populatedHidden).toBeGreaterThan(20);
     expect(seen.complementary).toBeGreaterThan(10);
     expect(seen.severalSmall).toBeGreaterThan(10);
   });
