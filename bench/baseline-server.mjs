@@ -30,6 +30,14 @@ const countSegmentOption = db.prepare(
   `insert into segment_option_tallies (poll_id, dimension, value, option_id, votes) values (?, ?, ?, ?, 1)
    on conflict (poll_id, dimension, value, option_id) do update set votes = votes + 1`,
 );
+const countPair = db.prepare(
+  `insert into segment_pair_tallies (poll_id, dimension_a, value_a, dimension_b, value_b, responses)
+   values (?, ?, ?, ?, ?, 1) on conflict do update set responses = responses + 1`,
+);
+const countPairOption = db.prepare(
+  `insert into segment_pair_option_tallies (poll_id, dimension_a, value_a, dimension_b, value_b, option_id, votes)
+   values (?, ?, ?, ?, ?, ?, 1) on conflict do update set votes = votes + 1`,
+);
 const record = db.transaction((pollId, optionIds, profile, now) => {
   const { id } = insertVote.get(pollId, now, 'api', null);
   for (const optionId of optionIds) countOption.run(pollId, optionId);
@@ -39,6 +47,13 @@ const record = db.transaction((pollId, optionIds, profile, now) => {
     countSegment.run(pollId, dimension, value);
     for (const optionId of optionIds) countSegmentOption.run(pollId, dimension, value, optionId);
   }
+  const answered = Object.entries(profile).sort(([a], [b]) => (a < b ? -1 : 1));
+  answered.forEach(([dimA, valA], i) => {
+    for (const [dimB, valB] of answered.slice(i + 1)) {
+      countPair.run(pollId, dimA, valA, dimB, valB);
+      for (const optionId of optionIds) countPairOption.run(pollId, dimA, valA, dimB, valB, optionId);
+    }
+  });
   countResponse.run(now, pollId);
 });
 
@@ -96,6 +111,29 @@ const readCounts = db.transaction((poll, options, by, where) => {
       totals: new Map(options.map((o) => [o.id, o.votes])),
       responses: tallyResponses.all(poll.id, by),
       optionVotes: tallyVotes.all(poll.id, by),
+    };
+  }
+  if (where.value !== 'not-stated') {
+    // As db/sqlite-segments.ts: the cross-section from the single tallies, its segments from the pairs.
+    const [first, second] = where.dimension < by ? ['a', 'b'] : ['b', 'a'];
+    const params = { pollId: poll.id, where: where.dimension, value: where.value, by };
+    const pairWhere = `poll_id = @pollId and dimension_${first} = @where and value_${first} = @value and dimension_${second} = @by`;
+    return {
+      total: tallyResponses.all(poll.id, where.dimension).find((r) => r.value === where.value)?.n ?? 0,
+      totals: new Map(
+        tallyVotes
+          .all(poll.id, where.dimension)
+          .filter((r) => r.value === where.value)
+          .map((r) => [r.optionId, r.n]),
+      ),
+      responses: db
+        .prepare(`select value_${second} as value, responses as n from segment_pair_tallies where ${pairWhere}`)
+        .all(params),
+      optionVotes: db
+        .prepare(
+          `select value_${second} as value, option_id as optionId, votes as n from segment_pair_option_tallies where ${pairWhere}`,
+        )
+        .all(params),
     };
   }
   const read = where.value === 'not-stated' ? fromLog.notStated : fromLog.stated;

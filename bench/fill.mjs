@@ -85,4 +85,19 @@ function rebuildTallies(db, pollId) {
        from vote_profiles p join vote_choices c on c.vote_id = p.vote_id
       where p.poll_id = ? group by p.dimension, p.value, c.option_id`,
   ).run(pollId);
+  db.prepare('delete from segment_pair_tallies where poll_id = ?').run(pollId);
+  db.prepare(
+    `insert into segment_pair_tallies (poll_id, dimension_a, value_a, dimension_b, value_b, responses)
+     select a.poll_id, a.dimension, a.value, b.dimension, b.value, count(*)
+       from vote_profiles a join vote_profiles b on b.vote_id = a.vote_id and a.dimension < b.dimension
+      where a.poll_id = ? group by a.dimension, a.value, b.dimension, b.value`,
+  ).run(pollId);
+  db.prepare('delete from segment_pair_option_tallies where poll_id = ?').run(pollId);
+  db.prepare(
+    `insert into segment_pair_option_tallies (poll_id, dimension_a, value_a, dimension_b, value_b, option_id, votes)
+     select a.poll_id, a.dimension, a.value, b.dimension, b.value, c.option_id, count(*)
+       from vote_profiles a join vote_profiles b on b.vote_id = a.vote_id and a.dimension < b.dimension
+       join vote_choices c on c.vote_id = a.vote_id
+      where a.poll_id = ? group by a.dimension, a.value, b.dimension, b.value, c.option_id`,
+  ).run(pollId);
 }

@@ -3,7 +3,8 @@
  * segment tally (respondents and option votes per profile answer) and every per-day tally are
  * recomputed from `votes`, `vote_choices` and `vote_profiles`; with `repair` they are rewritten.
  */
-import { asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, lt, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { DAY_MS, type TallyDrift } from '../src/lib/store';
 import type { Db } from './client';
 import {
@@ -12,6 +13,8 @@ import {
   pollOptions,
   polls,
   segmentOptionTallies,
+  segmentPairOptionTallies,
+  segmentPairTallies,
   segmentTallies,
   voteChoices,
   voteProfiles,
@@ -57,6 +60,14 @@ function reconcile<R extends TallyRow>(
     write?.({ ...row, n: a?.n ?? 0 });
   }
 }
+
+const pickPair = (r: { pollId: number; dimensionA: string; valueA: string; dimensionB: string; valueB: string }) => ({
+  pollId: r.pollId,
+  dimensionA: r.dimensionA,
+  valueA: r.valueA,
+  dimensionB: r.dimensionB,
+  valueB: r.valueB,
+});
 
 const dayLabel = (day: number) => `day ${new Date(day * DAY_MS).toISOString().slice(0, 10)}`;
 
@@ -153,6 +164,102 @@ function compareBreakdownTallies(tx: Tx, repair: boolean, drift: TallyDrift[]) {
                 segmentOptionTallies.dimension,
                 segmentOptionTallies.value,
                 segmentOptionTallies.optionId,
+              ],
+              set: { votes: row.n },
+            })
+            .run()
+      : null,
+  );
+
+  type PairRow = TallyRow & { dimensionA: string; valueA: string; dimensionB: string; valueB: string };
+  const pair = <T extends { dimensionA: string; valueA: string; dimensionB: string; valueB: string }>(r: T) => ({
+    ...r,
+    group: `segment ${r.dimensionA}=${r.valueA} & ${r.dimensionB}=${r.valueB}`,
+  });
+  const a = alias(voteProfiles, 'a');
+  const b = alias(voteProfiles, 'b');
+  const pairColumns = {
+    pollId: a.pollId,
+    dimensionA: a.dimension,
+    valueA: a.value,
+    dimensionB: b.dimension,
+    valueB: b.value,
+  };
+  const pairTallyTarget = [
+    segmentPairTallies.pollId,
+    segmentPairTallies.dimensionA,
+    segmentPairTallies.dimensionB,
+    segmentPairTallies.valueA,
+    segmentPairTallies.valueB,
+  ];
+  reconcile<PairRow>(
+    tx
+      .select({
+        pollId: segmentPairTallies.pollId,
+        dimensionA: segmentPairTallies.dimensionA,
+        valueA: segmentPairTallies.valueA,
+        dimensionB: segmentPairTallies.dimensionB,
+        valueB: segmentPairTallies.valueB,
+        n: segmentPairTallies.responses,
+      })
+      .from(segmentPairTallies)
+      .all()
+      .map(pair),
+    tx
+      .select({ ...pairColumns, n: count() })
+      .from(a)
+      .innerJoin(b, and(eq(b.voteId, a.voteId), lt(a.dimension, b.dimension)))
+      .groupBy(a.pollId, a.dimension, a.value, b.dimension, b.value)
+      .all()
+      .map(pair),
+    names,
+    drift,
+    repair
+      ? (row) =>
+          tx
+            .insert(segmentPairTallies)
+            .values({ ...pickPair(row), responses: row.n })
+            .onConflictDoUpdate({ target: pairTallyTarget, set: { responses: row.n } })
+            .run()
+      : null,
+  );
+  reconcile<PairRow & { optionId: number }>(
+    tx
+      .select({
+        pollId: segmentPairOptionTallies.pollId,
+        dimensionA: segmentPairOptionTallies.dimensionA,
+        valueA: segmentPairOptionTallies.valueA,
+        dimensionB: segmentPairOptionTallies.dimensionB,
+        valueB: segmentPairOptionTallies.valueB,
+        optionId: segmentPairOptionTallies.optionId,
+        n: segmentPairOptionTallies.votes,
+      })
+      .from(segmentPairOptionTallies)
+      .all()
+      .map(pair),
+    tx
+      .select({ ...pairColumns, optionId: voteChoices.optionId, n: count() })
+      .from(a)
+      .innerJoin(b, and(eq(b.voteId, a.voteId), lt(a.dimension, b.dimension)))
+      .innerJoin(voteChoices, eq(voteChoices.voteId, a.voteId))
+      .groupBy(a.pollId, a.dimension, a.value, b.dimension, b.value, voteChoices.optionId)
+      .all()
+      .map(pair),
+    names,
+    drift,
+    repair
+      ? (row) =>
+          tx
+            .insert(segmentPairOptionTallies)
+            .values({ ...pickPair(row), optionId: row.optionId, votes: row.n })
+            .onConflictDoUpdate({
+              target: [
+                segmentPairOptionTallies.pollId,
+                segmentPairOptionTallies.dimensionA,
+                segmentPairOptionTallies.dimensionB,
+                segmentPairOptionTallies.valueA,
+                segmentPairOptionTallies.valueB,
+                segmentPairOptionTallies.optionId,
               ],
               set: { votes: row.n },
             })

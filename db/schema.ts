@@ -170,6 +170,45 @@ export const segmentOptionTallies = sqliteTable(
 );
 
 /**
+ * Tally: respondents per (poll, answer to one question, answer to another), kept in the vote's
+ * transaction, so a breakdown narrowed by `where` reads tallies too. Each pair once, with
+ * dimension_a < dimension_b; "not stated" is derived (the single tallies minus the pairs).
+ */
+export const segmentPairTallies = sqliteTable(
+  'segment_pair_tallies',
+  {
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    dimensionA: text('dimension_a').notNull(),
+    valueA: text('value_a').notNull(),
+    dimensionB: text('dimension_b').notNull(),
+    valueB: text('value_b').notNull(),
+    responses: integer('responses').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.dimensionA, t.dimensionB, t.valueA, t.valueB] })],
+);
+
+/** Tally: votes per (poll, answer pair, option), kept in the vote's transaction. */
+export const segmentPairOptionTallies = sqliteTable(
+  'segment_pair_option_tallies',
+  {
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    dimensionA: text('dimension_a').notNull(),
+    valueA: text('value_a').notNull(),
+    dimensionB: text('dimension_b').notNull(),
+    valueB: text('value_b').notNull(),
+    optionId: integer('option_id')
+      .notNull()
+      .references(() => pollOptions.id, { onDelete: 'cascade' }),
+    votes: integer('votes').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.dimensionA, t.dimensionB, t.valueA, t.valueB, t.optionId] })],
+);
+
+/**
  * Tally: respondents per poll and UTC day (days since 1970-01-01), kept in the vote's
  * transaction, so a trend reads at most one row per day whatever the vote count.
  */

@@ -1,13 +1,21 @@
 /**
  * Profile answers and segment tallies in SQLite: written inside the vote's transaction, read
- * for breakdowns. `?by=` alone reads only the tallies (constant cost); `?where=` narrows the vote
- * log to one cross-section through the vote_profiles_segment index.
+ * for breakdowns. Single tallies (per answer) serve `?by=`, pair tallies (per two answers to two
+ * questions) serve `?where=`, so every breakdown costs the same at any vote count.
  */
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, or, sql } from 'drizzle-orm';
 import { NOT_STATED, type ProfileAnswers, type ProfileDimension } from '../src/lib/profile';
 import type { CrossSection, GroupCounts, PollStore, SegmentCounts } from '../src/lib/store';
 import type { Db } from './client';
-import { pollOptions, polls, segmentOptionTallies, segmentTallies, voteChoices, voteProfiles, votes } from './schema';
+import {
+  pollOptions,
+  polls,
+  segmentOptionTallies,
+  segmentPairOptionTallies,
+  segmentPairTallies,
+  segmentTallies,
+  voteProfiles,
+} from './schema';
 
 /**
  * Stores a vote's profile answers and moves its segment tallies (`+ 1`, never read-modify-write).
@@ -57,13 +65,60 @@ export function createProfileWrites(db: Db) {
     })
     .prepare();
 
+  const pairKey = {
+    pollId: sql.placeholder('pollId'),
+    dimensionA: sql.placeholder('dimensionA'),
+    valueA: sql.placeholder('valueA'),
+    dimensionB: sql.placeholder('dimensionB'),
+    valueB: sql.placeholder('valueB'),
+  };
+  const countPairRespondent = db
+    .insert(segmentPairTallies)
+    .values({ ...pairKey, responses: 1 })
+    .onConflictDoUpdate({
+      target: [
+        segmentPairTallies.pollId,
+        segmentPairTallies.dimensionA,
+        segmentPairTallies.dimensionB,
+        segmentPairTallies.valueA,
+        segmentPairTallies.valueB,
+      ],
+      set: { responses: sql`${segmentPairTallies.responses} + 1` },
+    })
+    .prepare();
+  const countPairOptionVote = db
+    .insert(segmentPairOptionTallies)
+    .values({ ...pairKey, optionId: sql.placeholder('optionId'), votes: 1 })
+    .onConflictDoUpdate({
+      target: [
+        segmentPairOptionTallies.pollId,
+        segmentPairOptionTallies.dimensionA,
+        segmentPairOptionTallies.dimensionB,
+        segmentPairOptionTallies.valueA,
+        segmentPairOptionTallies.valueB,
+        segmentPairOptionTallies.optionId,
+      ],
+      set: { votes: sql`${segmentPairOptionTallies.votes} + 1` },
+    })
+    .prepare();
+
   return function writeProfile(pollId: number, voteId: number, optionIds: number[], profile: ProfileAnswers) {
-    for (const [dimension, value] of Object.entries(profile)) {
-      if (!value) continue;
+    // In dimension order, so each pair is counted once as (a, b) with a < b.
+    const answered = Object.entries(profile)
+      .filter((entry): entry is [string, string] => !!entry[1])
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    for (const [dimension, value] of answered) {
       insertAnswer.run({ voteId, pollId, dimension, value });
       countRespondent.run({ pollId, dimension, value });
       for (const optionId of optionIds) countOptionVote.run({ pollId, dimension, value, optionId });
     }
+    answered.forEach(([dimensionA, valueA], i) => {
+      for (const [dimensionB, valueB] of answered.slice(i + 1)) {
+        const pair = { pollId, dimensionA, valueA, dimensionB, valueB };
+        countPairRespondent.run(pair);
+        for (const optionId of optionIds) countPairOptionVote.run({ ...pair, optionId });
+      }
+    });
   };
 }
 
@@ -75,9 +130,25 @@ function groupsOf(
 ): Map<string, GroupCounts> {
   const groups = new Map<string, GroupCounts>();
   const group = (value: string) => groups.get(value) ?? groups.set(value, emptyGroup()).get(value)!;
-  for (const row of responses) group(row.value).responses = row.n;
-  for (const row of optionVotes) group(row.value).optionVotes.set(row.optionId, row.n);
+  // Rows with the same value add up (pair tallies summed over every answer to `where`).
+  for (const row of responses) group(row.value).responses += row.n;
+  for (const row of optionVotes) {
+    const votes = group(row.value).optionVotes;
+    votes.set(row.optionId, (votes.get(row.optionId) ?? 0) + row.n);
+  }
   return groups;
+}
+
+/** A group's counts minus those of the given subgroups. */
+function subtractAll(group: GroupCounts, parts: readonly GroupCounts[]): GroupCounts {
+  const optionVotes = new Map(group.optionVotes);
+  let responses = group.responses;
+  for (const part of parts) {
+    responses -= part.responses;
+    for (const [optionId, votes] of part.optionVotes)
+      optionVotes.set(optionId, (optionVotes.get(optionId) ?? 0) - votes);
+  }
+  return { responses, optionVotes };
 }
 
 export function createSqliteSegmentReads(db: Db): Pick<PollStore, 'segmentCounts'> {
@@ -113,14 +184,6 @@ export function createSqliteSegmentReads(db: Db): Pick<PollStore, 'segmentCounts
     .where(eq(pollOptions.pollId, sql.placeholder('pollId')))
     .prepare();
 
-  /** The ids of the cross-section's votes, as a subquery. */
-  const crossSectionIds = (pollId: number, where: CrossSection): SQL =>
-    where.value === NOT_STATED
-      ? sql`select ${votes.id} as vote_id from ${votes} where ${votes.pollId} = ${pollId} and not exists (
-          select 1 from ${voteProfiles} where ${voteProfiles.voteId} = ${votes.id} and ${voteProfiles.dimension} = ${where.dimension})`
-      : sql`select ${voteProfiles.voteId} as vote_id from ${voteProfiles}
-          where ${voteProfiles.pollId} = ${pollId} and ${voteProfiles.dimension} = ${where.dimension} and ${voteProfiles.value} = ${where.value}`;
-
   const fromTallies = (pollId: number, by: ProfileDimension): SegmentCounts => ({
     crossSection: {
       responses: pollTotal.get({ pollId })?.n ?? 0,
@@ -129,39 +192,73 @@ export function createSqliteSegmentReads(db: Db): Pick<PollStore, 'segmentCounts
     segments: groupsOf(tallyResponses.all({ pollId, by }), tallyVotes.all({ pollId, by })),
   });
 
-  /**
-   * One statement, so the cross-section is found once: `pv` holds each of its votes with the
-   * voter's answer to `by` (null: not stated), materialized; from it the respondents per answer
-   * (optionId null) and the option votes per answer. The cross-section's totals are their sums.
-   */
-  const fromVoteLog = (pollId: number, by: ProfileDimension, where: CrossSection): SegmentCounts => {
-    const rows = db.all<{ value: string | null; optionId: number | null; n: number }>(
-      sql`with cs as (${crossSectionIds(pollId, where)}),
-          pv as materialized (select cs.vote_id as vote_id, (select b.value from ${voteProfiles} b
-            where b.vote_id = cs.vote_id and b.dimension = ${by}) as value from cs)
-          select value, null as optionId, count(*) as n from pv group by value
-          union all
-          select pv.value as value, vc.option_id as optionId, count(*) as n
-          from pv join ${voteChoices} vc on vc.vote_id = pv.vote_id group by pv.value, vc.option_id`,
+  const pairWhere = (table: typeof segmentPairTallies | typeof segmentPairOptionTallies) =>
+    and(
+      eq(table.pollId, sql.placeholder('pollId')),
+      or(
+        and(eq(table.dimensionA, sql.placeholder('where')), eq(table.dimensionB, sql.placeholder('by'))),
+        and(eq(table.dimensionA, sql.placeholder('by')), eq(table.dimensionB, sql.placeholder('where'))),
+      ),
     );
-    const crossSection = emptyGroup();
-    const responses: { value: string; n: number }[] = [];
-    const optionVotes: { value: string; optionId: number; n: number }[] = [];
-    for (const { value, optionId, n } of rows) {
-      if (optionId === null) crossSection.responses += n;
-      else crossSection.optionVotes.set(optionId, (crossSection.optionVotes.get(optionId) ?? 0) + n);
-      if (value === null) continue;
-      if (optionId === null) responses.push({ value, n });
-      else optionVotes.push({ value, optionId, n });
+  const pairResponses = db
+    .select({
+      dimensionA: segmentPairTallies.dimensionA,
+      valueA: segmentPairTallies.valueA,
+      valueB: segmentPairTallies.valueB,
+      n: segmentPairTallies.responses,
+    })
+    .from(segmentPairTallies)
+    .where(pairWhere(segmentPairTallies))
+    .prepare();
+  const pairVotes = db
+    .select({
+      dimensionA: segmentPairOptionTallies.dimensionA,
+      valueA: segmentPairOptionTallies.valueA,
+      valueB: segmentPairOptionTallies.valueB,
+      optionId: segmentPairOptionTallies.optionId,
+      n: segmentPairOptionTallies.votes,
+    })
+    .from(segmentPairOptionTallies)
+    .where(pairWhere(segmentPairOptionTallies))
+    .prepare();
+
+  /**
+   * A cross-section from the tallies alone, so `where` costs the same at any vote count. For a
+   * stated answer a: the cross-section is the single tally of a, its segments the pair tallies
+   * (a, v). For "not stated": everyone minus the stated answers, and per segment v the single
+   * tally of v minus its pairs with any stated answer.
+   */
+  const fromPairTallies = (pollId: number, by: ProfileDimension, where: CrossSection): SegmentCounts => {
+    const params = { pollId, by, where: where.dimension };
+    // Each pair row as (answer to `where`, answer to `by`), whichever order it is stored in.
+    const oriented = <T extends { dimensionA: string; valueA: string; valueB: string }>(row: T) =>
+      row.dimensionA === where.dimension
+        ? { ...row, whereValue: row.valueA, value: row.valueB }
+        : { ...row, whereValue: row.valueB, value: row.valueA };
+    const pairs = {
+      responses: pairResponses.all(params).map(oriented),
+      votes: pairVotes.all(params).map(oriented),
+    };
+    const everyone = fromTallies(pollId, where.dimension);
+    if (where.value !== NOT_STATED) {
+      const matches = (row: { whereValue: string }) => row.whereValue === where.value;
+      return {
+        crossSection: everyone.segments.get(where.value) ?? emptyGroup(),
+        segments: groupsOf(pairs.responses.filter(matches), pairs.votes.filter(matches)),
+      };
     }
-    return { crossSection, segments: groupsOf(responses, optionVotes) };
+    const crossSection = subtractAll(everyone.crossSection, [...everyone.segments.values()]);
+    const segments = fromTallies(pollId, by).segments;
+    const stated = groupsOf(pairs.responses, pairs.votes);
+    for (const [value, group] of segments) segments.set(value, subtractAll(group, [stated.get(value) ?? emptyGroup()]));
+    return { crossSection, segments };
   };
 
   return {
     async segmentCounts(pollId, by, where) {
       // One read transaction: the cross-section and its segments come from the same snapshot,
       // so "not stated" (their difference) can never be off by a vote committed in between.
-      return db.transaction(() => (where ? fromVoteLog(pollId, by, where) : fromTallies(pollId, by)), {
+      return db.transaction(() => (where ? fromPairTallies(pollId, by, where) : fromTallies(pollId, by)), {
         behavior: 'deferred',
       });
     },

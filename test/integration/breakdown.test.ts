@@ -123,12 +123,14 @@ describe('readBreakdown', () => {
     expect(await t.store.recount(false)).toEqual([]);
     t.db.$client.prepare("update segment_tallies set responses = responses + 2 where dimension = 'role'").run();
     t.db.$client.prepare('delete from segment_option_tallies where option_id = ?').run(poll.options[0]!.id);
+    t.db.$client.prepare("update segment_pair_tallies set responses = 0 where value_a = 'lt-1000'").run();
     const drift = await t.store.recount(true);
     expect(drift.map((d) => d.what)).toEqual(
       expect.arrayContaining([
         'segment role=manager',
         'segment role=manager option jira',
         'segment companySize=gt-10000 option jira',
+        'segment companySize=lt-1000 & role=manager',
       ]),
     );
     expect(await t.store.recount(false)).toEqual([]);

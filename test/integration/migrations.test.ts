@@ -120,3 +120,44 @@ describe('0005 period tallies', () => {
     });
   });
 });
+
+describe('0007 segment pairs', () => {
+  it('counts the profile answers stored before it in pairs, each pair once', () => {
+    migrateDb(db, migrationsUpTo('0006_ordinal-scale', join(dir, 'migrations')));
+    const sqlite = db.$client;
+    const poll = sqlite
+      .prepare(
+        `insert into polls (slug, question, type, min_choices, max_choices, status, results_visibility,
+          duplicate_policy, response_count, created_at, updated_at)
+         values ('old', 'Q', 'single', 1, 1, 'open', 'always', 'none', 2, 0, 0)`,
+      )
+      .run().lastInsertRowid;
+    const option = sqlite
+      .prepare(`insert into poll_options (poll_id, key, label, position, votes) values (?, 'a', 'A', 0, 2)`)
+      .run(poll).lastInsertRowid;
+    for (const answers of [{ role: 'vp', companySize: 'lt-1000', region: 'emea' }, { role: 'vp' }]) {
+      const vote = sqlite
+        .prepare(`insert into votes (poll_id, created_at, source) values (?, 0, 'api')`)
+        .run(poll).lastInsertRowid;
+      sqlite.prepare('insert into vote_choices (vote_id, option_id) values (?, ?)').run(vote, option);
+      for (const [dimension, value] of Object.entries(answers)) {
+        sqlite
+          .prepare('insert into vote_profiles (vote_id, poll_id, dimension, value) values (?, ?, ?, ?)')
+          .run(vote, poll, dimension, value);
+      }
+    }
+
+    migrateDb(db);
+
+    expect(
+      sqlite
+        .prepare('select dimension_a, value_a, dimension_b, value_b, responses from segment_pair_tallies order by 1, 3')
+        .all(),
+    ).toEqual([
+      { dimension_a: 'companySize', value_a: 'lt-1000', dimension_b: 'region', value_b: 'emea', responses: 1 },
+      { dimension_a: 'companySize', value_a: 'lt-1000', dimension_b: 'role', value_b: 'vp', responses: 1 },
+      { dimension_a: 'region', value_a: 'emea', dimension_b: 'role', value_b: 'vp', responses: 1 },
+    ]);
+    expect(sqlite.prepare('select sum(votes) as votes from segment_pair_option_tallies').get()).toEqual({ votes: 3 });
+  });
+});
