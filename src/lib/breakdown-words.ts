@@ -49,6 +49,11 @@ export function points(value: number): string {
   return `${value < 0 ? '−' : '+'}${shown} pts`;
 }
 
+/** −0.63, 0.06 → "−63 to +6 pts": a difference's 95 % range, the unit said once. */
+export function pointsRange(low: number, high: number): string {
+  return `${points(low).replace(/ pts$/, '')} to ${points(high)}`;
+}
+
 export type DifferenceKind = 'higher' | 'lower' | 'unclear' | 'none';
 
 /**
@@ -80,10 +85,15 @@ export function differenceWords(diff: Difference | null): {
   return {
     kind,
     value: diff ? points(diff.value) : null,
-    range: diff ? `${points(diff.ci95.low)} to ${points(diff.ci95.high)}` : null,
+    range: diff ? pointsRange(diff.ci95.low, diff.ci95.high) : null,
     note: DIFFERENCE_NOTES[kind],
   };
 }
+
+/** How to read the difference column, said once under the table. */
+export const DIFFERENCE_EXPLAINED =
+  '“Compared with everyone else” is the group’s share minus the share among all other respondents, in percentage ' +
+  'points (pts), with its 95% range. When the whole range is above or below zero, the group clearly answered differently.';
 
 /** The row text of a hidden segment. */
 export function suppressedSegmentText(minCellSize: number): string {
@@ -129,7 +139,7 @@ export function breakdownChartSummary(
   return (
     `Bar chart of the share choosing ${option.label}, by ${PROFILE_CATALOGUE[breakdown.dimension].noun}: ` +
     (shown.length ? shown.join('; ') : 'no group shown') +
-    `. All respondents: ${percent(overallShare)}.` +
+    `. ${breakdown.where ? 'Whole poll' : 'All respondents'}: ${percent(overallShare)}.` +
     (hidden.length ? ` Hidden to protect anonymity: ${hidden.join(', ')}.` : '')
   );
 }
@@ -139,8 +149,12 @@ export function segmentOption(segment: Segment, key: string) {
   return segment.options?.find((o) => o.key === key) ?? null;
 }
 
-/** "38%" for the chart's reference line label. */
-export const referenceWords = (share: number) => `All respondents: ${wholePercent(share)}`;
+/**
+ * The label of the chart's reference line: the share among all respondents of the poll ("Whole
+ * poll" once narrowed to one group, where "all respondents" would read as that group).
+ */
+export const referenceWords = (share: number, narrowed = false) =>
+  `${narrowed ? 'Whole poll' : 'All respondents'}: ${wholePercent(share)}`;
 
 export interface BreakdownLink {
   by?: string | null;
@@ -154,7 +168,8 @@ export function breakdownQuery({ by, where, option }: BreakdownLink): string {
   if (by) params.set('by', by);
   if (by && where) params.set('where', where);
   if (by && option) params.set('option', option);
-  const query = params.toString();
+  // ':' needs no escaping in a query; "where=companySize:gt-10000" reads as the API documents it.
+  const query = params.toString().replace(/%3A/gi, ':');
   return query ? `?${query}` : '';
 }
 
