@@ -5,7 +5,7 @@
  * between views. Pure: the page, the components and the tests use the same words.
  */
 import type { Breakdown, Segment } from './breakdown';
-import { margin, percent, wholePercent } from './format';
+import { percent, wholePercent, wholePercentRange } from './format';
 import { PROFILE_CATALOGUE, segmentsOf, type ProfileDimension } from './profile';
 import type { Difference } from './stats';
 
@@ -92,8 +92,9 @@ export function differenceWords(diff: Difference | null): {
 
 /** How to read the difference column, said once under the table. */
 export const DIFFERENCE_EXPLAINED =
-  '“Compared with everyone else” is the group’s share minus the share among all other respondents, in percentage ' +
-  'points (pts), with its 95% range. When the whole range is above or below zero, the group clearly answered differently.';
+  'Under each share, its 95% range: where the share among all such peers plausibly lies. “Compared with everyone ' +
+  'else” is the group’s share minus the share among all other respondents, in percentage points (pts), with its ' +
+  '95% range; when the whole range is above or below zero, the group clearly answered differently.';
 
 /** The row text of a hidden segment. */
 export function suppressedSegmentText(minCellSize: number): string {
@@ -133,7 +134,7 @@ export function breakdownChartSummary(
     if (!cell || segment.n === null) hidden.push(segment.label);
     else
       shown.push(
-        `${segment.label}: ${percent(cell.share)} of ${segment.n} (margin ${margin(cell.ci95.low, cell.ci95.high)})`,
+        `${segment.label}: ${percent(cell.share)} of ${segment.n} (95% range ${wholePercentRange(cell.ci95.low, cell.ci95.high)})`,
       );
   }
   return (

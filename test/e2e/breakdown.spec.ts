@@ -108,8 +108,8 @@ describe('with JavaScript', () => {
         const canvas = page.getByRole('img', { name: /^Bar chart of the share choosing Jira, by role:/ });
         await expect(canvas.isVisible()).resolves.toBe(true);
         expect(await canvas.getAttribute('aria-label')).toBe(
-          'Bar chart of the share choosing Jira, by role: Director: 16.7% of 6 (margin ±27 pts); ' +
-            'Manager: 75.0% of 8 (margin ±26 pts); Individual contributor: 40.0% of 5 (margin ±33 pts). ' +
+          'Bar chart of the share choosing Jira, by role: Director: 16.7% of 6 (95% range 3–56%); ' +
+            'Manager: 75.0% of 8 (95% range 41–93%); Individual contributor: 40.0% of 5 (95% range 12–77%). ' +
             'All respondents: 45.8%. Hidden to protect anonymity: C-level executive, Vice president, Other role, Not stated.',
         );
         // The shares written beside the bars are the table's, in its order.

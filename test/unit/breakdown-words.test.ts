@@ -160,8 +160,8 @@ describe('breakdown summaries', () => {
 
   it('states every shown number and names the hidden groups in the chart text', () => {
     expect(breakdownChartSummary(breakdown(['vp']), { key: 'jira', label: 'Jira' }, 0.5)).toBe(
-      'Bar chart of the share choosing Jira, by role: Manager: 75.0% of 20 (margin ±18 pts); ' +
-        'Director: 25.0% of 20 (margin ±18 pts). All respondents: 50.0%. Hidden to protect anonymity: vp.',
+      'Bar chart of the share choosing Jira, by role: Manager: 75.0% of 20 (95% range 53–89%); ' +
+        'Director: 25.0% of 20 (95% range 11–47%). All respondents: 50.0%. Hidden to protect anonymity: vp.',
     );
   });
 
