@@ -140,7 +140,7 @@ export function breakdownChartSummary(
   return (
     `Bar chart of the share choosing ${option.label}, by ${PROFILE_CATALOGUE[breakdown.dimension].noun}: ` +
     (shown.length ? shown.join('; ') : 'no group shown') +
-    `. ${breakdown.where ? 'Whole poll' : 'All respondents'}: ${percent(overallShare)}.` +
+    `. ${breakdown.where ? 'Whole poll' : 'Everyone'}: ${percent(overallShare)}.` +
     (hidden.length ? ` Hidden to protect anonymity: ${hidden.join(', ')}.` : '')
   );
 }
@@ -151,11 +151,11 @@ export function segmentOption(segment: Segment, key: string) {
 }
 
 /**
- * The label of the chart's reference line: the share among all respondents of the poll ("Whole
- * poll" once narrowed to one group, where "all respondents" would read as that group).
+ * The label of the chart's reference line: the share among everyone who answered the poll ("Whole
+ * poll" once narrowed to one group, where "everyone" would read as that group).
  */
 export const referenceWords = (share: number, narrowed = false) =>
-  `${narrowed ? 'Whole poll' : 'All respondents'}: ${wholePercent(share)}`;
+  `${narrowed ? 'Whole poll' : 'Everyone'}: ${wholePercent(share)}`;
 
 export interface BreakdownLink {
   by?: string | null;

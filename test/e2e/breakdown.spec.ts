@@ -71,7 +71,7 @@ describe('without JavaScript', () => {
       where: 'companySize:gt-10000',
       option: 'trello',
     });
-    await expect(page.getByText('Only respondents with').innerText()).resolves.toContain(
+    await expect(page.getByText('Only people with').innerText()).resolves.toContain(
       'Company size: More than 10,000 employees',
     );
     const narrowed = await rowTexts(page, 'Share choosing Trello, by role');
@@ -80,7 +80,7 @@ describe('without JavaScript', () => {
 
     await page.getByRole('link', { name: 'Show everyone' }).click();
     await page.waitForURL(`${server.url}/polls/${SLUG}/results?by=role&option=trello#breakdown`);
-    await by.getByRole('link', { name: 'All respondents' }).click();
+    await by.getByRole('link', { name: 'Everyone' }).click();
     await page.waitForURL(`${server.url}/polls/${SLUG}/results#breakdown`);
     await expect(page.getByRole('table', { name: /^Share choosing/ }).count()).resolves.toBe(0);
     // (axe needs JavaScript in the page; the states above are checked with it on, below.)
@@ -110,7 +110,7 @@ describe('with JavaScript', () => {
         expect(await canvas.getAttribute('aria-label')).toBe(
           'Bar chart of the share choosing Jira, by role: Director: 16.7% of 6 (95% range 3–56%); ' +
             'Manager: 75.0% of 8 (95% range 41–93%); Individual contributor: 40.0% of 5 (95% range 12–77%). ' +
-            'All respondents: 45.8%. Hidden to protect anonymity: C-level executive, Vice president, Other role, Not stated.',
+            'Everyone: 45.8%. Hidden to protect anonymity: C-level executive, Vice president, Other role, Not stated.',
         );
         // The shares written beside the bars are the table's, in its order.
         const drawn = JSON.parse(

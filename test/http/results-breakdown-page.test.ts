@@ -69,12 +69,12 @@ function links(html: string) {
 const HIDDEN = 'Fewer than 3 answers — hidden to protect anonymity';
 
 describe('the results page without a breakdown', () => {
-  it('offers "Break down by" links for each asked question, All respondents current', async () => {
+  it('offers "Break down by" links for each asked question, Everyone current', async () => {
     const { status, section } = await page('');
     expect(status).toBe(200);
     const nav = /<nav aria-label="Break down by">([\s\S]*?)<\/nav>/.exec(section)![1]!;
     expect(links(nav)).toEqual([
-      { text: 'All respondents', href: `/polls/${SLUG}/results#breakdown`, current: 'page' },
+      { text: 'Everyone', href: `/polls/${SLUG}/results#breakdown`, current: 'page' },
       { text: 'Role', href: `/polls/${SLUG}/results?by=role#breakdown`, current: null },
       { text: 'Company size', href: `/polls/${SLUG}/results?by=companySize#breakdown`, current: null },
     ]);
@@ -162,7 +162,7 @@ describe('?by=role&where=…', () => {
     expect(status).toBe(200);
     expect(section).toMatch(/<option value="companySize:gt-10000" selected>/);
     expect(text(section)).toContain(
-      'Only respondents with Company size: More than 10,000 employees are counted here. Each group is compared with the others in this selection. Show everyone',
+      'Only people with Company size: More than 10,000 employees are counted here. Each group is compared with the others in this selection. Show everyone',
     );
     expect(links(section).find((l) => l.text === 'Show everyone')?.href).toBe(
       `/polls/${SLUG}/results?by=role#breakdown`,

@@ -103,7 +103,7 @@ describe('sentences and labels', () => {
     [dimensionTitle('role'), 'Role'],
     [crossSectionWords({ dimension: 'companySize', value: 'gt-10000' }), 'Company size: More than 10,000 employees'],
     [crossSectionWords({ dimension: 'role', value: 'not-stated' }), 'Role: Not stated'],
-    [referenceWords(0.458), 'All respondents: 46%'],
+    [referenceWords(0.458), 'Everyone: 46%'],
     [referenceWords(0.458, true), 'Whole poll: 46%'],
   ])('%s', (actual, expected) => expect(actual).toBe(expected));
 });
@@ -161,7 +161,7 @@ describe('breakdown summaries', () => {
   it('states every shown number and names the hidden groups in the chart text', () => {
     expect(breakdownChartSummary(breakdown(['vp']), { key: 'jira', label: 'Jira' }, 0.5)).toBe(
       'Bar chart of the share choosing Jira, by role: Manager: 75.0% of 20 (95% range 53–89%); ' +
-        'Director: 25.0% of 20 (95% range 11–47%). All respondents: 50.0%. Hidden to protect anonymity: vp.',
+        'Director: 25.0% of 20 (95% range 11–47%). Everyone: 50.0%. Hidden to protect anonymity: vp.',
     );
   });
 
