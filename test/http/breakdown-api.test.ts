@@ -111,8 +111,14 @@ describe('GET /api/polls/{slug}/results?by=', () => {
       other: null,
       'not-stated': 3,
     });
+    // "Not stated" (3) is hidden in ?by=role beside the lone vp, so no view narrowed to it shows numbers.
     const unstated = await results('by=companySize&where=role:not-stated');
-    expect(unstated.body.breakdown.segments.map((s: { n: number | null }) => s.n)).toEqual([3, null, null, null]);
+    expect(unstated.body.breakdown.suppressed).toBe(true);
+    expect(unstated.body.breakdown.segments.map((s: { n: number | null }) => s.n)).toEqual([null, null, null, null]);
+    const byRole = await results('by=role');
+    expect(byRole.body.breakdown.segments.find((s: { value: string }) => s.value === 'not-stated').suppressed).toBe(
+      true,
+    );
   });
 
   it('suppresses the whole breakdown when the cross-section has fewer than K respondents', async () => {
