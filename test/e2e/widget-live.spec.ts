@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdirSync, rmSync } from 'node:fs';
 import type { Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPoll, request, vote } from '../support/api';
+import { createPoll, request, vote, voterCookie } from '../support/api';
 import { axeViolations, launchChromium } from '../support/browser';
 import { freePort, startServer, useServer, type RunningServer } from '../support/server';
 import { tempDir } from '../support/temp-db';
@@ -25,7 +25,9 @@ const LIVE_POLL = {
 
 const server = useServer({
   setup: async ({ url }) => {
-    for (const slug of ['standup', 'standup-host']) await createPoll(url, { slug, ...LIVE_POLL });
+    await createPoll(url, { slug: 'standup', ...LIVE_POLL });
+    // Shown only to voters: the stream must recognise the widget's (partitioned) cookie.
+    await createPoll(url, { slug: 'standup-host', ...LIVE_POLL, resultsVisibility: 'after_vote' });
   },
 });
 
@@ -49,8 +51,8 @@ function optionRow(widget: Widget, label: string): Locator {
 }
 
 /** What the widget should read once it has caught up: each option's "share% (votes)", the total line. */
-async function expectedFromApi(base: string, slug: string) {
-  const { body } = await request(`${base}/api/polls/${slug}/results`);
+async function expectedFromApi(base: string, slug: string, cookie?: string) {
+  const { body } = await request(`${base}/api/polls/${slug}/results`, { headers: cookie ? { cookie } : {} });
   const rows = (body.options as { label: string; votes: number; share: number }[]).map((o) => ({
     label: o.label,
     text: `${(o.share * 100).toFixed(1)}% (${o.votes})`,
@@ -59,8 +61,13 @@ async function expectedFromApi(base: string, slug: string) {
 }
 
 /** Waits (a few seconds at most) until every row and the total read as the JSON API says. */
-async function expectCaughtUp(widget: Widget, base: string, slug: string, timeout = 5000): Promise<number> {
-  const { rows, total } = await expectedFromApi(base, slug);
+async function expectCaughtUp(
+  widget: Widget,
+  base: string,
+  slug: string,
+  { timeout = 5000, cookie }: { timeout?: number; cookie?: string } = {},
+): Promise<number> {
+  const { rows, total } = await expectedFromApi(base, slug, cookie);
   for (const row of rows) {
     await expect
       .poll(async () => (await optionRow(widget, row.label).innerText()).replace(/\s+/g, ' '), { timeout })
@@ -126,8 +133,10 @@ describe.each([
   });
 });
 
-describe('a widget embedded on a host page', () => {
+describe('a widget embedded on another site, third-party cookies blocked', () => {
   let host: Server;
+  let hostUrl: string;
+  let blocking: Browser;
   let context: BrowserContext;
 
   beforeAll(async () => {
@@ -140,21 +149,30 @@ describe('a widget embedded on a host page', () => {
 <script async src="${server.url}/embed.js"></script></main></body></html>`);
     });
     await new Promise<void>((resolve) => host.listen(port, '127.0.0.1', resolve));
-    context = await browser.newContext();
+    // "localhost" is another site than the widget's 127.0.0.1.
+    hostUrl = `http://localhost:${port}/`;
+    blocking = await launchChromium(['--test-third-party-cookie-phaseout']);
+    context = await blocking.newContext();
   });
   afterAll(async () => {
     await context?.close();
+    await blocking?.close();
     await new Promise((resolve) => host?.close(resolve));
   });
 
-  it('keeps the iframe sized to the widget after live updates', async () => {
+  it('updates a voter-only widget live and keeps the iframe sized to it', async () => {
     const page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${(host.address() as { port: number }).port}/`);
+    await page.goto(hostUrl);
     const frame = page.frameLocator('div[data-peer-poll] iframe');
     await voteInWidget(frame);
     // Up to 30 responses the total line carries the small-sample note; past it the line is shorter.
-    for (let i = 0; i < 30; i++) expect((await vote(server.url, 'standup-host', ['sometimes'])).status).toBe(201);
-    await expectCaughtUp(frame, server.url, 'standup-host');
+    let cookie: string | undefined;
+    for (let i = 0; i < 30; i++) {
+      const voted = await vote(server.url, 'standup-host', ['sometimes']);
+      expect(voted.status).toBe(201);
+      cookie = voterCookie(voted.headers); // a voter may read these results
+    }
+    await expectCaughtUp(frame, server.url, 'standup-host', { cookie });
     await expect(frame.locator('.n').innerText()).resolves.toBe('31 responses');
     await expect
       .poll(
@@ -198,7 +216,7 @@ describe('reconnecting', () => {
       expect((await vote(running.url, 'restart', ['no'])).status).toBe(201);
 
       // EventSource waits the server's 2 s before trying again, then more while the port is closed.
-      await expectCaughtUp(page, running.url, 'restart', 20_000);
+      await expectCaughtUp(page, running.url, 'restart', { timeout: 20_000 });
       await expect(page.locator('.n').innerText()).resolves.toMatch(/^2 responses/);
       await expect(page.evaluate(() => 'notReloaded' in window)).resolves.toBe(true);
     } finally {
@@ -229,7 +247,7 @@ describe('reconnecting', () => {
       await holder.close(); // its stream ends, which makes room
       expect((await vote(full.url, 'crowded', ['no'])).status).toBe(201);
       // The refused widget retries with a growing delay (about 2, 4, 8 s …) and then catches up.
-      await expectCaughtUp(waiting, full.url, 'crowded', 30_000);
+      await expectCaughtUp(waiting, full.url, 'crowded', { timeout: 30_000 });
       await expect(waiting.locator('.n').innerText()).resolves.toMatch(/^3 responses/);
     } finally {
       await first.close();
