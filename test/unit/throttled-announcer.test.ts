@@ -1,6 +1,6 @@
 /** The widget's polite announcer: at most one message per interval, and the latest one. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ANNOUNCE_INTERVAL_MS, throttledAnnouncer } from '../../src/scripts/throttled-announcer';
+import { ANNOUNCE_INTERVAL_MS, throttledAnnouncer } from '@/scripts/throttled-announcer';
 
 describe('throttledAnnouncer', () => {
   let said: string[];
