@@ -130,6 +130,13 @@ describe.each([
     await page.evaluate(() => Promise.all(document.getAnimations().map((animation) => animation.finished)));
     await shot('after');
     expect(await axeViolations(page)).toEqual([]);
+
+    // Another vote moments later moves the numbers at once, but the announcement waits out its
+    // 30 s: the region still says the total it said last.
+    expect((await vote(server.url, 'standup', ['sometimes'])).status).toBe(201);
+    const later = await expectCaughtUp(page, server.url, 'standup');
+    expect(later).toBe(total + 1);
+    await expect(live.textContent()).resolves.toBe(`${total} responses — updated`);
   });
 });
 
