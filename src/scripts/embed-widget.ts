@@ -3,9 +3,11 @@
  * cookie, it remembers this poll's device token and puts it back into the ballot's form, so a
  * second vote from this browser is refused; and it tells the host page its height whenever it
  * changes. The token never goes into a URL. The "About you" answers are pre-filled and
- * remembered as on the site (src/scripts/profile-memory.ts).
+ * remembered as on the site (src/scripts/profile-memory.ts). Results that can still change update
+ * live (src/scripts/widget-live.ts); the height messages follow, as they watch the body's size.
  */
 import { rememberProfile } from './profile-memory';
+import { liveResults } from './widget-live';
 
 const root = document.documentElement;
 const slug = root.dataset.slug ?? '';
@@ -49,6 +51,9 @@ document.querySelector('form')?.addEventListener('change', (event) => {
 });
 
 rememberProfile(document.querySelector('form'));
+
+const results = document.querySelector<HTMLElement>('ol[data-stream]');
+if (results) liveResults(results);
 
 let lastHeight = 0;
 function reportHeight() {

@@ -43,11 +43,13 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Reuse a database folder (restart after a crash). */
   dir?: string;
+  /** Listen on this port (a restart where clients expect the same address); default: a free one. */
+  port?: number;
 }
 
-export async function startServer({ env = {}, dir = tempDir() }: StartOptions = {}): Promise<RunningServer> {
+export async function startServer({ env = {}, dir = tempDir(), port }: StartOptions = {}): Promise<RunningServer> {
   if (!existsSync(ENTRY)) throw new Error('dist/server/entry.mjs is missing: run `npm run build` first.');
-  const port = await freePort();
+  port ??= await freePort();
   const databaseUrl = `file:${join(dir, 'peer-polls.db')}`;
   const child = spawn(process.execPath, [ENTRY], {
     cwd: ROOT,
