@@ -23,7 +23,25 @@ interface DemoPoll {
    * `option` (an index into `shares`) than an average voter: the story the breakdowns tell.
    */
   tilt: (profile: ProfileAnswers, option: number) => number;
+  /**
+   * When in the 30 days the votes for an option arrive: maps a uniform draw in [0, 1) to a
+   * place in the month (0 = its first day). Uniform when absent; a skew makes a trend.
+   */
+  timing?: (option: number) => (draw: number) => number;
 }
+
+/** The demo AI poll's buckets and the numbers they stand for (SPEC.md's worked example). */
+const AI_BUCKETS: [string, number, number][] = [
+  ['< 10%', 0, 10],
+  ['10-20%', 10, 20],
+  ['21-30%', 20, 30],
+  ['31-40%', 30, 40],
+  ['41-50%', 40, 50],
+  ['51-60%', 50, 60],
+  ['61-70%', 60, 70],
+  ['71-80%', 70, 80],
+  ['> 80%', 80, 100],
+];
 
 /** Votes per percentage point: ~300 votes a poll. */
 export const VOTES_PER_POINT = 3;
@@ -38,8 +56,8 @@ export const DEMO_POLLS: DemoPoll[] = [
       description:
         'Count the AI and machine-learning projects started in the last two years, and how many of them now run in production.',
       type: 'single',
-      scale: 'nominal',
-      options: ['< 10%', '10-20%', '21-30%', '31-40%', '41-50%', '51-60%', '61-70%', '71-80%', '> 80%'],
+      scale: 'ordinal',
+      options: AI_BUCKETS.map(([label, low, high]) => ({ label, range: { low, high } })),
       resultsVisibility: 'always',
       duplicatePolicy: 'device',
       profile: ['role', 'industry', 'companySize'],
@@ -75,6 +93,9 @@ export const DEMO_POLLS: DemoPoll[] = [
       if (companySize === 'lt-1000') weight *= [0.4, 1, 1.6, 2][option]!;
       return weight;
     },
+    // The trend: Monday.com gains through the month, Microsoft Project loses ground.
+    timing: (option) =>
+      option === 2 ? (draw) => Math.sqrt(draw) : option === 0 ? (draw) => 1 - Math.sqrt(1 - draw) : (draw) => draw,
   },
 ];
 
@@ -181,7 +202,7 @@ export async function seedDemo(store: PollStore, now: number): Promise<boolean> 
     const options = dealOptions(next, profiles, counts, demo.tilt);
     const votes = profiles.map((profile, i) => ({
       optionIds: [poll.options[options[i]!]!.id],
-      createdAt: Math.floor(start + next() * (now - start)),
+      createdAt: Math.floor(start + (demo.timing?.(options[i]!) ?? ((draw: number) => draw))(next()) * (now - start)),
       source: 'seed' as const,
       profile,
     }));

@@ -6,6 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readBreakdown, type Breakdown, type BreakdownQuery, type SegmentOption } from '@/lib/breakdown';
 import { PROFILE_DIMENSIONS, type ProfileDimension } from '@/lib/profile';
+import { buildResults } from '@/lib/results';
+import { readTrend } from '@/lib/trend';
 import { DEMO_POLLS, seedDemo, VOTES_PER_POINT } from '../../db/seed';
 import { openTempDb, type TempDb } from '../support/temp-db';
 
@@ -178,5 +180,27 @@ describe('demo profile answers', () => {
     // Some voters answer nothing, some one or two questions, most all three.
     expect(answered.map((row) => row.answers)).toEqual([0, 1, 2, 3]);
     expect(answered.at(-1)!.n).toBeGreaterThan(answered.reduce((sum, row) => sum + row.n, 0) / 2);
+  });
+});
+
+describe('the demo as an ordered scale and a trend', () => {
+  it('makes the AI poll ordinal with the ranges of SPEC.md, so its median is the worked example (18.09)', async () => {
+    await seedDemo(t.store, NOW);
+    const poll = (await t.store.findPoll(AI))!;
+    expect(poll.scale).toBe('ordinal');
+    expect(poll.options.at(-1)!.range).toEqual({ low: 80, high: 100 });
+    const { ordinal } = buildResults(poll, NOW);
+    expect(ordinal!.medianKey).toBe('10-20');
+    expect(ordinal!.median).toBeCloseTo(18.09, 2);
+  });
+
+  it('shows Monday.com gaining and Microsoft Project losing ground week by week', async () => {
+    await seedDemo(t.store, NOW);
+    const poll = (await t.store.findPoll(TOOL))!;
+    const { points } = await readTrend(t.store, poll, 'week', NOW);
+    const share = (point: (typeof points)[number], key: string) => point.options.find((o) => o.key === key)!.share;
+    const [first, last] = [points[0]!, points.at(-1)!.n >= 20 ? points.at(-1)! : points.at(-2)!];
+    expect(share(last, 'monday-com')).toBeGreaterThan(share(first, 'monday-com') + 0.05);
+    expect(share(last, 'microsoft-project')).toBeLessThan(share(first, 'microsoft-project') - 0.1);
   });
 });
