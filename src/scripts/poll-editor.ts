@@ -10,13 +10,6 @@
  * - times are typed and shown in the owner's time zone and submitted as UTC instants.
  */
 
-for (const form of document.querySelectorAll<HTMLFormElement>('form.poll-editor')) {
-  enhanceOptions(form);
-  enhanceScale(form);
-  enhanceChoiceCounts(form);
-  enhanceTimes(form);
-}
-
 /** Whether "Ordered" is the picked scale. */
 const ordinal = (form: HTMLFormElement) =>
   form.querySelector<HTMLInputElement>('input[name="scale"][value="ordinal"]')?.checked ?? false;
@@ -219,4 +212,12 @@ function enhanceTimes(form: HTMLFormElement): void {
   if (hint) {
     hint.textContent = `Times are in your time zone, ${zone} (${offsetName(new Date())}). Leave empty to open now and close by hand.`;
   }
+}
+
+// Last, after the module's constants are initialised.
+for (const form of document.querySelectorAll<HTMLFormElement>('form.poll-editor')) {
+  enhanceOptions(form);
+  enhanceScale(form);
+  enhanceChoiceCounts(form);
+  enhanceTimes(form);
 }
