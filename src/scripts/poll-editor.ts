@@ -135,10 +135,15 @@ function enhanceOptions(form: HTMLFormElement): void {
     range.className = 'option-range';
     range.dataset.ordinalOnly = '';
     range.hidden = !ordinal(form);
+    // A visible name for the two small fields, which on a phone sit on a line of their own.
+    const name = document.createElement('span');
+    name.className = 'option-range-name';
+    name.textContent = 'Range';
+    name.setAttribute('aria-hidden', 'true');
     const dash = document.createElement('span');
     dash.textContent = '–';
     dash.setAttribute('aria-hidden', 'true');
-    range.append(rangeEnd(low, 'from'), dash, rangeEnd(high, 'to'));
+    range.append(name, rangeEnd(low, 'from'), dash, rangeEnd(high, 'to'));
     row.append(input, range, remove);
     list.append(row);
     sync();
