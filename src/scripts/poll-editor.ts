@@ -3,14 +3,39 @@
  * script the form works as served: options in a textarea, times in UTC. With it:
  * - options become one row each with Remove and "Add option"; the textarea stays the field that
  *   is submitted (hidden, kept in sync), so the server reads one format either way;
+ * - on an ordered scale each row also has "from" and "to" fields for its range, written into the
+ *   textarea as "label | low-high" (the format typed without JavaScript); the range fields and their
+ *   hint show only while "Ordered" is picked;
  * - min/max choices are disabled while single choice is picked (CSS hides them already);
  * - times are typed and shown in the owner's time zone and submitted as UTC instants.
  */
 
-for (const form of document.querySelectorAll<HTMLFormElement>('form.poll-editor')) {
-  enhanceOptions(form);
-  enhanceChoiceCounts(form);
-  enhanceTimes(form);
+/** Whether "Ordered" is the picked scale. */
+const ordinal = (form: HTMLFormElement) =>
+  form.querySelector<HTMLInputElement>('input[name="scale"][value="ordinal"]')?.checked ?? false;
+
+/** A number as src/lib/poll-form.ts reads one (its NUMBER, mirrored: this bundle stays free of the domain). */
+const NUMBER = String.raw`(-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*%?`;
+const RANGE = new RegExp(String.raw`^\s*${NUMBER}\s*(?:-|–|—|\.\.|to)\s*${NUMBER}\s*$`, 'i');
+
+/** "10–20 % | 10-20" → label and range ends; a line whose bar is not followed by a range stays whole. */
+function splitLine(line: string): { label: string; low: string; high: string } {
+  const bar = line.lastIndexOf('|');
+  if (bar < 0) return { label: line, low: '', high: '' };
+  const after = line.slice(bar + 1);
+  const label = line.slice(0, bar).trim();
+  if (!after.trim()) return { label, low: '', high: '' };
+  const match = RANGE.exec(after);
+  return match ? { label, low: match[1]!, high: match[2]! } : { label: line, low: '', high: '' };
+}
+
+/** Shows the range fields and hint with "Ordered" (all visible without JavaScript). */
+function enhanceScale(form: HTMLFormElement): void {
+  const update = () => {
+    for (const element of form.querySelectorAll<HTMLElement>('[data-ordinal-only]')) element.hidden = !ordinal(form);
+  };
+  form.querySelectorAll('input[name="scale"]').forEach((radio) => radio.addEventListener('change', update));
+  update();
 }
 
 function enhanceOptions(form: HTMLFormElement): void {
@@ -25,12 +50,20 @@ function enhanceOptions(form: HTMLFormElement): void {
   add.textContent = 'Add option';
   const max = Number(textarea.dataset.max ?? '30');
 
-  const inputs = () => [...list.querySelectorAll<HTMLInputElement>('input')];
+  const inputs = () => [...list.querySelectorAll<HTMLInputElement>('input[data-label]')];
+  const rangeOf = (input: HTMLInputElement) => [
+    ...input.parentElement!.querySelectorAll<HTMLInputElement>('[data-ordinal-only] input'),
+  ];
+  /** The row as a line of the textarea: the server reads "label | low-high" on an ordered scale. */
+  const line = (input: HTMLInputElement) => {
+    const label = input.value.trim();
+    if (!label || !ordinal(form)) return label;
+    const [low, high] = rangeOf(input).map((end) => end.value.trim());
+    if (low || high) return `${label} | ${low}-${high}`;
+    return label.includes('|') ? `${label} |` : label;
+  };
   const sync = () => {
-    textarea.value = inputs()
-      .map((input) => input.value.trim())
-      .filter(Boolean)
-      .join('\n');
+    textarea.value = inputs().map(line).filter(Boolean).join('\n');
     add.disabled = inputs().length >= max;
     markDuplicates();
     // Renumber, so "Option 3" always means the third row, as the server's messages count.
@@ -39,6 +72,9 @@ function enhanceOptions(form: HTMLFormElement): void {
       input.setAttribute('aria-label', `Option ${index + 1}`);
       const remove = input.parentElement!.querySelector('button')!;
       remove.setAttribute('aria-label', `Remove option ${index + 1}`);
+      const [low, high] = rangeOf(input);
+      low!.setAttribute('aria-label', `Option ${index + 1}, range from`);
+      high!.setAttribute('aria-label', `Option ${index + 1}, range to`);
       remove.disabled = inputs().length <= 2;
     });
   };
@@ -54,11 +90,27 @@ function enhanceOptions(form: HTMLFormElement): void {
       else input.removeAttribute('aria-invalid');
     }
   };
+  /** One range end: short text fields (not type=number, so "1,5" reaches the server and is named there). */
+  const rangeEnd = (value: string, placeholder: string) => {
+    const end = document.createElement('input');
+    end.type = 'text';
+    end.value = value;
+    end.placeholder = placeholder;
+    end.size = 5;
+    end.addEventListener('input', sync);
+    // Enter in a range end would submit the half-written poll, as in a label field.
+    end.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') event.preventDefault();
+    });
+    return end;
+  };
   const addRow = (value: string): HTMLInputElement => {
+    const { label, low, high } = splitLine(value);
     const row = document.createElement('li');
     const input = document.createElement('input');
     input.type = 'text';
-    input.value = value;
+    input.dataset.label = '';
+    input.value = label;
     input.maxLength = Number(textarea.dataset.labelMax ?? '200');
     const describedBy = textarea.getAttribute('aria-describedby');
     if (describedBy) input.setAttribute('aria-describedby', describedBy);
@@ -79,7 +131,20 @@ function enhanceOptions(form: HTMLFormElement): void {
       sync();
       next?.querySelector('input')?.focus();
     });
-    row.append(input, remove);
+    const range = document.createElement('span');
+    range.className = 'option-range';
+    range.dataset.ordinalOnly = '';
+    range.hidden = !ordinal(form);
+    // A visible name for the two small fields, which on a phone sit on a line of their own.
+    const name = document.createElement('span');
+    name.className = 'option-range-name';
+    name.textContent = 'Range';
+    name.setAttribute('aria-hidden', 'true');
+    const dash = document.createElement('span');
+    dash.textContent = '–';
+    dash.setAttribute('aria-hidden', 'true');
+    range.append(name, rangeEnd(low, 'from'), dash, rangeEnd(high, 'to'));
+    row.append(input, range, remove);
     list.append(row);
     sync();
     return input;
@@ -91,10 +156,17 @@ function enhanceOptions(form: HTMLFormElement): void {
   add.addEventListener('click', () => addRow('').focus());
   rowsHost.append(list, add);
   rowsHost.hidden = false;
+  // The scale decides whether the ranges are written into the submitted lines.
+  form.querySelectorAll('input[name="scale"]').forEach((radio) => radio.addEventListener('change', sync));
   // The label now names the group of rows; the textarea, hidden, is still what the form submits.
   form.querySelector('label[for="options"]')?.setAttribute('for', 'option-1');
   textarea.hidden = true;
   form.querySelector('#options-hint')!.textContent = '2 to 30 options, one per row.';
+  const rangesHint = form.querySelector('#ranges-hint');
+  if (rangesHint) {
+    rangesHint.textContent =
+      'Optional: the numbers each option stands for, from – to (for example 10 – 20 for “10–20 %”), lowest option first. With a range on every option the results can compute the median, e.g. 18 %.';
+  }
 }
 
 function enhanceChoiceCounts(form: HTMLFormElement): void {
@@ -145,4 +217,12 @@ function enhanceTimes(form: HTMLFormElement): void {
   if (hint) {
     hint.textContent = `Times are in your time zone, ${zone} (${offsetName(new Date())}). Leave empty to open now and close by hand.`;
   }
+}
+
+// Last, after the module's constants are initialised.
+for (const form of document.querySelectorAll<HTMLFormElement>('form.poll-editor')) {
+  enhanceOptions(form);
+  enhanceScale(form);
+  enhanceChoiceCounts(form);
+  enhanceTimes(form);
 }

@@ -4,10 +4,13 @@ import {
   EMPTY_FORM,
   formValues,
   formValuesOf,
+  optionLine,
+  parseRange,
   pollInputFromForm,
   pollPatchFromForm,
   type PollFormValues,
 } from '@/lib/poll-form';
+import { PollInputError } from '@/lib/poll-admin';
 import { fieldErrors, pollInputSchema, pollPatchSchema } from '@/lib/schemas';
 import { optionRecords, pollRecord } from '../support/records';
 
@@ -37,6 +40,7 @@ describe('formValues', () => {
       question: 'Q?',
       options: 'A\r\nB',
       type: 'multiple',
+      scale: '',
       maxChoices: '2',
       resultsVisibility: '',
       duplicatePolicy: '',
@@ -75,6 +79,7 @@ describe('pollInputFromForm', () => {
       description: '',
       options: ['A', 'B'],
       type: 'single',
+      scale: 'nominal',
       resultsVisibility: 'after_vote',
       duplicatePolicy: 'device',
       opensAt: null,
@@ -280,6 +285,7 @@ describe('pollPatchFromForm', () => {
       description: 'Now with context.',
       options: ['A', 'B', 'C'],
       type: 'multiple',
+      scale: 'nominal',
       minChoices: 1,
       maxChoices: 2,
       resultsVisibility: 'always',
@@ -290,10 +296,11 @@ describe('pollPatchFromForm', () => {
     });
   });
 
-  it('once there are votes: neither options nor type nor choice counts, but the profile questions', () => {
+  it('once there are votes: neither options nor type nor choice counts, but the scale and profile questions', () => {
     expect(pollPatchFromForm(edit, false)).toEqual({
       question: 'Renamed?',
       description: 'Now with context.',
+      scale: 'nominal',
       resultsVisibility: 'always',
       duplicatePolicy: 'none',
       opensAt: null,
@@ -392,6 +399,7 @@ describe('formValuesOf', () => {
       description: 'Context',
       options: ['VS Code', 'Vim'],
       type: 'multiple',
+      scale: 'nominal',
       minChoices: 1,
       maxChoices: 2,
       resultsVisibility: 'always',
@@ -406,5 +414,136 @@ describe('formValuesOf', () => {
     const poll = pollRecord({ closesAt: Date.parse('2026-06-30T18:15:45.500Z') });
     expect(formValuesOf(poll).closesAt).toBe('2026-06-30T18:15');
     expect(pollPatchFromForm(formValuesOf(poll), false).closesAt).toBe('2026-06-30T18:15:00Z');
+  });
+});
+
+describe('ordered scales: the scale choice and option ranges written "label | low-high"', () => {
+  const ordinal = (options: string, fields: Partial<PollFormValues> = {}) =>
+    pollInputFromForm(form({ scale: 'ordinal', options, ...fields }));
+  /** The refusal pollInputFromForm throws, as the form shows it: field → sentence. */
+  const refusal = (fields: Partial<PollFormValues>) => {
+    try {
+      pollInputFromForm(form(fields));
+    } catch (error) {
+      if (error instanceof PollInputError) return error.errors;
+      throw error;
+    }
+    throw new Error('not refused');
+  };
+
+  it.each<[string, string, { low: number; high: number } | null | string]>([
+    ['whole numbers', '0-10', { low: 0, high: 10 }],
+    ['spaces around the dash', ' 10 - 20 ', { low: 10, high: 20 }],
+    ['an en dash', '10–20', { low: 10, high: 20 }],
+    ['"to"', '0 to 10', { low: 0, high: 10 }],
+    ['".."', '0..10', { low: 0, high: 10 }],
+    ['percent signs, ignored', '10 %-20 %', { low: 10, high: 20 }],
+    ['a negative low', '-10-0', { low: -10, high: 0 }],
+    ['both negative', '-10--5', { low: -10, high: -5 }],
+    ['both negative, spaced', '-10 - -5', { low: -10, high: -5 }],
+    ['decimals', '2.5-7.5', { low: 2.5, high: 7.5 }],
+    ['a decimal without its zero', '.5-1', { low: 0.5, high: 1 }],
+    ['an exponent', '1e3-2e3', { low: 1000, high: 2000 }],
+    ['blank: no range', '', null],
+    ['spaces: no range', '   ', null],
+    ['low above high: read as typed (the poll rules refuse it)', '20-10', { low: 20, high: 10 }],
+  ])('parseRange: %s', (_name, text, expected) => {
+    expect(parseRange(text, 1)).toEqual(expected);
+  });
+
+  it.each([['5-'], ['-5'], ['abc'], ['1-2-3'], ['2,5-5'], ['ten-20'], ['1e999-2']])(
+    'parseRange: "%s" is not a range, and the sentence names the option and the text',
+    (text) => {
+      const sentence = parseRange(text, 4);
+      expect(sentence).toBe(
+        `Option 4's range "${text}" is not two numbers such as 10-20 (low-high; decimals with a dot, e.g. -2.5-7.5).`,
+      );
+    },
+  );
+
+  it('reads the scale as posted; an absent one means the default', () => {
+    expect(formValues(new URLSearchParams([['scale', 'ordinal']])).scale).toBe('ordinal');
+    expect(pollInputFromForm(form({ scale: '' })).scale).toBeUndefined();
+    expect(pollInputSchema.parse(pollInputFromForm(form({ scale: '' }))).scale).toBe('nominal');
+  });
+
+  it('turns ordered lines into options with ranges, a valid PollInput', () => {
+    const input = ordinal('< 10 % | 0-10\n10–20 % | 10 - 20\n\n> 80 % | 80-100');
+    expect(input.scale).toBe('ordinal');
+    expect(input.options).toEqual([
+      { label: '< 10 %', range: { low: 0, high: 10 } },
+      { label: '10–20 %', range: { low: 10, high: 20 } },
+      { label: '> 80 %', range: { low: 80, high: 100 } },
+    ]);
+    expect(pollInputSchema.safeParse(input).success).toBe(true);
+  });
+
+  it.each<[string, string, unknown[]]>([
+    ['no bar: no range', 'Low\nHigh', ['Low', 'High']],
+    ['a bar with nothing after it: no range', 'Low |\nHigh | ', ['Low', 'High']],
+    ['some options with, some without', 'Low | 0-1\nHigh', [{ label: 'Low', range: { low: 0, high: 1 } }, 'High']],
+    [
+      'the last bar separates: a bar in the label stays',
+      'A | B | 1-2\nC | D |',
+      [{ label: 'A | B', range: { low: 1, high: 2 } }, 'C | D'],
+    ],
+  ])('ordered options: %s', (_name, options, expected) => {
+    expect(ordinal(options).options).toEqual(expected);
+  });
+
+  it('refuses ranges that are not numbers on the field "options", naming each option as counted', () => {
+    expect(refusal({ scale: 'ordinal', options: 'A | 0-10\n\nB | ten to twenty\nC | 5-' })).toEqual({
+      options:
+        'Option 2\'s range "ten to twenty" is not two numbers such as 10-20 (low-high; decimals with a dot, e.g. -2.5-7.5). ' +
+        'Option 3\'s range "5-" is not two numbers such as 10-20 (low-high; decimals with a dot, e.g. -2.5-7.5).',
+    });
+  });
+
+  it('on an unordered scale a bar is part of the label, but a range after it asks for "Ordered"', () => {
+    expect(pollInputFromForm(form({ options: 'Rock | Pop\nJazz' })).options).toEqual(['Rock | Pop', 'Jazz']);
+    expect(refusal({ scale: 'nominal', options: 'Low | 0-10\nHigh' })).toEqual({
+      options: 'Option 1 has a range (0-10), but ranges need the scale "Ordered": choose it, or remove the range.',
+    });
+  });
+
+  it('keeps the scale in a patch even when the options are locked (it may change with votes)', () => {
+    const patch = pollPatchFromForm(form({ scale: 'ordinal', options: '' }), false);
+    expect(patch.scale).toBe('ordinal');
+    expect(patch).not.toHaveProperty('options');
+  });
+
+  it.each<[string, string, { low: number; high: number } | null, boolean, string]>([
+    ['an ordered option with a range', '10–20 %', { low: 10, high: 20 }, true, '10–20 % | 10-20'],
+    ['negative decimals', 'Colder', { low: -2.5, high: -0.5 }, true, 'Colder | -2.5--0.5'],
+    ['an ordered option without one', 'Other', null, true, 'Other'],
+    ['an ordered option with a bar in its label', 'A | B', null, true, 'A | B |'],
+    ['an unordered option', 'A | B', null, false, 'A | B'],
+  ])('optionLine: %s', (_name, label, range, isOrdinal, expected) => {
+    expect(optionLine(label, range, isOrdinal)).toBe(expected);
+  });
+
+  it('shows an ordinal poll with its scale and ranges, and round-trips them through the edit form', () => {
+    const labels = ['< 10 %', '10–20 %', 'A | B', '> 80 %'];
+    const ranges = [{ low: 0, high: 10 }, { low: 10, high: 20 }, null, { low: 80, high: 100 }];
+    const poll = pollRecord({
+      scale: 'ordinal',
+      options: optionRecords(['a', 'b', 'c', 'd']).map((o, i) => ({ ...o, label: labels[i]!, range: ranges[i]! })),
+    });
+    const values = formValuesOf(poll);
+    expect(values.scale).toBe('ordinal');
+    expect(values.options).toBe('< 10 % | 0-10\n10–20 % | 10-20\nA | B |\n> 80 % | 80-100');
+    const patch = pollPatchFromForm(values, true);
+    expect(patch.scale).toBe('ordinal');
+    expect(patch.options).toEqual([
+      { label: '< 10 %', range: { low: 0, high: 10 } },
+      { label: '10–20 %', range: { low: 10, high: 20 } },
+      'A | B',
+      { label: '> 80 %', range: { low: 80, high: 100 } },
+    ]);
+    expect(pollPatchSchema.safeParse(patch).success).toBe(true);
+  });
+
+  it('shows a nominal poll as plain labels with its scale', () => {
+    expect(formValuesOf(pollRecord())).toMatchObject({ scale: 'nominal', options: 'A\nB\nC' });
   });
 });
