@@ -150,7 +150,9 @@ export async function updatePoll(
   checkExclusive(type, options ?? current.options);
   // The scale is how results are summarised, not what was asked: it may change with votes.
   const scale = patch.scale ?? current.scale;
-  checkScale(type, scale, options ?? current.options);
+  // Ranges already stored stay as they are (options are locked once votes exist) and simply go
+  // unused on an unordered scale; only ranges given in this patch must suit the scale.
+  checkScale(type, scale, options ?? []);
   const structural =
     optionsChanged || type !== current.type || patch.minChoices !== undefined || patch.maxChoices !== undefined;
   const counts = structural

@@ -20,7 +20,8 @@ export function toPollInput(poll: PollRecord): PollInput {
       key,
       label,
       ...(exclusive ? { exclusive } : {}),
-      ...(range ? { range } : {}),
+      // Ranges kept from an earlier ordinal scale mean nothing on an unordered one.
+      ...(range && poll.scale === 'ordinal' ? { range } : {}),
     })),
     opensAt: iso(poll.opensAt),
     // A poll closed by hand carries its closing time, so it arrives closed.

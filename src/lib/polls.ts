@@ -26,7 +26,7 @@ export function toPollJson(poll: PollRecord, now: number): Poll {
       key,
       label,
       exclusive,
-      ...(range ? { range } : {}),
+      ...(range && poll.scale === 'ordinal' ? { range } : {}),
     })),
   };
 }

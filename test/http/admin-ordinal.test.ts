@@ -183,7 +183,7 @@ describe('editing', () => {
     expect(checkedScale(await page('/admin/polls/voted', cookie))).toEqual(['ordinal']);
   });
 
-  it('refuses "Unordered" for a poll with votes whose options carry ranges, saying why, changing nothing', async () => {
+  it('switches a voted poll with ranges to "Unordered" and back: the ranges wait unused meanwhile', async () => {
     await createPoll(server.url, {
       slug: 'ranged',
       question: 'Ranged?',
@@ -195,14 +195,26 @@ describe('editing', () => {
     });
     await voteFrom('127.0.0.41', server.url, 'ranged', ['low']);
     const cookie = await loginAsAdmin(server.url, PASSWORD);
-    const response = await formPost(
+    const toNominal = await formPost(
       server.url,
       '/admin/polls/ranged',
       { action: 'update', question: 'Ranged?', scale: 'nominal' },
       { cookie },
     );
-    expect(response.status).toBe(422);
-    expect(fieldError(response.body, 'options')).toMatch(/range/);
-    expect((await pollJson('ranged')).scale).toBe('ordinal');
+    expect(toNominal.status).toBe(303);
+    const nominal = await pollJson('ranged');
+    expect(nominal.scale).toBe('nominal');
+    expect(nominal.options.some((o: { range?: unknown }) => o.range)).toBe(false);
+    const back = await formPost(
+      server.url,
+      '/admin/polls/ranged',
+      { action: 'update', question: 'Ranged?', scale: 'ordinal' },
+      { cookie },
+    );
+    expect(back.status).toBe(303);
+    expect((await pollJson('ranged')).options.map((o: { range?: unknown }) => o.range)).toEqual([
+      { low: 0, high: 1 },
+      { low: 1, high: 2 },
+    ]);
   });
 });
