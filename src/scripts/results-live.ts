@@ -12,11 +12,12 @@ import { followResults, totalAnnouncer } from './live-stream';
 import type { ResultsChart } from './results-chart';
 
 /** Writes one results event into the server-rendered table (src/components/ResultsTable.astro). */
-function renderTable(table: HTMLTableElement, results: Results): void {
+function renderTable(table: HTMLTableElement, keys: readonly string[], results: Results): void {
   const n = results.totalResponses;
   if (table.caption) table.caption.textContent = `Results from ${responses(n)}`;
+  const rows = table.tBodies[0]!.rows;
   for (const option of results.options) {
-    const row = [...table.tBodies[0]!.rows].find((tr) => tr.dataset.key === option.key);
+    const row = rows[keys.indexOf(option.key)];
     if (!row) continue; // an option the page was not rendered with: the next page load shows it
     const [, votes, share, range] = row.cells;
     votes!.textContent = count(option.votes);
@@ -48,14 +49,16 @@ function renderHeadline(headline: HTMLElement, results: Results): void {
   if (smallSample) note.textContent = smallSample;
 }
 
-const headline = document.querySelector<HTMLElement>('.headline[data-stream]');
-const table = document.querySelector<HTMLTableElement>('.results-table-wrap table');
-if (headline && table) {
-  const announceTotal = totalAnnouncer(table.parentElement!, Number(headline.dataset.total), 'live-note');
+const headline = document.querySelector<HTMLElement>('.headline');
+const wrap = document.querySelector<HTMLElement>('.results-table-wrap[data-stream]');
+const table = wrap?.querySelector('table');
+if (headline && wrap && table) {
+  const keys = JSON.parse(wrap.dataset.keys!) as string[];
+  const announceTotal = totalAnnouncer(wrap, Number(wrap.dataset.total), 'live-note');
   const chart = document.querySelector<ResultsChart>('results-chart');
-  followResults(headline.dataset.stream!, (results) => {
+  followResults(wrap.dataset.stream!, (results) => {
     renderHeadline(headline, results);
-    renderTable(table, results);
+    renderTable(table, keys, results);
     if (chart) void customElements.whenDefined('results-chart').then(() => chart.update(results));
     announceTotal(results.totalResponses);
   });
