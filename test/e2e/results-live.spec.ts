@@ -4,7 +4,6 @@
  * the polite region says the new total; axe stays clean; after a server restart on the same port
  * the page finds the stream again. Without JavaScript the page is as the server rendered it.
  */
-import { mkdirSync, rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, margin, percent, responses, wholePercentRange } from '@/lib/format';
@@ -13,19 +12,8 @@ import type { Results } from '@/lib/types';
 import { chartSummary } from '@/scripts/results-chart-data';
 import { createPoll, request, vote } from '../support/api';
 import { axeViolations, launchChromium } from '../support/browser';
-import { freePort, startServer, useServer, type RunningServer } from '../support/server';
-import { tempDir } from '../support/temp-db';
-
-/** Screenshots for people to look at (not asserted): set SHOTS_DIR to keep them. */
-const SHOTS_DIR = process.env.SHOTS_DIR;
-if (SHOTS_DIR) mkdirSync(SHOTS_DIR, { recursive: true });
-
-const LIVE_POLL = {
-  question: 'Should standups be async?',
-  options: ['Yes', 'No', 'Sometimes'],
-  resultsVisibility: 'always',
-  duplicatePolicy: 'none',
-};
+import { LIVE_POLL, LOOKS, SHOTS_DIR, withRestartableServer } from '../support/live';
+import { useServer } from '../support/server';
 
 const server = useServer({
   setup: async ({ url }) => {
@@ -77,12 +65,7 @@ async function expectCaughtUp(page: Page, base: string, slug: string, timeout = 
   return results;
 }
 
-describe.each([
-  { scheme: 'light', width: 390 },
-  { scheme: 'dark', width: 1280 },
-  { scheme: 'light', width: 1280 },
-  { scheme: 'dark', width: 390 },
-] as const)('a results page left open ($scheme, $width px)', ({ scheme, width }) => {
+describe.each(LOOKS)('a results page left open ($scheme, $width px)', ({ scheme, width }) => {
   it('updates the table, total, headline and chart in place when someone else votes, and says so politely', async () => {
     const context = await browser.newContext({ colorScheme: scheme, viewport: { width, height: 900 } });
     const page = await context.newPage();
@@ -137,32 +120,27 @@ describe('without JavaScript', () => {
 
 describe('reconnecting', () => {
   it('comes back after the server restarts on the same port and shows a later vote, without a reload', async () => {
-    const port = await freePort();
-    const dir = tempDir();
-    let running: RunningServer | undefined = await startServer({ port, dir });
     const context = await browser.newContext();
     try {
-      await createPoll(running.url, { slug: 'restart', ...LIVE_POLL });
-      expect((await vote(running.url, 'restart', ['yes'])).status).toBe(201);
-      const page = await context.newPage();
-      await page.goto(`${running.url}/polls/restart/results`);
-      await page.locator('results-chart[data-drawn="true"]').waitFor();
-      await expectCaughtUp(page, running.url, 'restart');
-      await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+      await withRestartableServer(async (server) => {
+        await createPoll(server.url, { slug: 'restart', ...LIVE_POLL });
+        expect((await vote(server.url, 'restart', ['yes'])).status).toBe(201);
+        const page = await context.newPage();
+        await page.goto(`${server.url}/polls/restart/results`);
+        await page.locator('results-chart[data-drawn="true"]').waitFor();
+        await expectCaughtUp(page, server.url, 'restart');
+        await page.evaluate(() => Object.assign(window, { notReloaded: true }));
 
-      await running.stop(); // SIGTERM: the server ends the open streams and exits
-      running = undefined;
-      running = await startServer({ port, dir });
-      expect((await vote(running.url, 'restart', ['no'])).status).toBe(201);
+        await server.restart();
+        expect((await vote(server.url, 'restart', ['no'])).status).toBe(201);
 
-      // EventSource waits the server's 2 s before trying again, then more while the port is closed.
-      const results = await expectCaughtUp(page, running.url, 'restart', 20_000);
-      expect(results.totalResponses).toBe(2);
-      await expect(page.evaluate(() => 'notReloaded' in window)).resolves.toBe(true);
+        // EventSource waits the server's 2 s before trying again, then more while the port is closed.
+        const results = await expectCaughtUp(page, server.url, 'restart', 20_000);
+        expect(results.totalResponses).toBe(2);
+        await expect(page.evaluate(() => 'notReloaded' in window)).resolves.toBe(true);
+      });
     } finally {
       await context.close();
-      await running?.stop();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
