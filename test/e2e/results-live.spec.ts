@@ -13,12 +13,20 @@ import { chartSummary } from '@/scripts/results-chart-data';
 import { createPoll, request, vote } from '../support/api';
 import { axeViolations, launchChromium } from '../support/browser';
 import { LIVE_POLL, LOOKS, SHOTS_DIR, withRestartableServer } from '../support/live';
-import { useServer } from '../support/server';
+import { ADMIN_TOKEN, useServer } from '../support/server';
 
 const server = useServer({
   setup: async ({ url }) => {
     await createPoll(url, { slug: 'standup', ...LIVE_POLL });
     for (const choice of ['yes', 'yes', 'no']) await vote(url, 'standup', [choice]);
+    // Closed: its results cannot change any more.
+    await createPoll(url, { slug: 'finished', ...LIVE_POLL });
+    await vote(url, 'finished', ['no']);
+    await request(`${url}/api/admin/polls/finished`, {
+      method: 'PATCH',
+      json: { status: 'closed' },
+      token: ADMIN_TOKEN,
+    });
   },
 });
 
@@ -95,6 +103,25 @@ describe.each(LOOKS)('a results page left open ($scheme, $width px)', ({ scheme,
       );
       await shot('after');
       expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('which pages follow the stream', () => {
+  it('an open poll’s results page opens one stream; a closed poll’s opens none', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const streams: string[] = [];
+      page.on('request', (req) => {
+        if (req.url().endsWith('/results/stream')) streams.push(new URL(req.url()).pathname);
+      });
+      await page.goto(`${server.url}/polls/finished/results`);
+      await page.locator('results-chart[data-drawn="true"]').waitFor();
+      await page.goto(`${server.url}/polls/standup/results`);
+      await expect.poll(() => streams).toEqual(['/api/polls/standup/results/stream']);
     } finally {
       await context.close();
     }
