@@ -3,10 +3,13 @@
 // Breakdown cases: `?by=role` on polls with 1,000 and 100,000 votes with profile answers (filled
 // straight into SQLite by bench/fill.mjs) should cost the same, reported as their ratio from
 // alternating runs; and the latency of `?by=role&where=companySize:gt-10000` at 100,000 votes,
-// one request at a time, against the 50 ms of SPEC.md.
+// one request at a time, against the 50 ms of SPEC.md. Live results: vote throughput and latency
+// with 1,000 results streams open on the voted poll against none (`--only streams`), as a ratio.
 // Options: --seconds N (default 10), --connections N (default 10), --only TEXT (the scenarios
 // whose name contains TEXT, e.g. --only by=).
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { get } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,6 +25,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
     only: { type: 'string', default: '' },
+    // Internal: this file run as a child that holds the live results streams open (see openStreams).
+    'hold-streams': { type: 'string' },
   },
 });
 const duration = Number(values.seconds);
@@ -94,10 +99,88 @@ function baselineDatabase(file) {
   db.close();
 }
 
+const LIVE_CASE = 'POST vote, 1,000 live results streams open';
+const STREAMS = 1000;
+/** Addresses the streams come from: the server allows 256 connections per client address. */
+const STREAM_ADDRESSES = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'];
+
+/**
+ * Opens `total` event streams on `url`, spread over STREAM_ADDRESSES, and waits until each has
+ * its first event. Counts the results events they receive from then on.
+ */
+async function openStreams(url, total) {
+  let events = 0;
+  let open = 0;
+  const requests = [];
+  const opened = [];
+  for (let i = 0; i < total; i++) {
+    opened.push(
+      new Promise((resolve, reject) => {
+        const request = get(
+          url,
+          { localAddress: STREAM_ADDRESSES[i % STREAM_ADDRESSES.length], agent: false },
+          (res) => {
+            if (res.statusCode !== 200) return reject(new Error(`stream ${i}: ${res.statusCode}`));
+            open++;
+            let first = true;
+            res.setEncoding('utf8');
+            res.on('data', (chunk) => {
+              const count = chunk.split('event: results').length - 1;
+              if (first && count > 0) {
+                first = false;
+                resolve();
+                events += count - 1;
+              } else events += count;
+            });
+            res.on('close', () => open--);
+          },
+        );
+        request.on('error', reject);
+        requests.push(request);
+      }),
+    );
+  }
+  await Promise.all(opened);
+  return { events: () => events, open: () => open, close: () => requests.forEach((request) => request.destroy()) };
+}
+
 const run = (url, opts = {}) =>
   new Promise((resolve, reject) =>
     autocannon({ url, duration, connections, ...opts }, (err, result) => (err ? reject(err) : resolve(result))),
   );
+
+if (values['hold-streams']) {
+  // The stream holder: its own process, so reading 1,000 streams costs the bench's load generator
+  // nothing. Tells the parent when all are open, its counts when asked, and ends when told.
+  rmSync(dir, { recursive: true, force: true });
+  const streams = await openStreams(values['hold-streams'], STREAMS);
+  process.send({ ready: true });
+  for (;;) {
+    const [message] = await once(process, 'message');
+    if (message !== 'count') break;
+    process.send({ events: streams.events(), open: streams.open() });
+  }
+  streams.close();
+  process.exit(0);
+}
+
+/** Holds STREAMS live results streams on `url` from a child process; counts what they receive. */
+async function holdStreams(url) {
+  const holder = spawn(process.execPath, [import.meta.filename, '--hold-streams', url], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.push(holder);
+  const [ready] = await once(holder, 'message');
+  if (!ready.ready) throw new Error('the stream holder did not start');
+  return {
+    counts: async () => {
+      holder.send('count');
+      return (await once(holder, 'message'))[0];
+    },
+    close: () => holder.send('close'),
+  };
+}
 
 try {
   const appPort = await freePort();
@@ -203,7 +286,7 @@ try {
     });
   }
   console.log(`\n${duration}s per run, ${connections} connections, Node ${process.version}`);
-  console.table(rows);
+  if (rows.length > 0) console.table(rows);
 
   // ?by= at 100,000 votes against 1,000: the same cost means a ratio near 1.0. Measured in
   // alternating short runs (1k, 100k, 1k, 100k, …) so that a change in the machine's load
@@ -235,6 +318,44 @@ try {
       `?by=role&where=companySize:gt-10000 at 100,000 votes, 1 connection: p50 ${p50} ms, p99 ${p99} ms, max ${max} ms` +
         ` over ${alone.requests.total} requests — ${p99 < 50 ? 'under' : 'NOT under'} 50 ms`,
     );
+  }
+  // Votes while 1,000 browsers watch the poll's live results: every vote changes the results, so
+  // the hub sends all watchers an event each second. The same vote load with no stream open first.
+  if (LIVE_CASE.includes(values.only)) {
+    const votes = `${app}/api/polls/bench/votes`;
+    const voteOpts = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ choices: ['c'] }),
+    };
+    await run(votes, { ...voteOpts, duration: Math.min(2, duration) }); // warm-up, not recorded
+    const without = await run(votes, voteOpts);
+    const streams = await holdStreams(`${app}/api/polls/bench/results/stream`);
+    try {
+      const before = await streams.counts();
+      const withStreams = await run(votes, voteOpts);
+      const after = await streams.counts();
+      const events = after.events - before.events;
+      const row = (name, result) => ({
+        case: name,
+        'votes/s': Math.round(result.requests.average),
+        'p50 ms': result.latency.p50,
+        'p99 ms': result.latency.p99,
+        'failed requests': result.non2xx + result.errors,
+      });
+      console.log(`\n${LIVE_CASE}: ${duration}s per run, ${connections} connections voting`);
+      console.table([row('no streams open', without), row(`${STREAMS} streams open`, withStreams)]);
+      const ratio = withStreams.latency.p99 / Math.max(without.latency.p99, 1);
+      console.log(
+        `${after.open} of ${STREAMS} streams still open (held by a child process); ${events} results events received during the run ` +
+          `(${(events / STREAMS / duration).toFixed(2)} per stream per second); ` +
+          `throughput ratio ${(withStreams.requests.average / without.requests.average).toFixed(2)}, ` +
+          `p50 latency ratio ${(withStreams.latency.p50 / Math.max(without.latency.p50, 1)).toFixed(2)}, ` +
+          `p99 latency ratio ${ratio.toFixed(2)} — ${ratio <= 2 ? 'within' : 'NOT within'} 2×`,
+      );
+    } finally {
+      streams.close();
+    }
   }
 } finally {
   for (const child of children) child.kill('SIGTERM');

@@ -2,31 +2,28 @@
  * <results-chart data-chart="{labels, shares, lows, highs, own}"> — draws the server-rendered
  * results as horizontal bars with 95 % interval whiskers and each share written beside its bar,
  * on an axis scaled to the data. Only the Chart.js pieces this chart uses are registered, so the
- * bundle stays small (a few lines of plugin instead of chartjs-plugin-datalabels).
+ * bundle stays small (a few lines of plugin instead of chartjs-plugin-datalabels). `update(results)`
+ * redraws it in place from live results (results-live.ts).
  */
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
+import type { Results } from '@/lib/types';
 import { axisMax, barLabels, intervalWhiskers, pct, wrapLabel } from '@/scripts/chart-parts';
+import { chartData, chartSummary, type ChartData } from '@/scripts/results-chart-data';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 Chart.defaults.font.family = getComputedStyle(document.documentElement).fontFamily;
 Chart.defaults.font.size = 13;
 
-interface ChartData {
-  labels: string[];
-  shares: number[];
-  lows: number[];
-  highs: number[];
-  /** This browser chose the option. */
-  own?: boolean[];
-}
-
-class ResultsChart extends HTMLElement {
+export class ResultsChart extends HTMLElement {
   #chart: Chart<'bar'> | undefined;
+  /** What the chart draws; its plugins read the same object, so an update changes it in place. */
+  #data: ChartData | undefined;
 
   connectedCallback() {
     const canvas = this.querySelector('canvas');
     if (!canvas || this.#chart) return;
     const data = JSON.parse(this.dataset.chart ?? '{}') as ChartData;
+    this.#data = data;
     const style = getComputedStyle(this);
     const colour = (name: string) => style.getPropertyValue(name).trim();
     const max = axisMax(data.highs);
@@ -84,6 +81,35 @@ class ResultsChart extends HTMLElement {
     });
     this.dataset.axisMax = String(max);
     this.dataset.drawn = 'true';
+  }
+
+  /**
+   * New results from the live stream: the same bars move to their new lengths at once (no
+   * animation from zero), the axis end follows the whiskers, and the text alternative says the
+   * new numbers. Options are matched by key; the labels and own choices stay as rendered.
+   */
+  update(results: Results) {
+    const data = this.#data ?? (JSON.parse(this.dataset.chart ?? '{}') as ChartData);
+    const own = data.keys.filter((_, i) => data.own?.[i]);
+    const byKey = new Map(results.options.map((o) => [o.key, o]));
+    const shown = data.keys.map((key) => byKey.get(key));
+    if (shown.some((o) => !o)) return; // options the page was not rendered with: the next load shows them
+    const next = chartData({ ...results, options: shown as Results['options'] }, own);
+    Object.assign(data, { shares: next.shares, lows: next.lows, highs: next.highs });
+    this.dataset.chart = JSON.stringify(data);
+    const canvas = this.querySelector('canvas');
+    if (canvas) {
+      const summary = chartSummary({ ...results, options: shown as Results['options'] }, own);
+      canvas.setAttribute('aria-label', summary);
+      canvas.textContent = summary;
+    }
+    const chart = this.#chart;
+    if (!chart) return; // not drawn yet: it draws from data-chart, which is current
+    const max = axisMax(data.highs);
+    chart.data.datasets[0]!.data = data.shares.map((s) => s * 100);
+    chart.options.scales!.x!.max = max;
+    chart.update('none');
+    this.dataset.axisMax = String(max);
   }
 
   disconnectedCallback() {

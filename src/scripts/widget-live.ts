@@ -2,17 +2,13 @@
  * Live results in the widget (SPEC.md, "Live results"): the server-rendered bars, shares, counts
  * and headline are rewritten in place from the poll's event stream — text and attributes only,
  * the same elements, so nothing jumps. A polite live region says the new total at most every
- * 30 s. EventSource reconnects by itself after a dropped connection (the server asks for 2 s);
- * when it gives up (a 503 streams_full, a 403 once results are hidden, a server that is down
- * for longer) the widget tries again with a growing delay, up to about 30 s.
+ * 30 s. Connecting and reconnecting are live-stream.ts's, shared with the results page.
  */
 import { count, percent, responses } from '@/lib/format';
 import { resultsHeadline } from '@/lib/headline';
 import type { Results } from '@/lib/types';
-import { throttledAnnouncer } from './throttled-announcer';
+import { followResults, totalAnnouncer } from './live-stream';
 
-const FIRST_RETRY_MS = 2000;
-const MAX_RETRY_MS = 30_000;
 /** The same words as src/components/EmbedResults.astro's small-sample note. */
 const FEW_SO_FAR = ' · few so far, shares will move a lot';
 
@@ -34,59 +30,9 @@ function render(list: HTMLElement, results: Results): void {
 
 /** Keeps the results list current from its data-stream until the page goes away. */
 export function liveResults(list: HTMLElement): void {
-  const url = list.dataset.stream!;
-  let shownTotal = Number(list.dataset.total);
-
-  const region = document.createElement('p');
-  region.className = 'live-note';
-  region.setAttribute('role', 'status');
-  region.setAttribute('aria-live', 'polite');
-  (document.querySelector('.n') ?? list).after(region);
-  const announce = throttledAnnouncer((text) => (region.textContent = text));
-
-  let source: EventSource | null = null;
-  let retry: ReturnType<typeof setTimeout> | undefined;
-  let delay = FIRST_RETRY_MS;
-
-  const onResults = (event: MessageEvent<string>) => {
-    let results: Results;
-    try {
-      results = JSON.parse(event.data) as Results;
-    } catch {
-      return;
-    }
+  const announceTotal = totalAnnouncer(document.querySelector('.n') ?? list, Number(list.dataset.total), 'live-note');
+  followResults(list.dataset.stream!, (results) => {
     render(list, results);
-    if (results.totalResponses !== shownTotal) announce(`${responses(results.totalResponses)} — updated`);
-    shownTotal = results.totalResponses;
-  };
-
-  const connect = () => {
-    retry = undefined;
-    const current = new EventSource(url);
-    source = current;
-    current.addEventListener('open', () => (delay = FIRST_RETRY_MS));
-    current.addEventListener('results', onResults);
-    current.addEventListener('error', () => {
-      // CONNECTING: the browser reconnects by itself. CLOSED: it gave up, and the widget takes over.
-      if (current.readyState !== EventSource.CLOSED || source !== current) return;
-      source = null;
-      // A little jitter, so widgets on many pages do not all return at the same instant.
-      retry = setTimeout(connect, delay * (0.75 + Math.random() / 4));
-      delay = Math.min(delay * 2, MAX_RETRY_MS);
-    });
-  };
-
-  const disconnect = () => {
-    clearTimeout(retry);
-    retry = undefined;
-    source?.close();
-    source = null;
-  };
-
-  // A page put away (or into the back-forward cache) holds no connection; coming back reconnects.
-  addEventListener('pagehide', disconnect);
-  addEventListener('pageshow', () => {
-    if (!source && retry === undefined) connect();
+    announceTotal(results.totalResponses);
   });
-  connect();
 }

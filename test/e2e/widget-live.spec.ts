@@ -4,24 +4,14 @@
  * sized to its content, and finds its way back after a server restart or a full server.
  */
 import { createServer, type Server } from 'node:http';
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPoll, request, vote, voterCookie } from '../support/api';
 import { axeViolations, launchChromium } from '../support/browser';
-import { freePort, startServer, useServer, type RunningServer } from '../support/server';
+import { LIVE_POLL, LOOKS, SHOTS_DIR, withRestartableServer } from '../support/live';
+import { freePort, startServer, useServer } from '../support/server';
 import { tempDir } from '../support/temp-db';
-
-/** Screenshots for people to look at (not asserted): set SHOTS_DIR to keep them. */
-const SHOTS_DIR = process.env.SHOTS_DIR;
-if (SHOTS_DIR) mkdirSync(SHOTS_DIR, { recursive: true });
-
-const LIVE_POLL = {
-  question: 'Should standups be async?',
-  options: ['Yes', 'No', 'Sometimes'],
-  resultsVisibility: 'always',
-  duplicatePolicy: 'none',
-};
 
 const server = useServer({
   setup: async ({ url }) => {
@@ -85,12 +75,7 @@ const barWidth = (widget: Widget, label: string) =>
     .locator('.bar span')
     .evaluate((bar) => parseFloat((bar as HTMLElement).style.width));
 
-describe.each([
-  { scheme: 'light', width: 390 },
-  { scheme: 'dark', width: 1280 },
-  { scheme: 'light', width: 1280 },
-  { scheme: 'dark', width: 390 },
-] as const)('a widget showing results ($scheme, $width px)', ({ scheme, width }) => {
+describe.each(LOOKS)('a widget showing results ($scheme, $width px)', ({ scheme, width }) => {
   let context: BrowserContext;
   let page: Page;
   const shot = async (state: string) => {
@@ -206,30 +191,25 @@ async function streamStatus(url: string): Promise<number> {
 
 describe('reconnecting', () => {
   it('comes back after the server restarts on the same port and shows a later vote, without a reload', async () => {
-    const port = await freePort();
-    const dir = tempDir();
-    let running: RunningServer | undefined = await startServer({ port, dir });
     const context = await browser.newContext();
     try {
-      await createPoll(running.url, { slug: 'restart', ...LIVE_POLL });
-      const page = await context.newPage();
-      await page.goto(`${running.url}/embed/restart`);
-      await voteInWidget(page);
-      await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+      await withRestartableServer(async (server) => {
+        await createPoll(server.url, { slug: 'restart', ...LIVE_POLL });
+        const page = await context.newPage();
+        await page.goto(`${server.url}/embed/restart`);
+        await voteInWidget(page);
+        await page.evaluate(() => Object.assign(window, { notReloaded: true }));
 
-      await running.stop(); // SIGTERM: the server ends the open streams and exits
-      running = undefined;
-      running = await startServer({ port, dir });
-      expect((await vote(running.url, 'restart', ['no'])).status).toBe(201);
+        await server.restart();
+        expect((await vote(server.url, 'restart', ['no'])).status).toBe(201);
 
-      // EventSource waits the server's 2 s before trying again, then more while the port is closed.
-      await expectCaughtUp(page, running.url, 'restart', { timeout: 20_000 });
-      await expect(page.locator('.n').innerText()).resolves.toMatch(/^2 responses/);
-      await expect(page.evaluate(() => 'notReloaded' in window)).resolves.toBe(true);
+        // EventSource waits the server's 2 s before trying again, then more while the port is closed.
+        await expectCaughtUp(page, server.url, 'restart', { timeout: 20_000 });
+        await expect(page.locator('.n').innerText()).resolves.toMatch(/^2 responses/);
+        await expect(page.evaluate(() => 'notReloaded' in window)).resolves.toBe(true);
+      });
     } finally {
       await context.close();
-      await running?.stop();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 
