@@ -47,11 +47,16 @@ export function trendSummary(trend: Trend, options: readonly LabelledOption[]): 
   const head = `Line chart of each option's share ${intervalWords(interval)}`;
   const shown = answered(points);
   if (points.length === 0 || shown.length === 0) return `${head}: no responses yet.`;
-  const span = `${countOf(points.length, interval)} from ${periodLabel(points[0]!.start, interval, true)} to ${periodLabel(points.at(-1)!.start, interval, true)}`;
+  const name = (point: TrendPoint) =>
+    `${interval === 'week' ? 'the week of ' : ''}${periodLabel(point.start, 'day', true)}`;
+  const span =
+    points.length === 1
+      ? `${countOf(1, interval)}, ${name(points[0]!)}`
+      : `${countOf(points.length, interval)} from ${name(points[0]!)} to ${name(points.at(-1)!)}`;
   const first = shown[0]!;
   const last = shown.at(-1)!;
   const at = (point: TrendPoint, key: string) =>
-    `${percent(point.options.find((o) => o.key === key)?.share ?? 0)} ${interval === 'week' ? 'in the week of' : 'on'} ${periodLabel(point.start, 'day', true)} (${countOf(point.n, 'response')})`;
+    `${percent(point.options.find((o) => o.key === key)?.share ?? 0)} ${interval === 'week' ? 'in' : 'on'} ${name(point)} (${countOf(point.n, 'response')})`;
   const perOption = options
     .map((o) =>
       first === last ? `${o.label}: ${at(first, o.key)}` : `${o.label}: ${at(first, o.key)}, ${at(last, o.key)}`,

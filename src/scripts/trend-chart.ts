@@ -33,7 +33,10 @@ class TrendChart extends HTMLElement {
 
   connectedCallback() {
     const canvas = this.querySelector('canvas');
-    if (!canvas || this.#chart) return;
+    const box = this.querySelector<HTMLElement>('.trend-chart-box');
+    if (!canvas || !box || this.#chart) return;
+    // Shown before drawing, so Chart.js measures a real box.
+    box.hidden = false;
     const data = JSON.parse(this.dataset.chart ?? '{}') as TrendData;
     const style = getComputedStyle(this);
     const colour = (name: string) => style.getPropertyValue(name).trim();
@@ -83,6 +86,9 @@ class TrendChart extends HTMLElement {
         },
       },
     });
+    // The chart now tells the story; the numbers stay one click away.
+    const numbers = this.closest('section')?.querySelector('details.trend-numbers');
+    if (numbers) numbers.removeAttribute('open');
     this.dataset.drawn = 'true';
   }
 
