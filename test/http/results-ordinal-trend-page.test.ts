@@ -152,6 +152,10 @@ describe('an ordinal poll with ranges', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]![1]).toBe('97');
     expect(rows[0]![2]).toBe('21.6% 15–31%');
+    // One day makes no line: the table alone, open, and a sentence saying why.
+    expect(text(over)).toContain('All responses so far came in one day; the chart starts with the second.');
+    expect(over).not.toContain('<canvas');
+    expect(over).toMatch(/<details class="trend-numbers" open>/);
   });
 });
 
