@@ -91,3 +91,19 @@ export function trendRows(trend: Trend, options: readonly LabelledOption[]): Tre
     }),
   }));
 }
+
+/** Below this many responses per period, a period's shares swing mostly by chance (a ±18 pt margin or more). */
+export const FEW_PER_PERIOD = 30;
+
+/**
+ * A warning when periods are small: "With about 9 responses a day, most ups and downs are chance;
+ * By week is steadier." Null when the periods with answers average FEW_PER_PERIOD or more.
+ */
+export function trendNote(trend: Trend): string | null {
+  const shown = answered(trend.points);
+  if (shown.length === 0) return null;
+  const average = Math.round(shown.reduce((sum, p) => sum + p.n, 0) / shown.length);
+  if (average >= FEW_PER_PERIOD) return null;
+  const few = `With about ${countOf(average, 'response')} a ${trend.interval}, most ups and downs are chance`;
+  return trend.interval === 'day' ? `${few}; “By week” is steadier.` : `${few}.`;
+}

@@ -194,6 +194,10 @@ describe('Over time on the demo poll (votes over the last 30 days)', () => {
         expect(row[2 + j]).toBe(point.n === 0 ? '—' : `${percent(cell.share)} ${range}`);
       }
     }
+    // About 10 responses a day: the page says the swings are mostly chance.
+    expect(text(over)).toMatch(
+      /With about \d+ responses a day, most ups and downs are chance; “By week” is steadier\./,
+    );
     // Times in the table are machine-readable days.
     expect(over).toContain(`<time datetime="${points[0]!.start}">`);
   });

@@ -1,7 +1,7 @@
 /** The words of the results page's "Over time" section (src/lib/trend-words.ts), table-tested. */
 import { describe, expect, it } from 'vitest';
 import { trendPoints, type Trend } from '@/lib/trend';
-import { pageTrendInterval, periodLabel, trendRows, trendSummary } from '@/lib/trend-words';
+import { pageTrendInterval, periodLabel, trendNote, trendRows, trendSummary } from '@/lib/trend-words';
 import type { DayCounts } from '@/lib/store';
 import type { PollRecord } from '@/lib/types';
 
@@ -90,5 +90,28 @@ describe('trendRows', () => {
     ]);
     expect(rows[1]!.cells).toEqual([null, null]);
     expect(rows[2]!.start).toBe('2025-11-25');
+  });
+});
+
+describe('trendNote', () => {
+  it.each<[string, 'day' | 'week', DayCounts[], string | null]>([
+    // Answered days average (4 + 5) / 2 = 4.5 → about 5; the empty day in between is not counted.
+    [
+      'small days',
+      'day',
+      [day(0, 3, 1), day(2, 1, 4)],
+      'With about 5 responses a day, most ups and downs are chance; “By week” is steadier.',
+    ],
+    ['a small week', 'week', [day(0, 10, 10)], 'With about 20 responses a week, most ups and downs are chance.'],
+    [
+      'one response a day',
+      'day',
+      [day(0, 1, 0)],
+      'With about 1 response a day, most ups and downs are chance; “By week” is steadier.',
+    ],
+    ['30 a day is enough', 'day', [day(0, 15, 15), day(1, 20, 10)], null],
+    ['no answers', 'day', [], null],
+  ])('%s', (_name, interval, days, note) => {
+    expect(trendNote(trendOf(interval, days, 2))).toBe(note);
   });
 });
