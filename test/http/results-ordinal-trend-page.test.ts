@@ -219,6 +219,7 @@ describe('Over time on the demo poll (votes over the last 30 days)', () => {
     expect(label).toContain(`, ${percent(last.options[0].share)} on `);
     expect(label).toContain(`(${last.n} response${last.n === 1 ? '' : 's'})`);
     expect(over).toMatch(/<details class="trend-numbers" open>\s*<summary>Show the numbers<\/summary>/);
+    expect(text(over)).toContain('Latest first; under each share, its 95% range.');
     // Without JavaScript the chart's box stays hidden.
     expect(over).toMatch(/<div class="trend-chart-box" hidden>/);
   });
