@@ -87,9 +87,9 @@ describe('without JavaScript, on a phone', () => {
     const demoOverTime = page.getByRole('region', { name: 'Over time' });
     // The chart's box stays hidden: nothing empty where a picture would be; the numbers are open.
     await expect(page.locator('.trend-chart-box').isVisible()).resolves.toBe(false);
-    const days = page.getByRole('table', { name: /^Share choosing each option per day/ });
+    const days = page.getByRole('table', { name: /^Each option's share per day/ });
     await expect(days.isVisible()).resolves.toBe(true);
-    expect((await rowTexts(page, /^Share choosing each option per day/)).length).toBeGreaterThanOrEqual(30);
+    expect((await rowTexts(page, /^Each option's share per day/)).length).toBeGreaterThanOrEqual(30);
     const box = await page
       .locator('.trend-table')
       .evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, overflow: getComputedStyle(el).overflowX }));
@@ -100,7 +100,7 @@ describe('without JavaScript, on a phone', () => {
     await demoOverTime.getByRole('link', { name: 'By week' }).click();
     await page.waitForURL(`${server.url}/polls/${DEMO}/results?interval=week#over-time`);
     await expect(page.getByRole('link', { name: 'By week' }).getAttribute('aria-current')).resolves.toBe('page');
-    const weeks = await rowTexts(page, /^Share choosing each option per week/);
+    const weeks = await rowTexts(page, /^Each option's share per week/);
     expect(weeks.length).toBeGreaterThanOrEqual(5);
     expect(weeks.at(-1)).toMatch(/^Week of \d+ \w{3} [\d,]+ /);
     await context.close();
@@ -131,7 +131,7 @@ describe('with JavaScript', () => {
           expect(label).toMatch(new RegExp(`${option.replace('.', '\\.')}: \\d+\\.\\d% on .*, \\d+\\.\\d% on `));
         }
         // The table folds behind "Show the numbers" once the chart is drawn, and opens on a click.
-        const table = page.getByRole('table', { name: /^Share choosing each option per day/ });
+        const table = page.getByRole('table', { name: /^Each option's share per day/ });
         await expect(table.isVisible()).resolves.toBe(false);
         await noPageOverflow(page);
         await axe(page);

@@ -147,7 +147,7 @@ describe('an ordinal poll with ranges', () => {
     const { html } = await page('ai-share');
     const over = section(html, 'over-time')!;
     expect(over).not.toBeNull();
-    const { head, rows } = table(over, 'Share choosing each option per day');
+    const { head, rows } = table(over, "Each option's share per day");
     expect(head).toEqual(['Day', 'Responses', ...LABELS]);
     expect(rows).toHaveLength(1);
     expect(rows[0]![1]).toBe('97');
@@ -181,7 +181,7 @@ describe('Over time on the demo poll (votes over the last 30 days)', () => {
     const { status, html } = await page(DEMO);
     expect(status).toBe(200);
     const over = section(html, 'over-time')!;
-    const { head, rows } = table(over, 'Share choosing each option per day');
+    const { head, rows } = table(over, "Each option's share per day");
     expect(head).toEqual(['Day', 'Responses', ...options.map((o) => o.label)]);
     expect(api.points.length).toBeGreaterThanOrEqual(30);
     expect(rows).toHaveLength(api.points.length);
@@ -238,7 +238,7 @@ describe('Over time on the demo poll (votes over the last 30 days)', () => {
       { text: 'By day', href: `/polls/${DEMO}/results?by=role#over-time`, current: null },
       { text: 'By week', href: `/polls/${DEMO}/results?by=role&interval=week#over-time`, current: 'page' },
     ]);
-    const { head, rows } = table(over, 'Share choosing each option per week');
+    const { head, rows } = table(over, "Each option's share per week");
     expect(head[0]).toBe('Week');
     expect(rows).toHaveLength(api.points.length);
     expect(rows.at(-1)![0]).toMatch(/^Week of \d+ \w{3}$/);
@@ -250,7 +250,7 @@ describe('Over time on the demo poll (votes over the last 30 days)', () => {
   it('falls back to days for an unknown interval rather than failing', async () => {
     const { status, html } = await page(DEMO, '?interval=month');
     expect(status).toBe(200);
-    expect(() => table(section(html, 'over-time')!, 'Share choosing each option per day')).not.toThrow();
+    expect(() => table(section(html, 'over-time')!, "Each option's share per day")).not.toThrow();
   });
 
   it('has no ordered-scale summary on a nominal poll', async () => {
@@ -273,6 +273,6 @@ describe('where Over time is not shown', () => {
     expect(status).toBe(200);
     expect(html).toContain('Results will be shown when the poll closes');
     expect(section(html, 'over-time')).toBeNull();
-    expect(html).not.toContain('Share choosing each option per');
+    expect(html).not.toContain('trend-table');
   });
 });
