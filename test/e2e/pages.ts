@@ -28,7 +28,7 @@ export class ResultsPage {
   constructor(readonly page: Page) {}
 
   table(): Locator {
-    return this.page.getByRole('table');
+    return this.page.getByRole('table', { name: /^Results from/ });
   }
 
   /** The row of an option; its header may also carry the "Your choice" tag. */

@@ -27,7 +27,10 @@ afterAll(async () => {
 });
 
 async function respondents(page: import('playwright-core').Page): Promise<number> {
-  const caption = await page.getByRole('table').locator('caption').innerText();
+  const caption = await page
+    .getByRole('table', { name: /^Results from/ })
+    .locator('caption')
+    .innerText();
   return Number(/([\d,]+) responses?/.exec(caption)![1]!.replace(/,/g, ''));
 }
 
