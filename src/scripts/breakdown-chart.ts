@@ -5,7 +5,7 @@
  * it holds the same numbers; without JavaScript the chart's box stays hidden.
  */
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip, type Plugin } from 'chart.js';
-import { axisMax, barLabels, intervalWhiskers, pct, wrapLabel } from '@/scripts/chart-parts';
+import { axisMax, barLabels, intervalWhiskers, shareBarOptions, wrapLabel } from '@/scripts/chart-parts';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 Chart.defaults.font.family = getComputedStyle(document.documentElement).fontFamily;
@@ -82,29 +82,7 @@ class BreakdownChart extends HTMLElement {
         animation: reducedMotion ? false : { duration: 400 },
         // Room on the right for the share after the longest whisker, on top for the reference label.
         layout: { padding: { right: 60, top: 22 } },
-        scales: {
-          x: {
-            min: 0,
-            max,
-            ticks: {
-              stepSize: 10,
-              maxRotation: 0,
-              autoSkipPadding: 10,
-              callback: (value) => `${value}%`,
-              color: colour('--muted'),
-            },
-            grid: { color: colour('--border') },
-          },
-          y: { ticks: { color: colour('--text'), autoSkip: false }, grid: { display: false } },
-        },
-        plugins: {
-          tooltip: {
-            callbacks: {
-              label: (item) =>
-                `${pct(data.shares[item.dataIndex]!)} (95% range ${pct(data.lows[item.dataIndex]!)}–${pct(data.highs[item.dataIndex]!)})`,
-            },
-          },
-        },
+        ...shareBarOptions(data, max, colour),
       },
       plugins: [
         intervalWhiskers(data, colour('--whisker')),

@@ -2,9 +2,48 @@
  * Pieces shared by the results chart and the breakdown chart: percentages as drawn, the axis end,
  * interval whiskers and label wrapping. Both charts register only the Chart.js parts they use.
  */
-import { Chart, type Plugin } from 'chart.js';
+import { Chart, type ChartOptions, type Plugin } from 'chart.js';
 
 export const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
+
+/**
+ * The options both horizontal share charts have in common: a 0–max % axis on a 10 % grid,
+ * category labels in the text colour, no legend (the trend chart registers Legend on the same
+ * page; these bars name themselves) and a tooltip giving the share with its 95 % interval.
+ */
+export function shareBarOptions(
+  data: { shares: number[]; lows: number[]; highs: number[] },
+  max: number,
+  colour: (name: string) => string,
+): Pick<ChartOptions<'bar'>, 'scales' | 'plugins'> {
+  return {
+    scales: {
+      x: {
+        min: 0,
+        max,
+        // Ticks on a 10 % grid that ends exactly at the axis end; Chart.js thins them when narrow.
+        ticks: {
+          stepSize: 10,
+          maxRotation: 0,
+          autoSkipPadding: 10,
+          callback: (value) => `${value}%`,
+          color: colour('--muted'),
+        },
+        grid: { color: colour('--border') },
+      },
+      y: { ticks: { color: colour('--text'), autoSkip: false }, grid: { display: false } },
+    },
+    plugins: {
+      legend: { display: false },
+      tooltip: {
+        callbacks: {
+          label: (item) =>
+            `${pct(data.shares[item.dataIndex]!)} (95% interval ${pct(data.lows[item.dataIndex]!)}–${pct(data.highs[item.dataIndex]!)})`,
+        },
+      },
+    },
+  };
+}
 
 /** Draws each bar's 95 % interval as a whisker over it (lows and highs as shares, 0–1). */
 export function intervalWhiskers(data: { lows: number[]; highs: number[] }, colour: string): Plugin<'bar'> {

@@ -7,7 +7,7 @@
  */
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
 import type { Results } from '@/lib/types';
-import { axisMax, barLabels, intervalWhiskers, pct, wrapLabel } from '@/scripts/chart-parts';
+import { axisMax, barLabels, intervalWhiskers, shareBarOptions, wrapLabel } from '@/scripts/chart-parts';
 import { chartData, chartSummary, type ChartData } from '@/scripts/results-chart-data';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
@@ -52,30 +52,7 @@ export class ResultsChart extends HTMLElement {
         animation: reducedMotion ? false : { duration: 400 },
         // Room on the right for the share written after the longest whisker.
         layout: { padding: { right: 60 } },
-        scales: {
-          x: {
-            min: 0,
-            max,
-            // Ticks on a 10 % grid that ends exactly at the axis end; Chart.js thins them when narrow.
-            ticks: {
-              stepSize: 10,
-              maxRotation: 0,
-              autoSkipPadding: 10,
-              callback: (value) => `${value}%`,
-              color: colour('--muted'),
-            },
-            grid: { color: colour('--border') },
-          },
-          y: { ticks: { color: colour('--text'), autoSkip: false }, grid: { display: false } },
-        },
-        plugins: {
-          tooltip: {
-            callbacks: {
-              label: (item) =>
-                `${pct(data.shares[item.dataIndex]!)} (95% interval ${pct(data.lows[item.dataIndex]!)}–${pct(data.highs[item.dataIndex]!)})`,
-            },
-          },
-        },
+        ...shareBarOptions(data, max, colour),
       },
       plugins: [intervalWhiskers(data, colour('--whisker')), barLabels(data, colour('--text'), this)],
     });
