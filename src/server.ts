@@ -22,6 +22,22 @@ import { normaliseTarget } from '@/http/request-path';
 import { securityHeaders } from '@/http/security-headers';
 import { staticPathMatcher } from '@/http/static-files';
 
+/**
+ * A live-results stream whose client stops reading would buffer every event in memory (Astro
+ * writes without waiting for the socket to drain). Past this many unsent bytes the connection is
+ * dropped; a real browser reconnects and gets the results afresh.
+ */
+const MAX_UNREAD_STREAM_BYTES = 256 * 1024;
+
+function dropWhenNotReading(res: ServerResponse, limit: number): void {
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  res.write = ((...args: unknown[]) => {
+    const written = write(...args);
+    if (res.writableLength > limit) res.destroy();
+    return written;
+  }) as typeof res.write;
+}
+
 export { createExports };
 
 /** Longer URLs are never ours; refusing them early keeps them out of every parser. */
@@ -153,6 +169,7 @@ export function start(...[manifest, options]: Parameters<typeof createExports>):
         // The socket's peer is handed to the app here: Astro's own `clientAddress` believes the
         // left-most X-Forwarded-For entry whatever TRUST_PROXY says, so it is never used.
         const socketAddress = req.socket.remoteAddress;
+        if (path.endsWith('/results/stream')) dropWhenNotReading(res, MAX_UNREAD_STREAM_BYTES);
         whenResponding(res, () => void serveApp(req, res, undefined, { socketAddress }));
       });
       // With TRUST_PROXY=1 the proxies are not counted (see PerClientLimit): every client arrives

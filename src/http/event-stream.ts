@@ -11,6 +11,7 @@ const encoder = new TextEncoder();
 export function resultsEventStream(
   live: LiveResults,
   slug: string,
+  pollId: number,
   voted: boolean,
   firstResults: string,
   signal: AbortSignal,
@@ -33,7 +34,7 @@ export function resultsEventStream(
           // Already closed.
         }
       };
-      stop = live.watch(slug, voted, {
+      stop = live.watch(slug, pollId, voted, {
         results: (json) => send(`event: results\ndata: ${json}\n\n`),
         heartbeat: () => send(': keep-alive\n\n'),
         close,

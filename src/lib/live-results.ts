@@ -31,6 +31,8 @@ interface Watched {
 }
 
 interface PollWatch {
+  /** The poll the watchers started on: a later poll given the same slug is not theirs. */
+  pollId: number;
   watchers: Set<Watched>;
   lastEventAt: number;
   timer: ReturnType<typeof setTimeout> | null;
@@ -67,9 +69,12 @@ export class LiveResults {
    * Starts watching a poll whose results the visitor may see now; 'full' when MAX_STREAMS are
    * open. Returns the function that stops watching (call it when the client goes away).
    */
-  watch(slug: string, voted: boolean, watcher: Watcher): (() => void) | 'full' {
+  watch(slug: string, pollId: number, voted: boolean, watcher: Watcher): (() => void) | 'full' {
     if (this.open >= this.options.maxStreams) return 'full';
-    const watch = this.polls.get(slug) ?? { watchers: new Set(), lastEventAt: 0, timer: null };
+    const existing = this.polls.get(slug);
+    // Watchers of a deleted poll whose slug was taken again end here rather than see the new one.
+    if (existing && existing.pollId !== pollId) this.endWatch(slug, existing);
+    const watch = this.polls.get(slug) ?? { pollId, watchers: new Set(), lastEventAt: 0, timer: null };
     this.polls.set(slug, watch);
     const watched = { watcher, voted };
     watch.watchers.add(watched);
@@ -96,6 +101,17 @@ export class LiveResults {
     watch.timer = setTimeout(() => void this.emit(slug, watch), delay);
   }
 
+  /** The poll was deleted: its streams end. */
+  deleted(pollId: number): void {
+    for (const [slug, watch] of this.polls) if (watch.pollId === pollId) this.endWatch(slug, watch);
+  }
+
+  private endWatch(slug: string, watch: PollWatch): void {
+    if (watch.timer) clearTimeout(watch.timer);
+    for (const { watcher } of [...watch.watchers]) watcher.close();
+    this.polls.delete(slug);
+  }
+
   /** Ends every stream (shutdown): clients reconnect to whichever process serves them next. */
   closeAll(): void {
     clearInterval(this.heartbeat);
@@ -120,7 +136,10 @@ export class LiveResults {
     watch.timer = null;
     const now = this.now();
     const shownTo = (voted: boolean) =>
-      poll !== null && isPublic(poll.status) && resultsHiddenReason(poll, { hasVoted: voted }, now) === null;
+      poll !== null &&
+      poll.id === watch.pollId &&
+      isPublic(poll.status) &&
+      resultsHiddenReason(poll, { hasVoted: voted }, now) === null;
     const json = poll && (shownTo(true) || shownTo(false)) ? JSON.stringify(buildResults(poll, now)) : null;
     for (const { watcher, voted } of [...watch.watchers]) {
       if (json !== null && shownTo(voted)) watcher.results(json);
@@ -137,7 +156,7 @@ export class LiveResults {
  * The store with every change a watcher should see reported to the hub: recorded votes and
  * owner edits (closing a poll changes its status in the results).
  */
-export function reportingChanges<T extends Pick<PollStore, 'recordVote' | 'updatePoll'>>(
+export function reportingChanges<T extends Pick<PollStore, 'recordVote' | 'updatePoll' | 'deletePoll'>>(
   store: T,
   live: LiveResults,
 ): T {
@@ -152,6 +171,11 @@ export function reportingChanges<T extends Pick<PollStore, 'recordVote' | 'updat
       const updated = await store.updatePoll(id, fields, change);
       if (typeof updated === 'object') live.changed(updated.slug);
       return updated;
+    },
+    async deletePoll(id, now, audit) {
+      const deleted = await store.deletePoll(id, now, audit);
+      if (deleted) live.deleted(id);
+      return deleted;
     },
   };
 }

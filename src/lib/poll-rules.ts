@@ -79,6 +79,17 @@ export function checkScale(type: PollType, scale: Scale, options: readonly NewOp
       throw invalid('options', `Option ${index + 1}'s range must have its low below its high.`);
     }
   });
+  // The median interpolates through the options in order, so their ranges must climb with it.
+  const ranged = options.map((option, index) => ({ range: option.range, index })).filter((o) => o.range);
+  ranged.slice(1).forEach(({ range, index }, i) => {
+    const before = ranged[i]!;
+    if (range!.low < before.range!.high) {
+      throw invalid(
+        'options',
+        `Option ${index + 1}'s range starts below the end of option ${before.index + 1}'s; list ordered options lowest first, without overlaps.`,
+      );
+    }
+  });
 }
 
 /** An exclusive option ("None of these") only means something where several can be ticked. */

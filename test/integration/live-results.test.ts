@@ -1,7 +1,7 @@
 /** The live-results hub over a real SQLite store: coalescing, visibility, caps, shutdown. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LiveResults, reportingChanges, type Watcher } from '@/lib/live-results';
-import { createPoll, updatePoll } from '@/lib/poll-admin';
+import { createPoll, deletePoll, updatePoll } from '@/lib/poll-admin';
 import type { Results } from '@/lib/types';
 import { castVote } from '@/lib/votes';
 import { newDeviceId } from '@/lib/voter';
@@ -27,16 +27,19 @@ class Recorder implements Watcher {
 let t: TempDb;
 let live: LiveResults;
 let clock: number;
+let pollId: number;
 beforeEach(async () => {
   vi.useFakeTimers();
   clock = Date.parse('2026-06-01T12:00:00Z');
   t = openTempDb();
   live = new LiveResults({ store: t.store, maxStreams: 3, now: () => clock });
-  await createPoll(
-    t.store,
-    { slug: 'p', question: 'P?', options: ['A', 'B'], duplicatePolicy: 'none', resultsVisibility: 'always' },
-    clock,
-  );
+  pollId = (
+    await createPoll(
+      t.store,
+      { slug: 'p', question: 'P?', options: ['A', 'B'], duplicatePolicy: 'none', resultsVisibility: 'always' },
+      clock,
+    )
+  ).id;
 });
 afterEach(() => {
   live.closeAll();
@@ -62,7 +65,7 @@ async function advance(ms: number) {
 describe('LiveResults', () => {
   it('sends one event for a burst of votes, then at most one a second', async () => {
     const watcher = new Recorder();
-    live.watch('p', false, watcher);
+    live.watch('p', pollId, false, watcher);
     for (let i = 0; i < 5; i++) await vote();
     await advance(0);
     expect(watcher.events.map((e) => e.totalResponses)).toEqual([5]);
@@ -76,27 +79,27 @@ describe('LiveResults', () => {
 
   it('sends nothing when nothing changed, but a heartbeat every 25 s', async () => {
     const watcher = new Recorder();
-    live.watch('p', false, watcher);
+    live.watch('p', pollId, false, watcher);
     await advance(60_000);
     expect(watcher.events).toEqual([]);
     expect(watcher.beats).toBe(2);
   });
 
   it('refuses a stream past the cap and frees a place when one stops', () => {
-    const stops = [0, 1, 2].map(() => live.watch('p', false, new Recorder()));
-    expect(live.watch('p', false, new Recorder())).toBe('full');
+    const stops = [0, 1, 2].map(() => live.watch('p', pollId, false, new Recorder()));
+    expect(live.watch('p', pollId, false, new Recorder())).toBe('full');
     (stops[0] as () => void)();
     (stops[0] as () => void)(); // stopping twice frees one place only
     expect(live.streams).toBe(2);
-    expect(live.watch('p', false, new Recorder())).not.toBe('full');
-    expect(live.watch('p', false, new Recorder())).toBe('full');
+    expect(live.watch('p', pollId, false, new Recorder())).not.toBe('full');
+    expect(live.watch('p', pollId, false, new Recorder())).toBe('full');
   });
 
   it('closes streams whose results become hidden, keeping those of voters when results show after a vote', async () => {
     const voter = new Recorder();
     const reader = new Recorder();
-    live.watch('p', true, voter);
-    live.watch('p', false, reader);
+    live.watch('p', pollId, true, voter);
+    live.watch('p', pollId, false, reader);
     await updatePoll(reportingChanges(t.store, live), 'p', { resultsVisibility: 'after_vote' }, clock);
     await advance(0);
     expect(reader.closed).toBe(true);
@@ -104,9 +107,25 @@ describe('LiveResults', () => {
     expect(voter.events).toHaveLength(1);
   });
 
+  it('ends the streams of a deleted poll, and never shows them a new poll given the same slug', async () => {
+    const store = reportingChanges(t.store, live);
+    const old = new Recorder();
+    live.watch('p', pollId, true, old);
+    await deletePoll(store, 'p', clock);
+    expect(old.closed).toBe(true);
+    const reused = await createPoll(store, { slug: 'p', question: 'Again?', options: ['X', 'Y'] }, clock);
+    const stale = new Recorder();
+    live.watch('p', pollId, true, stale); // a stream that started on the old poll
+    await vote('x');
+    await advance(0);
+    expect(stale.events).toEqual([]);
+    expect(stale.closed).toBe(true);
+    expect(reused.id).not.toBe(pollId);
+  });
+
   it('ends every stream at shutdown', () => {
     const watchers = [new Recorder(), new Recorder()];
-    for (const w of watchers) live.watch('p', false, w);
+    for (const w of watchers) live.watch('p', pollId, false, w);
     live.closeAll();
     expect(watchers.every((w) => w.closed)).toBe(true);
     expect(live.streams).toBe(0);

@@ -83,3 +83,39 @@ describe('results of an ordinal poll', () => {
     expect(again.options.map((o) => o.range)).toEqual(BUCKETS.map((b) => b.range));
   });
 });
+
+describe('ranges in order', () => {
+  it.each<[string, { low: number; high: number }[]]>([
+    [
+      'out of order',
+      [
+        { low: 10, high: 20 },
+        { low: 0, high: 10 },
+      ],
+    ],
+    [
+      'overlapping',
+      [
+        { low: 0, high: 100 },
+        { low: 1, high: 2 },
+      ],
+    ],
+  ])('refuses ranges %s', (_name, ranges) => {
+    expect(() =>
+      preparePoll({
+        question: 'Share?',
+        scale: 'ordinal',
+        options: ranges.map((range, i) => ({ label: `O${i}`, range })),
+      }),
+    ).toThrow(/lowest first/);
+  });
+
+  it('accepts touching ranges and an option without one between them', () => {
+    const options = [
+      { label: 'Low', range: { low: 0, high: 10 } },
+      { label: "Don't know" },
+      { label: 'High', range: { low: 10, high: 20 } },
+    ];
+    expect(preparePoll({ question: 'Share?', scale: 'ordinal', options }).options).toHaveLength(3);
+  });
+});

@@ -13,7 +13,7 @@ export const GET = apiRoute(async ({ params, locals, cookies, request }) => {
   const poll = await getPublicPoll(store, params.slug!);
   const view = await resultsView({ store, secret, now: Date.now() }, poll, readDeviceIds(cookies, secret));
   const results = visibleResults(view);
-  return resultsEventStream(live, poll.slug, view.voted, JSON.stringify(results), request.signal);
+  return resultsEventStream(live, poll.slug, poll.id, view.voted, JSON.stringify(results), request.signal);
 });
 
 export const ALL = methodNotAllowed('GET');
