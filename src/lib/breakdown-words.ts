@@ -101,9 +101,12 @@ export function suppressedSegmentText(minCellSize: number): string {
   return `Fewer than ${minCellSize} answers — hidden to protect anonymity`;
 }
 
-/** The sentence instead of the table when the whole cross-section is too small. */
+/**
+ * The sentence instead of the table when the whole view is hidden: the group is under K, or its
+ * numbers combined with other views would single out a smaller group (src/lib/suppression.ts).
+ */
 export function wholeSuppressedText(minCellSize: number): string {
-  return `Fewer than ${minCellSize} people in this group answered, so its breakdown is hidden to protect anonymity.`;
+  return `This group's breakdown is hidden to protect anonymity: fewer than ${minCellSize} people in it answered, or its numbers would let a smaller group be worked out.`;
 }
 
 /** Why some rows are hidden, said once under the table (only when a row is hidden). */

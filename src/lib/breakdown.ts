@@ -16,7 +16,7 @@ import {
 } from './profile';
 import { newcombeDifference, share, wilsonInterval, type Difference, type Interval } from './stats';
 import type { CrossSection, GroupCounts, PollStore, SegmentCounts } from './store';
-import { crossSectionTooSmall, suppressedSegments } from './suppression';
+import { crossSectionTooSmall, suppressedSegments, suppressedTable } from './suppression';
 import type { PollRecord } from './types';
 
 export interface BreakdownQuery {
@@ -111,8 +111,11 @@ export function buildBreakdown(
   query: BreakdownQuery,
   counts: SegmentCounts,
   minCellSize: number,
-  /** The `where` cross-section is itself a hidden segment of its own dimension's breakdown. */
-  crossSectionHidden = false,
+  /**
+   * With `where`: the cells the two-way table hides across views (crossViewSuppression), or
+   * 'all' when no cell of this view may show.
+   */
+  crossView: readonly boolean[] | 'all' | null = null,
 ): Breakdown {
   const total = counts.crossSection;
   const segments = segmentsOf(query.by).map((segment) => ({
@@ -122,11 +125,12 @@ export function buildBreakdown(
         ? notStated(counts)
         : (counts.segments.get(segment.key) ?? { responses: 0, optionVotes: new Map<number, number>() }),
   }));
-  const wholeSuppressed = crossSectionHidden || crossSectionTooSmall(total.responses, minCellSize);
-  const hidden = suppressedSegments(
+  const wholeSuppressed = crossView === 'all' || crossSectionTooSmall(total.responses, minCellSize);
+  const own = suppressedSegments(
     segments.map((s) => s.counts.responses),
     minCellSize,
   );
+  const hidden = own.map((h, i) => h || (Array.isArray(crossView) && crossView[i]!));
   return {
     dimension: query.by,
     where: query.where,
@@ -180,7 +184,7 @@ export async function readBreakdown(
   minCellSize: number,
 ): Promise<{ poll: PollRecord; breakdown: Breakdown }> {
   const counts = await store.segmentCounts(poll.id, query.by, query.where);
-  const crossSectionHidden = query.where ? await hiddenInItsOwnBreakdown(store, poll, query.where, minCellSize) : false;
+  const crossView = query.where ? await crossViewSuppression(store, poll, query.by, query.where, minCellSize) : null;
   const snapshot: PollRecord = query.where
     ? poll
     : {
@@ -191,23 +195,49 @@ export async function readBreakdown(
           votes: counts.crossSection.optionVotes.get(option.id) ?? 0,
         })),
       };
-  return { poll: snapshot, breakdown: buildBreakdown(poll, query, counts, minCellSize, crossSectionHidden) };
+  return { poll: snapshot, breakdown: buildBreakdown(poll, query, counts, minCellSize, crossView) };
 }
 
 /**
- * Whether `where`'s group is hidden in the plain breakdown by its own dimension (`?by=role` for
- * `where=role:director`). A group hidden there — small, or pulled in by complementary
- * suppression — must not show its size here either: a `where` view's shown segments and their
- * differences from "other respondents" add up to the group's size, which, subtracted from the
- * plain view's remainder, would reveal the small group hidden beside it. Reads only tallies.
+ * Which cells of a `where` view stay hidden so that no combination of views reveals a small
+ * group: the whole two-way table of the two questions (every answer of each, "not stated"
+ * included) goes through suppressedTable, computed with the question that sorts first as rows so
+ * `by=A&where=B` and `by=B&where=A` agree. A `where` group hidden in its own plain breakdown
+ * hides the whole view (its size would otherwise show). Reads tallies only: one read per answer
+ * of the `where` question and one per plain breakdown.
  */
-async function hiddenInItsOwnBreakdown(
+async function crossViewSuppression(
   store: PollStore,
   poll: PollRecord,
+  by: ProfileDimension,
   where: CrossSection,
   minCellSize: number,
-): Promise<boolean> {
-  const counts = await store.segmentCounts(poll.id, where.dimension, null);
-  const own = buildBreakdown(poll, { by: where.dimension, where: null }, counts, minCellSize);
-  return own.suppressed || own.segments.some((segment) => segment.value === where.value && segment.suppressed);
+): Promise<boolean[] | 'all'> {
+  const plain = async (dimension: ProfileDimension) =>
+    buildBreakdown(
+      poll,
+      { by: dimension, where: null },
+      await store.segmentCounts(poll.id, dimension, null),
+      minCellSize,
+    );
+  const [rowsPlain, colsPlain] = [await plain(where.dimension), await plain(by)];
+  const row = rowsPlain.segments.findIndex((segment) => segment.value === where.value);
+  if (rowsPlain.suppressed || colsPlain.suppressed || rowsPlain.segments[row]!.suppressed) return 'all';
+  const cells: number[][] = [];
+  for (const rowSegment of rowsPlain.segments) {
+    const counts = await store.segmentCounts(poll.id, by, { dimension: where.dimension, value: rowSegment.value });
+    const stated = colsPlain.segments
+      .filter((segment) => segment.value !== NOT_STATED)
+      .map((segment) => counts.segments.get(segment.value)?.responses ?? 0);
+    cells.push([...stated, counts.crossSection.responses - stated.reduce((sum, n) => sum + n, 0)]);
+  }
+  const rowHidden = rowsPlain.segments.map((segment) => segment.suppressed);
+  const colHidden = colsPlain.segments.map((segment) => segment.suppressed);
+  const transpose = <T>(table: readonly (readonly T[])[]): T[][] => table[0]!.map((_, c) => table.map((r) => r[c]!));
+  const flipped = by < where.dimension;
+  const pattern = flipped
+    ? suppressedTable(transpose(cells), colHidden, rowHidden, minCellSize)
+    : suppressedTable(cells, rowHidden, colHidden, minCellSize);
+  if (pattern === 'all') return 'all';
+  return (flipped ? transpose(pattern) : pattern)[row]!;
 }

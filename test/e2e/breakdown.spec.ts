@@ -135,7 +135,9 @@ describe('with JavaScript', () => {
         await page.goto(`${server.url}/polls/${SLUG}/results?by=companySize&where=role:vp`);
         await expect(
           page
-            .getByText('Fewer than 3 people in this group answered, so its breakdown is hidden to protect anonymity.')
+            .getByText(
+              "This group's breakdown is hidden to protect anonymity: fewer than 3 people in it answered, or its numbers would let a smaller group be worked out.",
+            )
             .isVisible(),
         ).resolves.toBe(true);
         await expect(page.locator('breakdown-chart').count()).resolves.toBe(0);

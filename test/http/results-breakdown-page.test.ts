@@ -190,7 +190,7 @@ describe('?by=role&where=…', () => {
     expect(section).not.toContain('<table>');
     expect(section).not.toContain('<canvas');
     expect(text(section)).toContain(
-      'Fewer than 3 people in this group answered, so its breakdown is hidden to protect anonymity.',
+      "This group's breakdown is hidden to protect anonymity: fewer than 3 people in it answered, or its numbers would let a smaller group be worked out.",
     );
     expect(text(section)).not.toContain('Each group is compared');
   });

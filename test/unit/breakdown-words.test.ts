@@ -96,7 +96,7 @@ describe('sentences and labels', () => {
     [suppressedSegmentText(10), 'Fewer than 10 answers — hidden to protect anonymity'],
     [
       wholeSuppressedText(10),
-      'Fewer than 10 people in this group answered, so its breakdown is hidden to protect anonymity.',
+      "This group's breakdown is hidden to protect anonymity: fewer than 10 people in it answered, or its numbers would let a smaller group be worked out.",
     ],
     [breakdownCaption('Smartsheet', 'companySize'), 'Share choosing Smartsheet, by company size'],
     [dimensionTitle('companySize'), 'Company size'],
