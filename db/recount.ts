@@ -4,7 +4,7 @@
  * recomputed from `votes`, `vote_choices` and `vote_profiles`; with `repair` they are rewritten.
  */
 import { and, asc, count, eq, lt, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { alias, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { DAY_MS, type TallyDrift } from '../src/lib/store';
 import type { Db } from './client';
 import {
@@ -22,57 +22,162 @@ import {
 } from './schema';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+type Row = Record<string, string | number>;
 
-interface TallyRow {
-  pollId: number;
-  /** What the tally counts, e.g. "segment role=vp" or "day 2026-11-02". */
-  group: string;
-  optionId?: number;
-  n: number;
+interface DerivedTally {
+  table: SQLiteTable;
+  /** The column holding the count ("responses" or "votes"); every other column is the key. */
+  count: string;
+  /** The rows the table should hold, computed from the vote log, named as the table's columns. */
+  actual: (tx: Tx) => Row[];
+  /** What a row counts, for the drift report ("segment role=vp", "day 2026-11-02"). */
+  label: (row: Row) => string;
 }
 
+const a = alias(voteProfiles, 'a');
+const b = alias(voteProfiles, 'b');
+/** A vote's UTC day; a bound number is a REAL in SQLite, so the division needs the cast. */
+const dayOf = sql<number>`cast(${votes.createdAt} / ${DAY_MS} as integer)`;
+const pairOf = { pollId: a.pollId, dimensionA: a.dimension, valueA: a.value, dimensionB: b.dimension, valueB: b.value };
+const pairs = and(eq(b.voteId, a.voteId), lt(a.dimension, b.dimension));
+const segmentLabel = (r: Row) => `segment ${r.dimension}=${r.value}`;
+const pairLabel = (r: Row) => `segment ${r.dimensionA}=${r.valueA} & ${r.dimensionB}=${r.valueB}`;
+const dayLabel = (r: Row) => `day ${new Date(Number(r.day) * DAY_MS).toISOString().slice(0, 10)}`;
+
+/** The tallies breakdowns and trends read, each with the vote-log query it must equal. */
+const DERIVED: DerivedTally[] = [
+  {
+    table: segmentTallies,
+    count: 'responses',
+    label: segmentLabel,
+    actual: (tx) =>
+      tx
+        .select({
+          pollId: voteProfiles.pollId,
+          dimension: voteProfiles.dimension,
+          value: voteProfiles.value,
+          responses: count(),
+        })
+        .from(voteProfiles)
+        .groupBy(voteProfiles.pollId, voteProfiles.dimension, voteProfiles.value)
+        .all(),
+  },
+  {
+    table: segmentOptionTallies,
+    count: 'votes',
+    label: segmentLabel,
+    actual: (tx) =>
+      tx
+        .select({
+          pollId: voteProfiles.pollId,
+          dimension: voteProfiles.dimension,
+          value: voteProfiles.value,
+          optionId: voteChoices.optionId,
+          votes: count(),
+        })
+        .from(voteProfiles)
+        .innerJoin(voteChoices, eq(voteChoices.voteId, voteProfiles.voteId))
+        .groupBy(voteProfiles.pollId, voteProfiles.dimension, voteProfiles.value, voteChoices.optionId)
+        .all(),
+  },
+  {
+    table: segmentPairTallies,
+    count: 'responses',
+    label: pairLabel,
+    actual: (tx) =>
+      tx
+        .select({ ...pairOf, responses: count() })
+        .from(a)
+        .innerJoin(b, pairs)
+        .groupBy(a.pollId, a.dimension, a.value, b.dimension, b.value)
+        .all(),
+  },
+  {
+    table: segmentPairOptionTallies,
+    count: 'votes',
+    label: pairLabel,
+    actual: (tx) =>
+      tx
+        .select({ ...pairOf, optionId: voteChoices.optionId, votes: count() })
+        .from(a)
+        .innerJoin(b, pairs)
+        .innerJoin(voteChoices, eq(voteChoices.voteId, a.voteId))
+        .groupBy(a.pollId, a.dimension, a.value, b.dimension, b.value, voteChoices.optionId)
+        .all(),
+  },
+  {
+    table: periodTallies,
+    count: 'responses',
+    label: dayLabel,
+    actual: (tx) =>
+      tx
+        .select({ pollId: votes.pollId, day: dayOf, responses: count() })
+        .from(votes)
+        .groupBy(votes.pollId, dayOf)
+        .all(),
+  },
+  {
+    table: periodOptionTallies,
+    count: 'votes',
+    label: dayLabel,
+    actual: (tx) =>
+      tx
+        .select({ pollId: votes.pollId, day: dayOf, optionId: voteChoices.optionId, votes: count() })
+        .from(votes)
+        .innerJoin(voteChoices, eq(voteChoices.voteId, votes.id))
+        .groupBy(votes.pollId, dayOf, voteChoices.optionId)
+        .all(),
+  },
+];
+
 /**
- * Compares stored tallies with the counts from the vote log, row by row (a missing row is 0);
- * reports each difference and, with `repair`, writes the actual count through `write`.
+ * Compares a derived tally table with its vote-log query row by row (a missing row is 0) and
+ * reports each difference; with `repair`, a table that drifted is rewritten from the query.
  */
-function reconcile<R extends TallyRow>(
-  stored: R[],
-  actual: R[],
+function reconcile(
+  tx: Tx,
+  tally: DerivedTally,
   names: { slugs: Map<number, string>; optionKeys: Map<number, string> },
+  repair: boolean,
   drift: TallyDrift[],
-  write: ((row: R) => void) | null,
 ) {
-  const keyOf = (r: R) => `${r.pollId}|${r.group}|${r.optionId ?? ''}`;
-  const storedBy = new Map(stored.map((r) => [keyOf(r), r]));
-  const actualBy = new Map(actual.map((r) => [keyOf(r), r]));
+  const actual = tally.actual(tx);
+  const stored = tx.select().from(tally.table).all() as Row[];
+  const keyOf = (row: Row) =>
+    Object.keys(row)
+      .filter((column) => column !== tally.count)
+      .sort()
+      .map((column) => row[column])
+      .join('|');
+  const storedBy = new Map(stored.map((row) => [keyOf(row), row]));
+  const actualBy = new Map(actual.map((row) => [keyOf(row), row]));
+  const before = drift.length;
   for (const key of new Set([...storedBy.keys(), ...actualBy.keys()])) {
-    const s = storedBy.get(key);
-    const a = actualBy.get(key);
-    if ((s?.n ?? 0) === (a?.n ?? 0)) continue;
-    const row = (a ?? s)!;
-    const option = row.optionId === undefined ? '' : ` option ${names.optionKeys.get(row.optionId) ?? row.optionId}`;
+    const was = Number(storedBy.get(key)?.[tally.count] ?? 0);
+    const is = Number(actualBy.get(key)?.[tally.count] ?? 0);
+    if (was === is) continue;
+    const row = (actualBy.get(key) ?? storedBy.get(key))!;
+    const optionId = row.optionId === undefined ? null : Number(row.optionId);
+    const option = optionId === null ? '' : ` option ${names.optionKeys.get(optionId) ?? optionId}`;
     drift.push({
-      pollSlug: names.slugs.get(row.pollId) ?? String(row.pollId),
-      what: `${row.group}${option}`,
-      stored: s?.n ?? 0,
-      actual: a?.n ?? 0,
+      pollSlug: names.slugs.get(Number(row.pollId)) ?? String(row.pollId),
+      what: `${tally.label(row)}${option}`,
+      stored: was,
+      actual: is,
     });
-    write?.({ ...row, n: a?.n ?? 0 });
+  }
+  if (repair && drift.length > before) {
+    tx.delete(tally.table).run();
+    // In slices, well under SQLite's limit on bound parameters per statement.
+    for (let i = 0; i < actual.length; i += 500)
+      tx.insert(tally.table)
+        .values(actual.slice(i, i + 500))
+        .run();
   }
 }
 
-const pickPair = (r: { pollId: number; dimensionA: string; valueA: string; dimensionB: string; valueB: string }) => ({
-  pollId: r.pollId,
-  dimensionA: r.dimensionA,
-  valueA: r.valueA,
-  dimensionB: r.dimensionB,
-  valueB: r.valueB,
-});
-
-const dayLabel = (day: number) => `day ${new Date(day * DAY_MS).toISOString().slice(0, 10)}`;
-
-/** Segment tallies (per profile answer) and per-day tallies against vote_profiles, votes and vote_choices. */
-function compareBreakdownTallies(tx: Tx, repair: boolean, drift: TallyDrift[]) {
+/** Segment tallies (single and pairs) and per-day tallies against the vote log. */
+function compareDerivedTallies(tx: Tx, repair: boolean, drift: TallyDrift[]) {
   const names = {
     slugs: new Map(
       tx
@@ -89,243 +194,7 @@ function compareBreakdownTallies(tx: Tx, repair: boolean, drift: TallyDrift[]) {
         .map((o) => [o.id, o.key]),
     ),
   };
-  const p = voteProfiles;
-  type SegmentRow = TallyRow & { dimension: string; value: string };
-  const segment = <T extends { dimension: string; value: string }>(r: T) => ({
-    ...r,
-    group: `segment ${r.dimension}=${r.value}`,
-  });
-  reconcile<SegmentRow>(
-    tx
-      .select({
-        pollId: segmentTallies.pollId,
-        dimension: segmentTallies.dimension,
-        value: segmentTallies.value,
-        n: segmentTallies.responses,
-      })
-      .from(segmentTallies)
-      .all()
-      .map(segment),
-    tx
-      .select({ pollId: p.pollId, dimension: p.dimension, value: p.value, n: count() })
-      .from(p)
-      .groupBy(p.pollId, p.dimension, p.value)
-      .all()
-      .map(segment),
-    names,
-    drift,
-    repair
-      ? (row) =>
-          tx
-            .insert(segmentTallies)
-            .values({ pollId: row.pollId, dimension: row.dimension, value: row.value, responses: row.n })
-            .onConflictDoUpdate({
-              target: [segmentTallies.pollId, segmentTallies.dimension, segmentTallies.value],
-              set: { responses: row.n },
-            })
-            .run()
-      : null,
-  );
-  reconcile<SegmentRow & { optionId: number }>(
-    tx
-      .select({
-        pollId: segmentOptionTallies.pollId,
-        dimension: segmentOptionTallies.dimension,
-        value: segmentOptionTallies.value,
-        optionId: segmentOptionTallies.optionId,
-        n: segmentOptionTallies.votes,
-      })
-      .from(segmentOptionTallies)
-      .all()
-      .map(segment),
-    tx
-      .select({ pollId: p.pollId, dimension: p.dimension, value: p.value, optionId: voteChoices.optionId, n: count() })
-      .from(p)
-      .innerJoin(voteChoices, eq(voteChoices.voteId, p.voteId))
-      .groupBy(p.pollId, p.dimension, p.value, voteChoices.optionId)
-      .all()
-      .map(segment),
-    names,
-    drift,
-    repair
-      ? (row) =>
-          tx
-            .insert(segmentOptionTallies)
-            .values({
-              pollId: row.pollId,
-              dimension: row.dimension,
-              value: row.value,
-              optionId: row.optionId,
-              votes: row.n,
-            })
-            .onConflictDoUpdate({
-              target: [
-                segmentOptionTallies.pollId,
-                segmentOptionTallies.dimension,
-                segmentOptionTallies.value,
-                segmentOptionTallies.optionId,
-              ],
-              set: { votes: row.n },
-            })
-            .run()
-      : null,
-  );
-
-  type PairRow = TallyRow & { dimensionA: string; valueA: string; dimensionB: string; valueB: string };
-  const pair = <T extends { dimensionA: string; valueA: string; dimensionB: string; valueB: string }>(r: T) => ({
-    ...r,
-    group: `segment ${r.dimensionA}=${r.valueA} & ${r.dimensionB}=${r.valueB}`,
-  });
-  const a = alias(voteProfiles, 'a');
-  const b = alias(voteProfiles, 'b');
-  const pairColumns = {
-    pollId: a.pollId,
-    dimensionA: a.dimension,
-    valueA: a.value,
-    dimensionB: b.dimension,
-    valueB: b.value,
-  };
-  const pairTallyTarget = [
-    segmentPairTallies.pollId,
-    segmentPairTallies.dimensionA,
-    segmentPairTallies.dimensionB,
-    segmentPairTallies.valueA,
-    segmentPairTallies.valueB,
-  ];
-  reconcile<PairRow>(
-    tx
-      .select({
-        pollId: segmentPairTallies.pollId,
-        dimensionA: segmentPairTallies.dimensionA,
-        valueA: segmentPairTallies.valueA,
-        dimensionB: segmentPairTallies.dimensionB,
-        valueB: segmentPairTallies.valueB,
-        n: segmentPairTallies.responses,
-      })
-      .from(segmentPairTallies)
-      .all()
-      .map(pair),
-    tx
-      .select({ ...pairColumns, n: count() })
-      .from(a)
-      .innerJoin(b, and(eq(b.voteId, a.voteId), lt(a.dimension, b.dimension)))
-      .groupBy(a.pollId, a.dimension, a.value, b.dimension, b.value)
-      .all()
-      .map(pair),
-    names,
-    drift,
-    repair
-      ? (row) =>
-          tx
-            .insert(segmentPairTallies)
-            .values({ ...pickPair(row), responses: row.n })
-            .onConflictDoUpdate({ target: pairTallyTarget, set: { responses: row.n } })
-            .run()
-      : null,
-  );
-  reconcile<PairRow & { optionId: number }>(
-    tx
-      .select({
-        pollId: segmentPairOptionTallies.pollId,
-        dimensionA: segmentPairOptionTallies.dimensionA,
-        valueA: segmentPairOptionTallies.valueA,
-        dimensionB: segmentPairOptionTallies.dimensionB,
-        valueB: segmentPairOptionTallies.valueB,
-        optionId: segmentPairOptionTallies.optionId,
-        n: segmentPairOptionTallies.votes,
-      })
-      .from(segmentPairOptionTallies)
-      .all()
-      .map(pair),
-    tx
-      .select({ ...pairColumns, optionId: voteChoices.optionId, n: count() })
-      .from(a)
-      .innerJoin(b, and(eq(b.voteId, a.voteId), lt(a.dimension, b.dimension)))
-      .innerJoin(voteChoices, eq(voteChoices.voteId, a.voteId))
-      .groupBy(a.pollId, a.dimension, a.value, b.dimension, b.value, voteChoices.optionId)
-      .all()
-      .map(pair),
-    names,
-    drift,
-    repair
-      ? (row) =>
-          tx
-            .insert(segmentPairOptionTallies)
-            .values({ ...pickPair(row), optionId: row.optionId, votes: row.n })
-            .onConflictDoUpdate({
-              target: [
-                segmentPairOptionTallies.pollId,
-                segmentPairOptionTallies.dimensionA,
-                segmentPairOptionTallies.dimensionB,
-                segmentPairOptionTallies.valueA,
-                segmentPairOptionTallies.valueB,
-                segmentPairOptionTallies.optionId,
-              ],
-              set: { votes: row.n },
-            })
-            .run()
-      : null,
-  );
-
-  type DayRow = TallyRow & { day: number };
-  // A bound number is a REAL in SQLite, so the division needs the cast to name a whole day.
-  const dayOf = sql<number>`cast(${votes.createdAt} / ${DAY_MS} as integer)`;
-  const byDay = <T extends { day: number }>(r: T) => ({ ...r, group: dayLabel(r.day) });
-  reconcile<DayRow>(
-    tx
-      .select({ pollId: periodTallies.pollId, day: periodTallies.day, n: periodTallies.responses })
-      .from(periodTallies)
-      .all()
-      .map(byDay),
-    tx
-      .select({ pollId: votes.pollId, day: dayOf, n: count() })
-      .from(votes)
-      .groupBy(votes.pollId, dayOf)
-      .all()
-      .map(byDay),
-    names,
-    drift,
-    repair
-      ? (row) =>
-          tx
-            .insert(periodTallies)
-            .values({ pollId: row.pollId, day: row.day, responses: row.n })
-            .onConflictDoUpdate({ target: [periodTallies.pollId, periodTallies.day], set: { responses: row.n } })
-            .run()
-      : null,
-  );
-  reconcile<DayRow & { optionId: number }>(
-    tx
-      .select({
-        pollId: periodOptionTallies.pollId,
-        day: periodOptionTallies.day,
-        optionId: periodOptionTallies.optionId,
-        n: periodOptionTallies.votes,
-      })
-      .from(periodOptionTallies)
-      .all()
-      .map(byDay),
-    tx
-      .select({ pollId: votes.pollId, day: dayOf, optionId: voteChoices.optionId, n: count() })
-      .from(votes)
-      .innerJoin(voteChoices, eq(voteChoices.voteId, votes.id))
-      .groupBy(votes.pollId, dayOf, voteChoices.optionId)
-      .all()
-      .map(byDay),
-    names,
-    drift,
-    repair
-      ? (row) =>
-          tx
-            .insert(periodOptionTallies)
-            .values({ pollId: row.pollId, day: row.day, optionId: row.optionId, votes: row.n })
-            .onConflictDoUpdate({
-              target: [periodOptionTallies.pollId, periodOptionTallies.day, periodOptionTallies.optionId],
-              set: { votes: row.n },
-            })
-            .run()
-      : null,
-  );
+  for (const tally of DERIVED) reconcile(tx, tally, names, repair, drift);
 }
 
 export function recountTallies(db: Db, repair: boolean): TallyDrift[] {
@@ -361,7 +230,7 @@ export function recountTallies(db: Db, repair: boolean): TallyDrift[] {
         drift.push({ pollSlug: row.slug, what: `option ${row.key}`, stored: row.stored, actual: row.actual });
         if (repair) tx.update(pollOptions).set({ votes: row.actual }).where(eq(pollOptions.id, row.id)).run();
       }
-      compareBreakdownTallies(tx, repair, drift);
+      compareDerivedTallies(tx, repair, drift);
       return drift;
     },
     { behavior: 'immediate' },
