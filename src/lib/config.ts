@@ -3,6 +3,7 @@
  * ConfigError whose message is the one line the operator sees before the process exits.
  */
 import { isIP } from 'node:net';
+import { DEFAULT_MAX_STREAMS } from './live-results';
 import { MIN_CELL_SIZE_RANGE } from './suppression';
 
 export interface Config {
@@ -179,7 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
       MIN_CELL_SIZE_RANGE.min,
       MIN_CELL_SIZE_RANGE.max,
     ),
-    maxStreams: wholeNumber(env, 'MAX_STREAMS', 10_000, 1, 1_000_000),
+    maxStreams: wholeNumber(env, 'MAX_STREAMS', DEFAULT_MAX_STREAMS, 1, 1_000_000),
   };
 }
 

@@ -139,6 +139,3 @@ export function newcombeDifference(k1: number, n1: number, k2: number, n2: numbe
     },
   };
 }
-
-/** True when a difference's interval lies wholly above or wholly below zero. */
-export const excludesZero = (interval: Interval) => !includesZero(interval);
