@@ -38,6 +38,8 @@ export const polls = sqliteTable('polls', {
     .$type<ProfileDimension[]>()
     .notNull()
     .default(sql`'[]'`),
+  /** Single or multiple choice with a write-in "Other" (its option row has `other` set). */
+  allowOther: integer('allow_other', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
@@ -57,7 +59,11 @@ export const pollOptions = sqliteTable(
     /** On an ordinal scale: the numbers the option stands for (both or neither). */
     rangeLow: real('range_low'),
     rangeHigh: real('range_high'),
-    /** Tally: votes for this option, kept in the vote's transaction. */
+    /** On a rating scale: the number the option stands for. */
+    value: real('value'),
+    /** The write-in option ("Other") of a poll with allow_other. */
+    other: integer('other', { mode: 'boolean' }).notNull().default(false),
+    /** Tally: votes for this option (a ranked poll: ballots ranking it first), kept in the vote's transaction. */
     votes: integer('votes').notNull().default(0),
   },
   (t) => [uniqueIndex('poll_options_poll_key').on(t.pollId, t.key)],
@@ -275,4 +281,54 @@ export const auditLog = sqliteTable(
     details: text('details').notNull().default(''),
   },
   (t) => [index('audit_log_poll').on(t.pollSlug, t.at)],
+);
+
+/**
+ * A ranked ballot's whole order, as option ids joined by commas, most preferred first. Its first
+ * choice is also in vote_choices, so option, segment and day tallies count first choices.
+ */
+export const voteRankings = sqliteTable(
+  'vote_rankings',
+  {
+    voteId: integer('vote_id')
+      .primaryKey()
+      .references(() => votes.id, { onDelete: 'cascade' }),
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    ranking: text('ranking').notNull(),
+  },
+  (t) => [index('vote_rankings_poll').on(t.pollId, t.ranking)],
+);
+
+/** Tally: ballots per distinct ranking of a poll, so an instant-runoff count never reads every ballot. */
+export const rankingTallies = sqliteTable(
+  'ranking_tallies',
+  {
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    ranking: text('ranking').notNull(),
+    ballots: integer('ballots').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.ranking] })],
+);
+
+/**
+ * A write-in "Other" answer: the text as typed (trimmed) and its normalised form, which the
+ * owner's page groups by. Only the owner reads these; no public page or API shows them.
+ */
+export const otherAnswers = sqliteTable(
+  'other_answers',
+  {
+    voteId: integer('vote_id')
+      .primaryKey()
+      .references(() => votes.id, { onDelete: 'cascade' }),
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    text: text('text').notNull(),
+    normalized: text('normalized').notNull(),
+  },
+  (t) => [index('other_answers_poll').on(t.pollId, t.normalized)],
 );

@@ -1,8 +1,8 @@
 /** The SQLite implementation of AdminStore: admin sessions, the audit trail, the vote log. */
-import { and, asc, desc, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { AdminStore, VoteLogEntry } from '../src/lib/store';
 import type { Db } from './client';
-import { adminSessions, auditLog, pollOptions, voteChoices, votes } from './schema';
+import { adminSessions, auditLog, otherAnswers, pollOptions, voteChoices, voteRankings, votes } from './schema';
 
 export function createSqliteAdminStore(db: Db): AdminStore {
   return {
@@ -60,19 +60,73 @@ export function createSqliteAdminStore(db: Db): AdminStore {
         .as('page');
       // Left joins: a vote always makes an entry, so a page is short only at the end of the log.
       const rows = db
-        .select({ id: page.id, createdAt: page.createdAt, source: page.source, key: pollOptions.key })
+        .select({
+          id: page.id,
+          createdAt: page.createdAt,
+          source: page.source,
+          key: pollOptions.key,
+          ranking: voteRankings.ranking,
+        })
         .from(page)
         .leftJoin(voteChoices, eq(voteChoices.voteId, page.id))
         .leftJoin(pollOptions, eq(pollOptions.id, voteChoices.optionId))
+        .leftJoin(voteRankings, eq(voteRankings.voteId, page.id))
         .orderBy(asc(page.createdAt), asc(page.id), asc(pollOptions.position))
         .all();
+      const keys = new Map(
+        db
+          .select({ id: pollOptions.id, key: pollOptions.key })
+          .from(pollOptions)
+          .where(eq(pollOptions.pollId, pollId))
+          .all()
+          .map((o) => [String(o.id), o.key]),
+      );
       const log: VoteLogEntry[] = [];
       for (const row of rows) {
-        if (row.id !== log.at(-1)?.id)
-          log.push({ id: row.id, createdAt: row.createdAt, source: row.source, choices: [] });
-        if (row.key !== null) log.at(-1)!.choices.push(row.key);
+        if (row.id !== log.at(-1)?.id) {
+          // A ranked ballot lists its whole order, most preferred first.
+          const ranked = row.ranking?.split(',').map((id) => keys.get(id) ?? id);
+          log.push({ id: row.id, createdAt: row.createdAt, source: row.source, choices: ranked ?? [] });
+          if (ranked) continue;
+        }
+        if (row.key !== null && row.ranking === null) log.at(-1)!.choices.push(row.key);
       }
       return log;
+    },
+
+    async otherAnswerGroups(pollId) {
+      const groups = db
+        .select({ normalized: otherAnswers.normalized, count: count() })
+        .from(otherAnswers)
+        .where(eq(otherAnswers.pollId, pollId))
+        .groupBy(otherAnswers.normalized)
+        .orderBy(desc(count()), asc(otherAnswers.normalized))
+        .all();
+      // How each group was most often written, to show the owner a real answer, not a folded one.
+      const spellings = db
+        .select({ normalized: otherAnswers.normalized, text: otherAnswers.text, count: count() })
+        .from(otherAnswers)
+        .where(eq(otherAnswers.pollId, pollId))
+        .groupBy(otherAnswers.normalized, otherAnswers.text)
+        .orderBy(desc(count()), asc(otherAnswers.text))
+        .all();
+      const shown = new Map<string, string>();
+      for (const s of spellings) if (!shown.has(s.normalized)) shown.set(s.normalized, s.text);
+      return groups.map((g) => ({
+        normalized: g.normalized,
+        text: shown.get(g.normalized) ?? g.normalized,
+        count: g.count,
+      }));
+    },
+
+    async otherAnswers(pollId) {
+      return db
+        .select({ createdAt: votes.createdAt, text: otherAnswers.text })
+        .from(otherAnswers)
+        .innerJoin(votes, eq(votes.id, otherAnswers.voteId))
+        .where(eq(otherAnswers.pollId, pollId))
+        .orderBy(asc(votes.createdAt), asc(votes.id))
+        .all();
     },
   };
 }

@@ -4,14 +4,14 @@
  * tallies move with SQL increments (`votes = votes + 1`), never read-modify-write in JS.
  */
 import { asc, eq, sql } from 'drizzle-orm';
-import type { NewOption, PollFields, PollRecord } from '../src/lib/types';
+import type { NewOption, PollFields, PollRecord, StoredRanking } from '../src/lib/types';
 import type { AuditEntry, PollStore } from '../src/lib/store';
 import type { Db } from './client';
 import { recountTallies } from './recount';
 import { createSqlitePeriodReads } from './sqlite-periods';
 import { createSqliteSegmentReads } from './sqlite-segments';
 import { createSqliteVoteWrites } from './sqlite-votes';
-import { auditLog, pollOptions, polls, settings } from './schema';
+import { auditLog, pollOptions, polls, rankingTallies, settings } from './schema';
 
 const IMMEDIATE = { behavior: 'immediate' } as const;
 
@@ -27,18 +27,34 @@ class SlugTaken extends Error {
 type PollRow = typeof polls.$inferSelect;
 type OptionRow = typeof pollOptions.$inferSelect;
 
-function toRecord(row: PollRow, options: OptionRow[]): PollRecord {
+/** Rankings are stored as option ids ("12,15,13"); the domain reads keys. */
+function decodeRankings(options: OptionRow[], rows: { ranking: string; ballots: number }[]): StoredRanking[] {
+  const keyOf = new Map(options.map((option) => [String(option.id), option.key]));
+  return rows.map(({ ranking, ballots }) => ({
+    ranking: ranking.split(',').map((id) => keyOf.get(id) ?? id),
+    ballots,
+  }));
+}
+
+function toRecord(
+  row: PollRow,
+  options: OptionRow[],
+  rankings: { ranking: string; ballots: number }[] = [],
+): PollRecord {
   return {
     ...row,
-    options: options.map(({ id, key, label, position, exclusive, rangeLow, rangeHigh, votes }) => ({
+    options: options.map(({ id, key, label, position, exclusive, rangeLow, rangeHigh, value, other, votes }) => ({
       id,
       key,
       label,
       position,
       exclusive,
       range: rangeLow !== null && rangeHigh !== null ? { low: rangeLow, high: rangeHigh } : null,
+      value,
+      other,
       votes,
     })),
+    rankings: decodeRankings(options, rankings),
   };
 }
 
@@ -61,11 +77,20 @@ export function createSqliteStore(db: Db): PollStore {
     .where(eq(polls.id, sql.placeholder('id')))
     .prepare();
 
+  const rankingsOfPoll = db
+    .select({ ranking: rankingTallies.ranking, ballots: rankingTallies.ballots })
+    .from(rankingTallies)
+    .where(eq(rankingTallies.pollId, sql.placeholder('pollId')))
+    .prepare();
+
   const optionsOf = (pollId: number) => optionsOfPoll.all({ pollId });
+  /** A poll with its options and, when ranked, its ranking tallies (one indexed range). */
+  const recordOf = (row: PollRow) =>
+    toRecord(row, optionsOf(row.id), row.type === 'ranked' ? rankingsOfPoll.all({ pollId: row.id }) : []);
 
   const findById = (id: number): PollRecord | null => {
     const row = pollById.get({ id });
-    return row ? toRecord(row, optionsOf(row.id)) : null;
+    return row ? recordOf(row) : null;
   };
 
   const insertOptions = (tx: Pick<Db, 'insert'>, pollId: number, options: NewOption[]) =>
@@ -80,6 +105,8 @@ export function createSqliteStore(db: Db): PollStore {
           exclusive: option.exclusive ?? false,
           rangeLow: option.range?.low ?? null,
           rangeHigh: option.range?.high ?? null,
+          value: option.value ?? null,
+          other: option.other ?? false,
         })),
       )
       .run();
@@ -115,17 +142,19 @@ export function createSqliteStore(db: Db): PollStore {
     async listPolls() {
       const rows = db.select().from(polls).all();
       const options = db.select().from(pollOptions).orderBy(asc(pollOptions.position)).all();
+      const rankings = db.select().from(rankingTallies).all();
       return rows.map((row) =>
         toRecord(
           row,
           options.filter((option) => option.pollId === row.id),
+          rankings.filter((ranking) => ranking.pollId === row.id),
         ),
       );
     },
 
     async findPoll(slug) {
       const row = pollBySlug.get({ slug });
-      return row ? toRecord(row, optionsOf(row.id)) : null;
+      return row ? recordOf(row) : null;
     },
 
     async slugExists(slug) {

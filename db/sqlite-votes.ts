@@ -6,7 +6,17 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { voteMinute, type PollStore, type VoteToRecord } from '../src/lib/store';
 import type { PollRecord } from '../src/lib/types';
 import type { Db } from './client';
-import { pollOptions, polls, voteChoices, voteLocks, votes } from './schema';
+import { normaliseWriteIn } from '../src/lib/write-in';
+import {
+  otherAnswers,
+  pollOptions,
+  polls,
+  rankingTallies,
+  voteChoices,
+  voteLocks,
+  voteRankings,
+  votes,
+} from './schema';
 import { createPeriodWrites } from './sqlite-periods';
 import { createProfileWrites } from './sqlite-segments';
 
@@ -26,6 +36,31 @@ export function createSqliteVoteWrites(
 ): Pick<PollStore, 'recordVote' | 'importVotes' | 'hasDeviceVoted' | 'deviceVoteChoices'> {
   const writeProfile = createProfileWrites(db);
   const countInPeriod = createPeriodWrites(db);
+  /** A ranked ballot's order and its ranking tally (`+ 1`), and a write-in's text: in the vote's transaction. */
+  const writeRankingAndOther = (
+    tx: Pick<Db, 'insert'>,
+    pollId: number,
+    voteId: number,
+    ranking: readonly number[] | null | undefined,
+    otherText: string | null | undefined,
+  ) => {
+    if (ranking) {
+      const key = ranking.join(',');
+      tx.insert(voteRankings).values({ voteId, pollId, ranking: key }).run();
+      tx.insert(rankingTallies)
+        .values({ pollId, ranking: key, ballots: 1 })
+        .onConflictDoUpdate({
+          target: [rankingTallies.pollId, rankingTallies.ranking],
+          set: { ballots: sql`${rankingTallies.ballots} + 1` },
+        })
+        .run();
+    }
+    if (otherText) {
+      tx.insert(otherAnswers)
+        .values({ voteId, pollId, text: otherText, normalized: normaliseWriteIn(otherText) })
+        .run();
+    }
+  };
   const deviceVote = db
     .select({ id: votes.id })
     .from(votes)
@@ -45,6 +80,17 @@ export function createSqliteVoteWrites(
       ),
     )
     .orderBy(pollOptions.position)
+    .prepare();
+  // A ranked ballot's whole order (its first choice alone is in vote_choices).
+  const deviceRanking = db
+    .select({ ranking: voteRankings.ranking })
+    .from(voteRankings)
+    .where(
+      eq(
+        voteRankings.voteId,
+        sql`(select ${votes.id} from ${votes} where ${votes.pollId} = ${sql.placeholder('pollId')} and ${votes.deviceKey} = ${sql.placeholder('deviceKey')} order by ${votes.id} desc limit 1)`,
+      ),
+    )
     .prepare();
 
   return {
@@ -78,6 +124,7 @@ export function createSqliteVoteWrites(
             .run();
           writeProfile(vote.pollId, voteId, vote.optionIds, vote.profile);
           countInPeriod(vote.pollId, createdAt, vote.optionIds);
+          writeRankingAndOther(tx, vote.pollId, voteId, vote.ranking, vote.otherText);
           // The public results show updatedAt, so it gets the vote's minute, not the exact time;
           // max() keeps an edit made earlier in the same minute from being moved back.
           tx.update(polls)
@@ -120,6 +167,7 @@ export function createSqliteVoteWrites(
             .run();
           writeProfile(pollId, voteId, vote.optionIds, vote.profile ?? {});
           countInPeriod(pollId, voteMinute(vote.createdAt), vote.optionIds);
+          writeRankingAndOther(tx, pollId, voteId, vote.ranking, vote.otherText);
         }
         const latest = Math.max(0, ...batch.map((vote) => voteMinute(vote.createdAt)));
         tx.update(polls)
@@ -137,6 +185,18 @@ export function createSqliteVoteWrites(
     },
     async deviceVoteChoices(pollId, deviceKey) {
       if (deviceVote.get({ pollId, deviceKey }) === undefined) return null;
+      const ranked = deviceRanking.get({ pollId, deviceKey });
+      if (ranked) {
+        const keys = new Map(
+          db
+            .select({ id: pollOptions.id, key: pollOptions.key })
+            .from(pollOptions)
+            .where(eq(pollOptions.pollId, pollId))
+            .all()
+            .map((o) => [String(o.id), o.key]),
+        );
+        return ranked.ranking.split(',').map((id) => keys.get(id) ?? id);
+      }
       return deviceChoices.all({ pollId, deviceKey }).map((row) => row.key);
     },
   };

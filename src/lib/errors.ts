@@ -26,6 +26,7 @@ export const STATUS_BY_CODE = {
   too_few_choices: 422,
   invalid_poll: 422,
   invalid_profile: 422,
+  invalid_other: 422,
   invalid_breakdown: 422,
   rate_limited: 429,
   /** The database cannot write (disk full, read-only, I/O errors): an outage, not a bug. */

@@ -47,7 +47,8 @@ export function resultsHeadline({ type, totalResponses: n, options }: HeadlineIn
       smallSample,
     };
   }
-  const { ci95 } = leaderDifference(first.votes, second.votes, n, type);
+  // Ranked (first choices) and rating ballots name one option each, as single choice does.
+  const { ci95 } = leaderDifference(first.votes, second.votes, n, type === 'multiple' ? 'multiple' : 'single');
   if (includesZero(ci95)) {
     return {
       kind: 'too_close',

@@ -18,10 +18,12 @@ import {
   resolveChoiceCounts,
   scheduleAfterPatch,
   toEpoch,
+  withOtherOption,
+  withRatingValues,
 } from './poll-rules';
 import { fieldErrors, pollInputSchema, pollPatchSchema } from './schemas';
 import type { PollStore } from './store';
-import type { NewOption, OptionRange, PollFields, PollRecord } from './types';
+import type { NewOption, OptionRange, PollFields, PollRecord, PollType, Scale } from './types';
 
 /**
  * A refusal as sentences per form field (`body` for the form as a whole), for forms to show next
@@ -68,14 +70,20 @@ export function preparePoll(body: unknown): PreparedPoll {
   if (!parsed.success) throw new PollInputError(fieldErrors(parsed.error));
   const input = parsed.data;
   const errors: Record<string, string> = {};
-  const options = collect(errors, () => normaliseOptions(input.options));
+  // A rating scale is ordered by nature: its median and mean read the options as one scale.
+  const scale = input.type === 'rating' ? 'ordinal' : input.scale;
+  const owned = collect(errors, () => normaliseOptions(input.options));
   const opensAt = toEpoch(input.opensAt);
   const closesAt = toEpoch(input.closesAt);
   collect(errors, () => checkSchedule(opensAt, closesAt));
-  if (options) collect(errors, () => checkExclusive(input.type, options));
-  if (options) collect(errors, () => checkScale(input.type, input.scale, options));
+  const options = owned && collect(errors, () => shapeOptions(input.type, scale, input.allowOther, owned));
   const counts = collect(errors, () =>
-    resolveChoiceCounts(input.type, input.options.length, input.minChoices, input.maxChoices),
+    resolveChoiceCounts(
+      input.type,
+      input.options.length + (input.allowOther ? 1 : 0),
+      input.minChoices,
+      input.maxChoices,
+    ),
   );
   if (!options || !counts || Object.keys(errors).length) throw new PollInputError(errors);
   return {
@@ -85,7 +93,7 @@ export function preparePoll(body: unknown): PreparedPoll {
       question: input.question,
       description: input.description,
       type: input.type,
-      scale: input.scale,
+      scale,
       ...counts,
       // "scheduled" is not stored: an open poll whose opensAt is ahead *is* scheduled.
       status: input.status ?? 'open',
@@ -94,8 +102,20 @@ export function preparePoll(body: unknown): PreparedPoll {
       resultsVisibility: input.resultsVisibility,
       duplicatePolicy: input.duplicatePolicy,
       profile: inCatalogueOrder(input.profile),
+      allowOther: input.allowOther,
     },
   };
+}
+
+/**
+ * The options as the question type needs them, or invalid_poll: exclusive options only on
+ * multiple choice, ranges only on ordered scales, numbers on every point of a rating scale, and
+ * the write-in "Other" appended last when allowed.
+ */
+function shapeOptions(type: PollType, scale: Scale, allowOther: boolean, options: readonly NewOption[]): NewOption[] {
+  checkExclusive(type, options);
+  checkScale(type, scale, options);
+  return withOtherOption(type, scale, allowOther, withRatingValues(type, options));
 }
 
 /** Validates a PollInput and creates the poll; `actor` is recorded in the audit log. */
@@ -144,19 +164,26 @@ export async function updatePoll(
   const patch = parsed.data;
   const current = await getPollForOwner(store, slug);
 
-  const options = patch.options ? normaliseOptions(patch.options) : undefined;
-  const optionsChanged = options !== undefined && !sameOptions(options, current.options);
   const type = patch.type ?? current.type;
-  checkExclusive(type, options ?? current.options);
-  // The scale is how results are summarised, not what was asked: it may change with votes.
-  const scale = patch.scale ?? current.scale;
+  const allowOther = patch.allowOther ?? current.allowOther;
+  // The scale is how results are summarised, not what was asked: it may change with votes. A
+  // rating scale is always ordered.
+  const scale = type === 'rating' ? 'ordinal' : (patch.scale ?? current.scale);
+  const given = patch.options ? normaliseOptions(patch.options) : undefined;
   // Ranges already stored stay as they are (options are locked once votes exist) and simply go
   // unused on an unordered scale; only ranges given in this patch must suit the scale.
-  checkScale(type, scale, options ?? []);
+  checkScale(type, scale, given ?? []);
+  // The owner's options (the write-in "Other" is the poll's, not theirs); stored values of a
+  // former rating scale fall away with the type.
+  const owned =
+    given ?? current.options.filter((option) => !option.other).map((option) => storedOption(option, type === 'rating'));
+  checkExclusive(type, owned);
+  const options = withOtherOption(type, scale, allowOther, withRatingValues(type, owned));
+  const optionsChanged = !sameOptions(options, current.options);
   const structural =
     optionsChanged || type !== current.type || patch.minChoices !== undefined || patch.maxChoices !== undefined;
   const counts = structural
-    ? resolveChoiceCounts(type, (options ?? current.options).length, patch.minChoices, patch.maxChoices)
+    ? resolveChoiceCounts(type, options.length, patch.minChoices, patch.maxChoices)
     : { minChoices: current.minChoices, maxChoices: current.maxChoices };
   const countsChanged = counts.minChoices !== current.minChoices || counts.maxChoices !== current.maxChoices;
 
@@ -164,7 +191,8 @@ export async function updatePoll(
     question: patch.question,
     description: patch.description,
     type,
-    scale: patch.scale,
+    scale: scale === current.scale ? undefined : scale,
+    allowOther: patch.allowOther,
     ...counts,
     resultsVisibility: patch.resultsVisibility,
     duplicatePolicy: patch.duplicatePolicy,
@@ -223,10 +251,24 @@ function sameOptions(next: NewOption[], current: readonly NewOption[]): boolean 
         o.key === current[i]!.key &&
         o.label === current[i]!.label &&
         !!o.exclusive === !!current[i]!.exclusive &&
+        !!o.other === !!current[i]!.other &&
+        (o.value ?? null) === (current[i]!.value ?? null) &&
         sameRange(o.range, current[i]!.range),
     )
   );
 }
+
+/** A stored option as the owner would give it again (no id, no tally). */
+const storedOption = (
+  { key, label, exclusive, range, value }: PollRecord['options'][number],
+  keepValue: boolean,
+): NewOption => ({
+  key,
+  label,
+  ...(exclusive ? { exclusive } : {}),
+  ...(range ? { range } : {}),
+  ...(value !== null && keepValue ? { value } : {}),
+});
 
 const sameRange = (a: OptionRange | null | undefined, b: OptionRange | null | undefined) =>
   (a ?? null) === (b ?? null) || (!!a && !!b && a.low === b.low && a.high === b.high);

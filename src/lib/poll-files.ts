@@ -14,15 +14,22 @@ export function toPollInput(poll: PollRecord): PollInput {
     description: poll.description,
     type: poll.type,
     scale: poll.scale,
-    ...(poll.type === 'multiple' ? { minChoices: poll.minChoices, maxChoices: poll.maxChoices } : {}),
-    // `exclusive` only where set, so files of polls without it read as before.
-    options: poll.options.map(({ key, label, exclusive, range }) => ({
-      key,
-      label,
-      ...(exclusive ? { exclusive } : {}),
-      // Ranges kept from an earlier ordinal scale mean nothing on an unordered one.
-      ...(range && poll.scale === 'ordinal' ? { range } : {}),
-    })),
+    ...(poll.type === 'multiple' || poll.type === 'ranked'
+      ? { minChoices: poll.minChoices, maxChoices: poll.maxChoices }
+      : {}),
+    // `exclusive` only where set, so files of polls without it read as before. The write-in
+    // option is not listed: `allowOther` brings it back.
+    options: poll.options
+      .filter((option) => !option.other)
+      .map(({ key, label, exclusive, range, value }) => ({
+        key,
+        label,
+        ...(exclusive ? { exclusive } : {}),
+        // Ranges kept from an earlier ordinal scale mean nothing on an unordered one.
+        ...(range && poll.scale === 'ordinal' ? { range } : {}),
+        ...(value !== null && poll.type === 'rating' ? { value } : {}),
+      })),
+    allowOther: poll.allowOther,
     opensAt: iso(poll.opensAt),
     // A poll closed by hand carries its closing time, so it arrives closed.
     closesAt: iso(poll.closesAt),

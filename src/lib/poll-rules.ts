@@ -5,7 +5,17 @@
  */
 import { PollError } from './errors';
 import { deriveOptionKeys } from './keys';
-import type { NewOption, OptionRange, PollRecord, PollStatus, PollType, Scale, StoredStatus } from './types';
+import {
+  OTHER_KEY,
+  OTHER_LABEL,
+  type NewOption,
+  type OptionRange,
+  type PollRecord,
+  type PollStatus,
+  type PollType,
+  type Scale,
+  type StoredStatus,
+} from './types';
 
 /** The status a visitor sees at `now`: the owner's choice, then the schedule. */
 export function effectiveStatus(poll: Pick<PollRecord, 'status' | 'opensAt' | 'closesAt'>, now: number): PollStatus {
@@ -34,7 +44,9 @@ export function findDuplicateLabel(labels: readonly string[]): { label: string; 
 
 /** Labels with keys: given keys kept, missing ones derived; a repeated label or key is refused. */
 export function normaliseOptions(
-  options: readonly (string | { key?: string; label: string; exclusive?: boolean; range?: OptionRange })[],
+  options: readonly (
+    string | { key?: string; label: string; exclusive?: boolean; range?: OptionRange; value?: number }
+  )[],
 ): NewOption[] {
   const objects = options.map((option) => (typeof option === 'string' ? { label: option } : option));
   const duplicate = findDuplicateLabel(objects.map((option) => option.label));
@@ -56,6 +68,7 @@ export function normaliseOptions(
     label: option.label,
     ...(option.exclusive ? { exclusive: true } : {}),
     ...(option.range ? { range: option.range } : {}),
+    ...(option.value !== undefined ? { value: option.value } : {}),
   }));
 }
 
@@ -64,8 +77,8 @@ export function normaliseOptions(
  * what a median needs); ranges, low below high, belong only to ordinal options.
  */
 export function checkScale(type: PollType, scale: Scale, options: readonly NewOption[]): void {
-  if (scale === 'ordinal' && type !== 'single') {
-    throw invalid('scale', 'An ordered scale needs a single-choice poll (one answer per respondent).');
+  if (scale === 'ordinal' && type !== 'single' && type !== 'rating') {
+    throw invalid('scale', 'An ordered scale needs a single-choice or rating poll (one answer per respondent).');
   }
   options.forEach((option, index) => {
     if (!option.range) return;
@@ -94,23 +107,91 @@ export function checkScale(type: PollType, scale: Scale, options: readonly NewOp
 
 /** An exclusive option ("None of these") only means something where several can be ticked. */
 export function checkExclusive(type: PollType, options: readonly NewOption[]): void {
-  if (type === 'single' && options.some((option) => option.exclusive)) {
+  if (type !== 'multiple' && options.some((option) => option.exclusive)) {
     throw invalid('options', 'Only a multiple-choice poll can have an option that excludes the others.');
   }
 }
 
-/** Single choice is always 1..1; multiple defaults to 1..number of options. */
+/**
+ * The rating scale's numbers: given as `value`, or read from a numeric label ("1" … "5"); the
+ * numbers must differ and run one way (lowest first or highest first), since the median and the
+ * mean read the options as one scale. Values belong to rating polls only.
+ */
+export function withRatingValues(type: PollType, options: readonly NewOption[]): NewOption[] {
+  if (type !== 'rating') {
+    const valued = options.findIndex((option) => option.value !== undefined && option.value !== null);
+    if (valued >= 0) throw invalid('options', `Option ${valued + 1} has a value; values belong to rating scales.`);
+    return [...options];
+  }
+  const rated = options.map((option, index) => {
+    const value = option.value ?? numericLabel(option.label);
+    if (value === null) {
+      throw invalid(
+        'options',
+        `Option ${index + 1} ("${option.label.slice(0, 40)}") needs a number on the scale: a numeric label or a value.`,
+      );
+    }
+    return { ...option, value };
+  });
+  const steps = rated.slice(1).map((option, i) => Math.sign(option.value - rated[i]!.value));
+  if (steps.some((step) => step === 0) || new Set(steps).size > 1) {
+    throw invalid('options', "The scale's numbers must all differ and run one way, lowest first or highest first.");
+  }
+  return rated;
+}
+
+/** "4", " 4.5 ", "-1" → the number; anything else (including "4 stars") → null. */
+function numericLabel(label: string): number | null {
+  const trimmed = label.trim();
+  if (!/^-?\d+(?:\.\d+)?$/.test(trimmed)) return null;
+  const value = Number(trimmed);
+  return Math.abs(value) <= 1e9 ? value : null;
+}
+
+/**
+ * The options with the write-in "Other" appended when allowed. Only single and multiple choice
+ * take one (a rank or a rating of free text means nothing), not on an ordered scale (no place in
+ * the order), and no option of the owner's may already use its key.
+ */
+export function withOtherOption(
+  type: PollType,
+  scale: Scale,
+  allowOther: boolean,
+  options: readonly NewOption[],
+): NewOption[] {
+  const own = options.filter((option) => !option.other);
+  if (!allowOther) return own;
+  if (type !== 'single' && type !== 'multiple') {
+    throw invalid('allowOther', 'Only single- and multiple-choice polls can take a write-in "Other".');
+  }
+  if (scale === 'ordinal') throw invalid('allowOther', 'An ordered scale cannot take a write-in "Other".');
+  const clash = own.findIndex((option) => option.key === OTHER_KEY || sameLabelKey(option.label) === OTHER_KEY);
+  if (clash >= 0) {
+    throw invalid(
+      'options',
+      `Option ${clash + 1} is "Other"; with write-ins allowed, "Other" is added for you — remove it.`,
+    );
+  }
+  return [...own, { key: OTHER_KEY, label: OTHER_LABEL, other: true }];
+}
+
+/**
+ * Single choice and rating are always 1..1; multiple defaults to 1..number of options; ranked
+ * defaults to ranking 1..all options.
+ */
 export function resolveChoiceCounts(
   type: PollType,
   optionCount: number,
   minChoices: number | undefined,
   maxChoices: number | undefined,
 ): { minChoices: number; maxChoices: number } {
-  if (type === 'single') {
+  if (type === 'single' || type === 'rating') {
     if ((minChoices ?? 1) !== 1 || (maxChoices ?? 1) !== 1) {
       throw invalid(
         'minChoices',
-        'A single-choice poll takes exactly one choice; choose multiple choice to allow more.',
+        type === 'rating'
+          ? 'A rating takes exactly one answer per respondent.'
+          : 'A single-choice poll takes exactly one choice; choose multiple choice to allow more.',
       );
     }
     return { minChoices: 1, maxChoices: 1 };
@@ -208,13 +289,19 @@ export function toEpoch(value: string | null | undefined): number | null {
 }
 
 /**
- * Checks a ballot against the poll and returns the chosen option ids, or throws the contract
- * code a voter can act on.
+ * Checks a ballot against the poll and returns the chosen option ids (a ranked ballot's in its
+ * order of preference), or throws the contract code a voter can act on.
  */
 export function ballotOptionIds(poll: PollRecord, choices: readonly string[]): number[] {
   const byKey = new Map(poll.options.map((option) => [option.key, option.id]));
   const unique = new Set(choices);
-  if (unique.size !== choices.length) throw new PollError('invalid_choice', 'Each option can be chosen only once.');
+  const ranked = poll.type === 'ranked';
+  if (unique.size !== choices.length) {
+    throw new PollError(
+      'invalid_choice',
+      ranked ? 'Each option can be ranked only once.' : 'Each option can be chosen only once.',
+    );
+  }
   const unknown = choices.find((key) => !byKey.has(key));
   if (unknown !== undefined) {
     throw new PollError('invalid_choice', `"${unknown.slice(0, 64)}" is not an option of this poll.`);
@@ -226,13 +313,23 @@ export function ballotOptionIds(poll: PollRecord, choices: readonly string[]): n
   if (choices.length > poll.maxChoices) {
     throw new PollError(
       'too_many_choices',
-      poll.maxChoices === 1 ? 'Choose only one option.' : `Choose at most ${poll.maxChoices} options.`,
+      ranked
+        ? `Rank at most ${poll.maxChoices} options.`
+        : poll.maxChoices === 1
+          ? 'Choose only one option.'
+          : `Choose at most ${poll.maxChoices} options.`,
     );
   }
   if (choices.length < poll.minChoices) {
     throw new PollError(
       'too_few_choices',
-      poll.minChoices === 1 ? 'Choose an option before voting.' : `Choose at least ${poll.minChoices} options.`,
+      ranked
+        ? poll.minChoices === 1
+          ? 'Rank at least one option before voting.'
+          : `Rank at least ${poll.minChoices} options.`
+        : poll.minChoices === 1
+          ? 'Choose an option before voting.'
+          : `Choose at least ${poll.minChoices} options.`,
     );
   }
   return choices.map((key) => byKey.get(key)!);

@@ -22,12 +22,16 @@ export function toPollJson(poll: PollRecord, now: number): Poll {
     resultsVisibility: poll.resultsVisibility,
     duplicatePolicy: poll.duplicatePolicy,
     profile: poll.profile,
-    options: poll.options.map(({ key, label, exclusive, range }) => ({
-      key,
-      label,
-      exclusive,
-      ...(range && poll.scale === 'ordinal' ? { range } : {}),
-    })),
+    allowOther: poll.allowOther,
+    options: poll.options
+      .filter((option) => !option.other)
+      .map(({ key, label, exclusive, range, value }) => ({
+        key,
+        label,
+        exclusive,
+        ...(range && poll.scale === 'ordinal' ? { range } : {}),
+        ...(value !== null && poll.type === 'rating' ? { value } : {}),
+      })),
   };
 }
 

@@ -1,7 +1,9 @@
 /** Results: statistics from the tallies (constant cost whatever the vote count), visibility, CSV. */
 import type { Breakdown } from './breakdown';
 import { toCsv } from './csv';
+import { instantRunoff } from './irv';
 import { ordinalSummary } from './ordinal';
+import { ratingSummary } from './rating';
 import { effectiveStatus } from './poll-rules';
 import { optionStatistics } from './stats';
 import type { PollRecord, Results } from './types';
@@ -25,6 +27,22 @@ export function buildResults(poll: PollRecord, now: number): Results {
     })),
     updatedAt: new Date(poll.updatedAt).toISOString(),
     ...(poll.scale === 'ordinal' ? { ordinal: ordinalSummary(poll.options) } : {}),
+    // The runoff reads the ranking tallies, never the ballots: constant in the number of votes.
+    ...(poll.type === 'ranked'
+      ? {
+          ranked: instantRunoff(
+            poll.options.map((option) => option.key),
+            poll.rankings,
+          ),
+        }
+      : {}),
+    ...(poll.type === 'rating'
+      ? {
+          rating: ratingSummary(
+            poll.options.filter((o) => o.value !== null).map((o) => ({ value: o.value!, votes: o.votes })),
+          ),
+        }
+      : {}),
   };
 }
 

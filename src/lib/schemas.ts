@@ -30,7 +30,16 @@ const bound = z.number().finite().min(-1e9).max(1e9);
 const range = z.object({ low: bound, high: bound }).strict();
 const option = z.union([
   label,
-  z.object({ key: optionKey.optional(), label, exclusive: z.boolean().optional(), range: range.optional() }).strict(),
+  z
+    .object({
+      key: optionKey.optional(),
+      label,
+      exclusive: z.boolean().optional(),
+      range: range.optional(),
+      // A rating option's number (1 … 5); rating polls derive it from a numeric label when absent.
+      value: bound.optional(),
+    })
+    .strict(),
 ]);
 /** ISO 8601 with a time zone, so "09:00" never means a different hour on another server. */
 const instant = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' });
@@ -57,6 +66,7 @@ export const pollInputSchema = z
     duplicatePolicy: z.enum(DUPLICATE_POLICIES).default('device'),
     status: z.enum(['draft', 'open']).optional(),
     profile: profileDimensions.default([]),
+    allowOther: z.boolean().default(false),
   })
   .strict();
 export type PollInput = z.infer<typeof pollInputSchema>;
@@ -76,6 +86,7 @@ export const pollPatchSchema = z
     duplicatePolicy: z.enum(DUPLICATE_POLICIES).optional(),
     status: z.enum(['draft', 'scheduled', 'open', 'closed']).optional(),
     profile: profileDimensions.optional(),
+    allowOther: z.boolean().optional(),
   })
   .strict();
 export type PollPatch = z.infer<typeof pollPatchSchema>;
@@ -87,6 +98,8 @@ export const voteInputSchema = z
     choices: z.array(z.string().max(MAX_OPTION_KEY_LENGTH)),
     // Checked against the poll's dimensions by parseProfile (src/lib/profile.ts): 422 invalid_profile.
     profile: z.unknown().optional(),
+    // The write-in text of a poll with allowOther; checked by parseOtherText: 422 invalid_other.
+    other: z.unknown().optional(),
   })
   .strict();
 export type VoteInput = z.infer<typeof voteInputSchema>;
@@ -126,6 +139,7 @@ const FIELD_NAMES: Record<string, string> = {
   status: 'The status',
   choices: 'The choices',
   profile: 'The profile',
+  allowOther: 'Allow "Other"',
 };
 
 /**
@@ -145,6 +159,7 @@ export function issueSentence(issue: z.ZodIssue): string {
     const which = `Option ${index + 1}`;
     if (sub === 'key') return `${which}'s key must be lowercase letters and digits joined by single dashes.`;
     if (sub === 'range') return `${which}'s range must be { "low": number, "high": number }.`;
+    if (sub === 'value') return `${which}'s value must be a number.`;
     if (issue.code === 'too_small') return `${which} is empty; write a label or remove it.`;
     if (issue.code === 'too_big') return `${which} is longer than ${issue.maximum} characters.`;
     return `${which} must be a label, or an object with a label and an optional key.`;

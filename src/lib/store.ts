@@ -39,6 +39,17 @@ export interface VoteToRecord {
   lockKeys: string[];
   /** The voter's profile answers (already checked against the poll); stored with this vote only. */
   profile: ProfileAnswers;
+  /** A ranked ballot's option ids, most preferred first (optionIds then holds its first choice); null otherwise. */
+  ranking: number[] | null;
+  /** The write-in text (already checked) when the ballot chose "Other"; null otherwise. */
+  otherText: string | null;
+}
+
+/** One write-in answer's group on the owner's page: the normalised form, how it was most often written, and how often. */
+export interface OtherAnswerGroup {
+  normalized: string;
+  text: string;
+  count: number;
 }
 
 /** Respondents and votes per option id of one group of respondents. */
@@ -129,7 +140,15 @@ export interface PollStore {
   /** Bulk insert of unlocked votes with tallies, in one transaction (demo seed, imports); times stored as voteMinute. */
   importVotes(
     pollId: number,
-    votes: { optionIds: number[]; createdAt: number; source: VoteSource; profile?: ProfileAnswers }[],
+    votes: {
+      optionIds: number[];
+      createdAt: number;
+      source: VoteSource;
+      profile?: ProfileAnswers;
+      /** Ranked polls: the whole order (optionIds then holds its first choice). */
+      ranking?: number[];
+      otherText?: string;
+    }[],
   ): Promise<void>;
   /**
    * Counts for a breakdown by `by`: from the segment tallies (constant cost) without `where`,
@@ -175,13 +194,17 @@ export interface AdminStore {
    * the last. Pages by key, so each is one indexed read and no cursor stays open between pages.
    */
   voteLogPage(pollId: number, after: VoteLogCursor | null, limit: number): Promise<VoteLogEntry[]>;
+  /** The poll's write-in answers grouped by normalised text, most frequent first. */
+  otherAnswerGroups(pollId: number): Promise<OtherAnswerGroup[]>;
+  /** Every write-in answer of a poll, oldest first: the vote's minute and the text. */
+  otherAnswers(pollId: number): Promise<{ createdAt: number; text: string }[]>;
 }
 
 export interface VoteLogEntry {
   id: number;
   createdAt: number;
   source: string;
-  /** Option keys in the poll's option order. */
+  /** Option keys in the poll's option order (a ranked ballot: in its order of preference). */
   choices: string[];
 }
 

@@ -1,9 +1,15 @@
 /** The domain's shapes: what the data layer stores and what the public contract returns. */
 import type { Breakdown } from './breakdown';
+import type { IrvResult } from './irv';
 import type { OrdinalSummary } from './ordinal';
 import type { ProfileDimension } from './profile';
+import type { RatingSummary } from './rating';
 
-export const POLL_TYPES = ['single', 'multiple'] as const;
+/**
+ * single: one option; multiple: several; ranked: an ordered list counted by instant runoff;
+ * rating: one point of a numeric scale (1–5, 0–10), ordinal by nature.
+ */
+export const POLL_TYPES = ['single', 'multiple', 'ranked', 'rating'] as const;
 export const STORED_STATUSES = ['draft', 'open', 'closed'] as const;
 export const RESULTS_VISIBILITIES = ['always', 'after_vote', 'after_close'] as const;
 export const DUPLICATE_POLICIES = ['none', 'device', 'network', 'device_or_network'] as const;
@@ -35,8 +41,25 @@ export interface OptionRecord {
   exclusive: boolean;
   /** On an ordinal scale, the numbers the option stands for; null when it has none. */
   range: OptionRange | null;
-  /** Tally kept in the vote's transaction. */
+  /** On a rating scale, the number the option stands for (1 … 5); null elsewhere. */
+  value: number | null;
+  /** The write-in option `other` ("Other") a poll with allowOther carries last. */
+  other: boolean;
+  /**
+   * Tally kept in the vote's transaction: ballots that chose the option — on a ranked poll,
+   * ballots that ranked it first (the first round), so breakdowns and trends read first choices.
+   */
   votes: number;
+}
+
+/** The key and label of the write-in option of a poll with allowOther. */
+export const OTHER_KEY = 'other';
+export const OTHER_LABEL = 'Other';
+
+/** Ballots that ranked the options in exactly this order (keys, most preferred first). */
+export interface StoredRanking {
+  ranking: string[];
+  ballots: number;
 }
 
 /** A poll as stored, with its options in order and its tallies. Times in epoch milliseconds. */
@@ -58,9 +81,13 @@ export interface PollRecord {
   duplicateCount: number;
   /** The peer-profile dimensions the ballot asks (catalogue order); empty: none. */
   profile: ProfileDimension[];
+  /** Single or multiple choice with a write-in "Other" (the option `other`, stored last). */
+  allowOther: boolean;
   createdAt: number;
   updatedAt: number;
   options: OptionRecord[];
+  /** Ranked polls: the tallies per distinct ranking the count reads; empty for other types. */
+  rankings: StoredRanking[];
 }
 
 /** The fields a poll is created or edited with (no ids, no tallies). */
@@ -79,6 +106,7 @@ export type PollFields = Pick<
   | 'resultsVisibility'
   | 'duplicatePolicy'
   | 'profile'
+  | 'allowOther'
 >;
 
 export interface NewOption {
@@ -86,6 +114,8 @@ export interface NewOption {
   label: string;
   exclusive?: boolean;
   range?: OptionRange | null;
+  value?: number | null;
+  other?: boolean;
 }
 
 /** The public JSON shape of a poll (`GET /api/polls/{slug}`). */
@@ -104,8 +134,10 @@ export interface Poll {
   duplicatePolicy: DuplicatePolicy;
   /** The profile dimensions the ballot asks. */
   profile: ProfileDimension[];
-  /** `range` only on options that have one. */
-  options: { key: string; label: string; exclusive: boolean; range?: OptionRange }[];
+  /** The ballot may carry a write-in `other` text (counted as the option `other`). */
+  allowOther: boolean;
+  /** The options a voter picks from (the write-in `other` is not among them); `range` and `value` only where set. */
+  options: { key: string; label: string; exclusive: boolean; range?: OptionRange; value?: number }[];
 }
 
 export interface PollSummary {
@@ -134,4 +166,8 @@ export interface Results {
   ordinal?: OrdinalSummary;
   /** With `?by=`: the results per segment (src/lib/breakdown.ts). */
   breakdown?: Breakdown;
+  /** Ranked polls: the instant-runoff count, every round (src/lib/irv.ts). */
+  ranked?: IrvResult;
+  /** Rating polls: mean with its t-interval, median and standard deviation (src/lib/rating.ts). */
+  rating?: RatingSummary;
 }

@@ -7,6 +7,7 @@ import { describeIssue, voteInputSchema } from './schemas';
 import type { PollStore } from './store';
 import type { DuplicatePolicy, PollRecord, VoteSource } from './types';
 import { deviceKeyFor, networkKeyFor } from './voter';
+import { parseWriteIn } from './write-in';
 
 export interface Voter {
   /** The browser's device id from its signed cookie (a new one when it had none). */
@@ -74,9 +75,14 @@ export async function castVote(
     if (!parsed.success)
       throw new PollError(
         'invalid_body',
-        `The vote must be { "choices": [option keys], "profile"?: { dimension: value } } — ${describeIssue(parsed.error)}`,
+        `The vote must be { "choices": [option keys], "profile"?: { dimension: value }, "other"?: text } — ${describeIssue(parsed.error)}`,
       );
-    const optionIds = ballotOptionIds(poll, parsed.data.choices);
+    const writeIn = parseWriteIn(poll, parsed.data.choices, parsed.data.other);
+    const chosen = ballotOptionIds(poll, writeIn.choices);
+    // A ranked ballot counts its first choice in the option, segment and day tallies; its
+    // whole order goes to the ranking tallies the runoff reads.
+    const ranking = poll.type === 'ranked' ? chosen : null;
+    const optionIds = ranking ? chosen.slice(0, 1) : chosen;
     const profile = parseProfile(poll.profile, parsed.data.profile);
     const deviceKey = deviceKeyFor(secret, poll.id, voter.deviceId);
     const otherDeviceKeys = (voter.otherDeviceIds ?? []).map((id) => deviceKeyFor(secret, poll.id, id));
@@ -89,6 +95,8 @@ export async function castVote(
       deviceKey,
       lockKeys: lockKeysFor(poll.duplicatePolicy, [deviceKey, ...otherDeviceKeys], networkKey),
       profile,
+      ranking,
+      otherText: writeIn.text,
     });
     if (recorded.outcome === 'duplicate') {
       throw new PollError('already_voted', DUPLICATE_MESSAGES[poll.duplicatePolicy]);

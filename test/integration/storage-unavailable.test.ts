@@ -30,6 +30,7 @@ const FIELDS: PollFields = {
   resultsVisibility: 'always',
   duplicatePolicy: 'none',
   profile: [],
+  allowOther: false,
 };
 
 let temp: TempDb;
@@ -67,6 +68,8 @@ const vote = () =>
     // Long enough that the votes table needs new pages quickly.
     deviceKey: `device-${votes++}-${'x'.repeat(200)}`,
     lockKeys: [],
+    ranking: null,
+    otherText: null,
     profile: {},
   });
 

@@ -14,6 +14,8 @@ export function optionRecords(keys: string[] = ['a', 'b', 'c'], votes: number[] 
     position: i,
     exclusive: false,
     range: null,
+    value: null,
+    other: false,
     votes: votes[i] ?? 0,
   }));
 }
@@ -37,9 +39,11 @@ export function pollRecord(overrides: Partial<PollRecord> = {}): PollRecord {
     responseCount: 0,
     duplicateCount: 0,
     profile: [],
+    allowOther: false,
     createdAt: NOW - HOUR,
     updatedAt: NOW - HOUR,
     options: optionRecords(),
+    rankings: [],
     ...overrides,
   };
 }

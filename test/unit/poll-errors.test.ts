@@ -34,7 +34,7 @@ describe('schema issues as sentences an owner understands', () => {
       'opensAt',
       'The opening time must be a date and time with a time zone.',
     ],
-    [{ ...valid, type: 'ranked' }, 'type', 'The type must be one of "single", "multiple".'],
+    [{ ...valid, type: 'poll' }, 'type', 'The type must be one of "single", "multiple", "ranked", "rating".'],
     [{ ...valid, extra: 1 }, 'body', 'The field "extra" is not known.'],
     [
       { ...valid, opensAt: '2026-12-02T09:00:00Z', closesAt: '2026-12-01T09:00:00Z' },

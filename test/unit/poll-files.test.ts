@@ -59,6 +59,7 @@ describe('toPollInput', () => {
         'type',
         'options',
         'profile',
+        'allowOther',
         'scale',
         'opensAt',
         'closesAt',
@@ -94,6 +95,7 @@ describe('toPollInput', () => {
     expect(fields).toEqual({
       question: poll.question,
       description: poll.description,
+      allowOther: false,
       type: poll.type,
       minChoices: poll.minChoices,
       maxChoices: poll.maxChoices,

@@ -168,8 +168,8 @@ describe('pollInputFromForm', () => {
       { type: 'multiple', resultsVisibility: 'always', duplicatePolicy: 'none' },
     ],
     [
-      { type: 'ranked', resultsVisibility: 'never', duplicatePolicy: 'ip' },
-      { type: 'ranked', resultsVisibility: 'never', duplicatePolicy: 'ip' },
+      { type: 'approval', resultsVisibility: 'never', duplicatePolicy: 'ip' },
+      { type: 'approval', resultsVisibility: 'never', duplicatePolicy: 'ip' },
     ],
   ])('choice fields %j: unset means the default, anything else goes as typed', (fields, expected) => {
     const { type, resultsVisibility, duplicatePolicy } = pollInputFromForm(form(fields));
@@ -229,6 +229,7 @@ describe('pollInputFromForm', () => {
     expect(input).toEqual({
       question: 'Which IDE?',
       description: 'Pick up to two.',
+      allowOther: false,
       options: ['VS Code', 'IntelliJ', 'Vim'],
       type: 'multiple',
       minChoices: 1,
@@ -253,7 +254,7 @@ describe('pollInputFromForm', () => {
     [{ opensAt: '2026-12-01' }, ['opensAt']],
     [{ closesAt: 'tomorrow' }, ['closesAt']],
     [{ slug: 'Bad Slug' }, ['slug']],
-    [{ type: 'ranked' }, ['type']],
+    [{ type: 'approval' }, ['type']],
     [{ question: '', options: '', slug: 'Bad Slug', opensAt: 'soon' }, ['question', 'options', 'slug', 'opensAt']],
   ])('a refused form %j has its errors under the form’s own field names %j', (fields, fieldsAtFault) => {
     const parsed = pollInputSchema.safeParse(pollInputFromForm(form(fields)));

@@ -34,6 +34,7 @@ describe('toPollJson', () => {
       slug: 'langs',
       question: 'Which languages?',
       description: 'Pick two.',
+      allowOther: false,
       type: 'multiple',
       scale: 'nominal',
       minChoices: 1,

@@ -28,7 +28,7 @@ describe('pollInputSchema', () => {
     [{ ...valid, options: ['A', { key: 'Not Kebab', label: 'B' }] }, 'options.1.key'],
     [{ ...valid, slug: '-bad-' }, 'slug'],
     [{ ...valid, description: 'x'.repeat(2001) }, 'description'],
-    [{ ...valid, type: 'ranked' }, 'type'],
+    [{ ...valid, type: 'approval' }, 'type'],
     [{ ...valid, opensAt: '2026-01-01 09:00' }, 'opensAt'],
     [{ ...valid, resultsVisibility: 'never' }, 'resultsVisibility'],
     [{ ...valid, duplicatePolicy: 'ip' }, 'duplicatePolicy'],

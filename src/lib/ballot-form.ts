@@ -1,0 +1,30 @@
+/**
+ * A ballot from an HTML form, the same for the poll page and the widget. Fields:
+ * - `choice`, repeated: option keys. A ranked ballot's selects come in rank order ("1st choice",
+ *   "2nd choice", …), so document order is preference order; a rank left empty is skipped.
+ * - `other`: the write-in text of a poll with allowOther (an empty box means no write-in). On a
+ *   single-choice ballot the text counts when "Other" or nothing is picked — a voter who typed
+ *   and then picked another option changed their mind; on a multiple-choice ballot text ticks
+ *   "Other" (the likelier slip is forgetting the box).
+ * - the profile questions (src/lib/profile.ts).
+ * The result goes through the same checks as a JSON ballot (castVote).
+ */
+import { profileFromForm } from './profile';
+import { OTHER_KEY, type PollRecord } from './types';
+
+export interface FormBallot {
+  choices: string[];
+  other?: string;
+  profile: Record<string, unknown>;
+}
+
+export function ballotFromForm(
+  poll: Pick<PollRecord, 'type' | 'profile' | 'allowOther'>,
+  form: { get(name: string): string | null; getAll(name: string): string[] },
+): FormBallot {
+  const choices = form.getAll('choice').filter((key) => key !== '');
+  const text = form.get('other');
+  const written = poll.allowOther && text !== null && text.trim() !== '';
+  const counts = written && (poll.type === 'multiple' || choices.every((key) => key === OTHER_KEY));
+  return { choices, ...(counts ? { other: text } : {}), profile: profileFromForm(poll.profile, form) };
+}
