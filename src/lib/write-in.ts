@@ -9,6 +9,7 @@ import { OTHER_KEY, type PollRecord } from './types';
 export const MAX_OTHER_LENGTH = 200;
 
 /** Controls other than whitespace (which collapses to a space) and bidirectional overrides. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNPRINTABLE = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
 
 export interface WriteIn {
