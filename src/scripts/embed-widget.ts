@@ -50,6 +50,12 @@ document.querySelector('form')?.addEventListener('change', (event) => {
   }
 });
 
+// Typing an "Other" answer picks "Other".
+document.querySelector('input[name=other]')?.addEventListener('input', (event) => {
+  const pick = document.querySelector<HTMLInputElement>('input[value=other]');
+  if (pick && (event.target as HTMLInputElement).value.trim()) pick.checked = true;
+});
+
 rememberProfile(document.querySelector('form'));
 
 const results = document.querySelector<HTMLElement>('ol[data-stream]');
