@@ -45,6 +45,22 @@ const server = useServer({
       type: 'multiple',
       profile: ['role', 'industry', 'companySize', 'region'],
     });
+    // The new question types' heaviest widgets: four ranks of four options, and a write-in.
+    await createPoll(url, {
+      slug: 'ranked-profiled',
+      question: 'Where should the capital of Tennessee be?',
+      options: ['Memphis', 'Nashville', 'Chattanooga', 'Knoxville'],
+      type: 'ranked',
+      profile: ['role', 'industry', 'companySize', 'region'],
+    });
+    await createPoll(url, {
+      slug: 'write-in',
+      question: 'Which tools does your team use?',
+      options: ['Trello', 'Jira', 'Asana', 'Linear'],
+      type: 'multiple',
+      allowOther: true,
+      profile: ['role', 'industry', 'companySize', 'region'],
+    });
   },
 });
 
@@ -132,12 +148,15 @@ describe('GET /embed/{slug}', () => {
   });
 
   // The scheduled widget is the one that also loads the local-time script; the profiled one
-  // carries all four "About you" selects and the script that remembers their answers.
-  it.each(['ai-projects-in-production', 'upcoming', 'profiled'])(
+  // carries all four "About you" selects and the script that remembers their answers; the ranked
+  // one four rank selects of four options besides, and the write-in one its "Other" box.
+  it.each(['ai-projects-in-production', 'upcoming', 'profiled', 'ranked-profiled', 'write-in'])(
     `weighs at most ${WIDGET_BUDGET_BYTES} bytes gzip on first render, HTML, CSS and JS included, all first-party (%s)`,
     async (slug) => {
       const html = (await request(`${server.url}/embed/${slug}`)).body as string;
-      if (slug === 'profiled') expect(html.match(/<select name="profile-/g)).toHaveLength(4);
+      if (slug.endsWith('profiled')) expect(html.match(/<select name="profile-/g)).toHaveLength(4);
+      if (slug === 'ranked-profiled') expect(html.match(/<select name="choice"/g)).toHaveLength(4);
+      if (slug === 'write-in') expect(html).toContain('name="other"');
       const files = await firstRenderFiles(html);
       const bytes = gzipBytes(files);
       console.log(`widget first render: ${bytes} bytes gzip (${files.length} files; budget ${WIDGET_BUDGET_BYTES})`);
