@@ -231,7 +231,7 @@ describe('rating and write-in votes', () => {
 });
 
 /** Every new page state, reached as a voter reaches it. */
-const STATES: [string, BrowserContextOptions, (page: Page) => Promise<void>][] = [
+const STATES: [string, BrowserContextOptions, (page: Page) => Promise<unknown>][] = [
   ['ranked ballot, JavaScript on', {}, (page) => go(page, '/polls/capital-axe')],
   [
     'ranked ballot, JavaScript on, two ranked',

@@ -340,6 +340,9 @@ describe('the widget', () => {
     const after = (await request(`${server.url}/embed/widget-capital`, { headers: { cookie } })).body as string;
     expect(after).toContain('<p class="headline summary">Nashville wins after 3 rounds.</p>');
     expect(after).toMatch(/<p class="muted">First choices<\/p>\s*<ol aria-label="First choices"/);
+    // Only the voter's first choice is theirs among the first-choice bars.
+    expect(after.match(/class="mine"/g)).toHaveLength(1);
+    expect(after).toMatch(/Chattanooga\s*<strong class="mine">Your 1st choice<\/strong>/);
   });
 
   it('refuses a duplicate rank with the reason in its alert and the ranks kept, storing nothing', async () => {
