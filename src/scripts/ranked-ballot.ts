@@ -5,6 +5,8 @@
  * into the native rank selects (src/components/RankSelects.astro), now hidden, so the same form
  * posts the same fields as without JavaScript. Every button is type="button": only the form's
  * Vote button submits. Buttons at an edge stay focusable (aria-disabled) so focus never drops.
+ * A pointer may also drag a ranked item onto another's place (the buttons remain the way that
+ * always works).
  */
 
 interface Option {
@@ -87,13 +89,16 @@ export function enhanceRanking(root: HTMLElement): void {
     selects.forEach((select, i) => (select.value = ranking[i] ?? ''));
     const last = ranking.length - 1;
     list.replaceChildren(
-      ...ranking.map((key, i) =>
-        item(key, places[i] ?? null, [
+      ...ranking.map((key, i) => {
+        const li = item(key, places[i] ?? null, [
           button('Move up', 'up', key, i === 0),
           button('Move down', 'down', key, i === last),
           button('Remove', 'remove', key, false),
-        ]),
-      ),
+        ]);
+        li.draggable = true;
+        li.dataset.key = key;
+        return li;
+      }),
     );
     const rest = options.filter((option) => !ranking.includes(option.key));
     pool.replaceChildren(
@@ -143,6 +148,29 @@ export function enhanceRanking(root: HTMLElement): void {
       say(`${label} removed from the ranking; ${ranking.length} ranked.`);
     }
   });
+
+  // Dragging: an item dropped on another takes its place; the rest shift.
+  let dragged: string | null = null;
+  list.addEventListener('dragstart', (event) => {
+    dragged = (event.target as HTMLElement).closest<HTMLElement>('li[data-key]')?.dataset.key ?? null;
+    event.dataTransfer?.setData('text/plain', dragged ?? '');
+  });
+  list.addEventListener('dragover', (event) => {
+    if (dragged) event.preventDefault();
+  });
+  list.addEventListener('drop', (event) => {
+    const target = (event.target as HTMLElement).closest<HTMLElement>('li[data-key]')?.dataset.key;
+    event.preventDefault();
+    const key = dragged;
+    dragged = null;
+    if (!key || !target || key === target) return;
+    const to = ranking.indexOf(target);
+    ranking = ranking.filter((k) => k !== key);
+    ranking.splice(to, 0, key);
+    render();
+    say(`${labelOf(key)} moved to ${places[to]} of ${ranking.length}.`);
+  });
+  list.addEventListener('dragend', () => (dragged = null));
 
   render();
 }

@@ -183,6 +183,27 @@ describe('ranking by keyboard with JavaScript', () => {
   });
 });
 
+describe('ranking by pointer', () => {
+  it('drags a ranked item onto another’s place', async () => {
+    const { context, page, poll } = await open();
+    await poll.open('capital-axe');
+    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Add to ranking' }).first().click();
+    const ranked = page.getByRole('list', { name: 'Your ranking' });
+    await ranked.getByRole('listitem').filter({ hasText: 'Chattanooga' }).dragTo(ranked.getByRole('listitem').first());
+    await expect.poll(() => status(page)).toBe('Chattanooga moved to 1st of 3.');
+    await expect(ranked.locator('.rank-name').allTextContents()).resolves.toEqual([
+      '1stChattanooga',
+      '2ndMemphis',
+      '3rdNashville',
+    ]);
+    const values = await page
+      .locator('select[name=choice]')
+      .evaluateAll((s) => s.map((e) => (e as HTMLSelectElement).value));
+    expect(values).toEqual(['chattanooga', 'memphis', 'nashville', '']);
+    await context.close();
+  });
+});
+
 describe('ranking without JavaScript', () => {
   it('ranks with one native select per rank and posts the form', async () => {
     const { context, page, poll } = await open({ javaScriptEnabled: false });
