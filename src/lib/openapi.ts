@@ -153,6 +153,16 @@ function registry(): OpenAPIRegistry {
   });
   r.registerPath({
     method: 'get',
+    path: '/api/polls/{slug}/rounds.csv',
+    summary: "A ranked poll's instant-runoff rounds as CSV (round, continuing, exhausted, key, label, votes, eliminated)",
+    request: { params: slugParams },
+    responses: {
+      200: { description: 'RFC 4180 CSV.', content: { 'text/csv': { schema: z.string() } } },
+      ...errors('results_hidden', 'poll_not_found', 'not_found'),
+    },
+  });
+  r.registerPath({
+    method: 'get',
     path: '/api/polls/{slug}/results/stream',
     summary: 'Live results: Server-Sent Events ("results" events carry Results JSON, at most one a second)',
     request: { params: slugParams },

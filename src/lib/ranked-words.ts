@@ -67,25 +67,29 @@ export function rankedHeadline(ranked: IrvResult, options: readonly LabelledOpti
 
 /**
  * What happened in each round, in a line: "Round 1: no option has more than half of 100
- * ballots; Chattanooga has the fewest (15) and is eliminated." The last round says who won (or
+ * ballots. Chattanooga has the fewest (15) and is eliminated; …" The last round says who won (or
  * the tie). Empty without ballots.
  */
 export function roundSentences(ranked: IrvResult, options: readonly LabelledOption[]): string[] {
   if (ranked.rounds.length === 0 || ranked.rounds[0]!.continuing === 0) return [];
   return ranked.rounds.map((round) => {
     const head = `Round ${round.round}: `;
-    const counting = `${countOf(round.continuing, 'ballot')} still counting${round.exhausted > 0 ? ` (${count(round.exhausted)} exhausted)` : ''}`;
+    // "Still counting" only once ballots have run out of options; before that every ballot counts.
+    const counting =
+      round.exhausted > 0
+        ? `the ${countOf(round.continuing, 'ballot')} still counting (${count(round.exhausted)} exhausted)`
+        : countOf(round.continuing, 'ballot');
     if (round.eliminated.length > 0) {
       const out = round.eliminated[0]!;
       const votes = round.tallies.find((t) => t.key === out)?.votes ?? 0;
-      return `${head}no option has more than half of the ${counting}; ${labelOf(options, out)} has the fewest (${count(votes)}) and is eliminated — its ballots move to their next choice.`;
+      return `${head}no option has more than half of ${counting}. ${labelOf(options, out)} has the fewest (${count(votes)}) and is eliminated; its ballots move to their next choice.`;
     }
     if (ranked.winner !== null) {
       const votes = round.tallies.find((t) => t.key === ranked.winner)?.votes ?? 0;
-      return `${head}${labelOf(options, ranked.winner)} has ${count(votes)} of the ${counting}, more than half, and wins.`;
+      return `${head}${labelOf(options, ranked.winner)} has ${count(votes)} of ${counting}, more than half, and wins.`;
     }
     const tied = listOf(round.tallies.map((t) => labelOf(options, t.key)));
-    return `${head}${tied} have ${count(round.tallies[0]?.votes ?? 0)} each of the ${counting}, so there is no winner.`;
+    return `${head}${tied} have ${count(round.tallies[0]?.votes ?? 0)} each of ${counting}, so there is no winner.`;
   });
 }
 

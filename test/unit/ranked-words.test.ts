@@ -102,9 +102,9 @@ describe('rankedHeadline', () => {
 describe('roundSentences', () => {
   it('says why each option went out, and who won', () => {
     expect(roundSentences(instantRunoff(keys, TENNESSEE), TN)).toEqual([
-      'Round 1: no option has more than half of the 100 ballots still counting; Chattanooga has the fewest (15) and is eliminated — its ballots move to their next choice.',
-      'Round 2: no option has more than half of the 100 ballots still counting; Nashville has the fewest (26) and is eliminated — its ballots move to their next choice.',
-      'Round 3: Knoxville has 58 of the 100 ballots still counting, more than half, and wins.',
+      'Round 1: no option has more than half of 100 ballots. Chattanooga has the fewest (15) and is eliminated; its ballots move to their next choice.',
+      'Round 2: no option has more than half of 100 ballots. Nashville has the fewest (26) and is eliminated; its ballots move to their next choice.',
+      'Round 3: Knoxville has 58 of 100 ballots, more than half, and wins.',
     ]);
   });
 
