@@ -7,6 +7,8 @@ import { countOf, wholePercent } from './format';
 import { includesZero, leaderDifference } from './stats';
 import type { IrvResult } from './irv';
 import { rankedHeadline } from './ranked-words';
+import type { RatingSummary } from './rating';
+import { ratingNumber } from './rating-words';
 import type { PollType } from './types';
 
 /** Below this many responses a share can swing by double digits with a few more answers. */
@@ -18,10 +20,12 @@ export interface HeadlineInput {
   options: readonly { key?: string; label: string; votes: number; share: number }[];
   /** A ranked poll's runoff: the headline names its winner, not the first-choice leader. */
   ranked?: IrvResult;
+  /** A rating poll's summary: the headline gives the average, not the most chosen point. */
+  rating?: RatingSummary;
 }
 
 export interface Headline {
-  kind: 'empty' | 'leader' | 'tied' | 'too_close' | 'winner';
+  kind: 'empty' | 'leader' | 'tied' | 'too_close' | 'winner' | 'average';
   text: string;
   /** Set when n is small: shares will still move a lot. */
   smallSample: string | null;
@@ -34,7 +38,7 @@ function leaders(options: HeadlineInput['options']) {
 }
 
 /** The sentence above the chart, and the small-sample warning that goes with it. */
-export function resultsHeadline({ type, totalResponses: n, options, ranked }: HeadlineInput): Headline {
+export function resultsHeadline({ type, totalResponses: n, options, ranked, rating }: HeadlineInput): Headline {
   const of = countOf(n, 'response');
   const smallSample =
     n > 0 && n < SMALL_SAMPLE
@@ -46,6 +50,9 @@ export function resultsHeadline({ type, totalResponses: n, options, ranked }: He
       options.map((o) => ({ key: o.key ?? o.label, label: o.label })),
     );
     return { kind, text, smallSample: kind === 'empty' ? null : smallSample };
+  }
+  if (rating && rating.mean !== null && n > 0) {
+    return { kind: 'average', text: `The average rating is ${ratingNumber(rating.mean)}, from ${of}.`, smallSample };
   }
   const [first, second] = leaders(options);
   if (n === 0 || !first || first.votes === 0) return { kind: 'empty', text: 'No responses yet.', smallSample: null };

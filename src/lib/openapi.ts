@@ -154,7 +154,8 @@ function registry(): OpenAPIRegistry {
   r.registerPath({
     method: 'get',
     path: '/api/polls/{slug}/rounds.csv',
-    summary: "A ranked poll's instant-runoff rounds as CSV (round, continuing, exhausted, key, label, votes, eliminated)",
+    summary:
+      "A ranked poll's instant-runoff rounds as CSV (round, continuing, exhausted, key, label, votes, eliminated)",
     request: { params: slugParams },
     responses: {
       200: { description: 'RFC 4180 CSV.', content: { 'text/csv': { schema: z.string() } } },

@@ -39,13 +39,18 @@ class RankedChart extends HTMLElement {
     // Earlier rounds lighter, the final round in full colour.
     const fill = (i: number) => withAlpha(colour('--bar'), last === 0 ? 1 : 0.3 + (0.7 * i) / last);
     const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
+    const labels = data.labels.map((label, i) => [
+      ...wrapLabel(label, this.clientWidth < 560 ? 16 : 32),
+      ...(i === data.winner ? ['★ Winner'] : []),
+    ]);
+    // Each option's group must be as tall as its wrapped label, or long labels overlap on a phone.
+    const box = this.querySelector<HTMLElement>('.chart-box');
+    const group = Math.max(...labels.map((lines) => lines.length * 17 + 10), data.rounds.length * 14 + 18);
+    if (box) box.style.height = `${Math.max(box.offsetHeight, 64 + labels.length * group)}px`;
     this.#chart = new Chart(canvas, {
       type: 'bar',
       data: {
-        labels: data.labels.map((label, i) => [
-          ...wrapLabel(label, this.clientWidth < 560 ? 16 : 32),
-          ...(i === data.winner ? ['★ Winner'] : []),
-        ]),
+        labels,
         datasets: data.rounds.map((round, i) => ({
           label: round.label,
           data: round.votes,

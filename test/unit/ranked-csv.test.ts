@@ -43,11 +43,14 @@ describe('roundsCsv', () => {
       { key: 'b', label: 'B' },
       { key: 'c', label: 'C' },
     ];
-    const result = instantRunoff(['a', 'b', 'c'], [
-      { ranking: ['a'], ballots: 4 },
-      { ranking: ['b'], ballots: 3 },
-      { ranking: ['c'], ballots: 2 },
-    ]);
+    const result = instantRunoff(
+      ['a', 'b', 'c'],
+      [
+        { ranking: ['a'], ballots: 4 },
+        { ranking: ['b'], ballots: 3 },
+        { ranking: ['c'], ballots: 2 },
+      ],
+    );
     expect(lines(roundsCsv(result, options)).slice(4)).toEqual(['2,7,2,a,A,4,false', '2,7,2,b,B,3,false']);
   });
 
@@ -66,10 +69,13 @@ describe('roundsCsv', () => {
 
   it('without ballots: round 1 with zero votes', () => {
     const result = instantRunoff(['a', 'b'], []);
-    expect(lines(roundsCsv(result, [{ key: 'a', label: 'A' }, { key: 'b', label: 'B' }]))).toEqual([
-      'round,continuing,exhausted,key,label,votes,eliminated',
-      '1,0,0,a,A,0,false',
-      '1,0,0,b,B,0,false',
-    ]);
+    expect(
+      lines(
+        roundsCsv(result, [
+          { key: 'a', label: 'A' },
+          { key: 'b', label: 'B' },
+        ]),
+      ),
+    ).toEqual(['round,continuing,exhausted,key,label,votes,eliminated', '1,0,0,a,A,0,false', '1,0,0,b,B,0,false']);
   });
 });

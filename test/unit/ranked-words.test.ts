@@ -95,7 +95,12 @@ describe('rankedHeadline', () => {
   });
 
   it('a tie leaves the winner null', () => {
-    expect(count([{ ranking: ['a'], ballots: 1 }, { ranking: ['b'], ballots: 1 }]).winner).toBeNull();
+    expect(
+      count([
+        { ranking: ['a'], ballots: 1 },
+        { ranking: ['b'], ballots: 1 },
+      ]).winner,
+    ).toBeNull();
   });
 });
 
@@ -211,5 +216,20 @@ describe('small words', () => {
       'Final round (round 3) of 100 continuing ballots: Memphis 42 (42%), Knoxville 58 (58%). Knoxville wins with 58% of the 100 ballots still counting in round 3, after Chattanooga and Nashville were eliminated.',
     );
     expect(rankedChartSummary(count([]), AB)).toBe('No ballots yet.');
+  });
+});
+
+describe('the headline of a ranked poll', () => {
+  it('names the runoff winner, not the first-choice leader', async () => {
+    const { resultsHeadline } = await import('@/lib/headline');
+    const ranked = instantRunoff(keys, TENNESSEE);
+    const firsts = [42, 26, 15, 17];
+    const options = TN.map((o, i) => ({ ...o, votes: firsts[i]!, share: firsts[i]! / 100 }));
+    const headline = resultsHeadline({ type: 'ranked', totalResponses: 100, options, ranked });
+    expect(headline.kind).toBe('winner');
+    expect(headline.text).toMatch(/^Knoxville wins with 58%/);
+    expect(resultsHeadline({ type: 'ranked', totalResponses: 0, options, ranked: count([]) }).text).toBe(
+      'No ballots yet.',
+    );
   });
 });

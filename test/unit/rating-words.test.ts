@@ -34,14 +34,38 @@ describe('rating words', () => {
       { value: 4, votes: 2 },
       { value: 5, votes: 2 },
     ]);
-    expect(ratingLine(summary, 5, SCALE)).toBe('Mean 4 (95% interval 2.5–5) · Median 4 · Standard deviation 1.2 · n = 5');
+    expect(ratingLine(summary, 5, SCALE)).toBe(
+      'Mean 4 (95% interval 2.5–5) · Median 4 · Standard deviation 1.2 · n = 5',
+    );
     expect(ratingSentence(summary, 5, SCALE)).toBe(
       'The average rating is 4 on the scale from 1 to 5. Allowing for chance, the average among all peers is probably between 2.5 and 5. The middle rating is 4.',
     );
   });
 
   it('a tight interval reads "about"', () => {
-    const summary = ratingSummary([{ value: 4, votes: 200 }, { value: 5, votes: 1 }]);
+    const summary = ratingSummary([
+      { value: 4, votes: 200 },
+      { value: 5, votes: 1 },
+    ]);
     expect(ratingSentence(summary, 201, SCALE)).toContain('probably about 4.');
+  });
+});
+
+describe('the headline of a rating poll', () => {
+  it('gives the average, not the most chosen point', async () => {
+    const { resultsHeadline } = await import('@/lib/headline');
+    const counts = [52, 37].map((votes, i) => ({ value: 4 + i, votes }));
+    const options = counts.map((c) => ({
+      key: String(c.value),
+      label: String(c.value),
+      votes: c.votes,
+      share: c.votes / 89,
+    }));
+    expect(resultsHeadline({ type: 'rating', totalResponses: 89, options, rating: ratingSummary(counts) }).text).toBe(
+      'The average rating is 4.4, from 89 responses.',
+    );
+    expect(resultsHeadline({ type: 'rating', totalResponses: 0, options, rating: ratingSummary([]) }).text).toBe(
+      'No responses yet.',
+    );
   });
 });
