@@ -127,6 +127,7 @@ function registry(): OpenAPIRegistry {
         'too_many_choices',
         'too_few_choices',
         'invalid_profile',
+        'invalid_other',
         'rate_limited',
       ),
     },
@@ -155,7 +156,7 @@ function registry(): OpenAPIRegistry {
     method: 'get',
     path: '/api/polls/{slug}/rounds.csv',
     summary:
-      "A ranked poll's instant-runoff rounds as CSV (round, continuing, exhausted, key, label, votes, eliminated)",
+      'Ranked polls: every instant-runoff round as CSV (round, continuing, exhausted, key, label, votes, eliminated)',
     request: { params: slugParams },
     responses: {
       200: { description: 'RFC 4180 CSV.', content: { 'text/csv': { schema: z.string() } } },
