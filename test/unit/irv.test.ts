@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { instantRunoff, type RankingTally } from '@/lib/irv';
+import { instantRunoff, type IrvResult, type IrvRound, type RankingTally } from '@/lib/irv';
 
 const tally = (ballots: number, ...ranking: string[]): RankingTally => ({ ranking, ballots });
 
@@ -138,7 +138,7 @@ describe('instantRunoff', () => {
  * The rules of SPEC.md spelled out the slow way, as a reference: every round recounts every
  * ballot from the top of its ranking.
  */
-function plainRecount(options: string[], tallies: { ranking: string[]; ballots: number }[]) {
+function plainRecount(options: string[], tallies: { ranking: string[]; ballots: number }[]): IrvResult {
   const positions = options.map((key) => ({
     key,
     counts: options.map((_, rank) =>
@@ -147,7 +147,7 @@ function plainRecount(options: string[], tallies: { ranking: string[]; ballots: 
   }));
   const continuing = options.slice();
   const history: Map<string, number>[] = [];
-  const rounds = [];
+  const rounds: IrvRound[] = [];
   let winner: string | null = null;
   for (;;) {
     const votes = new Map(continuing.map((key) => [key, 0]));
@@ -158,12 +158,12 @@ function plainRecount(options: string[], tallies: { ranking: string[]; ballots: 
       else votes.set(top, votes.get(top)! + ballots);
     }
     const counted = [...votes.values()].reduce((a, b) => a + b, 0);
-    const round = {
+    const round: IrvRound = {
       round: rounds.length + 1,
       continuing: counted,
       exhausted,
       tallies: continuing.map((key) => ({ key, votes: votes.get(key)! })),
-      eliminated: [] as string[],
+      eliminated: [],
     };
     rounds.push(round);
     const leader = continuing.find((key) => votes.get(key)! * 2 > counted);
