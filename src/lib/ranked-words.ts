@@ -82,7 +82,13 @@ export function roundSentences(ranked: IrvResult, options: readonly LabelledOpti
     if (round.eliminated.length > 0) {
       const out = round.eliminated[0]!;
       const votes = round.tallies.find((t) => t.key === out)?.votes ?? 0;
-      return `${head}no option has more than half of ${counting}. ${labelOf(options, out)} has the fewest (${count(votes)}) and is eliminated; its ballots move to their next choice.`;
+      const level = round.tallies.filter((t) => t.votes === votes && t.key !== out).map((t) => labelOf(options, t.key));
+      // A tie for the fewest is broken by the earlier rounds, then by the option order (irv.ts): say so.
+      const fewest =
+        level.length === 0
+          ? `${labelOf(options, out)} has the fewest (${count(votes)}) and is eliminated`
+          : `${labelOf(options, out)} and ${listOf(level)} tie for the fewest (${count(votes)}); ${labelOf(options, out)} is eliminated by the tie-break (fewer votes in an earlier round, else listed later)`;
+      return `${head}no option has more than half of ${counting}. ${fewest}; its ballots move to their next choice.`;
     }
     if (ranked.winner !== null) {
       const votes = round.tallies.find((t) => t.key === ranked.winner)?.votes ?? 0;

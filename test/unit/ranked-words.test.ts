@@ -124,6 +124,17 @@ describe('roundSentences', () => {
     );
   });
 
+  it('says when a tie for the fewest was broken', () => {
+    const result = count([
+      { ranking: ['a'], ballots: 2 },
+      { ranking: ['b'], ballots: 1 },
+      { ranking: ['c', 'b'], ballots: 1 },
+    ]);
+    expect(roundSentences(result, AB)[0]).toBe(
+      'Round 1: no option has more than half of 4 ballots. Gamma and Beta tie for the fewest (1); Gamma is eliminated by the tie-break (fewer votes in an earlier round, else listed later); its ballots move to their next choice.',
+    );
+  });
+
   it('says nothing without ballots', () => {
     expect(roundSentences(count([]), AB)).toEqual([]);
   });
