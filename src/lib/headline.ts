@@ -5,6 +5,10 @@
  */
 import { countOf, wholePercent } from './format';
 import { includesZero, leaderDifference } from './stats';
+import type { IrvResult } from './irv';
+import { rankedHeadline } from './ranked-words';
+import type { RatingSummary } from './rating';
+import { ratingNumber } from './rating-words';
 import type { PollType } from './types';
 
 /** Below this many responses a share can swing by double digits with a few more answers. */
@@ -13,11 +17,15 @@ export const SMALL_SAMPLE = 30;
 export interface HeadlineInput {
   type: PollType;
   totalResponses: number;
-  options: readonly { label: string; votes: number; share: number }[];
+  options: readonly { key?: string; label: string; votes: number; share: number }[];
+  /** A ranked poll's runoff: the headline names its winner, not the first-choice leader. */
+  ranked?: IrvResult;
+  /** A rating poll's summary: the headline gives the average, not the most chosen point. */
+  rating?: RatingSummary;
 }
 
 export interface Headline {
-  kind: 'empty' | 'leader' | 'tied' | 'too_close';
+  kind: 'empty' | 'leader' | 'tied' | 'too_close' | 'winner' | 'average';
   text: string;
   /** Set when n is small: shares will still move a lot. */
   smallSample: string | null;
@@ -30,12 +38,22 @@ function leaders(options: HeadlineInput['options']) {
 }
 
 /** The sentence above the chart, and the small-sample warning that goes with it. */
-export function resultsHeadline({ type, totalResponses: n, options }: HeadlineInput): Headline {
+export function resultsHeadline({ type, totalResponses: n, options, ranked, rating }: HeadlineInput): Headline {
   const of = countOf(n, 'response');
   const smallSample =
     n > 0 && n < SMALL_SAMPLE
       ? `Only ${of} so far: with this few, shares will move a lot as more people answer.`
       : null;
+  if (ranked) {
+    const { kind, text } = rankedHeadline(
+      ranked,
+      options.map((o) => ({ key: o.key ?? o.label, label: o.label })),
+    );
+    return { kind, text, smallSample: kind === 'empty' ? null : smallSample };
+  }
+  if (rating && rating.mean !== null && n > 0) {
+    return { kind: 'average', text: `The average rating is ${ratingNumber(rating.mean)}, from ${of}.`, smallSample };
+  }
   const [first, second] = leaders(options);
   if (n === 0 || !first || first.votes === 0) return { kind: 'empty', text: 'No responses yet.', smallSample: null };
   if (!second)
@@ -47,7 +65,7 @@ export function resultsHeadline({ type, totalResponses: n, options }: HeadlineIn
       smallSample,
     };
   }
-  // Ranked (first choices) and rating ballots name one option each, as single choice does.
+  // Rating ballots name one option each, as single choice does.
   const { ci95 } = leaderDifference(first.votes, second.votes, n, type === 'multiple' ? 'multiple' : 'single');
   if (includesZero(ci95)) {
     return {

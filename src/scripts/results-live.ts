@@ -3,7 +3,8 @@
  * shares, bars, margins), its "Results from N responses" and the chart follow the poll's event
  * stream in place — text and attributes only, the same elements, so nothing jumps. A polite live
  * region (visually hidden: the numbers themselves show the change) says the new total at most
- * every 30 s. The breakdown below stays as loaded. Without JavaScript the page is as rendered.
+ * every 30 s. The breakdown and a ranked poll's rounds stay as loaded (the rounds say so when
+ * new ballots arrive). Without JavaScript the page is as rendered.
  */
 import { count, margin, percent, responses, wholePercentRange } from '@/lib/format';
 import { resultsHeadline } from '@/lib/headline';
@@ -12,9 +13,9 @@ import { followResults, totalAnnouncer } from './live-stream';
 import type { ResultsChart } from './results-chart';
 
 /** Writes one results event into the server-rendered table (src/components/ResultsTable.astro). */
-function renderTable(table: HTMLTableElement, keys: readonly string[], results: Results): void {
+function renderTable(table: HTMLTableElement, keys: readonly string[], results: Results, caption: string): void {
   const n = results.totalResponses;
-  if (table.caption) table.caption.textContent = `Results from ${responses(n)}`;
+  if (table.caption) table.caption.textContent = `${caption} ${responses(n)}`;
   const rows = table.tBodies[0]!.rows;
   for (const option of results.options) {
     const row = rows[keys.indexOf(option.key)];
@@ -56,9 +57,14 @@ if (headline && wrap && table) {
   const keys = JSON.parse(wrap.dataset.keys!) as string[];
   const announceTotal = totalAnnouncer(wrap, Number(wrap.dataset.total), 'live-note');
   const chart = document.querySelector<ResultsChart>('results-chart');
+  // A ranked poll's rounds stay as loaded (a recount can add or remove rounds): new ballots show a note instead.
+  const ranked = document.querySelector<HTMLElement>('.ranked-results');
   followResults(wrap.dataset.stream!, (results) => {
     renderHeadline(headline, results);
-    renderTable(table, keys, results);
+    renderTable(table, keys, results, wrap.dataset.caption ?? 'Results from');
+    if (ranked && results.totalResponses !== Number(ranked.dataset.total)) {
+      ranked.querySelector<HTMLElement>('.ranked-stale')!.hidden = false;
+    }
     if (chart) void customElements.whenDefined('results-chart').then(() => chart.update(results));
     announceTotal(results.totalResponses);
   });
