@@ -6,7 +6,7 @@
  */
 import { count, percent, responses } from '@/lib/format';
 import { resultsHeadline } from '@/lib/headline';
-import { typeSummary } from '@/lib/type-summary';
+import { ratingLine } from '@/lib/rating-words';
 import type { Results } from '@/lib/types';
 import { followResults, totalAnnouncer } from './live-stream';
 
@@ -23,10 +23,13 @@ function render(list: HTMLElement, results: Results): void {
     item.querySelector<HTMLElement>('.bar span')!.style.width = `${(option.share * 100).toFixed(1)}%`;
   }
   const headline = resultsHeadline(results);
-  const text = document.querySelector('.headline:not(.summary)');
+  const text = document.querySelector('.headline');
   if (text) text.textContent = headline.text;
-  const summary = document.querySelector('.summary');
-  if (summary) summary.textContent = typeSummary(results) ?? '';
+  const rating = document.querySelector<HTMLElement>('.rating[data-scale]');
+  if (rating && results.rating) {
+    const scale = rating.dataset.scale!.split(' ').map(Number);
+    rating.textContent = ratingLine(results.rating, results.totalResponses, scale) ?? '';
+  }
   const total = document.querySelector('.n');
   if (total) total.textContent = responses(results.totalResponses) + (headline.smallSample ? FEW_SO_FAR : '');
 }

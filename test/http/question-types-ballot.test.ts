@@ -338,7 +338,9 @@ describe('the widget', () => {
     // Knoxville (no first choices), then Chattanooga are eliminated; Nashville beats Memphis 5–4.
     expect(body.ranked.rounds).toHaveLength(3);
     const after = (await request(`${server.url}/embed/widget-capital`, { headers: { cookie } })).body as string;
-    expect(after).toContain('<p class="headline summary">Nashville wins after 3 rounds.</p>');
+    expect(after).toMatch(
+      /<p class="headline">Nashville wins with 56% of the 9 ballots still counting in round 3, after Knoxville and Chattanooga were eliminated\.<\/p>/,
+    );
     expect(after).toMatch(/<p class="muted">First choices<\/p>\s*<ol aria-label="First choices"/);
     // Only the voter's first choice is theirs among the first-choice bars.
     expect(after.match(/class="mine"/g)).toHaveLength(1);
@@ -353,7 +355,7 @@ describe('the widget', () => {
     expect((await results('widget-capital')).totalResponses).toBe(total);
   });
 
-  it('takes a rating and says the mean with its interval', async () => {
+  it('takes a rating and says the average, and the mean with its interval', async () => {
     const widget = (await request(`${server.url}/embed/workshop`)).body as string;
     const keys = [...widget.matchAll(/name="choice" value="([^"]+)"/g)].map((m) => m[1]!);
     expect(keys).toHaveLength(5);
@@ -361,8 +363,11 @@ describe('the widget', () => {
     expect(voted.status).toBe(303);
     const cookie = cookieFrom(voted.headers, 'pp_widget_voter');
     const after = (await request(`${server.url}/embed/workshop`, { headers: { cookie } })).body as string;
-    // 4, 5 and 3: mean 4.0, t-interval 4 ± 4.303 × 1/√3.
-    expect(after).toContain('<p class="headline summary">Mean 4.0 (1.5–6.5)</p>');
+    // 4, 5 and 3: mean 4, t-interval 4 ± 4.303 × 1/√3 = 1.5–6.5, shown within the scale.
+    expect(after).toContain('<p class="headline">The average rating is 4, from 3 responses.</p>');
+    expect(after).toMatch(
+      /<p class="muted rating" data-scale="1 2 3 4 5">\s*Mean 4 \(95% interval 1\.5–5\) · Median 4 · Standard deviation 1 · n = 3\s*<\/p>/,
+    );
   });
 
   it('takes an "Other" text, and refuses "Other" without one (422)', async () => {
