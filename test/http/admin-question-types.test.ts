@@ -61,7 +61,7 @@ describe('the editor offers the question types', () => {
     ]) {
       expect(html).toMatch(
         new RegExp(
-          `<input type="radio" name="type" value="${value}"[^>]*aria-describedby="type-${value}-hint"[^>]*>\\s*${name}\\s*</label>`,
+          `<input type="radio" name="type" value="${value}"[^>]* id="type-${value}" aria-describedby="type-${value}-hint"[^>]*>\\s*<label for="type-${value}"[^>]*>${name}</label>`,
         ),
       );
       expect(html).toMatch(new RegExp(`id="type-${value}-hint"[^>]*>\\s*${description}\\s*<`));
