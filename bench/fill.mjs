@@ -101,3 +101,52 @@ function rebuildTallies(db, pollId) {
       where a.poll_id = ? group by a.dimension, a.value, b.dimension, b.value, c.option_id`,
   ).run(pollId);
 }
+
+/**
+ * Adds `count` ranked ballots to the ranked poll `slug`: random orders of its options, ranking
+ * one to all of them. Each vote's first choice goes to vote_choices and its whole order to
+ * vote_rankings, as the app stores them; then the tallies (first choices, ranking tallies) are
+ * rebuilt from that log.
+ */
+export function fillRankedVotes(file, slug, count, seed = 1) {
+  const db = new Database(file);
+  db.pragma('busy_timeout = 10000');
+  try {
+    const poll = db.prepare('select id from polls where slug = ?').get(slug);
+    if (!poll) throw new Error(`no poll "${slug}" in ${file}`);
+    const options = db
+      .prepare('select id from poll_options where poll_id = ? order by position')
+      .all(poll.id)
+      .map((o) => o.id);
+    const insertVote = db.prepare(
+      "insert into votes (poll_id, created_at, source) values (?, ?, 'import') returning id",
+    );
+    const insertChoice = db.prepare('insert into vote_choices (vote_id, option_id) values (?, ?)');
+    const insertRanking = db.prepare('insert into vote_rankings (vote_id, poll_id, ranking) values (?, ?, ?)');
+    const next = random(seed);
+    const since = Date.now() - 30 * 86_400_000;
+    db.transaction(() => {
+      for (let i = 0; i < count; i++) {
+        const minute = Math.floor((since + next() * 30 * 86_400_000) / 60_000) * 60_000;
+        const { id } = insertVote.get(poll.id, minute);
+        // A Fisher–Yates shuffle, cut to a random length of one to all options.
+        const order = [...options];
+        for (let j = order.length - 1; j > 0; j--) {
+          const k = Math.floor(next() * (j + 1));
+          [order[j], order[k]] = [order[k], order[j]];
+        }
+        const ranking = order.slice(0, 1 + Math.floor(next() * order.length));
+        insertChoice.run(id, ranking[0]);
+        insertRanking.run(id, poll.id, ranking.join(','));
+      }
+      rebuildTallies(db, poll.id);
+      db.prepare('delete from ranking_tallies where poll_id = ?').run(poll.id);
+      db.prepare(
+        `insert into ranking_tallies (poll_id, ranking, ballots)
+         select poll_id, ranking, count(*) from vote_rankings where poll_id = ? group by ranking`,
+      ).run(poll.id);
+    })();
+  } finally {
+    db.close();
+  }
+}

@@ -5,6 +5,7 @@
 // alternating runs; and the latency of `?by=role&where=companySize:gt-10000` at 100,000 votes,
 // one request at a time, against the 50 ms of SPEC.md. Live results: vote throughput and latency
 // with 1,000 results streams open on the voted poll against none (`--only streams`), as a ratio.
+// Ranked polls: results (the instant-runoff count) at 100,000 ballots against 1,000 (`--only ranked`).
 // Options: --seconds N (default 10), --connections N (default 10), --only TEXT (the scenarios
 // whose name contains TEXT, e.g. --only by=).
 import { spawn } from 'node:child_process';
@@ -17,7 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { fillVotes } from './fill.mjs';
+import { fillRankedVotes, fillVotes } from './fill.mjs';
 
 const root = join(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -69,6 +70,12 @@ const POLLS = [
   { slug: 'by-1k', profile: PROFILE, votes: 1_000 },
   { slug: 'by-100k', profile: PROFILE, votes: 100_000 },
 ];
+/** Ranked polls (the app's only: the bare server counts no runoff), to show the count's cost is flat. */
+const RANKED_POLLS = [
+  { slug: 'ranked-1k', votes: 1_000 },
+  { slug: 'ranked-100k', votes: 100_000 },
+];
+const RANKED_CASE = 'GET results of a ranked poll (instant runoff), 100,000 vs 1,000 ballots';
 const BY_ROLE = '?by=role';
 const WHERE_LARGE = '?by=role&where=companySize:gt-10000';
 
@@ -210,6 +217,23 @@ try {
     if (created.status !== 201) throw new Error(`creating ${poll.slug}: ${created.status} ${await created.text()}`);
   }
 
+  for (const poll of RANKED_POLLS) {
+    const created = await fetch(`${app}/api/admin/polls`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        slug: poll.slug,
+        question: 'Rank?',
+        type: 'ranked',
+        options: ['A', 'B', 'C', 'D'],
+        duplicatePolicy: 'none',
+        resultsVisibility: 'always',
+      }),
+    });
+    if (created.status !== 201) throw new Error(`creating ${poll.slug}: ${created.status} ${await created.text()}`);
+    fillRankedVotes(join(dir, 'app.db'), poll.slug, poll.votes, 7);
+  }
+
   const basePort = await freePort();
   baselineDatabase(join(dir, 'base.db'));
   // The same votes (same seed) into both databases; the app reads its file on every request.
@@ -309,6 +333,24 @@ try {
           ` (alternating ${rounds} × ${slice} s each): ratio ${(done.large / done.small).toFixed(2)}`,
       );
     }
+  }
+  // The runoff reads the ranking tallies (at most 64 distinct orders of four options), never the
+  // ballots: 100,000 ballots should cost what 1,000 do. Alternating runs, as for ?by=.
+  if (RANKED_CASE.includes(values.only)) {
+    const rounds = 4;
+    const slice = Math.max(1, Math.round(duration / rounds));
+    const done = { small: 0, large: 0 };
+    for (let round = 0; round < rounds; round++) {
+      done.small += (await run(`${app}/api/polls/ranked-1k/results`, { duration: slice })).requests.total;
+      done.large += (await run(`${app}/api/polls/ranked-100k/results`, { duration: slice })).requests.total;
+    }
+    const counted = await (await fetch(`${app}/api/polls/ranked-100k/results`)).json();
+    const perSecond = (n) => Math.round(n / (rounds * slice));
+    console.log(
+      `${RANKED_CASE}: ${perSecond(done.large)} req/s at ${counted.totalResponses} ballots ` +
+        `(${counted.ranked.rounds.length} rounds), ${perSecond(done.small)} req/s at 1,000 ` +
+        `(alternating ${rounds} × ${slice} s each): ratio ${(done.large / done.small).toFixed(2)}`,
+    );
   }
   // ?where= latency, one request at a time (no queueing behind other connections).
   if (scenarios.some((scenario) => scenario.name.includes('where'))) {

@@ -1,7 +1,8 @@
 /**
  * Tallies against the vote log: every poll's response count, every option's vote count, every
- * segment tally (respondents and option votes per profile answer) and every per-day tally are
- * recomputed from `votes`, `vote_choices` and `vote_profiles`; with `repair` they are rewritten.
+ * segment tally (respondents and option votes per profile answer), every per-day tally and every
+ * ranking tally are recomputed from `votes`, `vote_choices`, `vote_profiles` and `vote_rankings`;
+ * with `repair` they are rewritten.
  */
 import { and, asc, count, eq, lt, sql } from 'drizzle-orm';
 import { alias, type SQLiteTable } from 'drizzle-orm/sqlite-core';
@@ -12,12 +13,14 @@ import {
   periodTallies,
   pollOptions,
   polls,
+  rankingTallies,
   segmentOptionTallies,
   segmentPairOptionTallies,
   segmentPairTallies,
   segmentTallies,
   voteChoices,
   voteProfiles,
+  voteRankings,
   votes,
 } from './schema';
 
@@ -126,6 +129,17 @@ const DERIVED: DerivedTally[] = [
         .from(votes)
         .innerJoin(voteChoices, eq(voteChoices.voteId, votes.id))
         .groupBy(votes.pollId, dayOf, voteChoices.optionId)
+        .all(),
+  },
+  {
+    table: rankingTallies,
+    count: 'ballots',
+    label: (r) => `ranking ${r.ranking}`,
+    actual: (tx) =>
+      tx
+        .select({ pollId: voteRankings.pollId, ranking: voteRankings.ranking, ballots: count() })
+        .from(voteRankings)
+        .groupBy(voteRankings.pollId, voteRankings.ranking)
         .all(),
   },
 ];

@@ -1,7 +1,8 @@
 /**
- * The two demo polls of SPEC.md with a few hundred ordinary vote rows spread over the last
- * 30 days, so a fresh start has real results, charts, breakdowns and exports. Deterministic:
- * the same votes on every machine.
+ * The two demo polls of SPEC.md, and the ranked one of the question-types issue, with a few
+ * hundred ordinary vote rows each spread over the last 30 days, so a fresh start has real
+ * results, charts, breakdowns, runoff rounds and exports. Deterministic: the same votes on
+ * every machine.
  *
  * How the demo votes are made, poll by poll:
  * 1. each voter's profile is drawn from PROFILE_MIX (some skip one question, a few skip all);
@@ -28,6 +29,11 @@ interface DemoPoll {
    * place in the month (0 = its first day). Uniform when absent; a skew makes a trend.
    */
   timing?: (option: number) => (draw: number) => number;
+  /**
+   * Ranked polls: the whole order of a ballot whose first choice is `first` (option indices,
+   * `first` leading). The shares are then first choices; the orders make the later rounds.
+   */
+  ranking?: (first: number, next: () => number) => number[];
 }
 
 /** The demo AI poll's buckets and the numbers they stand for (SPEC.md's worked example). */
@@ -98,6 +104,64 @@ export const DEMO_POLLS: DemoPoll[] = [
     // The trend: Monday.com gains through the month, Microsoft Project loses ground.
     timing: (option) =>
       option === 2 ? (draw) => Math.sqrt(draw) : option === 0 ? (draw) => 1 - Math.sqrt(1 - draw) : (draw) => draw,
+  },
+  {
+    input: {
+      slug: 'ai-rollout-tactics',
+      question: 'Rank these AI rollout tactics by how much they helped',
+      description:
+        'Put the tactic that helped your AI rollout most first. Rank only the ones you tried; the count runs by instant runoff.',
+      type: 'ranked',
+      scale: 'nominal',
+      options: [
+        'Land a pilot people care about',
+        'Find an executive sponsor',
+        'Solve a problem both management and staff want solved',
+        'Stop projects that lost their purpose',
+      ],
+      resultsVisibility: 'always',
+      duplicatePolicy: 'device',
+      allowOther: false,
+      profile: ['role', 'industry', 'companySize'],
+    },
+    // First choices. No tactic has a majority, so the count runs: "stop projects" goes first and
+    // its ballots mostly back the shared problem; then the sponsor's do too, and the problem both
+    // sides want solved wins in the third round although the pilot led the first.
+    shares: [34, 28, 26, 12],
+    // Executives and VPs put the sponsor first; individual contributors the shared problem.
+    tilt: ({ role }, option) => {
+      if (role === 'c-level' || role === 'vp') return [0.7, 2.5, 0.6, 0.8][option]!;
+      if (role === 'individual') return [1, 0.5, 1.8, 1.1][option]!;
+      return 1;
+    },
+    ranking: (first, next) => {
+      const after: Record<number, [number, number[]][]> = {
+        0: [[1, [2, 1, 3]]],
+        1: [
+          [0.6, [2, 0, 3]],
+          [0.25, [0, 2, 3]],
+          [0.15, [3, 2, 0]],
+        ],
+        2: [[1, [0, 1, 3]]],
+        3: [
+          [0.75, [2, 0, 1]],
+          [0.1, [0, 2, 1]],
+          [0.15, [1, 2, 0]],
+        ],
+      };
+      const orders = after[first]!;
+      const rest =
+        orders[
+          pickIndex(
+            next,
+            orders.map(([weight]) => weight),
+          )
+        ]![1];
+      // Some voters rank only the tactics they tried: one, two or three of the four.
+      const draw = next();
+      const length = draw < 0.08 ? 1 : draw < 0.2 ? 2 : draw < 0.3 ? 3 : 4;
+      return [first, ...rest].slice(0, length);
+    },
   },
 ];
 
@@ -204,6 +268,7 @@ export async function seedDemo(store: PollStore, now: number): Promise<boolean> 
     const options = dealOptions(next, profiles, counts, demo.tilt);
     const votes = profiles.map((profile, i) => ({
       optionIds: [poll.options[options[i]!]!.id],
+      ...(demo.ranking ? { ranking: demo.ranking(options[i]!, next).map((o) => poll.options[o]!.id) } : {}),
       createdAt: Math.floor(start + (demo.timing?.(options[i]!) ?? ((draw: number) => draw))(next()) * (now - start)),
       source: 'seed' as const,
       profile,

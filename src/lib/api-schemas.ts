@@ -39,6 +39,7 @@ export const pollSchema = z
     resultsVisibility: z.enum(RESULTS_VISIBILITIES),
     duplicatePolicy: z.enum(DUPLICATE_POLICIES),
     profile: z.array(z.enum(PROFILE_DIMENSIONS)),
+    allowOther: z.boolean(),
     options: z.array(
       z
         .object({
@@ -46,6 +47,7 @@ export const pollSchema = z
           label: z.string(),
           exclusive: z.boolean(),
           range: z.object({ low: z.number(), high: z.number() }).strict().optional(),
+          value: z.number().optional(),
         })
         .strict(),
     ),
@@ -121,6 +123,36 @@ export const ordinalSchema = z
   })
   .strict();
 
+/** Ranked polls: the instant-runoff count, every round, and how often each option got each rank. */
+export const rankedSchema = z
+  .object({
+    method: z.literal('irv'),
+    winner: z.string().nullable(),
+    rounds: z.array(
+      z
+        .object({
+          round: z.number().int(),
+          continuing: z.number().int(),
+          exhausted: z.number().int(),
+          tallies: z.array(z.object({ key: z.string(), votes: z.number().int() }).strict()),
+          eliminated: z.array(z.string()),
+        })
+        .strict(),
+    ),
+    positions: z.array(z.object({ key: z.string(), counts: z.array(z.number().int()) }).strict()),
+  })
+  .strict();
+
+/** Rating polls: the mean with its t-interval, the median and the standard deviation (nulls while too few answered). */
+export const ratingSchema = z
+  .object({
+    mean: z.number().nullable(),
+    ci95: intervalSchema.nullable(),
+    median: z.number().nullable(),
+    sd: z.number().nullable(),
+  })
+  .strict();
+
 export const resultsSchema = z
   .object({
     slug: z.string(),
@@ -136,6 +168,8 @@ export const resultsSchema = z
     updatedAt: instant,
     ordinal: ordinalSchema.optional(),
     breakdown: breakdownSchema.optional(),
+    ranked: rankedSchema.optional(),
+    rating: ratingSchema.optional(),
   })
   .strict();
 

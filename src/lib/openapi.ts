@@ -127,6 +127,7 @@ function registry(): OpenAPIRegistry {
         'too_many_choices',
         'too_few_choices',
         'invalid_profile',
+        'invalid_other',
         'rate_limited',
       ),
     },
@@ -149,6 +150,17 @@ function registry(): OpenAPIRegistry {
     responses: {
       200: { description: 'RFC 4180 CSV.', content: { 'text/csv': { schema: z.string() } } },
       ...errors('results_hidden', 'poll_not_found', 'invalid_breakdown'),
+    },
+  });
+  r.registerPath({
+    method: 'get',
+    path: '/api/polls/{slug}/rounds.csv',
+    summary:
+      'Ranked polls: every instant-runoff round as CSV (round, continuing, exhausted, key, label, votes, eliminated)',
+    request: { params: slugParams },
+    responses: {
+      200: { description: 'RFC 4180 CSV.', content: { 'text/csv': { schema: z.string() } } },
+      ...errors('results_hidden', 'poll_not_found', 'not_found'),
     },
   });
   r.registerPath({

@@ -17,6 +17,7 @@ const ROUTES = [
   ['get', '/api/polls/{slug}/results'],
   ['get', '/api/polls/{slug}/results.csv'],
   ['get', '/api/polls/{slug}/results/stream'],
+  ['get', '/api/polls/{slug}/rounds.csv'],
   ['get', '/api/polls/{slug}/trend'],
   ['get', '/healthz'],
   ['post', '/api/admin/polls'],
@@ -39,6 +40,7 @@ const CODES: Record<string, string[]> = {
     'too_few_choices',
     'invalid_poll',
     'invalid_profile',
+    'invalid_other',
     'invalid_breakdown',
   ],
   429: ['rate_limited'],
@@ -132,6 +134,26 @@ describe('GET /api/openapi.json', () => {
     const scaled = await request(`${server.url}/api/polls/scale/results`);
     check('get', '/api/polls/{slug}/results', scaled);
     expect(scaled.body.ordinal).toMatchObject({ medianKey: '10-20', median: 15 });
+    // The question types: a ranked count, a rating summary, a write-in counted as "other".
+    const kinds = [
+      { slug: 'ranked', type: 'ranked', options: ['A', 'B', 'C'], ballot: { choices: ['c', 'a'] } },
+      { slug: 'rated', type: 'rating', options: ['1', '2', '3'], ballot: { choices: ['2'] } },
+      { slug: 'other', type: 'single', allowOther: true, options: ['A', 'B'], ballot: { choices: [], other: 'D' } },
+    ];
+    for (const { ballot, ...input } of kinds) {
+      const created = await createPoll(server.url, { question: 'Kind?', resultsVisibility: 'always', ...input });
+      check('post', '/api/admin/polls', { status: 201, headers: new Headers(), body: created });
+      check('get', '/api/polls/{slug}', await request(`${server.url}/api/polls/${input.slug}`));
+      const voted = await request(`${server.url}/api/polls/${input.slug}/votes`, { method: 'POST', json: ballot });
+      check('post', '/api/polls/{slug}/votes', voted);
+      check('get', '/api/polls/{slug}/results', await request(`${server.url}/api/polls/${input.slug}/results`));
+    }
+    const refused = await request(`${server.url}/api/polls/other/votes`, {
+      method: 'POST',
+      json: { choices: ['other'] },
+    });
+    expect(refused.status).toBe(422);
+    check('post', '/api/polls/{slug}/votes', refused);
     const admin = { token: ADMIN_TOKEN };
     check('get', '/api/admin/polls', await request(`${server.url}/api/admin/polls`, admin));
     check(

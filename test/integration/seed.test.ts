@@ -1,5 +1,5 @@
 /**
- * The demo seed on a real migrated SQLite file: the two demo polls keep SPEC.md's shares, and
+ * The demo seed on a real migrated SQLite file: the demo polls keep their shares (SPEC.md's), and
  * their profile answers tell the stories the breakdowns are there to show, read through the
  * real breakdown code at the default K = 10.
  */
@@ -38,7 +38,7 @@ function shown(breakdown: Breakdown, value: string) {
 const clearly = (option: SegmentOption) => (option.diff!.ci95.low > 0 ? 1 : option.diff!.ci95.high < 0 ? -1 : 0);
 
 describe('seedDemo', () => {
-  it('creates the two demo polls with votes in the demo shares over the last 30 days', async () => {
+  it('creates the demo polls with votes in the demo shares over the last 30 days', async () => {
     expect(await seedDemo(t.store, NOW)).toBe(true);
     for (const demo of DEMO_POLLS) {
       const poll = (await t.store.findPoll(demo.input.slug!))!;
@@ -59,7 +59,7 @@ describe('seedDemo', () => {
   it('does nothing on a database that already has polls', async () => {
     await seedDemo(t.store, NOW);
     expect(await seedDemo(t.store, NOW)).toBe(false);
-    expect((await t.store.listPolls()).length).toBe(2);
+    expect((await t.store.listPolls()).length).toBe(DEMO_POLLS.length);
   });
 
   it('derives the bucket keys of the AI poll', async () => {
@@ -202,5 +202,26 @@ describe('the demo as an ordered scale and a trend', () => {
     const [first, last] = [points[0]!, points.at(-1)!.n >= 20 ? points.at(-1)! : points.at(-2)!];
     expect(share(last, 'monday-com')).toBeGreaterThan(share(first, 'monday-com') + 0.05);
     expect(share(last, 'microsoft-project')).toBeLessThan(share(first, 'microsoft-project') - 0.1);
+  });
+});
+
+describe('the ranked demo poll', () => {
+  it('takes three rounds: the shared problem wins although the pilot led the first choices', async () => {
+    await seedDemo(t.store, NOW);
+    const poll = (await t.store.findPoll('ai-rollout-tactics'))!;
+    const { ranked, totalResponses } = buildResults(poll, NOW);
+    expect(totalResponses).toBe(300);
+    expect(ranked!.rounds.length).toBeGreaterThanOrEqual(2);
+    expect(ranked!.rounds[0]!.tallies.map((t) => t.votes)).toEqual([102, 84, 78, 36]);
+    expect(ranked!.rounds.map((r) => r.eliminated)).toEqual([
+      ['stop-projects-that-lost-their-purpose'],
+      ['find-an-executive-sponsor'],
+      [],
+    ]);
+    expect(ranked!.winner).toBe('solve-a-problem-both-management-and-staff-want-solved');
+    // Some voters ranked only the tactics they tried: their ballots run out in the later rounds.
+
+    expect(ranked!.rounds.at(-1)!.exhausted).toBeGreaterThan(0);
+    expect(await t.store.recount(false)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { instantRunoff, type RankingTally } from '@/lib/irv';
+import { instantRunoff, type IrvResult, type IrvRound, type RankingTally } from '@/lib/irv';
 
 const tally = (ballots: number, ...ranking: string[]): RankingTally => ({ ranking, ballots });
 
@@ -115,4 +115,73 @@ describe('instantRunoff', () => {
       { numRuns: 500 },
     );
   });
+
+  it('counts exactly as the plain round-by-round recount of every ballot (differential property)', () => {
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const rankings = fc.array(
+      fc.record({
+        ranking: fc.shuffledSubarray(keys, { minLength: 1 }),
+        ballots: fc.integer({ min: 1, max: 9 }),
+      }),
+      { maxLength: 30 },
+    );
+    fc.assert(
+      fc.property(rankings, (tallies) => {
+        expect(instantRunoff(keys, tallies)).toEqual(plainRecount(keys, tallies));
+      }),
+      { numRuns: 1000 },
+    );
+  });
 });
+
+/**
+ * The rules of SPEC.md spelled out the slow way, as a reference: every round recounts every
+ * ballot from the top of its ranking.
+ */
+function plainRecount(options: string[], tallies: { ranking: string[]; ballots: number }[]): IrvResult {
+  const positions = options.map((key) => ({
+    key,
+    counts: options.map((_, rank) =>
+      tallies.filter((t) => t.ranking[rank] === key).reduce((sum, t) => sum + t.ballots, 0),
+    ),
+  }));
+  const continuing = options.slice();
+  const history: Map<string, number>[] = [];
+  const rounds: IrvRound[] = [];
+  let winner: string | null = null;
+  for (;;) {
+    const votes = new Map(continuing.map((key) => [key, 0]));
+    let exhausted = 0;
+    for (const { ranking, ballots } of tallies) {
+      const top = ranking.find((key) => continuing.includes(key));
+      if (top === undefined) exhausted += ballots;
+      else votes.set(top, votes.get(top)! + ballots);
+    }
+    const counted = [...votes.values()].reduce((a, b) => a + b, 0);
+    const round: IrvRound = {
+      round: rounds.length + 1,
+      continuing: counted,
+      exhausted,
+      tallies: continuing.map((key) => ({ key, votes: votes.get(key)! })),
+      eliminated: [],
+    };
+    rounds.push(round);
+    const leader = continuing.find((key) => votes.get(key)! * 2 > counted);
+    if (leader) {
+      winner = leader;
+      break;
+    }
+    if (counted === 0 || continuing.length <= 2) break;
+    const fewest = Math.min(...votes.values());
+    let tied = continuing.filter((key) => votes.get(key) === fewest);
+    for (let r = history.length - 1; r >= 0 && tied.length > 1; r--) {
+      const low = Math.min(...tied.map((key) => history[r]!.get(key)!));
+      tied = tied.filter((key) => history[r]!.get(key) === low);
+    }
+    const out = tied[tied.length - 1]!;
+    round.eliminated.push(out);
+    history.push(votes);
+    continuing.splice(continuing.indexOf(out), 1);
+  }
+  return { method: 'irv', winner, rounds, positions };
+}
