@@ -56,6 +56,7 @@ describe('public polls', () => {
       resultsVisibility: 'after_vote',
       duplicatePolicy: 'device',
       profile: [],
+      allowOther: false,
       options: [
         { key: 'lt-10', label: '< 10%', exclusive: false },
         { key: 'many', label: '> 80%', exclusive: false },

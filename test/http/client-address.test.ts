@@ -36,7 +36,7 @@ describe('TRUST_PROXY=0: forwarding headers change nothing', () => {
       duplicatePolicy: 'none',
     });
     const responses = await Promise.all(
-      Array.from({ length: 120 }, (_, i) =>
+      Array.from({ length: 200 }, (_, i) =>
         voteFrom('127.0.0.3', server.url, 'spoof-flood', ['a'], { 'x-forwarded-for': `198.51.100.${i}` }),
       ),
     );

@@ -58,7 +58,7 @@ describe('poll definition files', () => {
       const targetDir = tempDir();
       const imported = polls(['import', file], `file:${join(targetDir, 'peer-polls.db')}`);
       expect(imported.code, imported.err).toBe(0);
-      expect(imported.out).toContain('Imported 5 polls');
+      expect(imported.out).toContain('Imported 6 polls');
 
       await withServer({ dir: targetDir }, async (target) => {
         expect(await ownerView(target.url)).toEqual(await ownerView(source.url));

@@ -27,7 +27,7 @@ describe('startup', () => {
     await withServer({ dir: join(dir, 'nested', 'data'), env: { SEED_DEMO: '1' } }, async (server) => {
       expect(existsSync(join(dir, 'nested', 'data', 'peer-polls.db'))).toBe(true);
       const polls = (await request(`${server.url}/api/polls`)).body.polls.map((p: { slug: string }) => p.slug).sort();
-      expect(polls).toEqual(['ai-projects-in-production', 'project-management-tool']);
+      expect(polls).toEqual(['ai-projects-in-production', 'ai-rollout-tactics', 'project-management-tool']);
       const results = await request(`${server.url}/api/polls/ai-projects-in-production/results`);
       expect(results.body.totalResponses).toBeGreaterThan(200);
     });
