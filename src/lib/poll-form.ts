@@ -2,9 +2,9 @@
  * The admin form's fields as PollInput / PollPatch objects, so the form is validated by the very
  * schemas of the admin API — and back again, to refill a form after a refusal.
  */
-import { PollInputError } from './poll-admin';
+import { lineMode, optionLine, parseOptionLines, type FormOption } from './option-lines';
 import { sameLabelKey } from './poll-rules';
-import type { OptionRange, PollRecord } from './types';
+import type { PollRecord } from './types';
 
 /** The fields that hold one line of text. */
 type TextFieldName =
@@ -21,7 +21,8 @@ type TextFieldName =
   | 'opensAt'
   | 'closesAt'
   | 'slug'
-  | 'draft';
+  | 'draft'
+  | 'allowOther';
 
 /**
  * The raw text of every form field, as the owner typed it, and the ticked profile questions
@@ -44,6 +45,7 @@ export const EMPTY_FORM: PollFormValues = {
   closesAt: '',
   slug: '',
   draft: '',
+  allowOther: '',
   profile: [],
 };
 
@@ -81,74 +83,13 @@ const optionLines = (text: string) =>
 /** An unset choice field means "the default", as an absent JSON field does. */
 const choice = (value: string) => value || undefined;
 
-/** A number as an owner types it: "-5", "2.5", ".5", "1e3", with an optional "%" that is ignored. */
-const NUMBER = String.raw`(-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*%?`;
 /**
- * A range after an option's bar: "low-high", the dash also written as "–", "—", ".." or "to"
- * ("-10--5" and "0 to 10" read as expected). Mirrored in src/scripts/poll-editor.ts.
- */
-export const RANGE_PATTERN = new RegExp(String.raw`^\s*${NUMBER}\s*(?:-|–|—|\.\.|to)\s*${NUMBER}\s*$`, 'i');
-
-/** The range text after an option's bar: a range, null when blank, or a sentence saying what is wrong. */
-export function parseRange(text: string, position: number): OptionRange | null | string {
-  if (!text.trim()) return null;
-  const match = RANGE_PATTERN.exec(text);
-  const low = Number(match?.[1]);
-  const high = Number(match?.[2]);
-  if (!match || !Number.isFinite(low) || !Number.isFinite(high)) {
-    return `Option ${position}'s range "${text.trim()}" is not two numbers such as 10-20 (low-high; decimals with a dot, e.g. -2.5-7.5).`;
-  }
-  return { low, high };
-}
-
-/** "10–20 % | 10-20" → the label and the text after its last bar (null without a bar). */
-export function splitOptionLine(line: string): { label: string; range: string | null } {
-  const bar = line.lastIndexOf('|');
-  return bar < 0 ? { label: line, range: null } : { label: line.slice(0, bar).trim(), range: line.slice(bar + 1) };
-}
-
-/** An option as a line of the options field: "label | low-high" on an ordered scale, the label otherwise. */
-export function optionLine(label: string, range: OptionRange | null | undefined, ordinal: boolean): string {
-  if (!ordinal) return label;
-  if (range) return `${label} | ${range.low}-${range.high}`;
-  // A bar in the label itself would read as a range separator: an empty range after it keeps it.
-  return label.includes('|') ? `${label} |` : label;
-}
-
-type FormOption = string | { label: string; exclusive?: true; range?: OptionRange };
-
-/**
- * The option lines of an ordered scale, each with its range when one follows a bar. On an
- * unordered scale a line is its label, bars and all, unless what follows its last bar reads as a
- * range: then the owner most likely forgot to choose "Ordered", and is told so.
- */
-function rangedOptions(lines: string[], ordinal: boolean): FormOption[] {
-  const problems: string[] = [];
-  const options = lines.map((line, index): FormOption => {
-    const { label, range } = splitOptionLine(line);
-    if (range === null) return line;
-    const parsed = parseRange(range, index + 1);
-    if (!ordinal) {
-      if (parsed !== null && typeof parsed !== 'string') {
-        problems.push(
-          `Option ${index + 1} has a range (${range.trim()}), but ranges need the scale "Ordered": choose it, or remove the range.`,
-        );
-      }
-      return line;
-    }
-    if (typeof parsed === 'string') problems.push(parsed);
-    return parsed && typeof parsed !== 'string' ? { label, range: parsed } : label;
-  });
-  if (problems.length) throw new PollInputError({ options: problems.join(' ') });
-  return options;
-}
-
-/**
- * The option lines, with their ranges on an ordered scale, the one named in the "None of these"
+ * The option lines, read as the question type needs them, the one named in the "None of these"
  * field marked exclusive (added at the end when it is not among the lines, so naming it once is enough).
  */
 function formOptions(values: PollFormValues, multiple: boolean): FormOption[] {
-  const lines = rangedOptions(optionLines(values.options), values.scale === 'ordinal');
+  const mode = lineMode(values.type, values.scale);
+  const lines = parseOptionLines(optionLines(values.options), mode, values.type === 'ranked');
   const exclusive = multiple ? values.exclusive.trim() : '';
   if (!exclusive) return lines;
   const labelOf = (option: FormOption) => (typeof option === 'string' ? option : option.label);
@@ -163,18 +104,33 @@ function formOptions(values: PollFormValues, multiple: boolean): FormOption[] {
 }
 
 /**
- * The PollInput a creation form describes. An option range that is not two numbers is refused
- * here (PollInputError on "options"), since the schema would only see a malformed object.
+ * The scale the form means: a rating scale is ordered and a ranked poll unordered whatever the
+ * (then hidden) Scale choice says; otherwise the choice as posted.
+ */
+function formScale(values: PollFormValues): string | undefined {
+  if (values.type === 'rating') return 'ordinal';
+  if (values.type === 'ranked') return 'nominal';
+  return choice(values.scale);
+}
+
+/**
+ * The PollInput a creation form describes. An option line the type cannot read (a range that is
+ * not two numbers, a rating value that is not a number) is refused here (PollInputError on
+ * "options"), since the schema would only see a malformed object.
  */
 export function pollInputFromForm(values: PollFormValues): Record<string, unknown> {
   const multiple = values.type === 'multiple';
+  // Ranked polls reuse the choice counts as the fewest and most ranks a voter gives.
+  const counted = multiple || values.type === 'ranked';
   return {
     question: values.question,
     description: values.description,
     options: formOptions(values, multiple),
     type: choice(values.type),
-    scale: choice(values.scale),
-    ...(multiple ? { minChoices: count(values.minChoices), maxChoices: count(values.maxChoices) } : {}),
+    scale: formScale(values),
+    ...(counted ? { minChoices: count(values.minChoices), maxChoices: count(values.maxChoices) } : {}),
+    // An unticked box is not posted: no write-ins (and, in an edit, write-ins turned off).
+    allowOther: values.allowOther !== '',
     resultsVisibility: choice(values.resultsVisibility),
     duplicatePolicy: choice(values.duplicatePolicy),
     opensAt: instant(values.opensAt),
@@ -194,6 +150,8 @@ export function pollPatchFromForm(values: PollFormValues, optionsEditable: boole
     delete input.type;
     delete input.minChoices;
     delete input.maxChoices;
+    // Adding or removing "Other" changes the options.
+    delete input.allowOther;
   }
   return input;
 }
@@ -214,14 +172,20 @@ const localField = (ms: number | null) => (ms === null ? '' : new Date(ms).toISO
 
 /** The form values that show an existing poll. */
 export function formValuesOf(poll: PollRecord): PollFormValues {
+  const mode = lineMode(poll.type, poll.scale);
+  const counted = poll.type === 'multiple' || poll.type === 'ranked';
   return {
     question: poll.question,
     description: poll.description,
-    options: poll.options.map((o) => optionLine(o.label, o.range, poll.scale === 'ordinal')).join('\n'),
+    // The write-in "Other" is the poll's, brought by the allowOther box, not one of the owner's lines.
+    options: poll.options
+      .filter((option) => !option.other)
+      .map((option) => optionLine(option, mode))
+      .join('\n'),
     type: poll.type,
     scale: poll.scale,
-    minChoices: poll.type === 'multiple' ? String(poll.minChoices) : '',
-    maxChoices: poll.type === 'multiple' ? String(poll.maxChoices) : '',
+    minChoices: counted ? String(poll.minChoices) : '',
+    maxChoices: counted ? String(poll.maxChoices) : '',
     exclusive: poll.options.find((option) => option.exclusive)?.label ?? '',
     resultsVisibility: poll.resultsVisibility,
     duplicatePolicy: poll.duplicatePolicy,
@@ -229,6 +193,7 @@ export function formValuesOf(poll: PollRecord): PollFormValues {
     closesAt: localField(poll.closesAt),
     slug: poll.slug,
     draft: poll.status === 'draft' ? 'on' : '',
+    allowOther: poll.allowOther ? 'on' : '',
     profile: [...poll.profile],
   };
 }

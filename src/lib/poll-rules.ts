@@ -198,9 +198,23 @@ export function resolveChoiceCounts(
   }
   const max = maxChoices ?? optionCount;
   const min = minChoices ?? 1;
-  if (max > optionCount)
-    throw invalid('maxChoices', `Maximum choices cannot be more than the number of options (${optionCount}).`);
-  if (min > max) throw invalid('minChoices', 'Minimum choices cannot be more than maximum choices.');
+  const ranked = type === 'ranked';
+  if (max > optionCount) {
+    throw invalid(
+      'maxChoices',
+      ranked
+        ? `Voters cannot rank more options than there are (${optionCount}).`
+        : `Maximum choices cannot be more than the number of options (${optionCount}).`,
+    );
+  }
+  if (min > max) {
+    throw invalid(
+      'minChoices',
+      ranked
+        ? 'The fewest options voters must rank cannot be more than the most they may rank.'
+        : 'Minimum choices cannot be more than maximum choices.',
+    );
+  }
   return { minChoices: min, maxChoices: max };
 }
 

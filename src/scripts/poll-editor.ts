@@ -1,40 +1,80 @@
 /**
  * Progressive enhancement of the poll editor (src/components/PollEditor.astro). Without this
- * script the form works as served: options in a textarea, times in UTC. With it:
+ * script the form works as served: options in a textarea, times in UTC, each type's fields shown
+ * by CSS. With it:
  * - options become one row each with Remove and "Add option"; the textarea stays the field that
  *   is submitted (hidden, kept in sync), so the server reads one format either way;
  * - on an ordered scale each row also has "from" and "to" fields for its range, written into the
- *   textarea as "label | low-high" (the format typed without JavaScript); the range fields and their
- *   hint show only while "Ordered" is picked;
- * - min/max choices are disabled while single choice is picked (CSS hides them already);
+ *   textarea as "label | low-high"; on a rating scale a "value" field, written as "label | value"
+ *   (the formats typed without JavaScript); each shows only while its type and scale are picked;
+ * - a rating scale offers quick fills, 1–5 and 0–10, that replace the rows;
+ * - fields of the types not picked are disabled (CSS hides them already), so they are not posted;
  * - times are typed and shown in the owner's time zone and submitted as UTC instants.
  */
 
-/** Whether "Ordered" is the picked scale. */
-const ordinal = (form: HTMLFormElement) =>
-  form.querySelector<HTMLInputElement>('input[name="scale"][value="ordinal"]')?.checked ?? false;
+/** How the text after an option's bar is read (src/lib/option-lines.ts lineMode, mirrored). */
+type LineMode = 'ranges' | 'values' | 'labels';
 
-/** A number as src/lib/poll-form.ts reads one (its NUMBER, mirrored: this bundle stays free of the domain). */
-const NUMBER = String.raw`(-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*%?`;
-const RANGE = new RegExp(String.raw`^\s*${NUMBER}\s*(?:-|–|—|\.\.|to)\s*${NUMBER}\s*$`, 'i');
+const picked = (form: HTMLFormElement, name: string) =>
+  form.querySelector<HTMLInputElement>(`input[name="${name}"]:checked`)?.value ?? '';
 
-/** "10–20 % | 10-20" → label and range ends; a line whose bar is not followed by a range stays whole. */
-function splitLine(line: string): { label: string; low: string; high: string } {
-  const bar = line.lastIndexOf('|');
-  if (bar < 0) return { label: line, low: '', high: '' };
-  const after = line.slice(bar + 1);
-  const label = line.slice(0, bar).trim();
-  if (!after.trim()) return { label, low: '', high: '' };
-  const match = RANGE.exec(after);
-  return match ? { label, low: match[1]!, high: match[2]! } : { label: line, low: '', high: '' };
+function lineMode(form: HTMLFormElement): LineMode {
+  const type = picked(form, 'type');
+  if (type === 'rating') return 'values';
+  if (type === 'ranked') return 'labels';
+  return picked(form, 'scale') === 'ordinal' ? 'ranges' : 'labels';
 }
 
-/** Shows the range fields and hint with "Ordered" (all visible without JavaScript). */
-function enhanceScale(form: HTMLFormElement): void {
+/** A number as src/lib/option-lines.ts reads one (its NUMBER, mirrored: this bundle stays free of the domain). */
+const NUMBER = String.raw`(-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*%?`;
+const RANGE = new RegExp(String.raw`^\s*${NUMBER}\s*(?:-|–|—|\.\.|to)\s*${NUMBER}\s*$`, 'i');
+const VALUE = new RegExp(String.raw`^\s*${NUMBER}\s*$`, 'i');
+/** A label the server reads as its own rating value. */
+const NUMERIC_LABEL = /^-?\d+(?:\.\d+)?$/;
+
+interface RowParts {
+  label: string;
+  low: string;
+  high: string;
+  value: string;
+}
+
+/**
+ * "10–20 % | 10-20" or "Very poor | 1" → label, range ends, value; a line whose bar is followed
+ * by words stays whole. A numeric label starts with itself as its value.
+ */
+function splitLine(line: string): RowParts {
+  const bar = line.lastIndexOf('|');
+  const whole = { label: line.trim(), low: '', high: '', value: NUMERIC_LABEL.test(line.trim()) ? line.trim() : '' };
+  if (bar < 0) return whole;
+  const after = line.slice(bar + 1);
+  const label = line.slice(0, bar).trim();
+  if (!after.trim()) return { ...whole, label, value: NUMERIC_LABEL.test(label) ? label : '' };
+  const range = RANGE.exec(after);
+  if (range) return { label, low: range[1]!, high: range[2]!, value: '' };
+  const value = VALUE.exec(after);
+  if (value) return { label, low: '', high: '', value: value[1]! };
+  return whole;
+}
+
+/** A label whose own last bar would be read as the separator gets an empty one after it (optionLine, mirrored). */
+function keepBar(label: string, mode: LineMode): string {
+  if (!label.includes('|')) return label;
+  const tail = label.slice(label.lastIndexOf('|') + 1);
+  const words = tail.trim() !== '' && !RANGE.test(tail) && !VALUE.test(tail);
+  return mode === 'labels' && words ? label : `${label} |`;
+}
+
+/** Shows each mode's own fields and hints (all visible without JavaScript, where CSS sorts them by type). */
+function enhanceModes(form: HTMLFormElement): void {
   const update = () => {
-    for (const element of form.querySelectorAll<HTMLElement>('[data-ordinal-only]')) element.hidden = !ordinal(form);
+    const mode = lineMode(form);
+    for (const element of form.querySelectorAll<HTMLElement>('[data-ordinal-only]')) element.hidden = mode !== 'ranges';
+    for (const element of form.querySelectorAll<HTMLElement>('[data-rating-only]')) element.hidden = mode !== 'values';
   };
-  form.querySelectorAll('input[name="scale"]').forEach((radio) => radio.addEventListener('change', update));
+  form
+    .querySelectorAll('input[name="scale"], input[name="type"]')
+    .forEach((radio) => radio.addEventListener('change', update));
   update();
 }
 
@@ -54,13 +94,23 @@ function enhanceOptions(form: HTMLFormElement): void {
   const rangeOf = (input: HTMLInputElement) => [
     ...input.parentElement!.querySelectorAll<HTMLInputElement>('[data-ordinal-only] input'),
   ];
-  /** The row as a line of the textarea: the server reads "label | low-high" on an ordered scale. */
+  const valueOf = (input: HTMLInputElement) =>
+    input.parentElement!.querySelector<HTMLInputElement>('[data-rating-only] input')!;
+  /** The row as a line of the textarea, as the server reads the picked type and scale. */
   const line = (input: HTMLInputElement) => {
     const label = input.value.trim();
-    if (!label || !ordinal(form)) return label;
-    const [low, high] = rangeOf(input).map((end) => end.value.trim());
-    if (low || high) return `${label} | ${low}-${high}`;
-    return label.includes('|') ? `${label} |` : label;
+    const mode = lineMode(form);
+    if (!label) return label;
+    if (mode === 'ranges') {
+      const [low, high] = rangeOf(input).map((end) => end.value.trim());
+      if (low || high) return `${label} | ${low}-${high}`;
+    }
+    if (mode === 'values') {
+      const value = valueOf(input).value.trim();
+      const ownValue = NUMERIC_LABEL.test(label) && Number(label) === Number(value);
+      if (value && !ownValue) return `${label} | ${value}`;
+    }
+    return keepBar(label, mode);
   };
   const sync = () => {
     textarea.value = inputs().map(line).filter(Boolean).join('\n');
@@ -75,6 +125,7 @@ function enhanceOptions(form: HTMLFormElement): void {
       const [low, high] = rangeOf(input);
       low!.setAttribute('aria-label', `Option ${index + 1}, range from`);
       high!.setAttribute('aria-label', `Option ${index + 1}, range to`);
+      valueOf(input).setAttribute('aria-label', `Option ${index + 1}, value`);
       remove.disabled = inputs().length <= 2;
     });
   };
@@ -90,27 +141,35 @@ function enhanceOptions(form: HTMLFormElement): void {
       else input.removeAttribute('aria-invalid');
     }
   };
-  /** One range end: short text fields (not type=number, so "1,5" reaches the server and is named there). */
-  const rangeEnd = (value: string, placeholder: string) => {
+  /** A small number field: text, not type=number, so "1,5" reaches the server and is named there. */
+  const numberField = (value: string, placeholder: string) => {
     const end = document.createElement('input');
     end.type = 'text';
     end.value = value;
     end.placeholder = placeholder;
     end.size = 5;
     end.addEventListener('input', sync);
-    // Enter in a range end would submit the half-written poll, as in a label field.
+    // Enter here would submit the half-written poll, as in a label field.
     end.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') event.preventDefault();
     });
     return end;
   };
+  /** A visible name for small fields, which on a phone sit on a line of their own. */
+  const caption = (text: string) => {
+    const name = document.createElement('span');
+    name.className = 'option-range-name';
+    name.textContent = text;
+    name.setAttribute('aria-hidden', 'true');
+    return name;
+  };
   const addRow = (value: string): HTMLInputElement => {
-    const { label, low, high } = splitLine(value);
+    const parts = splitLine(value);
     const row = document.createElement('li');
     const input = document.createElement('input');
     input.type = 'text';
     input.dataset.label = '';
-    input.value = label;
+    input.value = parts.label;
     input.maxLength = Number(textarea.dataset.labelMax ?? '200');
     const describedBy = textarea.getAttribute('aria-describedby');
     if (describedBy) input.setAttribute('aria-describedby', describedBy);
@@ -131,20 +190,21 @@ function enhanceOptions(form: HTMLFormElement): void {
       sync();
       next?.querySelector('input')?.focus();
     });
+    const mode = lineMode(form);
     const range = document.createElement('span');
     range.className = 'option-range';
     range.dataset.ordinalOnly = '';
-    range.hidden = !ordinal(form);
-    // A visible name for the two small fields, which on a phone sit on a line of their own.
-    const name = document.createElement('span');
-    name.className = 'option-range-name';
-    name.textContent = 'Range';
-    name.setAttribute('aria-hidden', 'true');
+    range.hidden = mode !== 'ranges';
     const dash = document.createElement('span');
     dash.textContent = '–';
     dash.setAttribute('aria-hidden', 'true');
-    range.append(name, rangeEnd(low, 'from'), dash, rangeEnd(high, 'to'));
-    row.append(input, range, remove);
+    range.append(caption('Range'), numberField(parts.low, 'from'), dash, numberField(parts.high, 'to'));
+    const rating = document.createElement('span');
+    rating.className = 'option-range';
+    rating.dataset.ratingOnly = '';
+    rating.hidden = mode !== 'values';
+    rating.append(caption('Value'), numberField(parts.value, 'value'));
+    row.append(input, range, rating, remove);
     list.append(row);
     sync();
     return input;
@@ -156,8 +216,14 @@ function enhanceOptions(form: HTMLFormElement): void {
   add.addEventListener('click', () => addRow('').focus());
   rowsHost.append(list, add);
   rowsHost.hidden = false;
-  // The scale decides whether the ranges are written into the submitted lines.
-  form.querySelectorAll('input[name="scale"]').forEach((radio) => radio.addEventListener('change', sync));
+  // The type and scale decide what is written after each row's label.
+  form
+    .querySelectorAll('input[name="scale"], input[name="type"]')
+    .forEach((radio) => radio.addEventListener('change', sync));
+  enhanceQuickFill(form, (labels) => {
+    list.replaceChildren();
+    for (const label of labels) addRow(label);
+  });
   // The label now names the group of rows; the textarea, hidden, is still what the form submits.
   form.querySelector('label[for="options"]')?.setAttribute('for', 'option-1');
   textarea.hidden = true;
@@ -167,13 +233,39 @@ function enhanceOptions(form: HTMLFormElement): void {
     rangesHint.textContent =
       'Optional: the numbers each option stands for, from – to (for example 10 – 20 for “10–20 %”), lowest option first. With a range on every option the results can compute the median, e.g. 18 %.';
   }
+  const valuesHint = form.querySelector('#values-hint');
+  if (valuesHint) {
+    valuesHint.textContent =
+      'Rating scale: the options are the points of the scale, in order (lowest or highest first), each with its number as Value. A label such as “1” is its own value; a label in words such as “Very poor” needs one.';
+  }
 }
 
-function enhanceChoiceCounts(form: HTMLFormElement): void {
-  const counts = [...form.querySelectorAll<HTMLInputElement>('[data-multiple-only] input')];
+/** The rating quick fills: "1–5" and "0–10" replace the rows with those points, and say so. */
+function enhanceQuickFill(form: HTMLFormElement, fill: (labels: string[]) => void): void {
+  const group = form.querySelector<HTMLElement>('[data-quick-fill]');
+  const status = form.querySelector<HTMLElement>('[data-quick-fill-status]');
+  if (!group) return;
+  for (const button of group.querySelectorAll<HTMLButtonElement>('button[data-from]')) {
+    button.addEventListener('click', () => {
+      const from = Number(button.dataset.from);
+      const to = Number(button.dataset.to);
+      fill(Array.from({ length: to - from + 1 }, (_, i) => String(from + i)));
+      if (status) status.textContent = `Options replaced by the points ${from} to ${to}.`;
+    });
+  }
+  group.hidden = false;
+}
+
+/** Fields of the types not picked are disabled, so a hidden field is never posted nor refused. */
+function enhanceTypeFields(form: HTMLFormElement): void {
+  const counts = [...form.querySelectorAll<HTMLInputElement>('input[data-counts]')];
+  const exclusive = [...form.querySelectorAll<HTMLInputElement>('[data-multiple-only] input')];
+  const other = form.querySelector<HTMLInputElement>('input[data-allow-other]');
   const update = () => {
-    const single = form.querySelector<HTMLInputElement>('input[name="type"][value="single"]')?.checked ?? false;
-    for (const input of counts) input.disabled = single;
+    const type = picked(form, 'type');
+    for (const input of counts) input.disabled = type !== 'multiple' && type !== 'ranked';
+    for (const input of exclusive) input.disabled = type !== 'multiple';
+    if (other) other.disabled = type === 'ranked' || type === 'rating';
   };
   form.querySelectorAll('input[name="type"]').forEach((radio) => radio.addEventListener('change', update));
   if (!form.querySelector('fieldset.type-field')?.matches(':disabled')) update();
@@ -222,7 +314,7 @@ function enhanceTimes(form: HTMLFormElement): void {
 // Last, after the module's constants are initialised.
 for (const form of document.querySelectorAll<HTMLFormElement>('form.poll-editor')) {
   enhanceOptions(form);
-  enhanceScale(form);
-  enhanceChoiceCounts(form);
+  enhanceModes(form);
+  enhanceTypeFields(form);
   enhanceTimes(form);
 }

@@ -90,7 +90,7 @@ describe.each([
     await page.getByLabel('Multiple choice').check();
     await page.getByRole('button', { name: 'Create poll' }).click();
     await expect(page.locator('#scale-error').innerText()).resolves.toMatch(
-      /^An ordered scale needs a single-choice poll/,
+      /^An ordered scale needs a single-choice or rating poll/,
     );
     await expect(option(page, 2).inputValue()).resolves.toBe('10–20 %');
     await expect(from(page, 4).inputValue()).resolves.toBe('50');

@@ -93,7 +93,7 @@ describe('refusals, next to their field, creating nothing', () => {
       'ordered with multiple choice',
       { options: 'Low\nHigh', type: 'multiple', scale: 'ordinal' },
       'scale',
-      /^An ordered scale needs a single-choice poll/,
+      /^An ordered scale needs a single-choice or rating poll/,
     ],
     [
       'a range that is not two numbers',

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { preparePoll } from '@/lib/poll-admin';
 import { ImportError, toPollInput } from '@/lib/poll-files';
 import { pollInputSchema } from '@/lib/schemas';
+import { OTHER_KEY, OTHER_LABEL } from '@/lib/types';
 import { NOW, optionRecords, pollRecord } from '../support/records';
 
 describe('toPollInput', () => {
@@ -108,6 +109,84 @@ describe('toPollInput', () => {
       duplicatePolicy: poll.duplicatePolicy,
     });
   });
+});
+
+describe('question types in files', () => {
+  /** Stored option records with these labels (keys from them) and optional rating values. */
+  const labelled = (labels: string[], values: (number | null)[] = []) =>
+    optionRecords(labels.map((label) => label.toLowerCase().replace(/\s+/g, '-'))).map((option, i) => ({
+      ...option,
+      label: labels[i]!,
+      value: values[i] ?? null,
+    }));
+  /** The options and fields an import of the exported file would create. */
+  const reimported = (poll: ReturnType<typeof pollRecord>) =>
+    preparePoll(JSON.parse(JSON.stringify(toPollInput(poll))));
+
+  it('a ranked poll keeps its type and rank counts, and is the same poll imported again', () => {
+    const poll = pollRecord({
+      type: 'ranked',
+      minChoices: 2,
+      maxChoices: 3,
+      options: labelled(['Pilot', 'Sponsor', 'Shared problem', 'Stop']),
+    });
+    const input = toPollInput(poll);
+    expect(input).toMatchObject({ type: 'ranked', scale: 'nominal', minChoices: 2, maxChoices: 3, allowOther: false });
+    const { options, fields } = reimported(poll);
+    expect(options).toEqual(poll.options.map(({ key, label }) => ({ key, label })));
+    expect(fields).toMatchObject({ type: 'ranked', scale: 'nominal', minChoices: 2, maxChoices: 3 });
+  });
+
+  it('a rating scale keeps each point’s value, labels in words included', () => {
+    const poll = pollRecord({
+      type: 'rating',
+      scale: 'ordinal',
+      options: labelled(['Very poor', 'Poor', '3', 'Good', 'Excellent'], [1, 2, 3, 4, 5]),
+    });
+    const input = toPollInput(poll);
+    expect(input.type).toBe('rating');
+    expect(input.options).toEqual([
+      { key: 'very-poor', label: 'Very poor', value: 1 },
+      { key: 'poor', label: 'Poor', value: 2 },
+      { key: '3', label: '3', value: 3 },
+      { key: 'good', label: 'Good', value: 4 },
+      { key: 'excellent', label: 'Excellent', value: 5 },
+    ]);
+    expect(input).not.toHaveProperty('minChoices');
+    const { options, fields } = reimported(poll);
+    expect(options.map((o) => [o.key, o.label, o.value])).toEqual(poll.options.map((o) => [o.key, o.label, o.value]));
+    expect(fields).toMatchObject({ type: 'rating', scale: 'ordinal', minChoices: 1, maxChoices: 1 });
+  });
+
+  it.each(['single', 'multiple'] as const)(
+    'a %s-choice poll with write-ins: allowOther, and "Other" not exported as an owner option',
+    (type) => {
+      const poll = pollRecord({
+        type,
+        allowOther: true,
+        ...(type === 'multiple' ? { minChoices: 1, maxChoices: 3 } : {}),
+        options: [
+          ...labelled(['Linear', 'GitHub Issues']),
+          { ...optionRecords([OTHER_KEY])[0]!, id: 99, label: OTHER_LABEL, position: 2, other: true },
+        ],
+      });
+      const input = toPollInput(poll);
+      expect(input.allowOther).toBe(true);
+      expect(input.options).toEqual([
+        { key: 'linear', label: 'Linear' },
+        { key: 'github-issues', label: 'GitHub Issues' },
+      ]);
+      expect(pollInputSchema.safeParse(input).success).toBe(true);
+      // Imported again, the poll brings its own "Other" back, last, once.
+      const { options, fields } = reimported(poll);
+      expect(options).toEqual([
+        { key: 'linear', label: 'Linear' },
+        { key: 'github-issues', label: 'GitHub Issues' },
+        { key: OTHER_KEY, label: OTHER_LABEL, other: true },
+      ]);
+      expect(fields).toMatchObject({ type, allowOther: true, minChoices: 1, maxChoices: type === 'multiple' ? 3 : 1 });
+    },
+  );
 });
 
 describe('ImportError', () => {

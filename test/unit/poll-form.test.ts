@@ -4,13 +4,20 @@ import {
   EMPTY_FORM,
   formValues,
   formValuesOf,
-  optionLine,
-  parseRange,
   pollInputFromForm,
   pollPatchFromForm,
   type PollFormValues,
 } from '@/lib/poll-form';
-import { PollInputError } from '@/lib/poll-admin';
+import {
+  optionLine,
+  parseOptionLines,
+  parseRange,
+  readAfterBar,
+  type AfterBar,
+  type LineMode,
+  type LineOption,
+} from '@/lib/option-lines';
+import { PollInputError, preparePoll } from '@/lib/poll-admin';
 import { fieldErrors, pollInputSchema, pollPatchSchema } from '@/lib/schemas';
 import { optionRecords, pollRecord } from '../support/records';
 
@@ -86,6 +93,7 @@ describe('pollInputFromForm', () => {
       closesAt: null,
       status: 'open',
       profile: [],
+      allowOther: false,
     });
   });
 
@@ -294,6 +302,7 @@ describe('pollPatchFromForm', () => {
       opensAt: null,
       closesAt: '2026-12-31T17:30:00Z',
       profile: ['role', 'industry'],
+      allowOther: false,
     });
   });
 
@@ -408,6 +417,7 @@ describe('formValuesOf', () => {
       opensAt: '2026-06-01T09:00:00Z',
       closesAt: '2026-06-30T18:15:00Z',
       profile: ['industry', 'region'],
+      allowOther: false,
     });
   });
 
@@ -520,7 +530,7 @@ describe('ordered scales: the scale choice and option ranges written "label | lo
     ['an ordered option with a bar in its label', 'A | B', null, true, 'A | B |'],
     ['an unordered option', 'A | B', null, false, 'A | B'],
   ])('optionLine: %s', (_name, label, range, isOrdinal, expected) => {
-    expect(optionLine(label, range, isOrdinal)).toBe(expected);
+    expect(optionLine({ label, range }, isOrdinal ? 'ranges' : 'labels')).toBe(expected);
   });
 
   it('shows an ordinal poll with its scale and ranges, and round-trips them through the edit form', () => {
@@ -546,5 +556,259 @@ describe('ordered scales: the scale choice and option ranges written "label | lo
 
   it('shows a nominal poll as plain labels with its scale', () => {
     expect(formValuesOf(pollRecord())).toMatchObject({ scale: 'nominal', options: 'A\nB\nC' });
+  });
+});
+
+describe('question types: ranked, rating values after a bar, and the write-in "Other"', () => {
+  const refusal = (fields: Partial<PollFormValues>) => {
+    try {
+      pollInputFromForm(form(fields));
+    } catch (error) {
+      if (error instanceof PollInputError) return error.errors;
+      throw error;
+    }
+    throw new Error('not refused');
+  };
+  /** The poll the admin API would create from the form, or its refusal per field. */
+  const prepared = (fields: Partial<PollFormValues>) => preparePoll(pollInputFromForm(form(fields)));
+
+  it.each<[string, string, AfterBar]>([
+    ['blank', '  ', { kind: 'none' }],
+    ['a range', '10-20', { kind: 'range', range: { low: 10, high: 20 } }],
+    ['a range with a negative low', '-10-0', { kind: 'range', range: { low: -10, high: 0 } }],
+    ['a value', '4', { kind: 'value', value: 4 }],
+    ['a padded value', ' 4 ', { kind: 'value', value: 4 }],
+    ['a negative value', '-5', { kind: 'value', value: -5 }],
+    ['a decimal value', '2.5', { kind: 'value', value: 2.5 }],
+    ['words', 'four', { kind: 'text' }],
+    ['a number with words', '4 stars', { kind: 'text' }],
+    ['a comma decimal', '2,5', { kind: 'text' }],
+    ['a half range', '5-', { kind: 'text' }],
+    ['too large for a number', '1e999', { kind: 'text' }],
+  ])('readAfterBar tells a range from a value from text: %s', (_name, text, expected) => {
+    expect(readAfterBar(text)).toEqual(expected);
+  });
+
+  it('a ranked poll: type, its rank counts as minChoices/maxChoices, no scale of its own, valid', () => {
+    const input = pollInputFromForm(
+      form({ type: 'ranked', options: 'A\nB\nC\nD', minChoices: '2', maxChoices: '3', scale: 'ordinal' }),
+    );
+    expect(input).toMatchObject({ type: 'ranked', scale: 'nominal', minChoices: 2, maxChoices: 3, allowOther: false });
+    expect(prepared({ type: 'ranked', options: 'A\nB\nC\nD', minChoices: '2', maxChoices: '3' }).fields).toMatchObject({
+      type: 'ranked',
+      scale: 'nominal',
+      minChoices: 2,
+      maxChoices: 3,
+    });
+  });
+
+  it('a ranked poll with empty counts ranks 1 to all options', () => {
+    expect(prepared({ type: 'ranked', options: 'A\nB\nC' }).fields).toMatchObject({ minChoices: 1, maxChoices: 3 });
+  });
+
+  it('a rating scale: plain numbers are their own values, "label | value" sets one, the scale is ordered', () => {
+    const input = pollInputFromForm(form({ type: 'rating', options: '1\n2\n3\n4\n5', scale: 'nominal' }));
+    expect(input).toMatchObject({ type: 'rating', scale: 'ordinal', options: ['1', '2', '3', '4', '5'] });
+    expect(input).not.toHaveProperty('minChoices');
+    expect(prepared({ type: 'rating', options: '1\n2\n3' }).options.map((o) => o.value)).toEqual([1, 2, 3]);
+
+    const labelled = pollInputFromForm(
+      form({ type: 'rating', options: 'Very poor | 1\nPoor | 2\nOK|3\nGood | 4 \nExcellent | 5' }),
+    );
+    expect(labelled.options).toEqual([
+      { label: 'Very poor', value: 1 },
+      { label: 'Poor', value: 2 },
+      { label: 'OK', value: 3 },
+      { label: 'Good', value: 4 },
+      { label: 'Excellent', value: 5 },
+    ]);
+    expect(pollInputSchema.safeParse(labelled).success).toBe(true);
+    expect(
+      prepared({ type: 'rating', options: 'Cold | -5\n0\nA | B | 2.5' }).options.map((o) => [o.label, o.value]),
+    ).toEqual([
+      ['Cold', -5],
+      ['0', 0],
+      ['A | B', 2.5],
+    ]);
+  });
+
+  it.each<[string, Partial<PollFormValues>, Record<string, string | RegExp>]>([
+    [
+      'a rating value that is not a number',
+      { type: 'rating', options: 'Bad | one\nGood | 2' },
+      {
+        options: `Option 1's value "one" is not a number; write one number after the bar, e.g. "Very poor | 1" (decimals with a dot).`,
+      },
+    ],
+    [
+      'a range on a rating scale',
+      { type: 'rating', options: 'Bad | 1\nGood | 2-3' },
+      { options: 'Option 2 has a range (2-3); a point of a rating scale takes one number, e.g. "Very poor | 1".' },
+    ],
+    [
+      'a single number on an ordered scale',
+      { scale: 'ordinal', options: 'Low | 4\nHigh | 4-8' },
+      { options: /^Option 1 has one number \(4\) after its bar; a range needs two, low-high, such as 10-20\./ },
+    ],
+    [
+      'garbage after a bar on an ordered scale',
+      { scale: 'ordinal', options: 'Low | 0-1\nHigh | lots' },
+      { options: /^Option 2's range "lots" is not two numbers such as 10-20/ },
+    ],
+    [
+      'a number after a bar on an unordered scale',
+      { options: 'Plan | 4\nOther plan' },
+      {
+        options:
+          /^Option 1 has a number after its bar \(4\), but such numbers are the points of a rating scale: choose "Rating scale"/,
+      },
+    ],
+    [
+      'numbers after a bar on a ranked poll',
+      { type: 'ranked', options: 'A | 1\nB | 0-10\nC' },
+      {
+        options:
+          'Option 1 has numbers after its bar (1); the options of a ranked poll are labels only: remove them. Option 2 has numbers after its bar (0-10); the options of a ranked poll are labels only: remove them.',
+      },
+    ],
+  ])('refuses %s on the field "options"', (_name, fields, expected) => {
+    const errors = refusal(fields);
+    expect(Object.keys(errors)).toEqual(['options']);
+    if (typeof expected.options === 'string') expect(errors.options).toBe(expected.options);
+    else expect(errors.options).toMatch(expected.options!);
+  });
+
+  it('a rating point without a number is refused by the poll rules, on "options"', () => {
+    expect(() => prepared({ type: 'rating', options: 'Very poor\nPoor | 2' })).toThrow(
+      /Option 1 \("Very poor"\) needs a number on the scale/,
+    );
+  });
+
+  it.each([
+    ['single', ''],
+    ['multiple', ''],
+  ])('allowOther ticked on %s choice: the poll gets "Other" last', (type) => {
+    const input = pollInputFromForm(form({ type, options: 'Jira\nLinear', allowOther: 'on' }));
+    expect(input.allowOther).toBe(true);
+    const poll = prepared({ type, options: 'Jira\nLinear', allowOther: 'on' });
+    expect(poll.fields.allowOther).toBe(true);
+    expect(poll.options.map((o) => o.key)).toEqual(['jira', 'linear', 'other']);
+  });
+
+  it('reads the allowOther checkbox as posted', () => {
+    expect(formValues(new URLSearchParams([['allowOther', 'on']])).allowOther).toBe('on');
+    expect(formValues(new URLSearchParams()).allowOther).toBe('');
+  });
+
+  it.each<[string, Partial<PollFormValues>, string, RegExp]>([
+    ['ranked', { type: 'ranked' }, 'allowOther', /^Only single- and multiple-choice polls can take a write-in "Other"/],
+    ['rating', { type: 'rating', options: '1\n2\n3' }, 'allowOther', /^Only single- and multiple-choice polls/],
+    ['an ordered scale', { scale: 'ordinal' }, 'allowOther', /^An ordered scale cannot take a write-in "Other"/],
+    ['"Other" also listed', { options: 'A\nother' }, 'options', /^Option 2 is "Other"; with write-ins allowed/],
+  ])('refuses allowOther with %s under its field', (_name, fields, field, sentence) => {
+    let errors: Record<string, string> = {};
+    try {
+      prepared({ allowOther: 'on', ...fields });
+    } catch (error) {
+      if (!(error instanceof PollInputError)) throw error;
+      errors = error.errors;
+    }
+    expect(Object.keys(errors)).toEqual([field]);
+    expect(errors[field]).toMatch(sentence);
+  });
+
+  it('an edit turns allowOther off when unticked, and leaves it alone once options are locked', () => {
+    expect(pollPatchFromForm(form({ allowOther: '' }), true)).toHaveProperty('allowOther', false);
+    expect(pollPatchFromForm(form({ allowOther: 'on' }), true)).toHaveProperty('allowOther', true);
+    expect(pollPatchFromForm(form({ allowOther: '' }), false)).not.toHaveProperty('allowOther');
+  });
+
+  it.each<[string, LineOption, LineMode, string]>([
+    ['a numeric label that is its own value', { label: '4', value: 4 }, 'values', '4'],
+    ['a decimal numeric label', { label: '2.5', value: 2.5 }, 'values', '2.5'],
+    ['a label in words with its value', { label: 'Very poor', value: 1 }, 'values', 'Very poor | 1'],
+    ['a numeric label with another value', { label: '1', value: 10 }, 'values', '1 | 10'],
+    ['a negative value', { label: 'Cold', value: -5 }, 'values', 'Cold | -5'],
+    ['a label with a bar and its value', { label: 'A | B', value: 2 }, 'values', 'A | B | 2'],
+    ['a rating label with a bar and no value', { label: 'A | 3', value: null }, 'values', 'A | 3 |'],
+    ['an unordered label ending in a number after a bar', { label: 'Plan | 4' }, 'labels', 'Plan | 4 |'],
+    ['an unordered label ending in a range after a bar', { label: 'Tier | 1-2' }, 'labels', 'Tier | 1-2 |'],
+    ['an unordered label with words after its bar', { label: 'Rock | Pop' }, 'labels', 'Rock | Pop'],
+  ])('optionLine: %s', (_name, option, mode, expected) => {
+    expect(optionLine(option, mode)).toBe(expected);
+  });
+
+  it.each<[string, LineOption[], LineMode, string]>([
+    [
+      'values',
+      [
+        { label: '1', value: 1 },
+        { label: 'Very poor | x', value: 2 },
+        { label: 'OK', value: 3 },
+      ],
+      'values',
+      'rating',
+    ],
+    ['labels', [{ label: 'Plan | 4' }, { label: 'Rock | Pop' }, { label: 'Tier | 1-2' }], 'labels', 'single'],
+    ['ranked labels', [{ label: 'Plan | 4' }, { label: 'Rock | Pop' }], 'labels', 'ranked'],
+  ])('optionLine and the parser round-trip %s', (_name, options, mode, type) => {
+    const lines = options.map((option) => optionLine(option, mode));
+    const parsed = parseOptionLines(lines, mode, type === 'ranked');
+    expect(parsed.map((o) => (typeof o === 'string' ? o : o.label))).toEqual(options.map((o) => o.label));
+  });
+
+  it('shows a ranked poll with its rank counts, and round-trips it', () => {
+    const poll = pollRecord({
+      type: 'ranked',
+      minChoices: 2,
+      maxChoices: 3,
+      options: optionRecords(['a', 'b', 'c', 'd']),
+    });
+    const values = formValuesOf(poll);
+    expect(values).toMatchObject({ type: 'ranked', minChoices: '2', maxChoices: '3', options: 'A\nB\nC\nD' });
+    expect(pollPatchFromForm(values, true)).toMatchObject({
+      type: 'ranked',
+      scale: 'nominal',
+      options: ['A', 'B', 'C', 'D'],
+      minChoices: 2,
+      maxChoices: 3,
+      allowOther: false,
+    });
+  });
+
+  it('shows a rating poll with its values, and round-trips them', () => {
+    const labels = ['Very poor', 'Poor', '3', 'Good', '5'];
+    const poll = pollRecord({
+      type: 'rating',
+      scale: 'ordinal',
+      options: optionRecords(['a', 'b', 'c', 'd', 'e']).map((o, i) => ({ ...o, label: labels[i]!, value: i + 1 })),
+    });
+    const values = formValuesOf(poll);
+    expect(values.options).toBe('Very poor | 1\nPoor | 2\n3\nGood | 4\n5');
+    const patch = pollPatchFromForm(values, true);
+    expect(patch).toMatchObject({ type: 'rating', scale: 'ordinal' });
+    expect(patch.options).toEqual([
+      { label: 'Very poor', value: 1 },
+      { label: 'Poor', value: 2 },
+      '3',
+      { label: 'Good', value: 4 },
+      '5',
+    ]);
+    expect(pollPatchSchema.safeParse(patch).success).toBe(true);
+  });
+
+  it('shows a poll with write-ins: the box ticked, "Other" not among the lines, and round-trips it', () => {
+    const poll = pollRecord({
+      allowOther: true,
+      options: [
+        ...optionRecords(['a', 'b']),
+        { ...optionRecords(['other'])[0]!, id: 99, label: 'Other', position: 2, other: true },
+      ],
+    });
+    const values = formValuesOf(poll);
+    expect(values).toMatchObject({ allowOther: 'on', options: 'A\nB' });
+    const patch = pollPatchFromForm(values, true);
+    expect(patch).toMatchObject({ options: ['A', 'B'], allowOther: true });
+    expect(preparePoll({ ...patch, slug: 'p' }).options.map((o) => o.key)).toEqual(['a', 'b', 'other']);
   });
 });
