@@ -243,7 +243,7 @@ describe('refusals, next to their field, creating nothing', () => {
       'more ranks than options',
       { type: 'ranked', options: 'A\nB', maxChoices: '3' },
       'maxChoices',
-      /^Voters cannot rank more options than there are \(2\)/
+      /^Voters cannot rank more options than there are \(2\)/,
     ],
   ])('%s', async (_name, fields, field, sentence) => {
     const cookie = await loginAsAdmin(server.url, PASSWORD);
