@@ -2,6 +2,7 @@
 import { and, asc, count, desc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { AdminStore, VoteLogEntry } from '../src/lib/store';
 import type { Db } from './client';
+import { pollRankingDecoder } from './rankings';
 import { adminSessions, auditLog, otherAnswers, pollOptions, voteChoices, voteRankings, votes } from './schema';
 
 export function createSqliteAdminStore(db: Db): AdminStore {
@@ -73,19 +74,12 @@ export function createSqliteAdminStore(db: Db): AdminStore {
         .leftJoin(voteRankings, eq(voteRankings.voteId, page.id))
         .orderBy(asc(page.createdAt), asc(page.id), asc(pollOptions.position))
         .all();
-      const keys = new Map(
-        db
-          .select({ id: pollOptions.id, key: pollOptions.key })
-          .from(pollOptions)
-          .where(eq(pollOptions.pollId, pollId))
-          .all()
-          .map((o) => [String(o.id), o.key]),
-      );
+      const decode = pollRankingDecoder(db, pollId);
       const log: VoteLogEntry[] = [];
       for (const row of rows) {
         if (row.id !== log.at(-1)?.id) {
           // A ranked ballot lists its whole order, most preferred first.
-          const ranked = row.ranking?.split(',').map((id) => keys.get(id) ?? id);
+          const ranked = row.ranking === null ? undefined : decode(row.ranking);
           log.push({ id: row.id, createdAt: row.createdAt, source: row.source, choices: ranked ?? [] });
           if (ranked) continue;
         }

@@ -7,6 +7,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { NewOption, PollFields, PollRecord, StoredRanking } from '../src/lib/types';
 import type { AuditEntry, PollStore } from '../src/lib/store';
 import type { Db } from './client';
+import { rankingDecoder } from './rankings';
 import { recountTallies } from './recount';
 import { createSqlitePeriodReads } from './sqlite-periods';
 import { createSqliteSegmentReads } from './sqlite-segments';
@@ -27,13 +28,10 @@ class SlugTaken extends Error {
 type PollRow = typeof polls.$inferSelect;
 type OptionRow = typeof pollOptions.$inferSelect;
 
-/** Rankings are stored as option ids ("12,15,13"); the domain reads keys. */
+/** Ranking tallies as the domain reads them: keys, not the stored option ids. */
 function decodeRankings(options: OptionRow[], rows: { ranking: string; ballots: number }[]): StoredRanking[] {
-  const keyOf = new Map(options.map((option) => [String(option.id), option.key]));
-  return rows.map(({ ranking, ballots }) => ({
-    ranking: ranking.split(',').map((id) => keyOf.get(id) ?? id),
-    ballots,
-  }));
+  const decode = rankingDecoder(options);
+  return rows.map(({ ranking, ballots }) => ({ ranking: decode(ranking), ballots }));
 }
 
 function toRecord(

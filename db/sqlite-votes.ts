@@ -18,6 +18,7 @@ import {
   votes,
 } from './schema';
 import { createPeriodWrites } from './sqlite-periods';
+import { pollRankingDecoder } from './rankings';
 import { createProfileWrites } from './sqlite-segments';
 
 const IMMEDIATE = { behavior: 'immediate' } as const;
@@ -186,17 +187,7 @@ export function createSqliteVoteWrites(
     async deviceVoteChoices(pollId, deviceKey) {
       if (deviceVote.get({ pollId, deviceKey }) === undefined) return null;
       const ranked = deviceRanking.get({ pollId, deviceKey });
-      if (ranked) {
-        const keys = new Map(
-          db
-            .select({ id: pollOptions.id, key: pollOptions.key })
-            .from(pollOptions)
-            .where(eq(pollOptions.pollId, pollId))
-            .all()
-            .map((o) => [String(o.id), o.key]),
-        );
-        return ranked.ranking.split(',').map((id) => keys.get(id) ?? id);
-      }
+      if (ranked) return pollRankingDecoder(db, pollId)(ranked.ranking);
       return deviceChoices.all({ pollId, deviceKey }).map((row) => row.key);
     },
   };

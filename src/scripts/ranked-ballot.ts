@@ -49,7 +49,7 @@ export function enhanceRanking(root: HTMLElement): void {
   poolTitle.id = `${id}-pool`;
   const pool = el('ul', 'rank-pool');
   pool.setAttribute('aria-labelledby', poolTitle.id);
-  const status = el('p', 'rank-status');
+  const status = el('p', 'rank-status visually-hidden');
   status.setAttribute('role', 'status');
   const ui = el('div', 'rank-ui');
   ui.append(rankedTitle, list, empty, poolTitle, pool, status);
