@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
-import type { PollRecord } from './types';
+import type { PollRecord, Results } from './types';
 import { resultsViewFor } from './results-view';
 import { SHARE_IMAGE_WIDTH, shareImageSvg, type ShareImageInput } from './share-image';
 
@@ -68,11 +68,22 @@ function imageInput(poll: PollRecord, now: number, origin: string): ShareImageIn
   const host = new URL(origin).host;
   if (!view.results)
     return { question: poll.question, host, results: null, hiddenMessage: hiddenSentence(view.hidden!.reason) };
-  const { totalResponses, options } = view.results;
+  return { question: poll.question, host, results: shownShares(view.results) };
+}
+
+/**
+ * The bars of the preview: each option's share — for a ranked poll, of the final runoff round
+ * (the options still in it, as shares of the ballots still counting), since first choices alone
+ * would show a different winner than the results page.
+ */
+export function shownShares({ totalResponses, options, ranked }: Results): NonNullable<ShareImageInput['results']> {
+  const last = ranked?.rounds.at(-1);
+  if (!last || last.continuing === 0)
+    return { totalResponses, options: options.map(({ label, share }) => ({ label, share })) };
+  const labels = new Map(options.map((option) => [option.key, option.label]));
   return {
-    question: poll.question,
-    host,
-    results: { totalResponses, options: options.map(({ label, share }) => ({ label, share })) },
+    totalResponses,
+    options: last.tallies.map(({ key, votes }) => ({ label: labels.get(key) ?? key, share: votes / last.continuing })),
   };
 }
 
@@ -110,6 +121,8 @@ export function resultsImagePath(poll: PollRecord, now: number, origin: string):
 /** The image's text alternative (og:image:alt): what it shows, and no more than it shows. */
 export function resultsImageAlt(poll: PollRecord, now: number): string {
   const view = resultsViewFor(poll, false, now);
+  if (!view.hidden && poll.type === 'ranked')
+    return `Bar chart of the final instant-runoff round of “${poll.question}” from ${poll.responseCount} ballots`;
   if (!view.hidden) return `Bar chart of the answers to “${poll.question}” from ${poll.responseCount} responses`;
   return `The poll “${poll.question}”. ${hiddenSentence(view.hidden.reason)}`;
 }

@@ -3,6 +3,7 @@ import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
 import { escapeXml, qrSvg } from '@/lib/qr';
 import { SHARE_IMAGE_HEIGHT, SHARE_IMAGE_WIDTH, shareImageSvg, truncate, wrapText } from '@/lib/share-image';
+import { shownShares } from '@/lib/share-png';
 
 /** resvg's XML parser is strict: parsing proves the document well-formed. */
 const parses = (svg: string) => new Resvg(svg).width;
@@ -138,5 +139,70 @@ describe('qrSvg', () => {
 
   it('encodes different text as different symbols', () => {
     expect(qrSvg('https://a.example/polls/x', 't')).not.toBe(qrSvg('https://a.example/polls/y', 't'));
+  });
+});
+
+describe('shownShares', () => {
+  const base = {
+    slug: 'capital',
+    question: 'Capital?',
+    status: 'open' as const,
+    duplicatePolicy: 'none' as const,
+    duplicatesRefused: 0,
+    updatedAt: '2026-06-01T12:00:00.000Z',
+    totalResponses: 100,
+    options: [
+      { key: 'memphis', label: 'Memphis', votes: 42, share: 0.42, ci95: { low: 0, high: 1 } },
+      { key: 'nashville', label: 'Nashville', votes: 26, share: 0.26, ci95: { low: 0, high: 1 } },
+      { key: 'knoxville', label: 'Knoxville', votes: 32, share: 0.32, ci95: { low: 0, high: 1 } },
+    ],
+  };
+
+  it('shows a ranked poll by its final round, as shares of the ballots still counting', () => {
+    const shown = shownShares({
+      ...base,
+      type: 'ranked',
+      ranked: {
+        method: 'irv',
+        winner: 'knoxville',
+        positions: [],
+        rounds: [
+          { round: 1, continuing: 100, exhausted: 0, tallies: [], eliminated: ['nashville'] },
+          {
+            round: 2,
+            continuing: 80,
+            exhausted: 20,
+            tallies: [
+              { key: 'memphis', votes: 35 },
+              { key: 'knoxville', votes: 45 },
+            ],
+            eliminated: [],
+          },
+        ],
+      },
+    });
+    expect(shown).toEqual({
+      totalResponses: 100,
+      options: [
+        { label: 'Memphis', share: 35 / 80 },
+        { label: 'Knoxville', share: 45 / 80 },
+      ],
+    });
+  });
+
+  it('shows other polls, and a ranked poll without ballots, by their options', () => {
+    const plain = shownShares({ ...base, type: 'single' });
+    expect(plain.options.map((o) => o.share)).toEqual([0.42, 0.26, 0.32]);
+    const empty = shownShares({
+      ...base,
+      type: 'ranked',
+      ranked: {
+        method: 'irv',
+        winner: null,
+        positions: [],
+        rounds: [{ round: 1, continuing: 0, exhausted: 0, tallies: [], eliminated: [] }],
+      },
+    });
+    expect(empty.options).toHaveLength(3);
   });
 });
