@@ -28,17 +28,7 @@ class SlugTaken extends Error {
 type PollRow = typeof polls.$inferSelect;
 type OptionRow = typeof pollOptions.$inferSelect;
 
-/** Ranking tallies as the domain reads them: keys, not the stored option ids. */
-function decodeRankings(options: OptionRow[], rows: { ranking: string; ballots: number }[]): StoredRanking[] {
-  const decode = rankingDecoder(options);
-  return rows.map(({ ranking, ballots }) => ({ ranking: decode(ranking), ballots }));
-}
-
-function toRecord(
-  row: PollRow,
-  options: OptionRow[],
-  rankings: { ranking: string; ballots: number }[] = [],
-): PollRecord {
+function toRecord(row: PollRow, options: OptionRow[]): PollRecord {
   return {
     ...row,
     options: options.map(({ id, key, label, position, exclusive, rangeLow, rangeHigh, value, other, votes }) => ({
@@ -52,7 +42,6 @@ function toRecord(
       other,
       votes,
     })),
-    rankings: decodeRankings(options, rankings),
   };
 }
 
@@ -82,9 +71,7 @@ export function createSqliteStore(db: Db): PollStore {
     .prepare();
 
   const optionsOf = (pollId: number) => optionsOfPoll.all({ pollId });
-  /** A poll with its options and, when ranked, its ranking tallies (one indexed range). */
-  const recordOf = (row: PollRow) =>
-    toRecord(row, optionsOf(row.id), row.type === 'ranked' ? rankingsOfPoll.all({ pollId: row.id }) : []);
+  const recordOf = (row: PollRow) => toRecord(row, optionsOf(row.id));
 
   const findById = (id: number): PollRecord | null => {
     const row = pollById.get({ id });
@@ -140,12 +127,10 @@ export function createSqliteStore(db: Db): PollStore {
     async listPolls() {
       const rows = db.select().from(polls).all();
       const options = db.select().from(pollOptions).orderBy(asc(pollOptions.position)).all();
-      const rankings = db.select().from(rankingTallies).all();
       return rows.map((row) =>
         toRecord(
           row,
           options.filter((option) => option.pollId === row.id),
-          rankings.filter((ranking) => ranking.pollId === row.id),
         ),
       );
     },
@@ -153,6 +138,12 @@ export function createSqliteStore(db: Db): PollStore {
     async findPoll(slug) {
       const row = pollBySlug.get({ slug });
       return row ? recordOf(row) : null;
+    },
+
+    async rankingTallies(pollId): Promise<StoredRanking[]> {
+      // Option ids, not keys, are stored; decoded with the poll's options.
+      const decode = rankingDecoder(optionsOf(pollId));
+      return rankingsOfPoll.all({ pollId }).map(({ ranking, ballots }) => ({ ranking: decode(ranking), ballots }));
     },
 
     async slugExists(slug) {

@@ -5,6 +5,7 @@
  * HTTP; src/http/event-stream.ts turns a watcher into a Server-Sent Events response.
  */
 import { isPublic, resultsHiddenReason } from './poll-rules';
+import { rankedCounts } from './ranked-count';
 import { buildResults } from './results';
 import type { PollStore } from './store';
 import type { PollRecord } from './types';
@@ -39,7 +40,7 @@ interface PollWatch {
 }
 
 export interface LiveResultsOptions {
-  store: Pick<PollStore, 'findPoll'>;
+  store: Pick<PollStore, 'findPoll' | 'rankingTallies'>;
   maxStreams: number;
   now?: () => number;
   minIntervalMs?: number;
@@ -140,7 +141,16 @@ export class LiveResults {
       poll.id === watch.pollId &&
       isPublic(poll.status) &&
       resultsHiddenReason(poll, { hasVoted: voted }, now) === null;
-    const json = poll && (shownTo(true) || shownTo(false)) ? JSON.stringify(buildResults(poll, now)) : null;
+    let json: string | null = null;
+    if (poll !== null && (shownTo(true) || shownTo(false))) {
+      try {
+        // One count for all of the poll's watchers (kept and shared, src/lib/ranked-count.ts).
+        json = JSON.stringify(buildResults(poll, now, await rankedCounts.count(this.options.store, poll)));
+      } catch {
+        // The database is unavailable: keep the streams, try again on the next change.
+        return;
+      }
+    }
     for (const { watcher, voted } of [...watch.watchers]) {
       if (json !== null && shownTo(voted)) watcher.results(json);
       else watcher.close();

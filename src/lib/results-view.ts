@@ -6,6 +6,7 @@
 import { parseBreakdownQuery, readBreakdown } from './breakdown';
 import { PollError } from './errors';
 import { effectiveStatus, resultsHiddenReason } from './poll-rules';
+import { rankedCounts } from './ranked-count';
 import { buildResults, hiddenResultsMessage } from './results';
 import type { PollStore } from './store';
 import type { PollRecord, PollStatus, Results } from './types';
@@ -25,12 +26,13 @@ export interface ResultsView {
 }
 
 /** The view for a visitor whose voting is known (e.g. just voted). */
-export function resultsViewFor(
+export async function resultsViewFor(
+  store: Pick<PollStore, 'rankingTallies'>,
   poll: PollRecord,
   voted: boolean,
   now: number,
   choices: readonly string[] = [],
-): ResultsView {
+): Promise<ResultsView> {
   const reason = resultsHiddenReason(poll, { hasVoted: voted }, now);
   return {
     poll,
@@ -38,7 +40,8 @@ export function resultsViewFor(
     voted,
     ownChoices: voted ? choices : [],
     hidden: reason ? { reason, message: hiddenResultsMessage(poll, reason) } : null,
-    results: reason ? null : buildResults(poll, now),
+    // A ranked poll's count is read only for a visitor who may see it.
+    results: reason ? null : buildResults(poll, now, await rankedCounts.count(store, poll)),
   };
 }
 
@@ -49,7 +52,7 @@ export async function resultsView(
   deviceIds: string | readonly string[] | null,
 ): Promise<ResultsView> {
   const choices = await ownChoices(store, secret, poll, deviceIds);
-  return resultsViewFor(poll, choices !== null, now, choices ?? []);
+  return resultsViewFor(store, poll, choices !== null, now, choices ?? []);
 }
 
 /**
@@ -66,7 +69,7 @@ export async function resultsWithBreakdown(
   const results = visibleResults(view);
   if (!query) return results;
   const { poll, breakdown } = await readBreakdown(store, view.poll, query, minCellSize);
-  return { ...buildResults(poll, now), breakdown };
+  return { ...buildResults(poll, now, results.ranked), breakdown };
 }
 
 /** The results of a view, or 403 results_hidden with its sentence (for the JSON and CSV API). */

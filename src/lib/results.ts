@@ -1,15 +1,18 @@
 /** Results: statistics from the tallies (constant cost whatever the vote count), visibility, CSV. */
 import type { Breakdown } from './breakdown';
 import { toCsv } from './csv';
-import { instantRunoff } from './irv';
+import type { IrvResult } from './irv';
 import { ordinalSummary } from './ordinal';
 import { ratingSummary } from './rating';
 import { effectiveStatus } from './poll-rules';
 import { optionStatistics } from './stats';
 import type { PollRecord, Results } from './types';
 
-/** The contract's Results JSON for a poll record. */
-export function buildResults(poll: PollRecord, now: number): Results {
+/**
+ * The contract's Results JSON for a poll record. `ranked` is the runoff count of a ranked poll
+ * (read by src/lib/ranked-count.ts, never with the poll itself); undefined for other types.
+ */
+export function buildResults(poll: PollRecord, now: number, ranked: IrvResult | undefined): Results {
   return {
     slug: poll.slug,
     question: poll.question,
@@ -27,15 +30,7 @@ export function buildResults(poll: PollRecord, now: number): Results {
     })),
     updatedAt: new Date(poll.updatedAt).toISOString(),
     ...(poll.scale === 'ordinal' ? { ordinal: ordinalSummary(poll.options) } : {}),
-    // The runoff reads the ranking tallies, never the ballots: constant in the number of votes.
-    ...(poll.type === 'ranked'
-      ? {
-          ranked: instantRunoff(
-            poll.options.map((option) => option.key),
-            poll.rankings,
-          ),
-        }
-      : {}),
+    ...(poll.type === 'ranked' && ranked ? { ranked } : {}),
     ...(poll.type === 'rating'
       ? {
           rating: ratingSummary(

@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import type { PollRecord, Results } from './types';
+import { resultsHiddenReason } from './poll-rules';
 import { resultsViewFor } from './results-view';
+import type { PollStore } from './store';
 import { SHARE_IMAGE_WIDTH, shareImageSvg, type ShareImageInput } from './share-image';
 
 /**
@@ -63,8 +65,13 @@ const cache = new Map<string, Promise<ResultsImage>>();
  * and share with n, or the sentence saying when results show. Nothing else (no vote times, no
  * counts behind hidden results) reaches the image, its validator or its URL.
  */
-function imageInput(poll: PollRecord, now: number, origin: string): ShareImageInput {
-  const view = resultsViewFor(poll, false, now);
+async function imageInput(
+  store: Pick<PollStore, 'rankingTallies'>,
+  poll: PollRecord,
+  now: number,
+  origin: string,
+): Promise<ShareImageInput> {
+  const view = await resultsViewFor(store, poll, false, now);
   const host = new URL(origin).host;
   if (!view.results)
     return { question: poll.question, host, results: null, hiddenMessage: hiddenSentence(view.hidden!.reason) };
@@ -95,8 +102,13 @@ const versionOf = (input: ShareImageInput) =>
  * The results image, cached by what it shows (a new vote, an edited question, a poll closing and
  * showing its results each make a new one; a vote behind hidden results does not).
  */
-export function resultsImage(poll: PollRecord, now: number, origin: string): Promise<ResultsImage> {
-  const input = imageInput(poll, now, origin);
+export async function resultsImage(
+  store: Pick<PollStore, 'rankingTallies'>,
+  poll: PollRecord,
+  now: number,
+  origin: string,
+): Promise<ResultsImage> {
+  const input = await imageInput(store, poll, now, origin);
   const key = versionOf(input);
   const hit = cache.get(key);
   if (hit) {
@@ -114,15 +126,20 @@ export function resultsImage(poll: PollRecord, now: number, origin: string): Pro
 }
 
 /** The image's URL with its version, so chat apps that cache by URL fetch a new one when it changes. */
-export function resultsImagePath(poll: PollRecord, now: number, origin: string): string {
-  return `/polls/${poll.slug}/results.png?v=${versionOf(imageInput(poll, now, origin))}`;
+export async function resultsImagePath(
+  store: Pick<PollStore, 'rankingTallies'>,
+  poll: PollRecord,
+  now: number,
+  origin: string,
+): Promise<string> {
+  return `/polls/${poll.slug}/results.png?v=${versionOf(await imageInput(store, poll, now, origin))}`;
 }
 
 /** The image's text alternative (og:image:alt): what it shows, and no more than it shows. */
 export function resultsImageAlt(poll: PollRecord, now: number): string {
-  const view = resultsViewFor(poll, false, now);
-  if (!view.hidden && poll.type === 'ranked')
+  const hidden = resultsHiddenReason(poll, { hasVoted: false }, now);
+  if (!hidden && poll.type === 'ranked')
     return `Bar chart of the final instant-runoff round of “${poll.question}” from ${poll.responseCount} ballots`;
-  if (!view.hidden) return `Bar chart of the answers to “${poll.question}” from ${poll.responseCount} responses`;
-  return `The poll “${poll.question}”. ${hiddenSentence(view.hidden.reason)}`;
+  if (!hidden) return `Bar chart of the answers to “${poll.question}” from ${poll.responseCount} responses`;
+  return `The poll “${poll.question}”. ${hiddenSentence(hidden)}`;
 }

@@ -4,7 +4,7 @@
  * that reason, although better-sqlite3 itself is synchronous.
  */
 import type { ProfileAnswers, ProfileDimension } from './profile';
-import type { NewOption, PollFields, PollRecord, VoteSource } from './types';
+import type { NewOption, PollFields, PollRecord, StoredRanking, VoteSource } from './types';
 
 /**
  * Stored vote times are floored to the minute (the spec's privacy rule): an exact time could be
@@ -160,6 +160,8 @@ export interface PollStore {
    * it has votes at all (null: none), read in one snapshot from the per-day tallies.
    */
   dailyCounts(pollId: number, fromDay: number, toDay: number): Promise<{ firstDay: number | null; days: DayCounts[] }>;
+  /** A ranked poll's tallies per distinct ranking (option keys, most preferred first). */
+  rankingTallies(pollId: number): Promise<StoredRanking[]>;
   hasDeviceVoted(pollId: number, deviceKey: string): Promise<boolean>;
   /**
    * The option keys (in option order) of the newest vote this per-poll device key cast in the

@@ -86,8 +86,6 @@ export interface PollRecord {
   createdAt: number;
   updatedAt: number;
   options: OptionRecord[];
-  /** Ranked polls: the tallies per distinct ranking the count reads; empty for other types. */
-  rankings: StoredRanking[];
 }
 
 /** The fields a poll is created or edited with (no ids, no tallies). */

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readBreakdown, type Breakdown, type BreakdownQuery, type SegmentOption } from '@/lib/breakdown';
 import { PROFILE_DIMENSIONS, type ProfileDimension } from '@/lib/profile';
+import { rankedCounts } from '@/lib/ranked-count';
 import { buildResults } from '@/lib/results';
 import { readTrend } from '@/lib/trend';
 import { DEMO_POLLS, seedDemo, VOTES_PER_POINT } from '../../db/seed';
@@ -189,7 +190,7 @@ describe('the demo as an ordered scale and a trend', () => {
     const poll = (await t.store.findPoll(AI))!;
     expect(poll.scale).toBe('ordinal');
     expect(poll.options.at(-1)!.range).toEqual({ low: 80, high: 100 });
-    const { ordinal } = buildResults(poll, NOW);
+    const { ordinal } = buildResults(poll, NOW, undefined);
     expect(ordinal!.medianKey).toBe('10-20');
     expect(ordinal!.median).toBeCloseTo(18.09, 2);
   });
@@ -209,7 +210,7 @@ describe('the ranked demo poll', () => {
   it('takes three rounds: the shared problem wins although the pilot led the first choices', async () => {
     await seedDemo(t.store, NOW);
     const poll = (await t.store.findPoll('ai-rollout-tactics'))!;
-    const { ranked, totalResponses } = buildResults(poll, NOW);
+    const { ranked, totalResponses } = buildResults(poll, NOW, await rankedCounts.count(t.store, poll));
     expect(totalResponses).toBe(300);
     expect(ranked!.rounds.length).toBeGreaterThanOrEqual(2);
     expect(ranked!.rounds[0]!.tallies.map((t) => t.votes)).toEqual([102, 84, 78, 36]);

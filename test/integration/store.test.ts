@@ -94,7 +94,7 @@ describe('votes and tallies', () => {
     for (const choices of [['a'], ['a', 'b'], ['c', 'a'], ['b']]) {
       await castVote(ctx, poll.slug, { choices }, voter(), 'api');
     }
-    const results = buildResults((await t.store.findPoll(poll.slug))!, NOW);
+    const results = buildResults((await t.store.findPoll(poll.slug))!, NOW, undefined);
     expect(results.totalResponses).toBe(4);
     expect(results.options.map((o) => [o.key, o.votes, o.share])).toEqual([
       ['a', 3, 0.75],

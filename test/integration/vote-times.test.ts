@@ -40,7 +40,7 @@ describe('vote times', () => {
     expect(voteTimes()).toEqual([VOTED_MINUTE]);
     const stored = (await t.store.findPoll(poll.slug))!;
     expect(stored.updatedAt).toBe(VOTED_MINUTE);
-    expect(buildResults(stored, VOTED).updatedAt).toBe('2026-06-01T12:34:00.000Z');
+    expect(buildResults(stored, VOTED, undefined).updatedAt).toBe('2026-06-01T12:34:00.000Z');
   });
 
   it('never move updatedAt back before an edit made earlier in the same minute', async () => {

@@ -43,7 +43,6 @@ export function pollRecord(overrides: Partial<PollRecord> = {}): PollRecord {
     createdAt: NOW - HOUR,
     updatedAt: NOW - HOUR,
     options: optionRecords(),
-    rankings: [],
     ...overrides,
   };
 }

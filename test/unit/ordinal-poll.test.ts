@@ -66,7 +66,7 @@ describe('results of an ordinal poll', () => {
   const poll = pollRecord({ scale: 'ordinal', options, responseCount: 8 });
 
   it('adds the ordinal block: median option, interpolated median, cumulative shares', () => {
-    const { ordinal } = buildResults(poll, NOW);
+    const { ordinal } = buildResults(poll, NOW, undefined);
     expect(ordinal).toMatchObject({ medianKey: '10-20', cumulative: [{ key: 'lt-10' }, {}, {}] });
     // n = 8, n/2 = 4: one respondent into 10–20 (4 there) → 10 + (4 − 3) / 4 × 10.
     expect(ordinal!.median).toBeCloseTo(12.5, 12);
@@ -74,7 +74,7 @@ describe('results of an ordinal poll', () => {
   });
 
   it('leaves it out of nominal polls, and carries scale and ranges in the poll JSON and files', () => {
-    expect(buildResults({ ...poll, scale: 'nominal' }, NOW).ordinal).toBeUndefined();
+    expect(buildResults({ ...poll, scale: 'nominal' }, NOW, undefined).ordinal).toBeUndefined();
     const json = toPollJson(poll, NOW);
     expect(json.scale).toBe('ordinal');
     expect(json.options[0]).toEqual({ key: 'lt-10', label: 'LT-10', exclusive: false, range: { low: 0, high: 10 } });

@@ -6,6 +6,11 @@ import { wilsonInterval } from '@/lib/stats';
 import { codeOf } from '../support/errors';
 import { HOUR, NOW, optionRecords, pollRecord } from '../support/records';
 
+/** Single-choice records have no runoff to read: a store that is never asked. */
+const NO_STORE = {
+  rankingTallies: () => Promise.reject(new Error('a single-choice poll has no ranking tallies')),
+};
+
 describe('buildResults', () => {
   it('gives counts, shares and intervals from the tallies, and nothing internal', () => {
     const poll = pollRecord({
@@ -17,7 +22,7 @@ describe('buildResults', () => {
       updatedAt: Date.parse('2026-06-01T11:34:00Z'),
       options: optionRecords(['a', 'b', 'c'], [6, 2, 0]),
     });
-    expect(buildResults(poll, NOW)).toEqual({
+    expect(buildResults(poll, NOW, undefined)).toEqual({
       slug: 'tools',
       question: 'Which tool?',
       status: 'open',
@@ -41,11 +46,15 @@ describe('buildResults', () => {
       responseCount: 4,
       options: optionRecords(['a', 'b'], [4, 3]),
     });
-    expect(buildResults(poll, NOW).options.map((o) => o.share)).toEqual([1, 0.75]);
+    expect(buildResults(poll, NOW, undefined).options.map((o) => o.share)).toEqual([1, 0.75]);
   });
 
   it('knows nothing yet without votes: share 0, interval [0, 1]', () => {
-    expect(buildResults(pollRecord(), NOW).options[0]).toMatchObject({ votes: 0, share: 0, ci95: { low: 0, high: 1 } });
+    expect(buildResults(pollRecord(), NOW, undefined).options[0]).toMatchObject({
+      votes: 0,
+      share: 0,
+      ci95: { low: 0, high: 1 },
+    });
   });
 
   it.each<[string, Parameters<typeof pollRecord>[0], string]>([
@@ -55,7 +64,7 @@ describe('buildResults', () => {
     ['past its closing time', { closesAt: NOW }, 'closed'],
     ['before its opening time', { opensAt: NOW + HOUR }, 'scheduled'],
   ])('states the effective status of a poll %s', (_name, overrides, status) => {
-    expect(buildResults(pollRecord(overrides), NOW).status).toBe(status);
+    expect(buildResults(pollRecord(overrides), NOW, undefined).status).toBe(status);
   });
 });
 
@@ -89,27 +98,28 @@ describe('resultsViewFor + visibleResults', () => {
     [{ resultsVisibility: 'after_close', status: 'closed' }, false, undefined],
     [{ resultsVisibility: 'after_close', closesAt: NOW - 1 }, false, undefined],
     [{ resultsVisibility: 'after_vote', status: 'closed' }, false, undefined],
-  ])('%j, voted: %s → %s', (overrides, hasVoted, code) => {
-    expect(codeOf(() => visibleResults(resultsViewFor(pollRecord(overrides), hasVoted, NOW)))).toBe(code);
+  ])('%j, voted: %s → %s', async (overrides, hasVoted, code) => {
+    const view = await resultsViewFor(NO_STORE, pollRecord(overrides), hasVoted, NOW);
+    expect(codeOf(() => visibleResults(view))).toBe(code);
   });
 
-  it('refuses with the reason and when results will show', () => {
+  it('refuses with the reason and when results will show', async () => {
     const poll = pollRecord({ resultsVisibility: 'after_close', closesAt: Date.parse('2099-01-01T00:00:00Z') });
-    expect(() => visibleResults(resultsViewFor(poll, true, NOW))).toThrow(
-      'Results will be shown when the poll closes on 2099-01-01T00:00:00Z.',
-    );
+    const view = await resultsViewFor(NO_STORE, poll, true, NOW);
+    expect(() => visibleResults(view)).toThrow('Results will be shown when the poll closes on 2099-01-01T00:00:00Z.');
   });
 
-  it('returns the results when they may be seen', () => {
+  it('returns the results when they may be seen', async () => {
     const poll = pollRecord({ resultsVisibility: 'always' });
-    expect(visibleResults(resultsViewFor(poll, false, NOW))).toEqual(buildResults(poll, NOW));
+    const view = await resultsViewFor(NO_STORE, poll, false, NOW);
+    expect(visibleResults(view)).toEqual(buildResults(poll, NOW, undefined));
   });
 });
 
 describe('resultsCsv', () => {
   it('writes the header and one row per option, in order', () => {
     const poll = pollRecord({ responseCount: 4, options: optionRecords(['a', 'b'], [3, 1]) });
-    const [header, ...rows] = resultsCsv(buildResults(poll, NOW)).split('\r\n');
+    const [header, ...rows] = resultsCsv(buildResults(poll, NOW, undefined)).split('\r\n');
     expect(header).toBe(RESULTS_CSV_HEADER.join(','));
     expect(header).toBe('key,label,votes,share,ci95_low,ci95_high');
     const [a, b] = [wilsonInterval(3, 4), wilsonInterval(1, 4)];
@@ -118,7 +128,7 @@ describe('resultsCsv', () => {
 
   it('neutralises and quotes labels like every CSV cell', () => {
     const options = optionRecords(['sum', 'list']).map((o, i) => ({ ...o, label: ['=SUM(A1:A2)', 'a, b'][i]! }));
-    const csv = resultsCsv(buildResults(pollRecord({ options }), NOW));
+    const csv = resultsCsv(buildResults(pollRecord({ options }), NOW, undefined));
     expect(csv).toContain(`\r\nsum,'=SUM(A1:A2),0,0,0,1\r\n`);
     expect(csv).toContain(`\r\nlist,"a, b",0,0,0,1\r\n`);
   });

@@ -8,7 +8,7 @@ import { resultsImage } from '@/lib/share-png';
  */
 export const GET = apiRoute(async ({ params, locals, request }) => {
   const poll = await getPublicPoll(locals.app.store, params.slug!);
-  const { etag, png } = await resultsImage(poll, Date.now(), locals.origin);
+  const { etag, png } = await resultsImage(locals.app.store, poll, Date.now(), locals.origin);
   const headers = { 'Content-Type': 'image/png', 'Cache-Control': 'public, max-age=300', ETag: etag };
   const ifNoneMatch = request.headers.get('if-none-match') ?? '';
   if (ifNoneMatch.split(/\s*,\s*/).some((tag) => tag === etag || tag === `W/${etag}` || tag === '*')) {

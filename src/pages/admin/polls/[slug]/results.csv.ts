@@ -9,5 +9,6 @@ export const GET: APIRoute = uncached(async ({ params, locals, cookies, redirect
   if (!(await adminActor(locals, cookies))) return redirect('/admin', 303);
   const poll = await findPollForOwner(locals.app.store, params.slug!);
   if (!poll) return new Response('Not found', { status: 404 });
-  return csvResponse(resultsCsv(buildResults(poll, Date.now())), `${poll.slug}-results.csv`);
+  // The CSV lists the options' tallies (a ranked poll's first choices): no runoff count needed.
+  return csvResponse(resultsCsv(buildResults(poll, Date.now(), undefined)), `${poll.slug}-results.csv`);
 });

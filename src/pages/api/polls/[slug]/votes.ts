@@ -12,7 +12,7 @@ export const POST = apiRoute(async (context) => {
   const body = await readJsonBody(request, MAX_VOTE_BODY_BYTES);
   const now = Date.now();
   const poll = await castVote({ store, secret, now }, params.slug!, body, ballotVoter(context), 'api');
-  return json({ accepted: true, results: resultsViewFor(poll, true, now).results }, 201);
+  return json({ accepted: true, results: (await resultsViewFor(store, poll, true, now)).results }, 201);
 });
 
 export const ALL = methodNotAllowed('POST');
