@@ -82,6 +82,11 @@ export function createSqliteVoteWrites(
     )
     .orderBy(pollOptions.position)
     .prepare();
+  const rulesOf = db
+    .select({ type: polls.type, minChoices: polls.minChoices, maxChoices: polls.maxChoices })
+    .from(polls)
+    .where(eq(polls.id, sql.placeholder('pollId')))
+    .prepare();
   // A ranked ballot's whole order (its first choice alone is in vote_choices).
   const deviceRanking = db
     .select({ ranking: voteRankings.ranking })
@@ -99,6 +104,17 @@ export function createSqliteVoteWrites(
       const createdAt = voteMinute(vote.createdAt);
       try {
         const poll = db.transaction((tx) => {
+          // The ballot was checked against rules read before this transaction; an edit in between
+          // (possible only while the poll had no votes) means checking it again.
+          const rules = rulesOf.get({ pollId: vote.pollId });
+          const checked = vote.checkedAgainst;
+          if (
+            !rules ||
+            rules.type !== checked.type ||
+            rules.minChoices !== checked.minChoices ||
+            rules.maxChoices !== checked.maxChoices
+          )
+            throw new Rollback('stale_options');
           const { id: voteId } = tx
             .insert(votes)
             .values({ pollId: vote.pollId, createdAt, source: vote.source, deviceKey: vote.deviceKey })

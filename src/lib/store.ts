@@ -43,6 +43,11 @@ export interface VoteToRecord {
   ranking: number[] | null;
   /** The write-in text (already checked) when the ballot chose "Other"; null otherwise. */
   otherText: string | null;
+  /**
+   * The rules the ballot was checked against; an edit committed in between (possible only while
+   * the poll has no votes) makes the vote `stale_options`, to be checked again.
+   */
+  checkedAgainst: Pick<PollRecord, 'type' | 'minChoices' | 'maxChoices'>;
 }
 
 /** One write-in answer's group on the owner's page: the normalised form, how it was most often written, and how often. */

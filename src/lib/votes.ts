@@ -97,12 +97,13 @@ export async function castVote(
       profile,
       ranking,
       otherText: writeIn.text,
+      checkedAgainst: { type: poll.type, minChoices: poll.minChoices, maxChoices: poll.maxChoices },
     });
     if (recorded.outcome === 'duplicate') {
       throw new PollError('already_voted', DUPLICATE_MESSAGES[poll.duplicatePolicy]);
     }
     if (recorded.outcome === 'recorded') return recorded.poll;
-    // 'stale_options': the options were edited between reading and writing; check the ballot again.
+    // 'stale_options': the options or rules were edited between reading and writing; check the ballot again.
   }
   throw new PollError('invalid_choice', 'The options of this poll changed while you voted; please vote again.');
 }

@@ -110,6 +110,33 @@ describe('ranked ballots', () => {
       expect(rows(table)).toBe(0);
   });
 
+  it('are checked again when the type or rank counts changed after the check, storing nothing meanwhile', async () => {
+    const poll = await rankedPoll();
+    const ballot = {
+      pollId: poll.id,
+      optionIds: [poll.options[0]!.id],
+      ranking: poll.options.map((o) => o.id),
+      createdAt: NOW,
+      source: 'api' as const,
+      deviceKey: null,
+      lockKeys: [],
+      profile: {},
+      otherText: null,
+    };
+    // An owner narrowed the ranking to two places (no votes yet) after this ballot of four was checked.
+    await updatePoll(t.store, 'capital', { maxChoices: 2 }, NOW);
+    const stale = await t.store.recordVote({
+      ...ballot,
+      checkedAgainst: { type: 'ranked', minChoices: 1, maxChoices: 4 },
+    });
+    expect(stale.outcome).toBe('stale_options');
+    expect(rows('votes')).toBe(0);
+    // castVote reads the poll again and refuses the ballot under the new rule.
+    expect(await refusal(() => vote('capital', { choices: ['memphis', 'nashville', 'chattanooga'] }))).toBe(
+      'too_many_choices',
+    );
+  });
+
   it('are known to db:recount: a drifted ranking tally is reported and rewritten from the ballots', async () => {
     await rankedPoll();
     await vote('capital', { choices: ['memphis', 'knoxville'] });

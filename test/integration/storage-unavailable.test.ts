@@ -70,6 +70,7 @@ const vote = () =>
     lockKeys: [],
     ranking: null,
     otherText: null,
+    checkedAgainst: { type: 'single', minChoices: 1, maxChoices: 1 },
     profile: {},
   });
 
