@@ -158,6 +158,10 @@ export function issueSentence(issue: z.ZodIssue): string {
   if (top === 'options' && typeof index === 'number') {
     const which = `Option ${index + 1}`;
     if (sub === 'key') return `${which}'s key must be lowercase letters and digits joined by single dashes.`;
+    const outOfBounds = issue.code === 'too_big' || issue.code === 'too_small';
+    if (outOfBounds && (sub === 'range' || sub === 'value')) {
+      return `${which}'s ${sub === 'range' ? 'range' : 'value'} must lie between −1,000,000,000 and 1,000,000,000.`;
+    }
     if (sub === 'range') return `${which}'s range must be { "low": number, "high": number }.`;
     if (sub === 'value') return `${which}'s value must be a number.`;
     if (issue.code === 'too_small') return `${which} is empty; write a label or remove it.`;

@@ -37,6 +37,11 @@ describe('schema issues as sentences an owner understands', () => {
     [{ ...valid, type: 'poll' }, 'type', 'The type must be one of "single", "multiple", "ranked", "rating".'],
     [{ ...valid, extra: 1 }, 'body', 'The field "extra" is not known.'],
     [
+      { ...valid, type: 'rating', options: [{ label: 'Low', value: 1e10 }, '2'] },
+      'options',
+      "Option 1's value must lie between −1,000,000,000 and 1,000,000,000.",
+    ],
+    [
       { ...valid, opensAt: '2026-12-02T09:00:00Z', closesAt: '2026-12-01T09:00:00Z' },
       'closesAt',
       'The closing time must be later than the opening time.',
