@@ -25,6 +25,6 @@ export function ballotFromForm(
   const choices = form.getAll('choice').filter((key) => key !== '');
   const text = form.get('other');
   const written = poll.allowOther && text !== null && text.trim() !== '';
-  const counts = written && (poll.type === 'multiple' || choices.every((key) => key === OTHER_KEY));
+  const counts = written && (poll.type === 'multiple' || choices.includes(OTHER_KEY) || choices.length === 0);
   return { choices, ...(counts ? { other: text } : {}), profile: profileFromForm(poll.profile, form) };
 }
