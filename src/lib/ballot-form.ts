@@ -3,9 +3,9 @@
  * - `choice`, repeated: option keys. A ranked ballot's selects come in rank order ("1st choice",
  *   "2nd choice", …), so document order is preference order; a rank left empty is skipped.
  * - `other`: the write-in text of a poll with allowOther (an empty box means no write-in). On a
- *   single-choice ballot the text counts when "Other" or nothing is picked — a voter who typed
- *   and then picked another option changed their mind; on a multiple-choice ballot text ticks
- *   "Other" (the likelier slip is forgetting the box).
+ *   single-choice ballot the text counts when "Other" is among the picks or nothing is picked — a
+ *   voter who typed and then picked another option changed their mind; on a multiple-choice ballot
+ *   text ticks "Other" (the likelier slip is forgetting the box).
  * - the profile questions (src/lib/profile.ts).
  * The result goes through the same checks as a JSON ballot (castVote).
  */
