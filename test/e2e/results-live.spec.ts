@@ -49,8 +49,11 @@ const tableRows = (page: Page) =>
       ),
     );
 
-/** Waits (a few seconds at most) until the table, total, headline and chart say what the API says. */
-async function expectCaughtUp(page: Page, base: string, slug: string, timeout = 5000): Promise<Results> {
+/**
+ * Waits until the table, total, headline and chart say what the API says: up to 15 s, since the
+ * chart redraws on animation frames, which a loaded machine running other browser tests delays.
+ */
+async function expectCaughtUp(page: Page, base: string, slug: string, timeout = 15_000): Promise<Results> {
   const results = await apiResults(base, slug);
   const rows = results.options.map((o) => [
     o.label,
