@@ -9,18 +9,15 @@ import { kebabCase, slugFromQuestion } from './keys';
 import { MAX_SLUG_LENGTH } from './limits';
 import { getPollForOwner, notFound } from './polls';
 import { inCatalogueOrder } from './profile';
+import { checkSchedule, effectiveStatus, scheduleAfterPatch, toEpoch } from './poll-rules';
 import {
   checkExclusive,
   checkScale,
-  checkSchedule,
-  effectiveStatus,
   normaliseOptions,
   resolveChoiceCounts,
-  scheduleAfterPatch,
-  toEpoch,
   withOtherOption,
   withRatingValues,
-} from './poll-rules';
+} from './question-rules';
 import { fieldErrors, pollInputSchema, pollPatchSchema } from './schemas';
 import type { PollStore } from './store';
 import type { NewOption, OptionRange, PollFields, PollRecord, PollType, Scale } from './types';

@@ -3,7 +3,7 @@
  * schemas of the admin API — and back again, to refill a form after a refusal.
  */
 import { lineMode, optionLine, parseOptionLines, type FormOption } from './option-lines';
-import { sameLabelKey } from './poll-rules';
+import { sameLabelKey } from './question-rules';
 import type { PollRecord } from './types';
 
 /** The fields that hold one line of text. */

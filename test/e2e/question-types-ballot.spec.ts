@@ -5,63 +5,14 @@
  */
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPoll, request } from '../support/api';
+import { request } from '../support/api';
 import { axeViolations, launchChromium } from '../support/browser';
+import { createQuestionTypePolls } from '../support/question-type-polls';
 import { useServer } from '../support/server';
 import { PollPage } from './pages';
 
-const CITIES = ['Memphis', 'Nashville', 'Chattanooga', 'Knoxville'];
-const common = { resultsVisibility: 'always', duplicatePolicy: 'none' };
-
 const server = useServer({
-  setup: async ({ url }) => {
-    for (const slug of ['capital', 'capital-nojs', 'capital-axe']) {
-      await createPoll(url, {
-        ...common,
-        slug,
-        question: 'Where should the capital of Tennessee be?',
-        type: 'ranked',
-        options: CITIES,
-        profile: ['role', 'region'],
-      });
-    }
-    await createPoll(url, {
-      ...common,
-      slug: 'top-tools',
-      question: 'Rank your top tools',
-      type: 'ranked',
-      options: ['Trello', 'Jira', 'Asana', 'Linear', 'Notion'],
-      minChoices: 2,
-      maxChoices: 3,
-    });
-    await createPoll(url, {
-      ...common,
-      slug: 'workshop',
-      question: 'How useful was the workshop?',
-      type: 'rating',
-      options: [
-        { label: 'Not at all', value: 1 },
-        { label: 'Slightly', value: 2 },
-        { label: 'Somewhat', value: 3 },
-        { label: 'Very', value: 4 },
-        { label: 'Extremely', value: 5 },
-      ],
-    });
-    await createPoll(url, {
-      ...common,
-      slug: 'nps',
-      question: 'Would you recommend us?',
-      type: 'rating',
-      options: Array.from({ length: 11 }, (_, i) => String(i)),
-    });
-    await createPoll(url, {
-      ...common,
-      slug: 'tool',
-      question: 'Which tool does your team use most?',
-      options: ['Trello', 'Jira', 'Asana'],
-      allowOther: true,
-    });
-  },
+  setup: ({ url }) => createQuestionTypePolls(url, ['capital', 'capital-nojs', 'capital-axe']),
 });
 
 let browser: Browser;

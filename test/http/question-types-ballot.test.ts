@@ -7,63 +7,14 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { sqlitePathFromUrl } from '../../db/client';
-import { cookieFrom, createPoll, formPost, request } from '../support/api';
+import { cookieFrom, formPost, request } from '../support/api';
+import { createQuestionTypePolls } from '../support/question-type-polls';
 import { useServer } from '../support/server';
 
-const CITIES = ['Memphis', 'Nashville', 'Chattanooga', 'Knoxville'];
 /** A write-in nobody else would type, to look for on every public surface. */
 const SECRET_TEXT = 'Zephyr-Basecamp <b>9</b>';
 
-const server = useServer({
-  setup: async ({ url }) => {
-    const common = { resultsVisibility: 'always', duplicatePolicy: 'none' };
-    for (const slug of ['capital', 'widget-capital']) {
-      await createPoll(url, {
-        ...common,
-        slug,
-        question: 'Where should the capital of Tennessee be?',
-        type: 'ranked',
-        options: CITIES,
-        profile: ['role', 'region'],
-      });
-    }
-    await createPoll(url, {
-      ...common,
-      slug: 'top-tools',
-      question: 'Rank your top tools',
-      type: 'ranked',
-      options: ['Trello', 'Jira', 'Asana', 'Linear', 'Notion'],
-      minChoices: 2,
-      maxChoices: 3,
-    });
-    await createPoll(url, {
-      ...common,
-      slug: 'workshop',
-      question: 'How useful was the workshop?',
-      type: 'rating',
-      options: [
-        { label: 'Not at all', value: 1 },
-        { label: 'Slightly', value: 2 },
-        { label: 'Somewhat', value: 3 },
-        { label: 'Very', value: 4 },
-        { label: 'Extremely', value: 5 },
-      ],
-    });
-    for (const [slug, type] of [
-      ['tool', 'single'],
-      ['tools', 'multiple'],
-    ] as const) {
-      await createPoll(url, {
-        ...common,
-        slug,
-        question: 'Which tool does your team use?',
-        type,
-        options: ['Trello', 'Jira', 'Asana'],
-        allowOther: true,
-      });
-    }
-  },
-});
+const server = useServer({ setup: ({ url }) => createQuestionTypePolls(url, ['capital', 'widget-capital']) });
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- results JSON, its shape checked by the assertions */
 const results = async (slug: string): Promise<any> => (await request(`${server.url}/api/polls/${slug}/results`)).body;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PollError } from '@/lib/errors';
 import { formErrorsOf, preparePoll } from '@/lib/poll-admin';
-import { ballotOptionIds, findDuplicateLabel, normaliseOptions } from '@/lib/poll-rules';
+import { ballotOptionIds } from '@/lib/poll-rules';
+import { findDuplicateLabel, normaliseOptions } from '@/lib/question-rules';
 import { EMPTY_FORM, pollInputFromForm } from '@/lib/poll-form';
 import { optionRecords, pollRecord } from '../support/records';
 import { describeIssue, fieldErrors, pollInputSchema } from '@/lib/schemas';

@@ -4,13 +4,12 @@ import {
   ballotOptionIds,
   checkSchedule,
   effectiveStatus,
-  normaliseOptions,
-  resolveChoiceCounts,
   resultsHiddenReason,
   LIFECYCLE_ACTIONS,
   lifecyclePatch,
   scheduleAfterPatch,
 } from '@/lib/poll-rules';
+import { normaliseOptions, resolveChoiceCounts } from '@/lib/question-rules';
 import { HOUR, NOW, pollRecord as poll } from '../support/records';
 
 describe('effectiveStatus', () => {
