@@ -1,0 +1,89 @@
+/**
+ * The editor's "Preview": the survey as a respondent will see it, page by page, built from the
+ * form as it stands (nothing stored). Each question goes through the poll rules (preparePoll), so
+ * the preview shows the options, rating points and ranks the survey will have; a question they
+ * refuse is left out of the preview and its problems come back for the editor to show in place.
+ */
+import { PollInputError, preparePoll } from './poll-admin';
+import { questionField, surveyInputFromForm, type SurveyFormValues } from './survey-form';
+import { inCatalogueOrder, PROFILE_DIMENSIONS, type ProfileDimension } from './profile';
+import type { PollRecord } from './types';
+
+export interface PreviewQuestion {
+  /** A poll record for the ballot components: no id, no votes. */
+  poll: PollRecord;
+  /** 1-based position in the survey. */
+  number: number;
+  required: boolean;
+}
+
+export interface SurveyPreview {
+  title: string;
+  description: string;
+  /** Questions per page, in order. */
+  pages: PreviewQuestion[][];
+  /** The "About you (optional)" questions, asked on the first page. */
+  profile: ProfileDimension[];
+  /** Problems of questions left out, by field (`questions.2.options`); empty when all could be shown. */
+  errors: Record<string, string>;
+}
+
+/** The preview of the editor's form (values in survey order, see readSurveyForm). */
+export function surveyPreview(values: SurveyFormValues): SurveyPreview {
+  const errors: Record<string, string> = {};
+  const pages: PreviewQuestion[][] = [];
+  values.questions.forEach((question, index) => {
+    const one = { ...values, questions: [{ ...question, page: '1' }] };
+    try {
+      const input = surveyInputFromForm(one);
+      const [questionInput] = input.questions as Record<string, unknown>[];
+      const { required, ...pollInput } = questionInput!;
+      const prepared = preparePoll({ ...pollInput, slug: undefined });
+      const poll: PollRecord = {
+        ...prepared.fields,
+        id: 0,
+        slug: `preview-${index + 1}`,
+        responseCount: 0,
+        duplicateCount: 0,
+        createdAt: 0,
+        updatedAt: 0,
+        options: prepared.options.map((option, position) => ({
+          id: position,
+          key: option.key,
+          label: option.label,
+          position,
+          exclusive: option.exclusive ?? false,
+          range: option.range ?? null,
+          value: option.value ?? null,
+          other: option.other ?? false,
+          votes: 0,
+        })),
+      };
+      const page = Number(question.page) - 1;
+      if (!Number.isInteger(page) || page < 0) {
+        errors[questionField(index, 'page')] = 'Choose a page for this question.';
+        return;
+      }
+      (pages[page] ??= []).push({ poll, number: index + 1, required: required === true });
+    } catch (error) {
+      if (!(error instanceof PollInputError)) throw error;
+      for (const [field, sentence] of Object.entries(error.errors)) {
+        // The one-question form names its question 0; the poll rules name the field alone.
+        const name = field.replace(/^questions\.0\./, '');
+        errors[`questions.${index}.${name}`] ??= sentence;
+      }
+    }
+  });
+  const profile = inCatalogueOrder(
+    values.profile.filter((dimension): dimension is ProfileDimension =>
+      (PROFILE_DIMENSIONS as readonly string[]).includes(dimension),
+    ),
+  );
+  return {
+    title: values.title.trim() || 'Untitled survey',
+    description: values.description.trim(),
+    pages: pages.filter(Boolean),
+    profile,
+    errors,
+  };
+}
