@@ -10,11 +10,10 @@
  */
 import { PollInputError } from './poll-admin';
 import { EMPTY_FORM, instant, pollInputFromForm, utcFieldValue, formValuesOf, type PollFormValues } from './poll-form';
+import { MAX_SURVEY_PAGES, MAX_SURVEY_QUESTIONS } from './limits';
 import type { SurveyRecord } from './survey-types';
 
-/** A survey asks 1–20 questions on 1–10 pages (SPEC.md, "Surveys contract"). */
-export const MAX_SURVEY_QUESTIONS = 20;
-export const MAX_SURVEY_PAGES = 10;
+export { MAX_SURVEY_PAGES, MAX_SURVEY_QUESTIONS };
 /** Question fields read from a post at most: past the limit the schema says so, the rest is noise. */
 const MAX_POSTED_QUESTIONS = 50;
 
@@ -329,4 +328,64 @@ export function surveyFormValuesOf(survey: SurveyRecord): SurveyFormValues {
       };
     }),
   };
+}
+
+/** What a form field is called in an error summary: "Title", "Question 3, options". */
+const FIELD_NAMES: Record<string, string> = {
+  title: 'Title',
+  description: 'Description',
+  slug: 'Slug',
+  opensAt: 'Opens at',
+  closesAt: 'Closes at',
+  resultsVisibility: 'Results visibility',
+  duplicatePolicy: 'Duplicate policy',
+  profile: 'Ask respondents about',
+  questions: 'Questions',
+  pages: 'Pages',
+  question: 'question',
+  type: 'type',
+  scale: 'scale',
+  options: 'options',
+  minChoices: 'minimum choices',
+  maxChoices: 'maximum choices',
+  exclusive: 'option that excludes the others',
+  allowOther: '“Other”',
+  required: 'required',
+  page: 'page',
+};
+/** Fields with an element of that id (the others are reached through their question's fieldset). */
+const FIELD_IDS = new Set([
+  'title',
+  'description',
+  'slug',
+  'opensAt',
+  'closesAt',
+  'resultsVisibility',
+  'duplicatePolicy',
+  'question',
+  'options',
+  'minChoices',
+  'maxChoices',
+  'exclusive',
+  'allowOther',
+  'page',
+]);
+
+/** The error summary's lines: each problem as "field: sentence", linked to its field where it has one. */
+export function errorLinks(errors: Record<string, string>): { text: string; href: string | null }[] {
+  return Object.entries(errors).map(([key, sentence]) => {
+    const match = /^questions\.(\d+)(?:\.(\w+))?/.exec(key);
+    if (match) {
+      const number = Number(match[1]) + 1;
+      const field = match[2];
+      const name = field ? (FIELD_NAMES[field] ?? field) : null;
+      return {
+        text: `Question ${number}${name ? `, ${name}` : ''}: ${sentence}`,
+        href: field && FIELD_IDS.has(field) ? `#${key}` : `#question-${number}`,
+      };
+    }
+    if (key.startsWith('pages')) return { text: `Pages: ${sentence}`, href: '#questions' };
+    if (key === 'body') return { text: sentence, href: null };
+    return { text: `${FIELD_NAMES[key] ?? key}: ${sentence}`, href: FIELD_IDS.has(key) ? `#${key}` : null };
+  });
 }

@@ -1,6 +1,7 @@
 /** The survey editor's form ↔ SurveyInput, its buttons (add, move, remove) and its preview. */
 import { describe, expect, it } from 'vitest';
 import { PollInputError } from '@/lib/poll-admin';
+import { prepareSurvey } from '@/lib/survey-admin';
 import {
   applyEditorAction,
   editorAction,
@@ -121,6 +122,16 @@ describe('a survey → its form → SurveyInput', () => {
       closesAt: '2026-06-02T12:00:00Z',
       status: 'open',
     });
+  });
+
+  it('is accepted by the admin API’s own rules, each question on its page, required kept', () => {
+    const prepared = prepareSurvey(surveyInputFromForm(readSurveyForm(posted(surveyFormValuesOf(survey()))).values));
+    expect(prepared.slug).toBe('pulse');
+    expect(prepared.questions.map((q) => [q.fields.question, q.page, q.required, q.slug])).toEqual([
+      ['Where?', 0, false, null],
+      ['Rank the tools', 0, true, null],
+      ['Anything else?', 1, false, 'custom-slug'],
+    ]);
   });
 
   it('gives questions no survey-level fields: the survey’s own apply to them', () => {
