@@ -63,23 +63,23 @@ describe.each([
     await page.getByRole('checkbox', { name: 'Role' }).check();
     const first = question(page, 1);
     await first.getByLabel('Question', { exact: true }).fill('Where do you work from?');
-    await first.getByLabel('Options').fill('Office\nHome\nBoth');
-    await first.getByLabel(/^Required/).check();
+    await first.getByRole('textbox', { name: 'Options' }).fill('Office\nHome\nBoth');
+    await first.getByRole('checkbox', { name: /^Required/ }).check();
 
     await press(page, 'Add question');
     const second = question(page, 2);
     await second.getByLabel('Question', { exact: true }).fill('Which tool helped your rollout most?');
     await second.getByLabel('Ranked choice').check();
-    await second.getByLabel('Options').fill('Copilot\nCursor\nNeither');
+    await second.getByRole('textbox', { name: 'Options' }).fill('Copilot\nCursor\nNeither');
     await second.getByLabel('Voters may rank at most').fill('2');
-    await second.getByLabel(/^Required/).check();
+    await second.getByRole('checkbox', { name: /^Required/ }).check();
 
     await press(page, 'Add question');
     await question(page, 3).getByLabel('Question', { exact: true }).fill('Would you answer again?');
-    await question(page, 3).getByLabel('Options').fill('Yes\nNo');
+    await question(page, 3).getByRole('textbox', { name: 'Options' }).fill('Yes\nNo');
     // What was typed survives the round trips to the server.
     await expect(first.getByLabel('Question', { exact: true }).inputValue()).resolves.toBe('Where do you work from?');
-    await expect(second.getByLabel(/^Required/).isChecked()).resolves.toBe(true);
+    await expect(second.getByRole('checkbox', { name: /^Required/ }).isChecked()).resolves.toBe(true);
     await check(page, `survey-three-questions-${tag}`);
 
     // Move the third question up: it swaps with the ranked one on the same page.
@@ -137,7 +137,7 @@ describe.each([
     expect(answered.status()).toBe(201);
     await page.goto(`${server.url}/admin/surveys/${slug}`);
     await expect(page.getByText(/Questions are locked/).isVisible()).resolves.toBe(true);
-    await expect(question(page, 1).getByLabel('Options').isDisabled()).resolves.toBe(true);
+    await expect(question(page, 1).getByRole('textbox', { name: 'Options' }).isDisabled()).resolves.toBe(true);
     await expect(page.getByRole('button', { name: 'Add question' }).count()).resolves.toBe(0);
     await check(page, `survey-locked-${tag}`);
 
@@ -148,5 +148,6 @@ describe.each([
     await page.goto(`${server.url}/admin/surveys/import`);
     await check(page, `survey-import-${tag}`);
     await context.close();
-  });
+    // Many page states, each checked by axe: longer than one ballot.
+  }, 240_000);
 });
