@@ -28,9 +28,12 @@ class SlugTaken extends Error {
 type PollRow = typeof polls.$inferSelect;
 type OptionRow = typeof pollOptions.$inferSelect;
 
-function toRecord(row: PollRow, options: OptionRow[]): PollRecord {
+export function toRecord(row: PollRow, options: OptionRow[]): PollRecord {
+  // The question's place in its survey is the survey's business (SurveyQuestion), not the poll's.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { surveyPosition, surveyPage, required, ...poll } = row;
   return {
-    ...row,
+    ...poll,
     options: options.map(({ id, key, label, position, exclusive, rangeLow, rangeHigh, value, other, votes }) => ({
       id,
       key,
