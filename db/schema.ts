@@ -400,6 +400,8 @@ export const surveyResponses = sqliteTable(
     /** Survey-level HMAC of the browser's device id: "you have already answered"; never a raw id. */
     deviceKey: text('device_key'),
     finished: integer('finished', { mode: 'boolean' }).notNull().default(false),
+    /** The minute the last page was first submitted (the day tally counts it); null until then. */
+    finishedAt: integer('finished_at'),
     /** The respondent's profile answers, filed with every answer vote. */
     profile: text('profile', { mode: 'json' })
       .$type<ProfileAnswers>()

@@ -285,6 +285,7 @@ export function createSurveySubmissions(db: Db): Pick<SurveyStore, 'recordSubmis
           profile,
           pagesDone: [...done].sort((a, b) => a - b),
           finished: response.finished || finishes,
+          ...(finishes ? { finishedAt: minute } : {}),
         })
         .where(eq(surveyResponses.id, response.id))
         .run();

@@ -71,6 +71,7 @@ CREATE TABLE `survey_responses` (
 	`source` text NOT NULL,
 	`device_key` text,
 	`finished` integer DEFAULT false NOT NULL,
+	`finished_at` integer,
 	`profile` text DEFAULT '{}' NOT NULL,
 	`pages_done` text DEFAULT '[]' NOT NULL,
 	FOREIGN KEY (`survey_id`) REFERENCES `surveys`(`id`) ON UPDATE no action ON DELETE cascade
