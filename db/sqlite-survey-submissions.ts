@@ -233,7 +233,7 @@ export function createSurveySubmissions(db: Db): Pick<SurveyStore, 'recordSubmis
       const profile = submission.profile ?? response.profile;
       const refile = profileKey(profile) !== profileKey(response.profile);
       const withdrawn = old.filter((answer) => refile || pages.has(answer.page));
-      const kept = old.filter((answer) => !withdrawn.includes(answer));
+      const kept = old.filter((answer) => !pages.has(answer.page));
       const refiled = refile ? kept : [];
       const before = new Map(old.map((answer) => [answer.pollId, answer.optionIds]));
       movePairs(before, types, new Set(withdrawn.map((answer) => answer.pollId)), -1);
