@@ -198,7 +198,8 @@ export function createSurveySubmissions(db: Db): Pick<SurveyStore, 'recordSubmis
             updatedAt: minute,
             source: submission.source,
             deviceKey: submission.deviceKey,
-            profile: submission.profile ?? {},
+            // A plain copy: Drizzle's JSON column does not take objects without a prototype.
+            profile: { ...submission.profile },
             pagesDone: [],
           })
           .returning()
@@ -230,7 +231,7 @@ export function createSurveySubmissions(db: Db): Pick<SurveyStore, 'recordSubmis
       // Replacement: the old answers of the submitted pages (all of them when the profile
       // changes, the others to be filed again under the new profile) are withdrawn.
       const old = storedAnswers(tx, response.id);
-      const profile = submission.profile ?? response.profile;
+      const profile = { ...(submission.profile ?? response.profile) };
       const refile = profileKey(profile) !== profileKey(response.profile);
       const withdrawn = old.filter((answer) => refile || pages.has(answer.page));
       const kept = old.filter((answer) => !pages.has(answer.page));
