@@ -377,4 +377,38 @@ describe('recordSubmission', () => {
       [survey.questions[0].poll.id]: { choices: ['a'], other: null },
     });
   });
+
+  it('recount finds drifted survey tallies and repairs them', async () => {
+    const survey = await createSurvey();
+    await temp.surveyStore.recordSubmission(
+      submission(survey, {
+        pages: [0, 1, 2],
+        answers: [
+          { slug: 'team-1', keys: ['a'] },
+          { slug: 'team-2', keys: ['x', 'z'] },
+          { slug: 'team-5', keys: ['no'] },
+        ],
+      }),
+    );
+    await expectConsistent();
+    const sqlite = temp.db.$client;
+    sqlite.exec(`update surveys set started_count = 5, finished_count = 0;
+      update survey_pair_tallies set responses = responses + 1;
+      update survey_pair_option_tallies set votes = 7 where rowid = 1;
+      update survey_page_tallies set reached = 9 where page = 1;
+      update survey_day_tallies set finished = 0;`);
+    const drift = await temp.store.recount(false);
+    expect(drift).toEqual(
+      expect.arrayContaining([
+        { pollSlug: 'team', what: 'survey started', stored: 5, actual: 1 },
+        { pollSlug: 'team', what: 'survey finished', stored: 0, actual: 1 },
+        { pollSlug: 'team-2', what: 'by team-1=a', stored: 2, actual: 1 },
+        { pollSlug: 'team', what: 'survey page 2 reached', stored: 9, actual: 1 },
+        expect.objectContaining({ pollSlug: 'team', what: expect.stringMatching(/^survey day .* finished$/) }),
+      ]),
+    );
+    expect(drift.some((d) => d.stored === 7)).toBe(true);
+    expect(await temp.store.recount(true)).toHaveLength(drift.length);
+    await expectConsistent();
+  });
 });
