@@ -151,3 +151,43 @@ describe.each([
     // Many page states, each checked by axe: longer than one ballot.
   }, 240_000);
 });
+
+describe('survey authoring without JavaScript', () => {
+  it('adds, moves, previews and creates with the form alone, times typed in UTC', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, timezoneId: 'Asia/Kathmandu' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/admin`);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await press(page, 'Log in');
+    await page.goto(`${server.url}/admin/surveys/new`);
+    await page.getByLabel('Title', { exact: true }).fill('No script');
+    await page.getByLabel('Slug', { exact: true }).fill('no-script');
+    await page.getByLabel('Closes at').fill('2099-06-30T17:00');
+    await question(page, 1).getByLabel('Question', { exact: true }).fill('First?');
+    await question(page, 1).getByRole('textbox', { name: 'Options' }).fill('A\nB');
+    await press(page, 'Add question');
+    // The form came back from the server, landing on the new question.
+    expect(page.url()).toBe(`${server.url}/admin/surveys/new#question-2`);
+    await question(page, 2).getByLabel('Question', { exact: true }).fill('Second?');
+    await question(page, 2).getByLabel('Rating scale').check();
+    await question(page, 2).getByRole('textbox', { name: 'Options' }).fill('1\n2\n3\n4\n5');
+    await question(page, 2)
+      .getByRole('checkbox', { name: /^Required/ })
+      .check();
+    await press(page, 'Move up question 2');
+    await expect(question(page, 1).getByLabel('Question', { exact: true }).inputValue()).resolves.toBe('Second?');
+    await press(page, 'Preview');
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await expect(preview.getByText('Page 1 of 1').isVisible()).resolves.toBe(true);
+    await expect(preview.getByRole('radio', { name: '3' }).isDisabled()).resolves.toBe(true);
+    await press(page, 'Create survey');
+    expect(page.url()).toBe(`${server.url}/admin/surveys/no-script?created`);
+    const api = await (await page.request.get(`${server.url}/api/surveys/no-script`)).json();
+    expect(api.closesAt).toBe('2099-06-30T17:00:00.000Z');
+    expect(api.pages[0].map((q: { question: string; required: boolean }) => [q.question, q.required])).toEqual([
+      ['Second?', true],
+      ['First?', false],
+    ]);
+    await context.close();
+  }, 120_000);
+});
