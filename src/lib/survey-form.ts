@@ -9,6 +9,7 @@
  * refusal's keys (PollInputError.errors, "questions.2.options") name the field to show it beside.
  */
 import { PollInputError } from './poll-admin';
+import { prepareSurvey } from './survey-admin';
 import { EMPTY_FORM, instant, pollInputFromForm, utcFieldValue, formValuesOf, type PollFormValues } from './poll-form';
 import { MAX_SURVEY_PAGES, MAX_SURVEY_QUESTIONS } from './limits';
 import type { SurveyRecord } from './survey-types';
@@ -221,8 +222,15 @@ function questionInput(question: QuestionFormValues): Record<string, unknown> {
   return { ...input, required: question.required !== '' };
 }
 
-/** Each question's input, or PollInputError with every question's problems under `questions.N.field`. */
-function questionInputs(questions: readonly QuestionFormValues[]): Record<string, unknown>[] {
+/**
+ * Each question's input, and the problems the form itself finds (`questions.N.options`,
+ * `questions.N.page`). A question with unreadable option lines gets none in its input, so the
+ * admin rules can still be asked about everything else.
+ */
+function questionInputs(questions: readonly QuestionFormValues[]): {
+  inputs: Record<string, unknown>[];
+  errors: Record<string, string>;
+} {
   const errors: Record<string, string> = {};
   const inputs = questions.map((question, index) => {
     if (pageNumber(question.page) === null) {
@@ -233,18 +241,45 @@ function questionInputs(questions: readonly QuestionFormValues[]): Record<string
     } catch (error) {
       if (!(error instanceof PollInputError)) throw error;
       for (const [field, sentence] of Object.entries(error.errors)) errors[`questions.${index}.${field}`] ??= sentence;
-      return {};
+      return questionInput({ ...question, options: '', exclusive: '' });
     }
   });
-  if (Object.keys(errors).length) throw new PollInputError(errors);
-  return inputs;
+  return { inputs, errors };
+}
+
+/** The option settings a question's unreadable lines make meaningless to check. */
+const OPTION_FIELDS = /^questions\.(\d+)\.(options|minChoices|maxChoices|exclusive|allowOther|scale|type)$/;
+
+/**
+ * The form's own problems with every other problem the admin rules find, so one refusal names
+ * them all: survey fields first, then question by question.
+ */
+function allProblems(formErrors: Record<string, string>, input: Record<string, unknown>): Record<string, string> {
+  const errors: Record<string, string> = {};
+  try {
+    prepareSurvey(input);
+  } catch (error) {
+    if (!(error instanceof PollInputError)) throw error;
+    for (const [field, sentence] of Object.entries(error.errors)) {
+      const option = OPTION_FIELDS.exec(field);
+      if (option && formErrors[questionField(Number(option[1]), 'options')]) continue;
+      errors[field] = sentence;
+    }
+  }
+  Object.assign(errors, formErrors);
+  const order = (field: string) => {
+    const match = /^questions\.(\d+)/.exec(field);
+    return match ? Number(match[1]) + 1 : 0;
+  };
+  return Object.fromEntries(Object.entries(errors).sort(([a], [b]) => order(a) - order(b)));
 }
 
 /** Question indexes per page, from the page fields of questions in survey order. */
 function pagesOf(questions: readonly QuestionFormValues[]): number[][] {
   const pages = new Map<number, number[]>();
   questions.forEach((question, index) => {
-    const page = pageNumber(question.page)!;
+    // A page field that is no page is refused by the form; it counts as page 1 meanwhile.
+    const page = pageNumber(question.page) ?? 1;
     pages.set(page, [...(pages.get(page) ?? []), index]);
   });
   return [...pages.entries()].sort(([a], [b]) => a - b).map(([, indexes]) => indexes);
@@ -256,11 +291,12 @@ const choice = (value: string) => value || undefined;
 /**
  * The SurveyInput a creation form describes (values in survey order, see readSurveyForm). Option
  * lines the type cannot read and page fields that are no page are refused here (PollInputError
- * on `questions.N.options` / `questions.N.page`); everything else is left to the API's schema.
+ * on `questions.N.options` / `questions.N.page`, with whatever else the admin rules refuse);
+ * otherwise everything is left to the admin API's rules.
  */
 export function surveyInputFromForm(values: SurveyFormValues): Record<string, unknown> {
-  const questions = questionInputs(values.questions);
-  return {
+  const { inputs: questions, errors } = questionInputs(values.questions);
+  const input = {
     title: values.title,
     description: values.description,
     ...(values.slug.trim() ? { slug: values.slug.trim() } : {}),
@@ -273,6 +309,8 @@ export function surveyInputFromForm(values: SurveyFormValues): Record<string, un
     closesAt: instant(values.closesAt),
     status: values.draft ? 'draft' : 'open',
   };
+  if (Object.keys(errors).length) throw new PollInputError(allProblems(errors, input));
+  return input;
 }
 
 /**

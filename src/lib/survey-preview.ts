@@ -34,10 +34,20 @@ export function surveyPreview(values: SurveyFormValues): SurveyPreview {
   const pages: PreviewQuestion[][] = [];
   values.questions.forEach((question, index) => {
     const one = { ...values, questions: [{ ...question, page: '1' }] };
+    const problem = (field: string, sentence: string) => (errors[`questions.${index}.${field}`] ??= sentence);
+    let pollInput: Record<string, unknown>;
+    let required: unknown;
     try {
-      const input = surveyInputFromForm(one);
-      const [questionInput] = input.questions as Record<string, unknown>[];
-      const { required, ...pollInput } = questionInput!;
+      ({ required, ...pollInput } = (surveyInputFromForm(one).questions as Record<string, unknown>[])[0]!);
+    } catch (error) {
+      if (!(error instanceof PollInputError)) throw error;
+      // The one-question survey names its question 0; the survey's own fields are not the preview's business.
+      for (const [field, sentence] of Object.entries(error.errors)) {
+        if (field.startsWith('questions.0.')) problem(field.slice('questions.0.'.length), sentence);
+      }
+      return;
+    }
+    try {
       const prepared = preparePoll({ ...pollInput, slug: undefined });
       const poll: PollRecord = {
         ...prepared.fields,
@@ -68,11 +78,7 @@ export function surveyPreview(values: SurveyFormValues): SurveyPreview {
       (pages[page] ??= []).push({ poll, number: index + 1, required: required === true });
     } catch (error) {
       if (!(error instanceof PollInputError)) throw error;
-      for (const [field, sentence] of Object.entries(error.errors)) {
-        // The one-question form names its question 0; the poll rules name the field alone.
-        const name = field.replace(/^questions\.0\./, '');
-        errors[`questions.${index}.${name}`] ??= sentence;
-      }
+      for (const [field, sentence] of Object.entries(error.errors)) problem(field, sentence);
     }
   });
   const profile = inCatalogueOrder(

@@ -162,9 +162,12 @@ describe('creating a survey with the form', () => {
     const html = response.body as string;
     expect(html).toContain('role="alert"');
     expect(html).toContain('>Keep me</textarea>');
-    // Option lines the form cannot read are refused first, by the form itself …
+    // Option lines the form cannot read are refused by the form itself, with everything else at once …
     expect(html).toMatch(/id="questions\.2\.options-error">Option 1&#39;s range/);
     expect(html).toContain('href="#questions.2.options"');
+    for (const field of ['title', 'slug', 'questions.1.question', 'questions.1.options']) {
+      expect(html, field).toContain(`<p class="field-error" id="${field}-error">`);
+    }
     const fixed = await post(
       '/admin/surveys/new',
       surveyForm({ title: '', description: 'Keep me', slug: 'Bad Slug' }, [
@@ -173,7 +176,7 @@ describe('creating a survey with the form', () => {
       ]),
       cookie,
     );
-    // … then the admin API's rules name every other field by its path.
+    // … and without them the admin API's rules name every field by its path.
     expect(fixed.status).toBe(422);
     for (const field of ['title', 'slug', 'questions.1.question', 'questions.1.options']) {
       const id = field.replace(/\./g, '\\.');

@@ -288,6 +288,27 @@ describe('bad input', () => {
     expect((refused as PollInputError).errors['questions.2.page']).toBe('Choose a page from 1 to 10.');
     expect((refused as PollInputError).message).toMatch(/^questions\.1\.options: Option 1's range/);
   });
+
+  it('names the admin rules’ problems too when the form finds its own, survey fields first', () => {
+    let refused: unknown;
+    try {
+      surveyInputFromForm({
+        ...EMPTY_SURVEY_FORM,
+        title: '',
+        questions: [
+          question({ question: '' }),
+          question({ question: 'Ranges?', scale: 'ordinal', options: 'Low | x' }),
+        ],
+      });
+    } catch (error) {
+      refused = error;
+    }
+    expect(Object.keys((refused as PollInputError).errors)).toEqual([
+      'title',
+      'questions.0.question',
+      'questions.1.options',
+    ]);
+  });
 });
 
 describe('the preview', () => {
