@@ -230,6 +230,19 @@ describe('an existing survey', () => {
     expect(after.pages.flat()).toHaveLength(4);
   });
 
+  it('links each question’s own admin page, which points back to the survey instead of editing it', async () => {
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
+    await created(cookie, 'links');
+    const page = (await request(`${server.url}/admin/surveys/links`, { headers: { cookie } })).body as string;
+    expect(page).toMatch(/<a href="\/admin\/polls\/links-2"[^>]*>Rank the languages<\/a>/);
+    const question = (await request(`${server.url}/admin/polls/links-2`, { headers: { cookie } })).body as string;
+    expect(question).toMatch(/a question of the survey <a href="\/admin\/surveys\/links"[^>]*>“Survey links”<\/a>/);
+    expect(question).toContain('id="results-heading"');
+    expect(question).not.toContain('id="edit-heading"');
+    expect(question).not.toContain('Close poll');
+    expect(question).not.toContain('Embed this poll');
+  });
+
   it('closes, reopens, deletes behind a confirmation, and keeps an audit log', async () => {
     const cookie = await loginAsAdmin(server.url, PASSWORD);
     await created(cookie, 'life');
