@@ -380,6 +380,7 @@ const FIELD_NAMES: Record<string, string> = {
   profile: 'Ask respondents about',
   questions: 'Questions',
   pages: 'Pages',
+  file: 'Survey file',
   question: 'question',
   type: 'type',
   scale: 'scale',

@@ -140,6 +140,11 @@ describe.each([
     await expect(question(page, 1).getByRole('textbox', { name: 'Options' }).isDisabled()).resolves.toBe(true);
     await expect(page.getByRole('button', { name: 'Add question' }).count()).resolves.toBe(0);
     await check(page, `survey-locked-${tag}`);
+    // A question's own admin page: its results, and a pointer back to the survey.
+    await page.getByRole('link', { name: 'Where do you work from?' }).click();
+    await page.getByText(/is a question of the survey/).waitFor();
+    await check(page, `survey-question-admin-${tag}`);
+    await page.goBack();
 
     await press(page, 'Delete survey');
     await page.getByRole('heading', { name: 'Delete this survey?' }).waitFor();
@@ -147,6 +152,12 @@ describe.each([
 
     await page.goto(`${server.url}/admin/surveys/import`);
     await check(page, `survey-import-${tag}`);
+    await page.getByLabel('Or paste its text').fill('{ "title": "Half a file"');
+    await press(page, 'Import survey');
+    await expect(page.getByRole('alert').innerText()).resolves.toMatch(
+      /Nothing was imported[\s\S]*Survey file: This is not valid JSON/,
+    );
+    await check(page, `survey-import-refused-${tag}`);
     await context.close();
     // Many page states, each checked by axe: longer than one ballot.
   }, 240_000);

@@ -303,6 +303,6 @@ describe('an existing survey', () => {
 
     const broken = await post('/admin/surveys/import', { json: '{ not json' }, cookie);
     expect(broken.status).toBe(400);
-    expect(broken.body).toContain('The file is not valid JSON');
+    expect(broken.body).toContain('Survey file: This is not valid JSON');
   });
 });
