@@ -263,3 +263,31 @@ describe('the survey widget on another site', () => {
     await context.close();
   });
 });
+
+describe('live results', () => {
+  it('updates the headline and a question table in place when a response comes in', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/surveys/pulse/results`);
+    const headline = page.locator('[data-completion]');
+    const before = await headline.innerText();
+    const started = Number(/^(\d+)/.exec(before)![1]);
+    const caption = page.locator('#results-pulse-1 caption');
+    const captionBefore = await caption.innerText();
+    // Let the stream connect before the response arrives.
+    await page.waitForTimeout(1500);
+    const response = await request(`${server.url}/api/surveys/pulse/responses`, {
+      method: 'POST',
+      json: { answers: { 'pulse-1': { choices: [keysOf(0)[2]!] } } },
+      headers: { 'user-agent': 'live respondent' },
+    });
+    expect(response.status).toBe(201);
+    await expect
+      .poll(() => headline.innerText(), { timeout: 15_000 })
+      .toMatch(new RegExp(`^${started + 1} people started`));
+    expect(await caption.innerText()).not.toBe(captionBefore);
+    // Same elements: the page did not reload.
+    expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(1);
+    await context.close();
+  });
+});
