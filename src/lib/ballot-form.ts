@@ -30,7 +30,10 @@ export interface BallotFieldNames {
 const POLL_FIELDS: BallotFieldNames = { choice: 'choice', other: 'other' };
 
 /** A survey question's fields: `q:<slug>` for its choices, `q:<slug>:other` for its write-in. */
-export const questionFieldNames = (slug: string): BallotFieldNames => ({ choice: `q:${slug}`, other: `q:${slug}:other` });
+export const questionFieldNames = (slug: string): BallotFieldNames => ({
+  choice: `q:${slug}`,
+  other: `q:${slug}:other`,
+});
 
 export function ballotFromForm(
   poll: Pick<PollRecord, 'type' | 'profile' | 'allowOther'>,

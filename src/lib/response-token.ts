@@ -22,7 +22,12 @@ export function signResponseToken(secret: string, responseId: number, surveyId: 
 }
 
 /** The response id of a genuine, unexpired token of this survey; otherwise null. */
-export function verifyResponseToken(secret: string, token: string | null, surveyId: number, now: number): number | null {
+export function verifyResponseToken(
+  secret: string,
+  token: string | null,
+  surveyId: number,
+  now: number,
+): number | null {
   const match = /^(\d{1,15})\.(\d{1,15})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token ?? '');
   if (!match) return null;
   const [, response, survey, expiresAt, signature] = match as unknown as [string, string, string, string, string];

@@ -297,8 +297,7 @@ export async function updateSurvey(
   let questions: PreparedQuestion[] | null = null;
   if (patch.questions || patch.pages) {
     // Pages alone regroup the current questions (indexes into them, in their stored order).
-    const raw =
-      patch.questions ?? current.questions.map((q) => ({ ...toPollInput(q.poll), required: q.required }));
+    const raw = patch.questions ?? current.questions.map((q) => ({ ...toPollInput(q.poll), required: q.required }));
     questions = prepareQuestions(raw, patch.pages, errors);
   }
   if (Object.keys(errors).length || !schedule) throw new PollInputError(orNone(errors));

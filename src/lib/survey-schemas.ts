@@ -21,7 +21,15 @@ export type SurveyQuestionInput = z.infer<typeof surveyQuestionSchema>;
 
 /** Question indexes (0-based, into `questions`) per page; every question on exactly one page. */
 const pagesSchema = z
-  .array(z.array(z.number().int().min(0).max(MAX_SURVEY_QUESTIONS - 1)))
+  .array(
+    z.array(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(MAX_SURVEY_QUESTIONS - 1),
+    ),
+  )
   .min(1)
   .max(MAX_SURVEY_PAGES);
 

@@ -79,3 +79,11 @@ export async function getSurveyForOwner(surveyStore: SurveyStore, slug: string):
 export function surveyNotFound(slug: string): PollError {
   return new PollError('not_found', `No survey "${slug.slice(0, 80)}" was found.`);
 }
+
+/** A survey in the owner's answers: the Survey and its response counts. */
+export function toOwnerSurveyJson(
+  survey: SurveyRecord,
+  now: number,
+): Survey & { totalResponses: number; finishedResponses: number } {
+  return { ...toSurveyJson(survey, now), totalResponses: survey.startedCount, finishedResponses: survey.finishedCount };
+}
