@@ -66,10 +66,10 @@ export function prepareSurvey(body: unknown): PreparedSurvey {
   const errors: Record<string, string> = parsed.success ? {} : surveyFieldErrors(parsed.error);
   // The questions are checked even when other fields are wrong, so the owner sees every problem at once.
   const rawQuestions = isObject(body) && Array.isArray(body.questions) ? body.questions : null;
-  const rawPages = parsed.success ? parsed.data.pages : undefined;
+  // Pages the schema accepted are checked against the questions; refused ones are not checked again ([]).
   const pagesFine = !Object.keys(errors).some((field) => field === 'pages' || field.startsWith('pages.'));
-  const questions =
-    rawQuestions && rawQuestions.length > 0 ? prepareQuestions(rawQuestions, pagesFine ? rawPages : [], errors) : null;
+  const rawPages = pagesFine && isObject(body) ? (body.pages as number[][] | undefined) : [];
+  const questions = rawQuestions && rawQuestions.length > 0 ? prepareQuestions(rawQuestions, rawPages, errors) : null;
   if (!parsed.success || !questions || Object.keys(errors).length) throw new PollInputError(orNone(errors));
   const input = parsed.data;
   const opensAt = toEpoch(input.opensAt);

@@ -351,7 +351,9 @@ export function checkResponseBody(
   const answeredPages = survey.questions.filter((q) => isAnswered(given.answers.get(q.poll.slug))).map((q) => q.page);
   const last = Math.max(0, ...answeredPages);
   const answers: SurveyAnswerToRecord[] = [];
-  for (const question of survey.questions.filter((q) => q.page <= last)) {
+  // A malformed answer was reported already; it is not also "required".
+  const reported = new Set(problems.map((problem) => problem.question));
+  for (const question of survey.questions.filter((q) => q.page <= last && !reported.has(q.poll.slug))) {
     const checked = checkAnswer(question, given.answers.get(question.poll.slug), deviceKey);
     if (isProblem(checked)) problems.push(checked);
     else if (checked) answers.push(checked);
