@@ -83,8 +83,6 @@ export interface PollRecord {
   profile: ProfileDimension[];
   /** Single or multiple choice with a write-in "Other" (the option `other`, stored last). */
   allowOther: boolean;
-  /** The survey this poll is a question of (answered only through it), or null for a stand-alone poll. */
-  surveyId: number | null;
   createdAt: number;
   updatedAt: number;
   options: OptionRecord[];

@@ -27,7 +27,7 @@ export interface Voter {
 export interface VoteContext {
   store: PollStore;
   /** Finds the survey of a question poll, to name it when the question is voted on directly. */
-  surveyStore: Pick<SurveyStore, 'surveyOfPoll'>;
+  surveyStore?: Pick<SurveyStore, 'surveyOfPoll'>;
   secret: string;
   now: number;
 }
@@ -114,7 +114,7 @@ export async function castVote(
 
 /** A survey's question is answered only on its survey's page (its duplicate policy and pages are the survey's). */
 async function answeredThroughSurvey(surveyStore: VoteContext['surveyStore'], poll: PollRecord): Promise<PollError> {
-  const survey = await surveyStore.surveyOfPoll(poll.id);
+  const survey = await surveyStore?.surveyOfPoll(poll.id);
   const where = survey
     ? `the survey “${survey.title}”; answer it at /surveys/${survey.slug}`
     : 'a survey; answer it there';

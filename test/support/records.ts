@@ -40,7 +40,6 @@ export function pollRecord(overrides: Partial<PollRecord> = {}): PollRecord {
     duplicateCount: 0,
     profile: [],
     allowOther: false,
-    surveyId: null,
     createdAt: NOW - HOUR,
     updatedAt: NOW - HOUR,
     options: optionRecords(),
