@@ -19,14 +19,16 @@ const questions = [
 ];
 /** Page 1: questions 1 and 2; page 2: question 3. */
 const pulse = { title: 'AI pulse', questions, pages: [[0, 1], [2]], resultsVisibility: 'always', profile: ['role'] };
-const full = {
+/** A whole response to the survey `slug` (its questions are `{slug}-1` …). */
+const fullFor = (slug: string) => ({
   answers: {
-    'pulse-1': { choices: ['some'] },
-    'pulse-2': { choices: ['jira'], other: 'Trello' },
-    'pulse-3': { choices: ['data', 'budget'] },
+    [`${slug}-1`]: { choices: ['some'] },
+    [`${slug}-2`]: { choices: ['jira'], other: 'Trello' },
+    [`${slug}-3`]: { choices: ['data', 'budget'] },
   },
   profile: { role: 'manager' },
-};
+});
+const full = fullFor('pulse');
 
 beforeAll(async () => {
   await createSurvey(server.url, { slug: 'pulse', duplicatePolicy: 'none', ...pulse });
@@ -192,11 +194,11 @@ describe('POST /api/surveys/{slug}/responses', () => {
   it('answers 403 poll_not_open before the survey opens and 403 poll_closed after it closed, storing nothing', async () => {
     const later = await storedCounts(server.url, 'later');
     const over = await storedCounts(server.url, 'over');
-    expect(await answer(server.url, 'later', full)).toMatchObject({
+    expect(await answer(server.url, 'later', fullFor('later'))).toMatchObject({
       status: 403,
       body: { error: { code: 'poll_not_open' } },
     });
-    expect(await answer(server.url, 'over', full)).toMatchObject({
+    expect(await answer(server.url, 'over', fullFor('over'))).toMatchObject({
       status: 403,
       body: { error: { code: 'poll_closed' } },
     });
@@ -205,15 +207,15 @@ describe('POST /api/surveys/{slug}/responses', () => {
   });
 
   it('answers 409 already_voted for a second response from the same browser under the device policy', async () => {
-    const first = await answer(server.url, 'once', full);
+    const first = await answer(server.url, 'once', fullFor('once'));
     expect(first.status).toBe(201);
     const cookie = voterCookie(first.headers);
     const after = await storedCounts(server.url, 'once');
-    const second = await answer(server.url, 'once', full, cookie);
+    const second = await answer(server.url, 'once', fullFor('once'), cookie);
     expect(second).toMatchObject({ status: 409, body: { error: { code: 'already_voted' } } });
     expect(await storedCounts(server.url, 'once')).toEqual(after);
     // Another browser still may.
-    expect((await answer(server.url, 'once', full)).status).toBe(201);
+    expect((await answer(server.url, 'once', fullFor('once'))).status).toBe(201);
   });
 
   it('answers 405 for other methods', async () => {
