@@ -275,6 +275,10 @@ function registerSurveys(
   const Survey = r.register('Survey', surveySchema);
   const SurveySummary = r.register('SurveySummary', surveySummarySchema);
   const OwnerSurvey = r.register('OwnerSurvey', ownerSurveySchema);
+  const OwnerSurveyDetail = r.register(
+    'OwnerSurveyDetail',
+    ownerSurveySchema.extend({ input: shared.SurveyInput }).strict(),
+  );
   const SurveyResults = r.register('SurveyResults', surveyResultsSchema);
   const SurveyTrend = r.register('SurveyTrend', surveyTrendSchema);
   const SurveyPatch = r.register('SurveyPatch', surveyPatchSchema);
@@ -402,7 +406,7 @@ function registerSurveys(
     security: admin,
     request: { params: surveyParams },
     responses: {
-      200: json(OwnerSurvey.extend({ input: shared.SurveyInput }), 'The survey.'),
+      200: json(OwnerSurveyDetail, 'The survey.'),
       ...errors('unauthorized', 'not_found'),
     },
   });
