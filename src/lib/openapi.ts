@@ -60,6 +60,12 @@ const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
 });
 
+/**
+ * A registered schema or null: anyOf [$ref, null]. `.nullable()` on a registered schema becomes
+ * allOf [$ref, {type: [object, null]}], which no null satisfies (the $ref still demands an object).
+ */
+const orNull = (schema: z.ZodTypeAny) => z.union([schema, z.null()]);
+
 const slugParams = z.object({ slug: z.string().openapi({ example: 'project-management-tool' }) });
 const profileValues = [...new Set(PROFILE_DIMENSIONS.flatMap((d) => PROFILE_CATALOGUE[d].values.map((v) => v.key)))];
 const profileAnswers = z.record(z.enum(PROFILE_DIMENSIONS), z.string().nullable()).openapi({
@@ -116,7 +122,7 @@ function registry(): OpenAPIRegistry {
     request: { params: slugParams, body: { required: true, content: { 'application/json': { schema: VoteInput } } } },
     responses: {
       201: json(
-        voteAcceptedSchema.extend({ results: Results.nullable() }),
+        voteAcceptedSchema.extend({ results: orNull(Results) }),
         'Recorded; the results when this voter may see them.',
       ),
       ...errors(
@@ -318,7 +324,7 @@ function registerSurveys(
     },
     responses: {
       201: json(
-        z.object({ accepted: z.literal(true), results: SurveyResults.nullable() }).strict(),
+        z.object({ accepted: z.literal(true), results: orNull(SurveyResults) }).strict(),
         'Recorded; the survey results when this respondent may see them.',
       ),
       ...errors(
