@@ -119,9 +119,12 @@ export function suppressionNote(breakdown: Breakdown): string | null {
   );
 }
 
-/** The table's caption: "Share choosing Smartsheet, by role". */
-export function breakdownCaption(optionLabel: string, dimension: ProfileDimension): string {
-  return `Share choosing ${optionLabel}, by ${PROFILE_CATALOGUE[dimension].noun}`;
+/**
+ * The table's caption: "Share choosing Smartsheet, by role". `noun` names what is not a profile
+ * question (a survey's question: "answer to question 2").
+ */
+export function breakdownCaption(optionLabel: string, dimension: ProfileDimension, noun?: string): string {
+  return `Share choosing ${optionLabel}, by ${noun ?? PROFILE_CATALOGUE[dimension].noun}`;
 }
 
 /** The chart's text alternative: every shown segment's share and n, the hidden ones named, and the reference. */
@@ -129,6 +132,7 @@ export function breakdownChartSummary(
   breakdown: Breakdown,
   option: { key: string; label: string },
   overallShare: number,
+  noun?: string,
 ): string {
   const shown: string[] = [];
   const hidden: string[] = [];
@@ -141,7 +145,7 @@ export function breakdownChartSummary(
       );
   }
   return (
-    `Bar chart of the share choosing ${option.label}, by ${PROFILE_CATALOGUE[breakdown.dimension].noun}: ` +
+    `Bar chart of the share choosing ${option.label}, by ${noun ?? PROFILE_CATALOGUE[breakdown.dimension].noun}: ` +
     (shown.length ? shown.join('; ') : 'no group shown') +
     `. ${breakdown.where ? 'Whole poll' : 'Everyone'}: ${percent(overallShare)}.` +
     (hidden.length ? ` Hidden to protect anonymity: ${hidden.join(', ')}.` : '')
