@@ -269,6 +269,31 @@ describe('an existing survey', () => {
     expect((await request(`${server.url}/api/polls/life-1`)).status).toBe(404);
   });
 
+  it('publishes a draft created from the form; a planned opening makes it scheduled, "Open now" opens it', async () => {
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
+    const opensAt = new Date(Date.now() + 3 * 24 * 3600 * 1000).toISOString().slice(0, 16);
+    const draft = await post(
+      '/admin/surveys/new',
+      surveyForm({ title: 'Drafted', slug: 'drafted', draft: 'on', opensAt }, [THREE[0]!]),
+      cookie,
+    );
+    expect(draft.status).toBe(303);
+    expect((await request(`${server.url}/api/surveys/drafted`)).status).toBe(404);
+    const page = (await request(`${server.url}/admin/surveys/drafted`, { headers: { cookie } })).body as string;
+    expect(page).toMatch(/value="publish"[\s\S]*Publish survey/);
+    expect((await post('/admin/surveys/drafted', { action: 'publish' }, cookie)).status).toBe(303);
+    expect((await request(`${server.url}/api/surveys/drafted`)).body).toMatchObject({
+      status: 'scheduled',
+      opensAt: `${opensAt}:00.000Z`,
+    });
+    const scheduled = (await request(`${server.url}/admin/surveys/drafted`, { headers: { cookie } })).body as string;
+    expect(scheduled).toMatch(
+      /Opens\s+(?:<script[^>]*><\/script>\s*)?<time datetime="[^"]+Z"[^>]*>[^<]+\(in 3 days\)<\/time>/,
+    );
+    expect((await post('/admin/surveys/drafted', { action: 'open-now' }, cookie)).status).toBe(303);
+    expect((await request(`${server.url}/api/surveys/drafted`)).body.status).toBe('open');
+  });
+
   it('exports as JSON and imports the file again as a copy under a new slug', async () => {
     const cookie = await loginAsAdmin(server.url, PASSWORD);
     await created(cookie, 'original');
