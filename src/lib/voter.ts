@@ -76,3 +76,16 @@ export function deviceKeyFor(secret: string, pollId: number, deviceId: string): 
 export function networkKeyFor(secret: string, pollId: number, address: string, userAgent: string): string {
   return mac(secret, 'network-key', `${pollId}\0${address}\0${userAgent}`);
 }
+
+/**
+ * The survey-level device key: stored on a response and locked under the survey's `device`
+ * policy. Its own purpose, so it never equals a question poll's deviceKeyFor.
+ */
+export function surveyDeviceKeyFor(secret: string, surveyId: number, deviceId: string): string {
+  return mac(secret, 'survey-device-key', `${surveyId}:${deviceId}`);
+}
+
+/** The survey-level network identity: HMAC(secret, survey ‖ client address ‖ user agent), as networkKeyFor for polls. */
+export function surveyNetworkKeyFor(secret: string, surveyId: number, address: string, userAgent: string): string {
+  return mac(secret, 'survey-network-key', `${surveyId}\0${address}\0${userAgent}`);
+}
