@@ -312,8 +312,7 @@ const asQuestion = (input: PollInput, page: number, required: boolean): NewQuest
 
 /**
  * The demo survey "AI delivery pulse", with its responses written through the store's own
- * submission path (page by page, so the funnel, the pair tallies and the per-day counts are the
- * real ones). The story its cross-question breakdown tells: teams with more than 40 % of their
+ * submission path (so the funnel, the pair tallies and the per-day counts are the real ones). The story its cross-question breakdown tells: teams with more than 40 % of their
  * AI projects in production run on Smartsheet far more than everyone else. Deterministic.
  */
 export async function seedDemoSurvey(surveyStore: SurveyStore, now: number): Promise<SurveyRecord | null> {
@@ -363,9 +362,7 @@ export async function seedDemoSurvey(surveyStore: SurveyStore, now: number): Pro
     SURVEY_AI_COUNTS,
     () => 1,
   );
-  const starts = buckets
-    .map(() => Math.floor(start + next() * (now - start - 30 * 60_000)))
-    .sort((a, b) => a - b);
+  const starts = buckets.map(() => Math.floor(start + next() * (now - start - 30 * 60_000))).sort((a, b) => a - b);
   const ranking = DEMO_POLLS[2]!.ranking!;
   const answer = (poll: typeof q1, indexes: number[]): SurveyAnswerToRecord => ({
     pollId: poll.id,
@@ -388,25 +385,21 @@ export async function seedDemoSurvey(surveyStore: SurveyStore, now: number): Pro
       [answer(q2, [toolChoice])],
       skipsRanking ? [] : [answer(q3, order)],
     ];
-    let responseId: number | null = null;
-    for (let p = 0; p < pages; p++) {
-      const outcome = await surveyStore.recordSubmission({
-        surveyId: survey.id,
-        responseId,
-        pages: [p],
-        answers: page[p]!,
-        profile: p === 0 ? profile : null,
-        // A minute or two per page.
-        createdAt: starts[i]! + p * (60_000 + Math.floor(next() * 120_000)),
-        source: 'seed',
-        deviceKey: null,
-        lockKeys: [],
-        checkedAgainst: updatedAt,
-      });
-      if (outcome.outcome !== 'recorded') throw new Error(`demo survey: submission ${outcome.outcome}`);
-      responseId = outcome.responseId;
-      updatedAt = outcome.survey.updatedAt;
-    }
+    // Each response in one submission of pages 1…k, as the JSON API records one (one transaction, not k).
+    const outcome = await surveyStore.recordSubmission({
+      surveyId: survey.id,
+      responseId: null,
+      pages: Array.from({ length: pages }, (_, p) => p),
+      answers: page.slice(0, pages).flat(),
+      profile,
+      createdAt: starts[i]!,
+      source: 'seed',
+      deviceKey: null,
+      lockKeys: [],
+      checkedAgainst: updatedAt,
+    });
+    if (outcome.outcome !== 'recorded') throw new Error(`demo survey: submission ${outcome.outcome}`);
+    updatedAt = outcome.survey.updatedAt;
   }
   return surveyStore.findSurvey(DEMO_SURVEY_SLUG);
 }
