@@ -1,13 +1,15 @@
 /**
  * Tallies against the vote log: every poll's response count, every option's vote count, every
  * segment tally (respondents and option votes per profile answer), every per-day tally and every
- * ranking tally are recomputed from `votes`, `vote_choices`, `vote_profiles` and `vote_rankings`;
- * with `repair` they are rewritten.
+ * ranking tally are recomputed from `votes`, `vote_choices`, `vote_profiles` and `vote_rankings`,
+ * and every survey tally from its responses and answers (db/recount-surveys.ts); with `repair`
+ * they are rewritten.
  */
 import { and, asc, count, eq, lt, sql } from 'drizzle-orm';
 import { alias, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { DAY_MS, type TallyDrift } from '../src/lib/store';
 import type { Db } from './client';
+import { recountSurveyTallies } from './recount-surveys';
 import {
   periodOptionTallies,
   periodTallies,
@@ -245,6 +247,7 @@ export function recountTallies(db: Db, repair: boolean): TallyDrift[] {
         if (repair) tx.update(pollOptions).set({ votes: row.actual }).where(eq(pollOptions.id, row.id)).run();
       }
       compareDerivedTallies(tx, repair, drift);
+      recountSurveyTallies(db.$client, repair, drift);
       return drift;
     },
     { behavior: 'immediate' },

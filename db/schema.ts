@@ -3,8 +3,17 @@
  * generates the migrations in db/migrations. Times are integer milliseconds since the epoch (UTC).
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { ProfileDimension } from '../src/lib/profile';
+import {
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  type AnySQLiteColumn,
+} from 'drizzle-orm/sqlite-core';
+import type { ProfileAnswers, ProfileDimension } from '../src/lib/profile';
 import {
   DUPLICATE_POLICIES,
   POLL_TYPES,
@@ -14,35 +23,47 @@ import {
   VOTE_SOURCES,
 } from '../src/lib/types';
 
-export const polls = sqliteTable('polls', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  slug: text('slug').notNull().unique(),
-  question: text('question').notNull(),
-  description: text('description').notNull().default(''),
-  type: text('type', { enum: POLL_TYPES }).notNull(),
-  scale: text('scale', { enum: SCALES }).notNull().default('nominal'),
-  minChoices: integer('min_choices').notNull(),
-  maxChoices: integer('max_choices').notNull(),
-  /** What the owner chose; "scheduled" and a passed closesAt are derived at request time. */
-  status: text('status', { enum: STORED_STATUSES }).notNull(),
-  opensAt: integer('opens_at'),
-  closesAt: integer('closes_at'),
-  resultsVisibility: text('results_visibility', { enum: RESULTS_VISIBILITIES }).notNull(),
-  duplicatePolicy: text('duplicate_policy', { enum: DUPLICATE_POLICIES }).notNull(),
-  /** Tally: respondents, kept in the vote's transaction (for multiple choice ≠ sum of option votes). */
-  responseCount: integer('response_count').notNull().default(0),
-  /** Tally: submissions refused by the duplicate policy. */
-  duplicateCount: integer('duplicate_count').notNull().default(0),
-  /** The profile dimensions the ballot asks, as a JSON array of catalogue keys. */
-  profile: text('profile', { mode: 'json' })
-    .$type<ProfileDimension[]>()
-    .notNull()
-    .default(sql`'[]'`),
-  /** Single or multiple choice with a write-in "Other" (its option row has `other` set). */
-  allowOther: integer('allow_other', { mode: 'boolean' }).notNull().default(false),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
-});
+export const polls = sqliteTable(
+  'polls',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slug: text('slug').notNull().unique(),
+    question: text('question').notNull(),
+    description: text('description').notNull().default(''),
+    type: text('type', { enum: POLL_TYPES }).notNull(),
+    scale: text('scale', { enum: SCALES }).notNull().default('nominal'),
+    minChoices: integer('min_choices').notNull(),
+    maxChoices: integer('max_choices').notNull(),
+    /** What the owner chose; "scheduled" and a passed closesAt are derived at request time. */
+    status: text('status', { enum: STORED_STATUSES }).notNull(),
+    opensAt: integer('opens_at'),
+    closesAt: integer('closes_at'),
+    resultsVisibility: text('results_visibility', { enum: RESULTS_VISIBILITIES }).notNull(),
+    duplicatePolicy: text('duplicate_policy', { enum: DUPLICATE_POLICIES }).notNull(),
+    /** Tally: respondents, kept in the vote's transaction (for multiple choice ≠ sum of option votes). */
+    responseCount: integer('response_count').notNull().default(0),
+    /** Tally: submissions refused by the duplicate policy. */
+    duplicateCount: integer('duplicate_count').notNull().default(0),
+    /** The profile dimensions the ballot asks, as a JSON array of catalogue keys. */
+    profile: text('profile', { mode: 'json' })
+      .$type<ProfileDimension[]>()
+      .notNull()
+      .default(sql`'[]'`),
+    /** Single or multiple choice with a write-in "Other" (its option row has `other` set). */
+    allowOther: integer('allow_other', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    /** The survey this poll is a question of (answered only through it); null: a stand-alone poll. */
+    surveyId: integer('survey_id').references((): AnySQLiteColumn => surveys.id, { onDelete: 'cascade' }),
+    /** A question's 0-based position in its survey (page order, then order on the page). */
+    surveyPosition: integer('survey_position'),
+    /** A question's 0-based survey page. */
+    surveyPage: integer('survey_page'),
+    /** Whether the survey's respondents must answer this question. */
+    required: integer('required', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [index('polls_survey').on(t.surveyId, t.surveyPosition)],
+);
 
 export const pollOptions = sqliteTable(
   'poll_options',
@@ -331,4 +352,173 @@ export const otherAnswers = sqliteTable(
     normalized: text('normalized').notNull(),
   },
   (t) => [index('other_answers_poll').on(t.pollId, t.normalized)],
+);
+
+/**
+ * A survey: several questions (polls with survey_id) answered in one visit. Its status,
+ * schedule, visibility, duplicate policy and profile are copied to its question polls.
+ */
+export const surveys = sqliteTable('surveys', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** Own namespace: /surveys/x and /polls/x may both exist. */
+  slug: text('slug').notNull().unique(),
+  title: text('title').notNull(),
+  description: text('description').notNull().default(''),
+  status: text('status', { enum: STORED_STATUSES }).notNull(),
+  opensAt: integer('opens_at'),
+  closesAt: integer('closes_at'),
+  resultsVisibility: text('results_visibility', { enum: RESULTS_VISIBILITIES }).notNull(),
+  duplicatePolicy: text('duplicate_policy', { enum: DUPLICATE_POLICIES }).notNull(),
+  profile: text('profile', { mode: 'json' })
+    .$type<ProfileDimension[]>()
+    .notNull()
+    .default(sql`'[]'`),
+  /** Tally: responses created (first page submitted). */
+  startedCount: integer('started_count').notNull().default(0),
+  /** Tally: responses that submitted the last page. */
+  finishedCount: integer('finished_count').notNull().default(0),
+  /** Tally: new responses refused by the duplicate policy. */
+  duplicateCount: integer('duplicate_count').notNull().default(0),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/**
+ * One respondent's answers to a survey, created when its first page is submitted. Times are
+ * floored to the minute (as votes are). The answers themselves are votes, linked in survey_answers.
+ */
+export const surveyResponses = sqliteTable(
+  'survey_responses',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    surveyId: integer('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    source: text('source', { enum: VOTE_SOURCES }).notNull(),
+    /** Survey-level HMAC of the browser's device id: "you have already answered"; never a raw id. */
+    deviceKey: text('device_key'),
+    finished: integer('finished', { mode: 'boolean' }).notNull().default(false),
+    /** The minute the last page was first submitted (the day tally counts it); null until then. */
+    finishedAt: integer('finished_at'),
+    /** The respondent's profile answers, filed with every answer vote. */
+    profile: text('profile', { mode: 'json' })
+      .$type<ProfileAnswers>()
+      .notNull()
+      .default(sql`'{}'`),
+    /** 0-based pages submitted at least once, ascending, as a JSON array. */
+    pagesDone: text('pages_done', { mode: 'json' })
+      .$type<number[]>()
+      .notNull()
+      .default(sql`'[]'`),
+  },
+  (t) => [
+    index('survey_responses_created').on(t.surveyId, t.createdAt, t.id),
+    index('survey_responses_device').on(t.surveyId, t.deviceKey),
+  ],
+);
+
+/** A response's answer to one question: the vote it is stored as. */
+export const surveyAnswers = sqliteTable(
+  'survey_answers',
+  {
+    responseId: integer('response_id')
+      .notNull()
+      .references(() => surveyResponses.id, { onDelete: 'cascade' }),
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    voteId: integer('vote_id')
+      .notNull()
+      .unique()
+      .references(() => votes.id, { onDelete: 'cascade' }),
+    page: integer('page').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.responseId, t.pollId] }), index('survey_answers_poll').on(t.pollId)],
+);
+
+/** Survey-level duplicate-policy locks ("d:…", "n:…"), taken when a response is created. */
+export const surveyLocks = sqliteTable(
+  'survey_locks',
+  {
+    surveyId: integer('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    lockKey: text('lock_key').notNull(),
+    responseId: integer('response_id')
+      .notNull()
+      .references(() => surveyResponses.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.surveyId, t.lockKey] }), index('survey_locks_response').on(t.responseId)],
+);
+
+/** Tally (funnel): responses that reached and that submitted each 0-based page. */
+export const surveyPageTallies = sqliteTable(
+  'survey_page_tallies',
+  {
+    surveyId: integer('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    page: integer('page').notNull(),
+    reached: integer('reached').notNull().default(0),
+    completed: integer('completed').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.surveyId, t.page] })],
+);
+
+/** Tally: responses started and finished per UTC day (days since 1970-01-01). */
+export const surveyDayTallies = sqliteTable(
+  'survey_day_tallies',
+  {
+    surveyId: integer('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    day: integer('day').notNull(),
+    started: integer('started').notNull().default(0),
+    finished: integer('finished').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.surveyId, t.day] })],
+);
+
+/**
+ * Tally: responses that gave option by_option_id to the single-answer question by_poll_id and
+ * answered poll_id too — a breakdown of one question by another's answers.
+ */
+export const surveyPairTallies = sqliteTable(
+  'survey_pair_tallies',
+  {
+    byPollId: integer('by_poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    byOptionId: integer('by_option_id')
+      .notNull()
+      .references(() => pollOptions.id, { onDelete: 'cascade' }),
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    responses: integer('responses').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.byPollId, t.pollId, t.byOptionId] })],
+);
+
+/** Tally: votes per option of poll_id among responses that gave by_option_id to by_poll_id. */
+export const surveyPairOptionTallies = sqliteTable(
+  'survey_pair_option_tallies',
+  {
+    byPollId: integer('by_poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    byOptionId: integer('by_option_id')
+      .notNull()
+      .references(() => pollOptions.id, { onDelete: 'cascade' }),
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    optionId: integer('option_id')
+      .notNull()
+      .references(() => pollOptions.id, { onDelete: 'cascade' }),
+    votes: integer('votes').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.byPollId, t.pollId, t.byOptionId, t.optionId] })],
 );

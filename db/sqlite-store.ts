@@ -28,9 +28,12 @@ class SlugTaken extends Error {
 type PollRow = typeof polls.$inferSelect;
 type OptionRow = typeof pollOptions.$inferSelect;
 
-function toRecord(row: PollRow, options: OptionRow[]): PollRecord {
+export function toRecord(row: PollRow, options: OptionRow[]): PollRecord {
+  // The question's place in its survey is the survey's business (SurveyQuestion), not the poll's.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { surveyPosition, surveyPage, required, ...poll } = row;
   return {
-    ...row,
+    ...poll,
     options: options.map(({ id, key, label, position, exclusive, rangeLow, rangeHigh, value, other, votes }) => ({
       id,
       key,
@@ -44,6 +47,25 @@ function toRecord(row: PollRow, options: OptionRow[]): PollRecord {
     })),
   };
 }
+
+/** A poll's options, in the given order, inside the caller's transaction. */
+export const insertOptions = (tx: Pick<Db, 'insert'>, pollId: number, options: NewOption[]) =>
+  tx
+    .insert(pollOptions)
+    .values(
+      options.map((option, position) => ({
+        pollId,
+        key: option.key,
+        label: option.label,
+        position,
+        exclusive: option.exclusive ?? false,
+        rangeLow: option.range?.low ?? null,
+        rangeHigh: option.range?.high ?? null,
+        value: option.value ?? null,
+        other: option.other ?? false,
+      })),
+    )
+    .run();
 
 export function createSqliteStore(db: Db): PollStore {
   // The reads on every vote and results request are prepared once, not rebuilt per call.
@@ -77,24 +99,6 @@ export function createSqliteStore(db: Db): PollStore {
     const row = pollById.get({ id });
     return row ? recordOf(row) : null;
   };
-
-  const insertOptions = (tx: Pick<Db, 'insert'>, pollId: number, options: NewOption[]) =>
-    tx
-      .insert(pollOptions)
-      .values(
-        options.map((option, position) => ({
-          pollId,
-          key: option.key,
-          label: option.label,
-          position,
-          exclusive: option.exclusive ?? false,
-          rangeLow: option.range?.low ?? null,
-          rangeHigh: option.range?.high ?? null,
-          value: option.value ?? null,
-          other: option.other ?? false,
-        })),
-      )
-      .run();
 
   const insertAudit = (tx: Pick<Db, 'insert'>, pollSlug: string, at: number, audit: AuditEntry | undefined) => {
     if (audit)

@@ -9,9 +9,11 @@ import Database from 'better-sqlite3';
 import { PollError } from '../src/lib/errors';
 import type { StorageFailure, StorageHealth } from '../src/lib/storage-health';
 import type { AdminStore, PollStore } from '../src/lib/store';
+import type { SurveyStore } from '../src/lib/survey-types';
 import type { Db } from './client';
 import { createSqliteAdminStore } from './sqlite-admin-store';
 import { createSqliteStore } from './sqlite-store';
+import { createSqliteSurveyStore } from './sqlite-surveys';
 
 /**
  * Result codes (with their extended forms, e.g. SQLITE_IOERR_FSYNC, SQLITE_READONLY_DBMOVED)
@@ -89,10 +91,22 @@ const ADMIN_STORE_COMMITS: CommitProofs<AdminStore> = {
   createSession: () => true,
 };
 
+const SURVEY_STORE_COMMITS: CommitProofs<SurveyStore> = {
+  createSurvey: (result) => !('slugTaken' in result),
+  updateSurvey: (result) => typeof result === 'object' && !('slugTaken' in result),
+  deleteSurvey: (result) => result,
+  // 'duplicate' commits the duplicate counter; 'stale' and 'response_not_found' write nothing.
+  recordSubmission: (result) => result.outcome === 'recorded' || result.outcome === 'duplicate',
+};
+
 /** The app's stores on one connection, behind the storage guard. */
-export function createSqliteStores(db: Db, health: StorageHealth): { store: PollStore; adminStore: AdminStore } {
+export function createSqliteStores(
+  db: Db,
+  health: StorageHealth,
+): { store: PollStore; adminStore: AdminStore; surveyStore: SurveyStore } {
   return {
     store: guardStore(createSqliteStore(db), health, POLL_STORE_COMMITS),
     adminStore: guardStore(createSqliteAdminStore(db), health, ADMIN_STORE_COMMITS),
+    surveyStore: guardStore(createSqliteSurveyStore(db), health, SURVEY_STORE_COMMITS),
   };
 }

@@ -12,12 +12,15 @@ import { loadConfig, type Config } from '@/lib/config';
 import { LiveResults, reportingChanges } from '@/lib/live-results';
 import { StorageHealth } from '@/lib/storage-health';
 import type { AdminStore, PollStore } from '@/lib/store';
+import type { SurveyStore } from '@/lib/survey-types';
 import { loadVoterKeySecret, voterKeyFileFor } from '@/lib/voter-secret';
 
 export interface App {
   config: Config;
   store: PollStore;
   adminStore: AdminStore;
+  /** Surveys and their responses (questions are polls of `store`). */
+  surveyStore: SurveyStore;
   /** Whether the database can write, as the stores' last writes showed (for /healthz). */
   storageHealth: StorageHealth;
   /** Signs voter cookies and derives per-poll device keys. */
@@ -36,7 +39,7 @@ export interface App {
 export async function createApp(config: Config): Promise<App> {
   const storageHealth = new StorageHealth();
   const opened = openDatabase(config.databaseUrl, storageHealth);
-  const { adminStore } = opened;
+  const { adminStore, surveyStore } = opened;
   const live = new LiveResults({ store: opened.store, maxStreams: config.maxStreams });
   // Every recorded vote and owner edit reaches the streams watching that poll.
   const store = reportingChanges(opened.store, live);
@@ -50,6 +53,7 @@ export async function createApp(config: Config): Promise<App> {
     config,
     store,
     adminStore,
+    surveyStore,
     storageHealth,
     secret,
     checkAdminPassword,

@@ -86,6 +86,8 @@ export interface PollRecord {
   createdAt: number;
   updatedAt: number;
   options: OptionRecord[];
+  /** The survey this poll is a question of (answered only through it); null: a stand-alone poll. */
+  surveyId: number | null;
 }
 
 /** The fields a poll is created or edited with (no ids, no tallies). */

@@ -43,6 +43,7 @@ export function pollRecord(overrides: Partial<PollRecord> = {}): PollRecord {
     createdAt: NOW - HOUR,
     updatedAt: NOW - HOUR,
     options: optionRecords(),
+    surveyId: null,
     ...overrides,
   };
 }

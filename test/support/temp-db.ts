@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import type { Db } from '../../db/client';
 import { openDatabase, type OpenDatabase } from '../../db/open';
 import type { AdminStore, PollStore } from '@/lib/store';
+import type { SurveyStore } from '@/lib/survey-types';
 
 export interface TempDb {
   db: Db;
   store: PollStore;
   adminStore: AdminStore;
+  surveyStore: SurveyStore;
   url: string;
   dir: string;
   cleanup(): void;
@@ -22,11 +24,12 @@ export function tempDir(prefix = 'peer-polls-'): string {
 export function openTempDb(): TempDb {
   const dir = tempDir();
   const url = `file:${join(dir, 'test.db')}`;
-  const { db, store, adminStore, close } = openDatabase(url);
+  const { db, store, adminStore, surveyStore, close } = openDatabase(url);
   return {
     db,
     store,
     adminStore,
+    surveyStore,
     url,
     dir,
     cleanup() {
