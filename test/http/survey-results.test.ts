@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPoll as createStandalonePoll, preparePoll } from '@/lib/poll-admin';
 import type { ProfileAnswers } from '@/lib/profile';
-import type { PollInput } from '@/lib/schemas';
 import type { NewQuestion, SurveyFields, SurveyRecord, SurveyStore } from '@/lib/survey-types';
 import { signDeviceId, surveyDeviceKeyFor } from '@/lib/voter';
 import { loginAsAdmin, request } from '../support/api';
@@ -37,13 +36,10 @@ const fields = (overrides: Partial<SurveyFields>): SurveyFields => ({
   ...overrides,
 });
 
-const asQuestion = (input: PollInput, page: number, required = false): NewQuestion => {
-  const { fields: pollFields, options } = preparePoll({
-    duplicatePolicy: 'none',
-    resultsVisibility: 'always',
-    ...input,
-  });
-  return { fields: { ...pollFields, slug: input.slug! }, options, page, required };
+/** A question from poll input (the store gives it the survey's status, visibility, policy and profile). */
+const asQuestion = (input: { slug: string } & Record<string, unknown>, page: number, required = false): NewQuestion => {
+  const { fields: pollFields, options } = preparePoll(input);
+  return { fields: { ...pollFields, slug: input.slug }, options, page, required };
 };
 
 async function create(surveyStore: SurveyStore, survey: SurveyFields, questions: NewQuestion[]) {
@@ -365,7 +361,10 @@ describe('GET /api/surveys/{slug}/responses.csv', () => {
     request(`${server.url}/api/surveys/${slug}/responses.csv`, { headers });
 
   it('401 without admin rights: no token, a wrong token, a voter cookie', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { cookie: VOTER_COOKIE }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { cookie: VOTER_COOKIE }] as Record<
+      string,
+      string
+    >[]) {
       const { status, body, headers: h } = await csv('team', headers);
       expect(status).toBe(401);
       expect(body.error.code).toBe('unauthorized');
