@@ -16,7 +16,10 @@ export function json(data: unknown, status = 200, headers: HeadersInit = {}): Re
 export function errorJson(error: PollError): Response {
   // A refused oversized body may still be arriving: close the connection rather than reuse it.
   const headers: HeadersInit = error.code === 'body_too_large' ? { Connection: 'close' } : {};
-  return withRetryAfter(json({ error: { code: error.code, message: error.message } }, error.status, headers));
+  // invalid_answers lists every problem of a survey submission (SurveyAnswersError.problems).
+  const problems = (error as { problems?: unknown }).problems;
+  const envelope = { code: error.code, message: error.message, ...(Array.isArray(problems) ? { problems } : {}) };
+  return withRetryAfter(json({ error: envelope }, error.status, headers));
 }
 
 /**

@@ -19,6 +19,27 @@ export const errorSchema = z
       .object({
         code: z.enum(Object.keys(STATUS_BY_CODE) as [keyof typeof STATUS_BY_CODE, ...(keyof typeof STATUS_BY_CODE)[]]),
         message: z.string(),
+        /** invalid_answers only: every problem of the survey submission. */
+        problems: z
+          .array(
+            z
+              .object({
+                question: z.string().nullable(),
+                code: z.enum([
+                  'required',
+                  'invalid_choice',
+                  'too_few_choices',
+                  'too_many_choices',
+                  'invalid_other',
+                  'invalid_profile',
+                  'unknown_question',
+                  'invalid_body',
+                ]),
+                message: z.string(),
+              })
+              .strict(),
+          )
+          .optional(),
       })
       .strict(),
   })
@@ -194,3 +215,86 @@ export const trendSchema = z
   .strict();
 
 export const healthSchema = z.object({ status: z.enum(['ok', 'unavailable']), reason: z.string().optional() }).strict();
+
+/** A survey's question: a Poll and whether it must be answered. */
+export const surveyQuestionPollSchema = pollSchema.extend({ required: z.boolean() }).strict();
+
+/** `GET /api/surveys/{slug}`: the questions page by page. */
+export const surveySchema = z
+  .object({
+    slug: z.string(),
+    title: z.string(),
+    description: z.string(),
+    status,
+    opensAt: instant.nullable(),
+    closesAt: instant.nullable(),
+    resultsVisibility: z.enum(RESULTS_VISIBILITIES),
+    duplicatePolicy: z.enum(DUPLICATE_POLICIES),
+    pages: z.array(z.array(surveyQuestionPollSchema)),
+    profile: z.array(z.enum(PROFILE_DIMENSIONS)),
+  })
+  .strict();
+
+/** A survey in the owner's answers: the Survey and how many responses started and finished. */
+export const ownerSurveySchema = surveySchema
+  .extend({ totalResponses: z.number().int(), finishedResponses: z.number().int() })
+  .strict();
+
+export const surveySummarySchema = z
+  .object({
+    slug: z.string(),
+    title: z.string(),
+    status,
+    questions: z.number().int(),
+    pages: z.number().int(),
+    totalResponses: z.number().int(),
+    createdAt: instant,
+  })
+  .strict();
+
+/** A question's breakdown inside survey results: by a profile dimension or by another question (`question:<slug>`). */
+const surveyBreakdownSchema = breakdownSchema
+  .extend({ dimension: z.union([z.enum(PROFILE_DIMENSIONS), z.string().regex(/^question:[a-z0-9-]+$/)]) })
+  .strict();
+
+export const surveyResultsSchema = z
+  .object({
+    slug: z.string(),
+    title: z.string(),
+    status,
+    duplicatePolicy: z.enum(DUPLICATE_POLICIES),
+    totalResponses: z.number().int(),
+    updatedAt: instant,
+    questions: z.array(
+      resultsSchema
+        .extend({ breakdown: surveyBreakdownSchema.optional(), page: z.number().int(), required: z.boolean() })
+        .strict(),
+    ),
+    funnel: z.array(
+      z.object({ page: z.number().int(), reached: z.number().int(), completed: z.number().int() }).strict(),
+    ),
+    completion: z
+      .object({ started: z.number().int(), finished: z.number().int(), rate: share, ci95: intervalSchema })
+      .strict(),
+    by: z
+      .object({ kind: z.enum(['profile', 'question']), key: z.string(), label: z.string() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const surveyTrendSchema = z
+  .object({
+    slug: z.string(),
+    interval: z.enum(['day', 'week']),
+    points: z.array(
+      z
+        .object({
+          start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+          started: z.number().int(),
+          finished: z.number().int(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();

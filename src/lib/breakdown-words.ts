@@ -124,9 +124,12 @@ export function suppressionNote(breakdown: Breakdown): string | null {
   );
 }
 
-/** The table's caption: "Share choosing Smartsheet, by role". */
-export function breakdownCaption(optionLabel: string, dimension: BreakdownDimension): string {
-  return `Share choosing ${optionLabel}, by ${dimensionNoun(dimension)}`;
+/**
+ * The table's caption: "Share choosing Smartsheet, by role". `noun` names what is not a profile
+ * question (a survey's question: "answer to question 2").
+ */
+export function breakdownCaption(optionLabel: string, dimension: BreakdownDimension, noun?: string): string {
+  return `Share choosing ${optionLabel}, by ${noun ?? dimensionNoun(dimension)}`;
 }
 
 /** The chart's text alternative: every shown segment's share and n, the hidden ones named, and the reference. */
@@ -134,6 +137,7 @@ export function breakdownChartSummary(
   breakdown: Breakdown,
   option: { key: string; label: string },
   overallShare: number,
+  noun?: string,
 ): string {
   const shown: string[] = [];
   const hidden: string[] = [];
@@ -146,7 +150,7 @@ export function breakdownChartSummary(
       );
   }
   return (
-    `Bar chart of the share choosing ${option.label}, by ${dimensionNoun(breakdown.dimension)}: ` +
+    `Bar chart of the share choosing ${option.label}, by ${noun ?? dimensionNoun(breakdown.dimension)}: ` +
     (shown.length ? shown.join('; ') : 'no group shown') +
     `. ${breakdown.where ? 'Whole poll' : 'Everyone'}: ${percent(overallShare)}.` +
     (hidden.length ? ` Hidden to protect anonymity: ${hidden.join(', ')}.` : '')

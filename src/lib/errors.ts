@@ -17,6 +17,8 @@ export const STATUS_BY_CODE = {
   already_voted: 409,
   slug_taken: 409,
   poll_has_votes: 409,
+  /** A survey's questions or pages change only while it has no responses. */
+  survey_has_responses: 409,
   body_too_large: 413,
   unsupported_media_type: 415,
   // A request for a host other than PUBLIC_ORIGIN's (Host-header tricks, DNS rebinding).
@@ -28,6 +30,8 @@ export const STATUS_BY_CODE = {
   invalid_profile: 422,
   invalid_other: 422,
   invalid_breakdown: 422,
+  /** A survey submission with problems; the envelope lists them per question (`problems`). */
+  invalid_answers: 422,
   rate_limited: 429,
   /** The database cannot write (disk full, read-only, I/O errors): an outage, not a bug. */
   storage_unavailable: 503,

@@ -19,3 +19,15 @@ export const MAX_ADMIN_BODY_BYTES = 64 * 1024;
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 export const OPTION_KEY_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** A survey's title reads like a question's: one breath. */
+export const MAX_SURVEY_TITLE_LENGTH = 300;
+/** A pulse survey, not a census: more than 20 questions loses the respondents it needs. */
+export const MAX_SURVEY_QUESTIONS = 20;
+/** Pages are for pacing; more than 10 is a survey nobody finishes. */
+export const MAX_SURVEY_PAGES = 10;
+/**
+ * A response answers up to 20 questions at once (each up to 30 keys and a 200-character
+ * write-in), so it gets the admin body limit rather than a single vote's 16 KiB.
+ */
+export const MAX_SURVEY_RESPONSE_BODY_BYTES = MAX_ADMIN_BODY_BYTES;

@@ -14,15 +14,21 @@ import {
   errorSchema,
   healthSchema,
   ownerPollSchema,
+  ownerSurveySchema,
   pollSchema,
   pollSummarySchema,
   resultsSchema,
+  surveyResultsSchema,
+  surveySchema,
+  surveySummarySchema,
+  surveyTrendSchema,
   trendSchema,
   voteAcceptedSchema,
 } from './api-schemas';
 import { STATUS_BY_CODE, type ErrorCode } from './errors';
 import { NOT_STATED, PROFILE_CATALOGUE, PROFILE_DIMENSIONS } from './profile';
 import { pollInputSchema, pollPatchSchema, voteInputSchema } from './schemas';
+import { surveyInputSchema, surveyPatchSchema, surveyResponseSchema } from './survey-schemas';
 
 extendZodWithOpenApi(z);
 
@@ -53,6 +59,12 @@ const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });
+
+/**
+ * A registered schema or null: anyOf [$ref, null]. `.nullable()` on a registered schema becomes
+ * allOf [$ref, {type: [object, null]}], which no null satisfies (the $ref still demands an object).
+ */
+const orNull = (schema: z.ZodTypeAny) => z.union([schema, z.null()]);
 
 const slugParams = z.object({ slug: z.string().openapi({ example: 'project-management-tool' }) });
 const profileValues = [...new Set(PROFILE_DIMENSIONS.flatMap((d) => PROFILE_CATALOGUE[d].values.map((v) => v.key)))];
@@ -106,11 +118,11 @@ function registry(): OpenAPIRegistry {
   r.registerPath({
     method: 'post',
     path: '/api/polls/{slug}/votes',
-    summary: 'Cast a vote',
+    summary: "Cast a vote (a survey's question is answered only through its survey: 403 poll_not_open)",
     request: { params: slugParams, body: { required: true, content: { 'application/json': { schema: VoteInput } } } },
     responses: {
       201: json(
-        voteAcceptedSchema.extend({ results: Results.nullable() }),
+        voteAcceptedSchema.extend({ results: orNull(Results) }),
         'Recorded; the results when this voter may see them.',
       ),
       ...errors(
@@ -223,7 +235,7 @@ function registry(): OpenAPIRegistry {
   r.registerPath({
     method: 'patch',
     path: '/api/admin/polls/{slug}',
-    summary: 'Edit, schedule, close or reopen a poll',
+    summary: "Edit, schedule, close or reopen a poll (a survey's question: 422 invalid_poll, edit its survey)",
     security: admin,
     request: {
       params: slugParams,
@@ -237,12 +249,195 @@ function registry(): OpenAPIRegistry {
   r.registerPath({
     method: 'delete',
     path: '/api/admin/polls/{slug}',
-    summary: 'Delete a poll and its votes',
+    summary: "Delete a poll and its votes (a survey's question: 422 invalid_poll, delete it with its survey)",
     security: admin,
     request: { params: slugParams },
-    responses: { 204: { description: 'Deleted.' }, ...errors('unauthorized', 'poll_not_found', 'rate_limited') },
+    responses: {
+      204: { description: 'Deleted.' },
+      ...errors('unauthorized', 'poll_not_found', 'invalid_poll', 'rate_limited'),
+    },
   });
+  registerSurveys(r, { ErrorEnvelope, Results, SurveyInput: r.register('SurveyInput', surveyInputSchema) });
   return r;
+}
+
+const surveyParams = z.object({ slug: z.string().openapi({ example: 'ai-pulse' }) });
+const surveyBreakdownQuery = breakdownQuery.extend({
+  by: z
+    .string()
+    .optional()
+    .openapi({
+      description: `A profile dimension (${PROFILE_DIMENSIONS.join(', ')}) or question:<slug> of a single-choice or rating question of the survey.`,
+      example: 'question:ai-pulse-1',
+    }),
+});
+
+/** The surveys contract: admin, public reads, responses, results, trend, stream and the owner's CSV. */
+function registerSurveys(
+  r: OpenAPIRegistry,
+  shared: { ErrorEnvelope: z.ZodTypeAny; Results: z.ZodTypeAny; SurveyInput: z.ZodTypeAny },
+): void {
+  const errors = errorResponses(shared.ErrorEnvelope);
+  const Survey = r.register('Survey', surveySchema);
+  const SurveySummary = r.register('SurveySummary', surveySummarySchema);
+  const OwnerSurvey = r.register('OwnerSurvey', ownerSurveySchema);
+  const OwnerSurveyDetail = r.register(
+    'OwnerSurveyDetail',
+    ownerSurveySchema.extend({ input: shared.SurveyInput }).strict(),
+  );
+  const SurveyResults = r.register('SurveyResults', surveyResultsSchema);
+  const SurveyTrend = r.register('SurveyTrend', surveyTrendSchema);
+  const SurveyPatch = r.register('SurveyPatch', surveyPatchSchema);
+  const SurveyResponse = r.register(
+    'SurveyResponse',
+    surveyResponseSchema.extend({ profile: profileAnswers.optional() }),
+  );
+  const adminErrors = [
+    'unauthorized',
+    'invalid_json',
+    'invalid_body',
+    'body_too_large',
+    'unsupported_media_type',
+  ] as const;
+
+  r.registerPath({
+    method: 'get',
+    path: '/api/surveys',
+    summary: 'Public surveys: open ones newest first, then closed ones',
+    responses: { 200: json(z.object({ surveys: z.array(SurveySummary) }), 'The surveys.'), ...errors() },
+  });
+  r.registerPath({
+    method: 'get',
+    path: '/api/surveys/{slug}',
+    summary: 'One public survey: its questions page by page, each a Poll with `required`',
+    request: { params: surveyParams },
+    responses: { 200: json(Survey, 'The survey.'), ...errors('not_found') },
+  });
+  r.registerPath({
+    method: 'post',
+    path: '/api/surveys/{slug}/responses',
+    summary:
+      'Answer a survey: one new response with pages 1…k (k the last page with an answer); every problem is listed in `problems` and nothing is stored. Body limit 64 KiB.',
+    request: {
+      params: surveyParams,
+      body: { required: true, content: { 'application/json': { schema: SurveyResponse } } },
+    },
+    responses: {
+      201: json(
+        z.object({ accepted: z.literal(true), results: orNull(SurveyResults) }).strict(),
+        'Recorded; the survey results when this respondent may see them.',
+      ),
+      ...errors(
+        'invalid_json',
+        'invalid_body',
+        'forbidden_origin',
+        'poll_closed',
+        'poll_not_open',
+        'not_found',
+        'already_voted',
+        'body_too_large',
+        'unsupported_media_type',
+        'invalid_answers',
+        'rate_limited',
+      ),
+    },
+  });
+  r.registerPath({
+    method: 'get',
+    path: '/api/surveys/{slug}/results',
+    summary:
+      "Every question's results in order, the page funnel and the completion rate; ?by= breaks the questions down by a profile dimension or another question",
+    request: { params: surveyParams, query: surveyBreakdownQuery },
+    responses: {
+      200: json(SurveyResults, 'The results.'),
+      ...errors('results_hidden', 'not_found', 'invalid_breakdown'),
+    },
+  });
+  r.registerPath({
+    method: 'get',
+    path: '/api/surveys/{slug}/trend',
+    summary: 'Responses started and finished per UTC day or ISO week',
+    request: { params: surveyParams, query: z.object({ interval: z.enum(['day', 'week']).optional() }) },
+    responses: {
+      200: json(SurveyTrend, 'The trend.'),
+      ...errors('invalid_body', 'results_hidden', 'not_found'),
+    },
+  });
+  r.registerPath({
+    method: 'get',
+    path: '/api/surveys/{slug}/results/stream',
+    summary:
+      'Live survey results: Server-Sent Events ("results" events carry SurveyResults JSON, at most one a second)',
+    request: { params: surveyParams },
+    responses: {
+      200: { description: 'An event stream.', content: { 'text/event-stream': { schema: z.string() } } },
+      ...errors('results_hidden', 'not_found', 'streams_full'),
+    },
+  });
+  r.registerPath({
+    method: 'get',
+    path: '/api/surveys/{slug}/responses.csv',
+    summary:
+      "The owner's responses: one row per response, one column per question, minute-precision times, no voter keys (Bearer token or admin session)",
+    security: admin,
+    request: { params: surveyParams },
+    responses: {
+      200: { description: 'RFC 4180 CSV.', content: { 'text/csv': { schema: z.string() } } },
+      ...errors('unauthorized', 'not_found'),
+    },
+  });
+  r.registerPath({
+    method: 'get',
+    path: '/api/admin/surveys',
+    summary: 'Every survey, drafts included',
+    security: admin,
+    responses: {
+      200: json(z.object({ surveys: z.array(OwnerSurvey) }), 'The surveys.'),
+      ...errors('unauthorized'),
+    },
+  });
+  r.registerPath({
+    method: 'post',
+    path: '/api/admin/surveys',
+    summary:
+      'Create a survey: questions are PollInputs with `required`; question slugs default to {survey}-{n}; problems name their field path (questions.2.options)',
+    security: admin,
+    request: { body: { required: true, content: { 'application/json': { schema: shared.SurveyInput } } } },
+    responses: { 201: json(Survey, 'Created.'), ...errors(...adminErrors, 'slug_taken', 'invalid_poll') },
+  });
+  r.registerPath({
+    method: 'get',
+    path: '/api/admin/surveys/{slug}',
+    summary: 'One survey, drafts included, with `input`: the SurveyInput that recreates it (export)',
+    security: admin,
+    request: { params: surveyParams },
+    responses: {
+      200: json(OwnerSurveyDetail, 'The survey.'),
+      ...errors('unauthorized', 'not_found'),
+    },
+  });
+  r.registerPath({
+    method: 'patch',
+    path: '/api/admin/surveys/{slug}',
+    summary: 'Edit, schedule, close or reopen a survey; questions and pages change only while it has no responses',
+    security: admin,
+    request: {
+      params: surveyParams,
+      body: { required: true, content: { 'application/json': { schema: SurveyPatch } } },
+    },
+    responses: {
+      200: json(Survey, 'Updated.'),
+      ...errors(...adminErrors, 'not_found', 'survey_has_responses', 'slug_taken', 'invalid_poll'),
+    },
+  });
+  r.registerPath({
+    method: 'delete',
+    path: '/api/admin/surveys/{slug}',
+    summary: 'Delete a survey, its questions and every response',
+    security: admin,
+    request: { params: surveyParams },
+    responses: { 204: { description: 'Deleted.' }, ...errors('unauthorized', 'not_found', 'rate_limited') },
+  });
 }
 
 let document: object | undefined;
@@ -255,7 +450,7 @@ export function openApiDocument(): object {
       title: 'Peer Polls API',
       version: '1',
       description:
-        'Anonymous peer polls: votes, results with 95 % intervals, breakdowns with small-cell suppression, trends and live results. Every error is { "error": { "code", "message" } }.',
+        'Anonymous peer polls and surveys: votes, results with 95 % intervals, breakdowns with small-cell suppression, trends and live results. Every error is { "error": { "code", "message" } }; invalid_answers adds "problems".',
     },
   });
   return document;

@@ -20,6 +20,7 @@ import {
 } from './question-rules';
 import { fieldErrors, pollInputSchema, pollPatchSchema } from './schemas';
 import type { PollStore } from './store';
+import type { SurveyStore } from './survey-types';
 import type { NewOption, OptionRange, PollFields, PollRecord, PollType, Scale } from './types';
 
 /**
@@ -155,11 +156,13 @@ export async function updatePoll(
   body: unknown,
   now: number,
   actor?: string,
+  surveys?: SurveyLookup,
 ): Promise<PollRecord> {
   const parsed = pollPatchSchema.safeParse(body);
   if (!parsed.success) throw new PollInputError(fieldErrors(parsed.error));
   const patch = parsed.data;
   const current = await getPollForOwner(store, slug);
+  if (current.surveyId !== null) throw await editedThroughSurvey(surveys, current);
 
   const type = patch.type ?? current.type;
   const allowOther = patch.allowOther ?? current.allowOther;
@@ -231,8 +234,27 @@ function describeChange(
   return { action: 'update', details: fields.join(', ') };
 }
 
-export async function deletePoll(store: PollStore, slug: string, now: number, actor?: string): Promise<void> {
+/** Finds a question's survey, to name it in a refusal. */
+export type SurveyLookup = Pick<SurveyStore, 'surveyOfPoll'>;
+
+/** A survey's question changes only through its survey (its pages, lifecycle and policy are the survey's). */
+async function editedThroughSurvey(surveys: SurveyLookup | undefined, poll: PollRecord): Promise<PollError> {
+  const survey = await surveys?.surveyOfPoll(poll.id);
+  const where = survey
+    ? `the survey “${survey.title}”; edit it through /api/admin/surveys/${survey.slug}`
+    : 'a survey; edit it through its survey';
+  return new PollError('invalid_poll', `This poll is a question of ${where}.`);
+}
+
+export async function deletePoll(
+  store: PollStore,
+  slug: string,
+  now: number,
+  actor?: string,
+  surveys?: SurveyLookup,
+): Promise<void> {
   const poll = await getPollForOwner(store, slug);
+  if (poll.surveyId !== null) throw await editedThroughSurvey(surveys, poll);
   await store.deletePoll(
     poll.id,
     now,

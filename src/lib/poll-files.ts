@@ -1,7 +1,7 @@
 /** Poll definitions as files: export every poll as PollInput, import a list all-or-nothing. */
 import { slugFromQuestion } from './keys';
 import { freeSlug, PollInputError, preparePoll, type PreparedPoll } from './poll-admin';
-import { iso } from './polls';
+import { iso, standAlonePolls } from './polls';
 import type { PollInput } from './schemas';
 import type { NewPoll, PollStore } from './store';
 import type { PollRecord } from './types';
@@ -40,9 +40,9 @@ export function toPollInput(poll: PollRecord): PollInput {
   };
 }
 
-/** Every poll as PollInput, oldest first (so an import recreates them in order). */
+/** Every stand-alone poll as PollInput, oldest first (so an import recreates them in order); survey questions go with their survey. */
 export async function exportPolls(store: PollStore): Promise<PollInput[]> {
-  const polls = await store.listPolls();
+  const polls = await standAlonePolls(store);
   return polls.sort((a, b) => a.createdAt - b.createdAt || a.id - b.id).map(toPollInput);
 }
 

@@ -59,7 +59,7 @@ export function formValues(form: URLSearchParams): PollFormValues {
 }
 
 /** "2026-12-01T09:00" from a datetime-local field means 09:00 UTC; anything else goes to the schema as typed. */
-function instant(value: string): string | null {
+export function instant(value: string): string | null {
   const trimmed = value.trim();
   if (!trimmed) return null;
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(trimmed)

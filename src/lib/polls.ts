@@ -50,12 +50,20 @@ export function toPollSummary(poll: PollRecord, now: number): PollSummary {
 
 const newestFirst = (a: PollRecord, b: PollRecord) => b.createdAt - a.createdAt || b.id - a.id;
 
-/** Every poll, drafts included, newest first — for the owner. */
-export async function listAllPolls(store: PollStore): Promise<PollRecord[]> {
-  return (await store.listPolls()).sort(newestFirst);
+/**
+ * Stand-alone polls: a survey's questions are listed as their survey, never on their own (they
+ * are answered only through it).
+ */
+export async function standAlonePolls(store: PollStore): Promise<PollRecord[]> {
+  return (await store.listPolls()).filter((poll) => poll.surveyId === null);
 }
 
-/** Public polls (open and closed, not drafts or scheduled), newest first. */
+/** Every stand-alone poll, drafts included, newest first — for the owner. */
+export async function listAllPolls(store: PollStore): Promise<PollRecord[]> {
+  return (await standAlonePolls(store)).sort(newestFirst);
+}
+
+/** Public stand-alone polls (open and closed, not drafts or scheduled), newest first. */
 export async function listPublicPollsNewestFirst(store: PollStore, now: number): Promise<PollRecord[]> {
   const { open, closed } = await listPublicPolls(store, now);
   return [...open, ...closed].sort(newestFirst);
@@ -66,7 +74,7 @@ export async function listPublicPolls(
   store: PollStore,
   now: number,
 ): Promise<{ open: PollRecord[]; closed: PollRecord[] }> {
-  const all = await store.listPolls();
+  const all = await standAlonePolls(store);
   const closedAt = (poll: PollRecord) => Math.min(poll.closesAt ?? poll.updatedAt, poll.updatedAt, now);
   return {
     open: all.filter((poll) => effectiveStatus(poll, now) === 'open').sort(newestFirst),

@@ -5,6 +5,7 @@ import { parseProfile } from './profile';
 import { ballotOptionIds, effectiveStatus } from './poll-rules';
 import { describeIssue, voteInputSchema } from './schemas';
 import type { PollStore } from './store';
+import type { SurveyStore } from './survey-types';
 import type { DuplicatePolicy, PollRecord, VoteSource } from './types';
 import { deviceKeyFor, networkKeyFor } from './voter';
 import { parseWriteIn } from './write-in';
@@ -25,6 +26,8 @@ export interface Voter {
 
 export interface VoteContext {
   store: PollStore;
+  /** Finds the survey of a question poll, to name it when the question is voted on directly. */
+  surveyStore?: Pick<SurveyStore, 'surveyOfPoll'>;
   secret: string;
   now: number;
 }
@@ -60,7 +63,7 @@ const DUPLICATE_MESSAGES: Record<DuplicatePolicy, string> = {
  * Throws PollError for every refusal; stores nothing then.
  */
 export async function castVote(
-  { store, secret, now }: VoteContext,
+  { store, surveyStore, secret, now }: VoteContext,
   slug: string,
   body: unknown,
   voter: Voter,
@@ -68,6 +71,7 @@ export async function castVote(
 ): Promise<PollRecord> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const poll = await getPublicPoll(store, slug);
+    if (poll.surveyId !== null) throw await answeredThroughSurvey(surveyStore, poll);
     const status = effectiveStatus(poll, now);
     if (status === 'closed') throw new PollError('poll_closed', 'This poll is closed; it no longer takes votes.');
     if (status !== 'open') throw new PollError('poll_not_open', 'This poll is not open for voting yet.');
@@ -106,6 +110,15 @@ export async function castVote(
     // 'stale_options': the options or rules were edited between reading and writing; check the ballot again.
   }
   throw new PollError('invalid_choice', 'The options of this poll changed while you voted; please vote again.');
+}
+
+/** A survey's question is answered only on its survey's page (its duplicate policy and pages are the survey's). */
+async function answeredThroughSurvey(surveyStore: VoteContext['surveyStore'], poll: PollRecord): Promise<PollError> {
+  const survey = await surveyStore?.surveyOfPoll(poll.id);
+  const where = survey
+    ? `the survey “${survey.title}”; answer it at /surveys/${survey.slug}`
+    : 'a survey; answer it there';
+  return new PollError('poll_not_open', `This question is part of ${where}.`);
 }
 
 /** Whether this browser — any of the device ids its request proves — has a vote in the poll. */

@@ -11,6 +11,8 @@ import { liveResults } from './widget-live';
 
 const root = document.documentElement;
 const slug = root.dataset.slug ?? '';
+// A survey's widget: its form has its own rules (src/scripts/survey-form.ts) and no device token.
+const survey = root.dataset.kind === 'survey';
 const STORAGE_KEY = `peer-polls:device:${slug}`;
 
 /** Tokens end in ".<expiry in unix seconds>.<signature>"; an expired one is worth nothing. */
@@ -41,22 +43,24 @@ if (field) {
 }
 
 // An exclusive option ("None of these") and the others exclude each other, as the server requires.
-document.querySelector('form')?.addEventListener('change', (event) => {
-  const ticked = event.target as HTMLInputElement;
-  if (ticked.type !== 'checkbox' || !ticked.checked) return;
-  for (const box of document.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) {
-    const eitherExclusive = ticked.dataset.exclusive !== undefined || box.dataset.exclusive !== undefined;
-    if (box !== ticked && eitherExclusive) box.checked = false;
-  }
-});
+if (!survey)
+  document.querySelector('form')?.addEventListener('change', (event) => {
+    const ticked = event.target as HTMLInputElement;
+    if (ticked.type !== 'checkbox' || !ticked.checked) return;
+    for (const box of document.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) {
+      const eitherExclusive = ticked.dataset.exclusive !== undefined || box.dataset.exclusive !== undefined;
+      if (box !== ticked && eitherExclusive) box.checked = false;
+    }
+  });
 
 // Typing an "Other" answer picks "Other".
-document.querySelector('input[name=other]')?.addEventListener('input', (event) => {
-  const pick = document.querySelector<HTMLInputElement>('input[value=other]');
-  if (pick && (event.target as HTMLInputElement).value.trim()) pick.checked = true;
-});
+if (!survey)
+  document.querySelector('input[name=other]')?.addEventListener('input', (event) => {
+    const pick = document.querySelector<HTMLInputElement>('input[value=other]');
+    if (pick && (event.target as HTMLInputElement).value.trim()) pick.checked = true;
+  });
 
-rememberProfile(document.querySelector('form'));
+if (!survey) rememberProfile(document.querySelector('form'));
 
 const results = document.querySelector<HTMLElement>('ol[data-stream]');
 if (results) liveResults(results);
@@ -68,7 +72,8 @@ function reportHeight() {
   lastHeight = height;
   // Neither the height nor the title (the question, public) is a secret; the loader checks the
   // message's origin and source, and names its iframe after the title.
-  parent.postMessage({ type: 'peer-polls:resize', slug, height, title: document.title }, '*');
+  const message = { type: 'peer-polls:resize', slug, height, title: document.title };
+  parent.postMessage(survey ? { ...message, kind: 'survey' } : message, '*');
 }
 new ResizeObserver(reportHeight).observe(document.body);
 addEventListener('load', reportHeight);

@@ -318,3 +318,5 @@ for (const form of document.querySelectorAll<HTMLFormElement>('form.poll-editor'
   enhanceTypeFields(form);
   enhanceTimes(form);
 }
+// The survey editor (admin-survey/SurveyEditor.astro) shares the schedule fields: local times there too.
+for (const form of document.querySelectorAll<HTMLFormElement>('form.survey-editor')) enhanceTimes(form);

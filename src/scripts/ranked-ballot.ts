@@ -27,7 +27,7 @@ let instances = 0;
 /** Turns one `[data-ranked]` block's selects into the button-driven ranking. */
 export function enhanceRanking(root: HTMLElement): void {
   const block = root.querySelector<HTMLElement>('.rank-selects');
-  const selects = [...root.querySelectorAll<HTMLSelectElement>('select[name=choice]')];
+  const selects = [...root.querySelectorAll<HTMLSelectElement>('select[data-rank]')];
   if (!block || selects.length === 0) return;
   const id = `rank-${++instances}`;
   const options: Option[] = [...selects[0]!.options]

@@ -7,49 +7,9 @@
  * add or remove rounds), at most every 10–15 s; the breakdown stays as loaded. Without JavaScript
  * the page is as rendered.
  */
-import { count, margin, percent, responses, wholePercentRange } from '@/lib/format';
-import { resultsHeadline } from '@/lib/headline';
-import type { Results } from '@/lib/types';
 import { followResults, totalAnnouncer } from './live-stream';
+import { renderHeadline, renderTable } from './results-table-live';
 import type { ResultsChart } from './results-chart';
-
-/** Writes one results event into the server-rendered table (src/components/ResultsTable.astro). */
-function renderTable(table: HTMLTableElement, keys: readonly string[], results: Results, caption: string): void {
-  const n = results.totalResponses;
-  if (table.caption) table.caption.textContent = `${caption} ${responses(n)}`;
-  const rows = table.tBodies[0]!.rows;
-  for (const option of results.options) {
-    const row = rows[keys.indexOf(option.key)];
-    if (!row) continue; // an option the page was not rendered with: the next page load shows it
-    const [, votes, share, range] = row.cells;
-    votes!.textContent = count(option.votes);
-    share!.querySelector('.share-value')!.textContent = percent(option.share);
-    share!.querySelector<HTMLElement>('.share-bar span')!.style.width = `${(option.share * 100).toFixed(1)}%`;
-    if (n === 0) {
-      range!.textContent = '—';
-    } else {
-      const exact = document.createElement('span');
-      exact.className = 'range';
-      exact.textContent = wholePercentRange(option.ci95.low, option.ci95.high);
-      range!.replaceChildren(margin(option.ci95.low, option.ci95.high), exact);
-    }
-  }
-}
-
-/** The sentence under the question, and the small-sample note under it while n is small. */
-function renderHeadline(headline: HTMLElement, results: Results): void {
-  const { text, smallSample } = resultsHeadline(results);
-  headline.textContent = text;
-  let note = headline.nextElementSibling;
-  if (!note?.classList.contains('small-sample')) {
-    if (!smallSample) return;
-    note = document.createElement('p');
-    note.className = 'small-sample';
-    headline.after(note);
-  }
-  (note as HTMLElement).hidden = !smallSample;
-  if (smallSample) note.textContent = smallSample;
-}
 
 /** The least time between two fetches of a ranked poll's rounds, plus up to `JITTER_MS` so many readers spread out. */
 const ROUNDS_EVERY_MS = 10_000;

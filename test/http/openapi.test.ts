@@ -23,6 +23,19 @@ const ROUTES = [
   ['post', '/api/admin/polls'],
   ['patch', '/api/admin/polls/{slug}'],
   ['delete', '/api/admin/polls/{slug}'],
+  // The surveys contract.
+  ['get', '/api/surveys'],
+  ['get', '/api/surveys/{slug}'],
+  ['post', '/api/surveys/{slug}/responses'],
+  ['get', '/api/surveys/{slug}/results'],
+  ['get', '/api/surveys/{slug}/trend'],
+  ['get', '/api/surveys/{slug}/results/stream'],
+  ['get', '/api/surveys/{slug}/responses.csv'],
+  ['get', '/api/admin/surveys'],
+  ['post', '/api/admin/surveys'],
+  ['get', '/api/admin/surveys/{slug}'],
+  ['patch', '/api/admin/surveys/{slug}'],
+  ['delete', '/api/admin/surveys/{slug}'],
 ] as const;
 
 /** The contract's error codes by status (SPEC.md "Error codes and statuses" and the analytics contract). */
@@ -30,8 +43,8 @@ const CODES: Record<string, string[]> = {
   400: ['invalid_json', 'invalid_body'],
   401: ['unauthorized'],
   403: ['poll_closed', 'poll_not_open', 'results_hidden', 'forbidden_origin'],
-  404: ['poll_not_found'],
-  409: ['already_voted', 'slug_taken', 'poll_has_votes'],
+  404: ['poll_not_found', 'not_found'],
+  409: ['already_voted', 'slug_taken', 'poll_has_votes', 'survey_has_responses'],
   413: ['body_too_large'],
   415: ['unsupported_media_type'],
   422: [
@@ -42,6 +55,7 @@ const CODES: Record<string, string[]> = {
     'invalid_profile',
     'invalid_other',
     'invalid_breakdown',
+    'invalid_answers',
   ],
   429: ['rate_limited'],
   503: ['storage_unavailable'],
@@ -184,6 +198,76 @@ describe('GET /api/openapi.json', () => {
         ...admin,
         method: 'PATCH',
         json: { options: ['X', 'Y'] },
+      }),
+    );
+  });
+
+  it("validates the survey API's real answers and refusals against the document", async () => {
+    const document = await load();
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    ajv.addFormat('date-time', true);
+    ajv.addSchema(document, 'openapi.json');
+    const pointer = (...parts: string[]) => parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
+    const check = (method: string, path: string, response: JsonResponse) => {
+      const ref = `openapi.json#/paths/${pointer(path, method)}/responses/${response.status}/content/${pointer('application/json')}/schema`;
+      const validate = ajv.compile({ $ref: ref });
+      expect(validate(response.body), `${method} ${path} ${response.status}: ${ajv.errorsText(validate.errors)}`).toBe(
+        true,
+      );
+    };
+    const admin = { token: ADMIN_TOKEN };
+    const created = await request(`${server.url}/api/admin/surveys`, {
+      ...admin,
+      method: 'POST',
+      json: {
+        slug: 'doc-survey',
+        title: 'Doc survey',
+        resultsVisibility: 'always',
+        duplicatePolicy: 'none',
+        profile: ['role'],
+        questions: [
+          { question: 'One?', options: ['A', 'B'], required: true },
+          { question: 'Two?', type: 'ranked', options: ['A', 'B', 'C'] },
+        ],
+      },
+    });
+    expect(created.status).toBe(201);
+    check('post', '/api/admin/surveys', created);
+    check('get', '/api/admin/surveys', await request(`${server.url}/api/admin/surveys`, admin));
+    check('get', '/api/admin/surveys/{slug}', await request(`${server.url}/api/admin/surveys/doc-survey`, admin));
+    check(
+      'patch',
+      '/api/admin/surveys/{slug}',
+      await request(`${server.url}/api/admin/surveys/doc-survey`, {
+        ...admin,
+        method: 'PATCH',
+        json: { title: 'Doc' },
+      }),
+    );
+    check('get', '/api/surveys', await request(`${server.url}/api/surveys`));
+    check('get', '/api/surveys/{slug}', await request(`${server.url}/api/surveys/doc-survey`));
+    const answered = await request(`${server.url}/api/surveys/doc-survey/responses`, {
+      method: 'POST',
+      json: { answers: { 'doc-survey-1': { choices: ['a'] }, 'doc-survey-2': { choices: ['c', 'a'] } } },
+    });
+    expect(answered.status).toBe(201);
+    check('post', '/api/surveys/{slug}/responses', answered);
+    // Refusals: the envelope (with problems for invalid_answers), under the status the document gives them.
+    const refused = await request(`${server.url}/api/surveys/doc-survey/responses`, {
+      method: 'POST',
+      json: { answers: { 'doc-survey-1': { choices: ['z'] }, nope: { choices: [] } } },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.problems.length).toBe(2);
+    check('post', '/api/surveys/{slug}/responses', refused);
+    check('get', '/api/surveys/{slug}', await request(`${server.url}/api/surveys/none`));
+    check(
+      'patch',
+      '/api/admin/surveys/{slug}',
+      await request(`${server.url}/api/admin/surveys/doc-survey`, {
+        ...admin,
+        method: 'PATCH',
+        json: { questions: [{ question: 'New?', options: ['A', 'B'] }] },
       }),
     );
   });

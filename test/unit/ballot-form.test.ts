@@ -1,6 +1,6 @@
 /** Forms into ballots (the poll page's and the widget's): ranks in order, blanks skipped, the write-in box read as a voter means it. */
 import { describe, expect, it } from 'vitest';
-import { ballotFromForm } from '@/lib/ballot-form';
+import { ballotFromForm, questionFieldNames } from '@/lib/ballot-form';
 import type { PollType } from '@/lib/types';
 
 const form = (pairs: [string, string][]) => new URLSearchParams(pairs);
@@ -73,5 +73,20 @@ describe('ballotFromForm', () => {
 
   it('ignores a write-in box on a poll without "Other"', () => {
     expect(ballotFromForm(poll('single', false), form([['other', 'Asana']])).other).toBeUndefined();
+  });
+
+  it("reads a survey question's own fields (q:<slug>, q:<slug>:other) with the same rules, ignoring the others", () => {
+    const ballot = ballotFromForm(
+      poll('multiple'),
+      form([
+        ['choice', 'nope'],
+        ['q:tools', 'jira'],
+        ['q:other-question', 'asana'],
+        ['q:tools:other', 'Linear'],
+        ['other', 'ignored'],
+      ]),
+      questionFieldNames('tools'),
+    );
+    expect(ballot).toEqual({ choices: ['jira'], other: 'Linear', profile: {} });
   });
 });

@@ -47,6 +47,13 @@ describe('errorJson', () => {
     },
   );
 
+  it('lists the problems of invalid_answers in the envelope', async () => {
+    const problems = [{ question: 'q-1', code: 'required', message: 'Answer this question; it is required.' }];
+    const response = errorJson(Object.assign(new PollError('invalid_answers', 'Check.'), { problems }));
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({ error: { code: 'invalid_answers', message: 'Check.', problems } });
+  });
+
   it.each<[ErrorCode, string | null, string | null]>([
     ['body_too_large', 'close', null],
     ['storage_unavailable', null, RETRY],

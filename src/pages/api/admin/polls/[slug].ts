@@ -15,12 +15,14 @@ export const PATCH = adminApiRoute(async ({ params, locals, request }) => {
   requireAdminToken(request, locals.app.config.adminToken);
   const body = await readJsonBody(request, MAX_ADMIN_BODY_BYTES);
   const now = Date.now();
-  return json(toPollJson(await updatePoll(locals.app.store, params.slug!, body, now, API_ACTOR), now));
+  return json(
+    toPollJson(await updatePoll(locals.app.store, params.slug!, body, now, API_ACTOR, locals.app.surveyStore), now),
+  );
 });
 
 export const DELETE = adminApiRoute(async ({ params, locals, request }) => {
   requireAdminToken(request, locals.app.config.adminToken);
-  await deletePoll(locals.app.store, params.slug!, Date.now(), API_ACTOR);
+  await deletePoll(locals.app.store, params.slug!, Date.now(), API_ACTOR, locals.app.surveyStore);
   return new Response(null, { status: 204 });
 });
 

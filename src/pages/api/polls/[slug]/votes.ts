@@ -8,10 +8,10 @@ import { castVote } from '@/lib/votes';
 /** Records a ballot; answers with the results when this voter may now see them. */
 export const POST = apiRoute(async (context) => {
   const { params, locals, request } = context;
-  const { store, secret } = locals.app;
+  const { store, surveyStore, secret } = locals.app;
   const body = await readJsonBody(request, MAX_VOTE_BODY_BYTES);
   const now = Date.now();
-  const poll = await castVote({ store, secret, now }, params.slug!, body, ballotVoter(context), 'api');
+  const poll = await castVote({ store, surveyStore, secret, now }, params.slug!, body, ballotVoter(context), 'api');
   return json({ accepted: true, results: (await resultsViewFor(store, poll, true, now)).results }, 201);
 });
 
