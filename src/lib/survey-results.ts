@@ -17,7 +17,7 @@ import {
 import { dimensionTitle } from './breakdown-words';
 import { PollError } from './errors';
 import { isProfileDimension, inCatalogueOrder } from './profile';
-import { effectiveStatus, isPublic } from './poll-rules';
+import { effectiveStatus } from './poll-rules';
 import { rankedCounts } from './ranked-count';
 import { buildResults } from './results';
 import type { PollStore } from './store';
@@ -292,13 +292,4 @@ export async function surveyResultsViewFor(
 export function visibleSurveyResults(view: SurveyResultsView): SurveyResults {
   if (!view.results) throw new PollError('results_hidden', view.hidden?.message ?? 'Results are hidden.');
   return view.results;
-}
-
-/** A survey any visitor may see (not a draft), or 404 not_found "No survey …". */
-export async function publicSurvey(surveyStore: Pick<SurveyStore, 'findSurvey'>, slug: string): Promise<SurveyRecord> {
-  const survey = await surveyStore.findSurvey(slug);
-  if (!survey || !isPublic(survey.status)) {
-    throw new PollError('not_found', `No survey "${slug.slice(0, 80)}" was found.`);
-  }
-  return survey;
 }

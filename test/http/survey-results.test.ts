@@ -417,3 +417,43 @@ describe('GET /api/surveys/{slug}/responses.csv', () => {
     expect(page.headers.get('location')).toBe('/admin');
   });
 });
+
+describe('after a response through the API (these change the data: last)', () => {
+  it('the survey’s stream and its questions’ streams get the new totals; the respondent gets the results', async () => {
+    const survey = await openStream(`${server.url}/api/surveys/team/results/stream`);
+    const question = await openStream(`${server.url}/api/polls/team-1/results/stream`);
+    expect(await survey.next(1)).toBe(true);
+    expect(await question.next(1)).toBe(true);
+    const posted = await request(`${server.url}/api/surveys/team/responses`, {
+      method: 'POST',
+      json: { answers: { 'team-1': { choices: ['z'] } } },
+    });
+    expect(posted.status).toBe(201);
+    expect(posted.body.accepted).toBe(true);
+    expect(posted.body.results).toMatchObject({ slug: 'team', totalResponses: 25 });
+    expect(await survey.next(2)).toBe(true);
+    expect(survey.events[1]).toMatchObject({ totalResponses: 25 });
+    expect(survey.events[1].funnel[1]).toEqual({ page: 2, reached: 25, completed: 21 });
+    expect(await question.next(2)).toBe(true);
+    expect(question.events[1].options.map((o: { votes: number }) => o.votes)).toEqual([12, 11, 2]);
+    survey.close();
+    question.close();
+  });
+
+  it('after_vote: a browser that responded sees the results; the response gives them at once', async () => {
+    const posted = await request(`${server.url}/api/surveys/voters-only/responses`, {
+      method: 'POST',
+      json: { answers: { 'voters-only-1': { choices: ['no'] } } },
+    });
+    expect(posted.status).toBe(201);
+    expect(posted.body.results).toMatchObject({ slug: 'voters-only', totalResponses: 2 });
+    const cookie = posted.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('pp_voter='))!
+      .split(';')[0]!;
+    expect((await results('voters-only')).status).toBe(403);
+    const shown = await results('voters-only', '', { cookie });
+    expect(shown.status).toBe(200);
+    expect(shown.body.questions[0].options.map((o: { votes: number }) => o.votes)).toEqual([1, 1]);
+  });
+});

@@ -1,6 +1,7 @@
 import { apiRoute, json, methodNotAllowed } from '@/http/responses';
 import { readDeviceIds } from '@/http/voter-cookie';
-import { publicSurvey, surveyResultsView, visibleSurveyResults } from '@/lib/survey-results';
+import { surveyResultsView, visibleSurveyResults } from '@/lib/survey-results';
+import { findPublicSurvey } from '@/lib/surveys';
 
 /**
  * Every question's results, the funnel and completion, when this visitor may see them (403
@@ -10,7 +11,7 @@ import { publicSurvey, surveyResultsView, visibleSurveyResults } from '@/lib/sur
 export const GET = apiRoute(async ({ params, locals, cookies, url }) => {
   const { store, surveyStore, secret, config } = locals.app;
   const now = Date.now();
-  const survey = await publicSurvey(surveyStore, params.slug!);
+  const survey = await findPublicSurvey({ surveyStore }, params.slug!);
   const view = await surveyResultsView(
     { store, surveyStore, secret, now, minCellSize: config.segmentMinN },
     survey,

@@ -1,7 +1,8 @@
 import { resultsEventStream } from '@/http/event-stream';
 import { apiRoute, methodNotAllowed } from '@/http/responses';
 import { readDeviceIds } from '@/http/voter-cookie';
-import { publicSurvey, surveyResultsView, visibleSurveyResults } from '@/lib/survey-results';
+import { surveyResultsView, visibleSurveyResults } from '@/lib/survey-results';
+import { findPublicSurvey } from '@/lib/surveys';
 
 /**
  * Live survey results as Server-Sent Events (no breakdown): the results at once, then after each
@@ -10,7 +11,7 @@ import { publicSurvey, surveyResultsView, visibleSurveyResults } from '@/lib/sur
  */
 export const GET = apiRoute(async ({ params, locals, cookies, request }) => {
   const { store, surveyStore, secret, config, live } = locals.app;
-  const survey = await publicSurvey(surveyStore, params.slug!);
+  const survey = await findPublicSurvey({ surveyStore }, params.slug!);
   const view = await surveyResultsView(
     { store, surveyStore, secret, now: Date.now(), minCellSize: config.segmentMinN },
     survey,
