@@ -10,10 +10,11 @@
  *    dealt to the voters from that fixed pile, each draw weighted by the poll's `tilt` for the
  *    voter's profile, so groups lean the way the story says while the totals stay put.
  */
-import { createPoll } from '../src/lib/poll-admin';
+import { createPoll, preparePoll } from '../src/lib/poll-admin';
 import type { ProfileAnswers, ProfileDimension } from '../src/lib/profile';
 import type { PollStore } from '../src/lib/store';
 import type { PollInput } from '../src/lib/schemas';
+import type { NewQuestion, SurveyAnswerToRecord, SurveyRecord, SurveyStore } from '../src/lib/survey-types';
 
 interface DemoPoll {
   input: PollInput;
@@ -254,9 +255,13 @@ function dealOptions(
   });
 }
 
-/** Creates the demo polls when the database has no polls at all. Returns whether it seeded. */
-export async function seedDemo(store: PollStore, now: number): Promise<boolean> {
+/**
+ * Creates the demo polls (and, given the survey store, the demo survey) when the database has no
+ * polls at all. Returns whether it seeded.
+ */
+export async function seedDemo(store: PollStore, now: number, surveyStore?: SurveyStore): Promise<boolean> {
   if ((await store.listPolls()).length > 0) return false;
+  if (surveyStore) await seedDemoSurvey(surveyStore, now);
   const start = now - SPREAD_DAYS * DAY_MS;
   for (const [index, demo] of DEMO_POLLS.entries()) {
     // Listed first poll is created last, so the home page (newest first) shows them in spec order.
@@ -277,4 +282,124 @@ export async function seedDemo(store: PollStore, now: number): Promise<boolean> 
     await store.importVotes(poll.id, votes);
   }
   return true;
+}
+
+/** The demo survey: three pages, one question each, answered by DEMO_SURVEY_RESPONSES respondents. */
+export const DEMO_SURVEY_SLUG = 'ai-delivery-pulse';
+export const DEMO_SURVEY_RESPONSES = 250;
+/** Respondents who stop after page 1, and after page 2 (the funnel's drop-off). */
+const STOPS_AFTER_FIRST = 0.15;
+const STOPS_AFTER_SECOND = 0.1;
+/** Finishers who leave the optional ranked question unanswered. */
+const SKIPS_RANKING = 0.12;
+
+/**
+ * How many of the respondents pick each AI bucket (first page): the demo poll's shape with a
+ * fuller middle, so "41-50%" is a group of its own (about 20 after the drop-off) while "51-60%",
+ * "61-70%" and "> 80%" stay under K = 10 — hidden in the cross-question breakdown.
+ */
+const SURVEY_AI_COUNTS = [50, 76, 60, 25, 24, 8, 3, 0, 4];
+/** Tool shares (Microsoft Project, Smartsheet, Monday.com, Trello) in percent, by AI bucket. */
+const TOOL_MIX_MATURE = [10, 74, 8, 8];
+const TOOL_MIX_OTHERS = [36, 28, 15, 21];
+/** Buckets from "41-50%" up: teams with more than 40 % of their AI projects in production. */
+const MATURE_FROM = 4;
+
+const asQuestion = (input: PollInput, page: number, required: boolean): NewQuestion => {
+  const { fields, options } = preparePoll(input);
+  return { fields: { ...fields, slug: input.slug! }, options, page, required };
+};
+
+/**
+ * The demo survey "AI delivery pulse", with its responses written through the store's own
+ * submission path (so the funnel, the pair tallies and the per-day counts are the real ones). The story its cross-question breakdown tells: teams with more than 40 % of their
+ * AI projects in production run on Smartsheet far more than everyone else. Deterministic.
+ */
+export async function seedDemoSurvey(surveyStore: SurveyStore, now: number): Promise<SurveyRecord | null> {
+  if (await surveyStore.surveySlugExists(DEMO_SURVEY_SLUG)) return null;
+  const start = now - SPREAD_DAYS * DAY_MS;
+  const [ai, tool, tactics] = DEMO_POLLS.map((demo) => demo.input) as [PollInput, PollInput, PollInput];
+  const common = { status: 'open', resultsVisibility: 'always', duplicatePolicy: 'device' } as const;
+  const created = await surveyStore.createSurvey(
+    {
+      slug: DEMO_SURVEY_SLUG,
+      title: 'AI delivery pulse',
+      description:
+        'Three quick questions on how your organization delivers AI: how much reaches production, the tool your team plans in, and what helped most.',
+      ...common,
+      opensAt: null,
+      closesAt: null,
+      profile: ['role', 'industry', 'companySize'],
+    },
+    [
+      asQuestion({ ...ai, ...common, slug: `${DEMO_SURVEY_SLUG}-1` }, 0, true),
+      asQuestion({ ...tool, ...common, slug: `${DEMO_SURVEY_SLUG}-2` }, 1, true),
+      asQuestion(
+        {
+          ...tactics,
+          ...common,
+          slug: `${DEMO_SURVEY_SLUG}-3`,
+          question: 'What helped your rollout most?',
+          description: 'Rank the tactics you tried, the one that helped most first.',
+        },
+        2,
+        false,
+      ),
+    ],
+    start - 10 * 60_000,
+  );
+  if (!('id' in created)) return null;
+  const survey = created;
+  const [q1, q2, q3] = survey.questions.map((q) => q.poll) as [
+    SurveyRecord['questions'][number]['poll'],
+    SurveyRecord['questions'][number]['poll'],
+    SurveyRecord['questions'][number]['poll'],
+  ];
+  const next = random(41);
+  const buckets = dealOptions(
+    next,
+    Array.from({ length: DEMO_SURVEY_RESPONSES }, () => ({})),
+    SURVEY_AI_COUNTS,
+    () => 1,
+  );
+  const starts = buckets.map(() => Math.floor(start + next() * (now - start - 30 * 60_000))).sort((a, b) => a - b);
+  const ranking = DEMO_POLLS[2]!.ranking!;
+  const answer = (poll: typeof q1, indexes: number[]): SurveyAnswerToRecord => ({
+    pollId: poll.id,
+    optionIds: [poll.options[indexes[0]!]!.id],
+    ranking: poll.type === 'ranked' ? indexes.map((i) => poll.options[i]!.id) : null,
+    otherText: null,
+    deviceKey: null,
+  });
+  let updatedAt = survey.updatedAt;
+  for (const [i, bucket] of buckets.entries()) {
+    const profile = drawProfile(next, survey.profile);
+    const stop = next();
+    const pages = stop < STOPS_AFTER_FIRST ? 1 : stop < STOPS_AFTER_FIRST + STOPS_AFTER_SECOND ? 2 : 3;
+    const toolChoice = pickIndex(next, bucket >= MATURE_FROM ? TOOL_MIX_MATURE : TOOL_MIX_OTHERS);
+    const first = pickIndex(next, DEMO_POLLS[2]!.shares);
+    const order = ranking(first, next);
+    const skipsRanking = next() < SKIPS_RANKING;
+    const page: SurveyAnswerToRecord[][] = [
+      [answer(q1, [bucket])],
+      [answer(q2, [toolChoice])],
+      skipsRanking ? [] : [answer(q3, order)],
+    ];
+    // Each response in one submission of pages 1…k, as the JSON API records one (one transaction, not k).
+    const outcome = await surveyStore.recordSubmission({
+      surveyId: survey.id,
+      responseId: null,
+      pages: Array.from({ length: pages }, (_, p) => p),
+      answers: page.slice(0, pages).flat(),
+      profile,
+      createdAt: starts[i]!,
+      source: 'seed',
+      deviceKey: null,
+      lockKeys: [],
+      checkedAgainst: updatedAt,
+    });
+    if (outcome.outcome !== 'recorded') throw new Error(`demo survey: submission ${outcome.outcome}`);
+    updatedAt = outcome.survey.updatedAt;
+  }
+  return surveyStore.findSurvey(DEMO_SURVEY_SLUG);
 }

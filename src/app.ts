@@ -9,7 +9,7 @@ import { LoginThrottle } from '@/lib/login-throttle';
 import { passwordChecker } from '@/lib/admin-session';
 import { trustedProxyMatcher, type ProxyTrust } from '@/http/client-address';
 import { loadConfig, type Config } from '@/lib/config';
-import { LiveResults, reportingChanges } from '@/lib/live-results';
+import { LiveResults, reportingChanges, reportingSurveyChanges } from '@/lib/live-results';
 import { StorageHealth } from '@/lib/storage-health';
 import type { AdminStore, PollStore } from '@/lib/store';
 import type { SurveyStore } from '@/lib/survey-types';
@@ -39,11 +39,13 @@ export interface App {
 export async function createApp(config: Config): Promise<App> {
   const storageHealth = new StorageHealth();
   const opened = openDatabase(config.databaseUrl, storageHealth);
-  const { adminStore, surveyStore } = opened;
-  const live = new LiveResults({ store: opened.store, maxStreams: config.maxStreams });
-  // Every recorded vote and owner edit reaches the streams watching that poll.
+  const { adminStore } = opened;
+  const live = new LiveResults({ store: opened.store, surveyStore: opened.surveyStore, maxStreams: config.maxStreams });
+  // Every recorded vote, submission and owner edit reaches the streams watching that poll or survey
+  // (a submission also reaches the streams of the questions it answered).
   const store = reportingChanges(opened.store, live);
-  if (config.seedDemo) await seedDemo(store, Date.now());
+  const surveyStore = reportingSurveyChanges(opened.surveyStore, live);
+  if (config.seedDemo) await seedDemo(store, Date.now(), surveyStore);
   const secret = await loadVoterKeySecret(store, {
     configured: config.voterKeySecret,
     file: voterKeyFileFor(sqlitePathFromUrl(config.databaseUrl)),

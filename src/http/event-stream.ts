@@ -2,19 +2,23 @@
  * Server-Sent Events for live results: a watcher of the LiveResults hub as a `text/event-stream`
  * response. The first event carries the results at once; the hub sends the rest.
  */
-import type { LiveResults } from '@/lib/live-results';
+import type { LiveResults, WatchKind } from '@/lib/live-results';
 import { PollError } from '@/lib/errors';
 
 const encoder = new TextEncoder();
 
-/** The stream of one poll's results for one visitor; 503 streams_full when MAX_STREAMS are open. */
+/**
+ * The stream of one poll's (with kind 'survey': one survey's) results for one visitor; 503
+ * streams_full when MAX_STREAMS are open.
+ */
 export function resultsEventStream(
   live: LiveResults,
   slug: string,
-  pollId: number,
+  id: number,
   voted: boolean,
   firstResults: string,
   signal: AbortSignal,
+  kind: WatchKind = 'poll',
 ): Response {
   let stop: (() => void) | 'full' = 'full';
   const body = new ReadableStream<Uint8Array>({
@@ -34,11 +38,17 @@ export function resultsEventStream(
           // Already closed.
         }
       };
-      stop = live.watch(slug, pollId, voted, {
-        results: (json) => send(`event: results\ndata: ${json}\n\n`),
-        heartbeat: () => send(': keep-alive\n\n'),
-        close,
-      });
+      stop = live.watch(
+        slug,
+        id,
+        voted,
+        {
+          results: (json) => send(`event: results\ndata: ${json}\n\n`),
+          heartbeat: () => send(': keep-alive\n\n'),
+          close,
+        },
+        kind,
+      );
       if (stop === 'full') return;
       // Reconnecting clients wait 2 s, not the browser's default 3–5, after a restart.
       send(`retry: 2000\nevent: results\ndata: ${firstResults}\n\n`);

@@ -4,9 +4,9 @@
  * without statistics ("higher than other respondents"), why a row is hidden, and the links
  * between views. Pure: the page, the components and the tests use the same words.
  */
-import type { Breakdown, Segment } from './breakdown';
+import type { Breakdown, BreakdownDimension, Segment } from './breakdown';
 import { percent, wholePercent, wholePercentRange } from './format';
-import { PROFILE_CATALOGUE, segmentsOf, type ProfileDimension } from './profile';
+import { isProfileDimension, PROFILE_CATALOGUE, segmentsOf, type ProfileDimension } from './profile';
 import type { Difference } from './stats';
 
 interface OptionLike {
@@ -25,9 +25,14 @@ export function comparedOption<T extends OptionLike>(options: readonly T[], key:
   return options.find((o) => o.key === key) ?? leadingOption(options);
 }
 
+/** What a breakdown is by, as a noun: "role", "company size"; a survey question's answers: "answer". */
+export function dimensionNoun(dimension: BreakdownDimension): string {
+  return isProfileDimension(dimension) ? PROFILE_CATALOGUE[dimension].noun : 'answer';
+}
+
 /** The dimension as a heading word: "role" → "Role", "companySize" → "Company size". */
-export function dimensionTitle(dimension: ProfileDimension): string {
-  const noun = PROFILE_CATALOGUE[dimension].noun;
+export function dimensionTitle(dimension: BreakdownDimension): string {
+  const noun = dimensionNoun(dimension);
   return noun.charAt(0).toUpperCase() + noun.slice(1);
 }
 
@@ -123,8 +128,8 @@ export function suppressionNote(breakdown: Breakdown): string | null {
  * The table's caption: "Share choosing Smartsheet, by role". `noun` names what is not a profile
  * question (a survey's question: "answer to question 2").
  */
-export function breakdownCaption(optionLabel: string, dimension: ProfileDimension, noun?: string): string {
-  return `Share choosing ${optionLabel}, by ${noun ?? PROFILE_CATALOGUE[dimension].noun}`;
+export function breakdownCaption(optionLabel: string, dimension: BreakdownDimension, noun?: string): string {
+  return `Share choosing ${optionLabel}, by ${noun ?? dimensionNoun(dimension)}`;
 }
 
 /** The chart's text alternative: every shown segment's share and n, the hidden ones named, and the reference. */
@@ -145,7 +150,7 @@ export function breakdownChartSummary(
       );
   }
   return (
-    `Bar chart of the share choosing ${option.label}, by ${noun ?? PROFILE_CATALOGUE[breakdown.dimension].noun}: ` +
+    `Bar chart of the share choosing ${option.label}, by ${noun ?? dimensionNoun(breakdown.dimension)}: ` +
     (shown.length ? shown.join('; ') : 'no group shown') +
     `. ${breakdown.where ? 'Whole poll' : 'Everyone'}: ${percent(overallShare)}.` +
     (hidden.length ? ` Hidden to protect anonymity: ${hidden.join(', ')}.` : '')

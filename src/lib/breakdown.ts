@@ -1,8 +1,9 @@
 /**
  * Breakdowns: results per segment of a profile dimension (`?by=`), optionally within one
- * cross-section (`?where=`), with Wilson intervals per segment, the Newcombe interval of each
+ * cross-section (`?where=`), or (surveys) per answer to another question of the survey
+ * (`?by=question:<slug>`), with Wilson intervals per segment, the Newcombe interval of each
  * segment's difference from all other respondents, and small-cell suppression. Pure: the store
- * supplies the counts (src/lib/store.ts, SegmentCounts).
+ * supplies the counts (src/lib/store.ts, SegmentCounts); both kinds go through buildBreakdown.
  */
 import { PollError } from './errors';
 import { ordinalSummary, type OrdinalSummary } from './ordinal';
@@ -22,6 +23,31 @@ import type { PollRecord } from './types';
 export interface BreakdownQuery {
   by: ProfileDimension;
   where: CrossSection | null;
+}
+
+/** What a breakdown is by: a profile dimension, or (surveys) the answer to a question, `question:<slug>`. */
+export type BreakdownDimension = ProfileDimension | `question:${string}`;
+
+/**
+ * Any breakdown's segments: every group in display order, one of them (`remainder`) holding the
+ * cross-section minus all the others ("Not stated" for a profile dimension, "No answer" for a
+ * question); the store's counts are keyed by the other segments' values.
+ */
+export interface SegmentedQuery {
+  dimension: BreakdownDimension;
+  where: CrossSection | null;
+  segments: readonly { value: string; label: string }[];
+  remainder: string;
+}
+
+/** A profile breakdown's segments: the catalogue's values, "not stated" last (the remainder). */
+export function profileSegments(query: BreakdownQuery): SegmentedQuery {
+  return {
+    dimension: query.by,
+    where: query.where,
+    segments: segmentsOf(query.by).map(({ key, label }) => ({ value: key, label })),
+    remainder: NOT_STATED,
+  };
 }
 
 export interface SegmentOption {
@@ -46,7 +72,7 @@ export interface Segment {
 
 /** The `breakdown` member of Results (SPEC.md). */
 export interface Breakdown {
-  dimension: ProfileDimension;
+  dimension: BreakdownDimension;
   where: CrossSection | null;
   minCellSize: number;
   /** The whole cross-section has fewer than minCellSize respondents: no segment shows numbers. */
@@ -92,8 +118,8 @@ export function parseBreakdownQuery(poll: PollRecord, params: URLSearchParams): 
   return { by, where: { dimension, value } };
 }
 
-/** "Not stated" is the cross-section minus the stated segments. */
-function notStated(counts: SegmentCounts): GroupCounts {
+/** "Not stated" ("No answer") is the cross-section minus the stated segments. */
+function remainderOf(counts: SegmentCounts): GroupCounts {
   const optionVotes = new Map(counts.crossSection.optionVotes);
   let responses = counts.crossSection.responses;
   for (const segment of counts.segments.values()) {
@@ -105,10 +131,14 @@ function notStated(counts: SegmentCounts): GroupCounts {
   return { responses, optionVotes };
 }
 
-/** The breakdown of a poll's results from its segment counts, with K = minCellSize. */
+/**
+ * The breakdown of a poll's results from its segment counts, with K = minCellSize: by a profile
+ * dimension (a BreakdownQuery) or by any list of segments (a SegmentedQuery, e.g. the answers to
+ * another question of a survey). The same suppression and differences either way.
+ */
 export function buildBreakdown(
   poll: PollRecord,
-  query: BreakdownQuery,
+  query: BreakdownQuery | SegmentedQuery,
   counts: SegmentCounts,
   minCellSize: number,
   /**
@@ -117,13 +147,14 @@ export function buildBreakdown(
    */
   crossView: readonly boolean[] | 'all' | null = null,
 ): Breakdown {
+  const spec = 'by' in query ? profileSegments(query) : query;
   const total = counts.crossSection;
-  const segments = segmentsOf(query.by).map((segment) => ({
+  const segments = spec.segments.map((segment) => ({
     ...segment,
     counts:
-      segment.key === NOT_STATED
-        ? notStated(counts)
-        : (counts.segments.get(segment.key) ?? { responses: 0, optionVotes: new Map<number, number>() }),
+      segment.value === spec.remainder
+        ? remainderOf(counts)
+        : (counts.segments.get(segment.value) ?? { responses: 0, optionVotes: new Map<number, number>() }),
   }));
   const wholeSuppressed = crossView === 'all' || crossSectionTooSmall(total.responses, minCellSize);
   const own = suppressedSegments(
@@ -132,19 +163,19 @@ export function buildBreakdown(
   );
   const hidden = own.map((h, i) => h || (Array.isArray(crossView) && crossView[i]!));
   return {
-    dimension: query.by,
-    where: query.where,
+    dimension: spec.dimension,
+    where: spec.where,
     minCellSize,
     suppressed: wholeSuppressed,
     segments: segments.map((segment, i): Segment => {
       if (wholeSuppressed || hidden[i]) {
-        return { value: segment.key, label: segment.label, suppressed: true, n: null, options: null };
+        return { value: segment.value, label: segment.label, suppressed: true, n: null, options: null };
       }
       const n = segment.counts.responses;
       const others = total.responses - n;
       const votesOf = (optionId: number) => segment.counts.optionVotes.get(optionId) ?? 0;
       return {
-        value: segment.key,
+        value: segment.value,
         label: segment.label,
         suppressed: false,
         n,

@@ -219,6 +219,14 @@ for (const scheme of ['light', 'dark'] as const) {
     it('shows the widget in light and dark, passing axe', async () => {
       await page.goto(`${server.url}/embed/surveys/pulse?theme=${scheme}`);
       await axeClean(page, 'widget page 1');
+      await page.getByLabel('Under 10%').check();
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByRole('button', { name: 'Back' }).waitFor();
+      await axeClean(page, 'widget page 2');
+      // Nothing ticked on the required tools question: refused inside the widget.
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByRole('alert').waitFor();
+      await axeClean(page, 'widget refused page');
       await page.goto(`${server.url}/embed/surveys/pulse?done=1&theme=${scheme}`);
       await axeClean(page, 'widget finished');
     });

@@ -9,7 +9,8 @@ import { PROFILE_DIMENSIONS, type ProfileDimension } from '@/lib/profile';
 import { rankedCounts } from '@/lib/ranked-count';
 import { buildResults } from '@/lib/results';
 import { readTrend } from '@/lib/trend';
-import { DEMO_POLLS, seedDemo, VOTES_PER_POINT } from '../../db/seed';
+import { surveyResultsView, visibleSurveyResults } from '@/lib/survey-results';
+import { DEMO_POLLS, DEMO_SURVEY_RESPONSES, seedDemo, VOTES_PER_POINT } from '../../db/seed';
 import { openTempDb, type TempDb } from '../support/temp-db';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
@@ -224,5 +225,90 @@ describe('the ranked demo poll', () => {
 
     expect(ranked!.rounds.at(-1)!.exhausted).toBeGreaterThan(0);
     expect(await t.store.recount(false)).toEqual([]);
+  });
+});
+
+describe('the demo survey', () => {
+  const SURVEY = 'ai-delivery-pulse';
+  const ctx = () => ({ store: t.store, surveyStore: t.surveyStore, secret: 'seed-test', now: NOW, minCellSize: K });
+  const resultsBy = async (by: string) => {
+    const survey = (await t.surveyStore.findSurvey(SURVEY))!;
+    return visibleSurveyResults(await surveyResultsView(ctx(), survey, null, new URLSearchParams({ by })));
+  };
+
+  it('has three one-question pages, asks the profile once, and its funnel drops off', async () => {
+    expect(await seedDemo(t.store, NOW, t.surveyStore)).toBe(true);
+    const survey = (await t.surveyStore.findSurvey(SURVEY))!;
+    expect(survey.title).toBe('AI delivery pulse');
+    expect(survey.profile).toEqual(['role', 'industry', 'companySize']);
+    expect(survey.questions.map((q) => [q.poll.slug, q.page, q.required, q.poll.type])).toEqual([
+      [`${SURVEY}-1`, 0, true, 'single'],
+      [`${SURVEY}-2`, 1, true, 'single'],
+      [`${SURVEY}-3`, 2, false, 'ranked'],
+    ]);
+    expect(survey.questions[0]!.poll.options.map((o) => o.range)).toEqual(
+      (await t.store.findPoll(AI))!.options.map((o) => o.range),
+    );
+    const { funnel, completion, totalResponses } = visibleSurveyResults(
+      await surveyResultsView(ctx(), survey, null, new URLSearchParams()),
+    );
+    expect(totalResponses).toBe(DEMO_SURVEY_RESPONSES);
+    expect(funnel[0]).toMatchObject({ page: 1, reached: DEMO_SURVEY_RESPONSES });
+    // About 15 % stop after page 1 and 10 % after page 2.
+    expect(funnel[1]!.reached).toBe(DEMO_SURVEY_RESPONSES);
+    expect(funnel[1]!.completed / DEMO_SURVEY_RESPONSES).toBeGreaterThan(0.78);
+    expect(funnel[1]!.completed / DEMO_SURVEY_RESPONSES).toBeLessThan(0.92);
+    expect(completion.rate).toBeGreaterThan(0.65);
+    expect(completion.rate).toBeLessThan(0.85);
+    expect(completion.finished).toBe(funnel[2]!.completed);
+    // Spread over the month.
+    const { days } = await t.surveyStore.surveyDailyCounts(survey.id, 0, Math.floor(NOW / 86_400_000) + 1);
+    expect(days.length).toBeGreaterThan(20);
+    expect(await t.store.recount(false)).toEqual([]);
+  });
+
+  it('by the AI question: teams with 41–50 % in production clearly use Smartsheet more; a rare answer is hidden', async () => {
+    await seedDemo(t.store, NOW, t.surveyStore);
+    const results = await resultsBy(`question:${SURVEY}-1`);
+    expect(results.by).toEqual({
+      kind: 'question',
+      key: `question:${SURVEY}-1`,
+      label: "What percentage of your organization's AI projects reach production?",
+    });
+    expect(results.questions[0]!.breakdown).toBeUndefined();
+    const tool = results.questions[1]!.breakdown!;
+    expect(tool.dimension).toBe(`question:${SURVEY}-1`);
+    const mature = shown(tool, '41-50');
+    expect(mature.n).toBeGreaterThanOrEqual(K);
+    expect(clearly(mature.option('smartsheet'))).toBe(1);
+    expect(mature.option('smartsheet').share).toBeGreaterThan(0.5);
+    // A rare answer (1–9 respondents) is suppressed, as is the empty "No answer" (question 1 is required).
+    const survey = (await t.surveyStore.findSurvey(SURVEY))!;
+    const counts = await t.surveyStore.crossQuestionCounts(survey.questions[0]!.poll.id, survey.questions[1]!.poll.id);
+    const rare = tool.segments.filter((s) => {
+      const n = counts.segments.get(s.value)?.responses ?? 0;
+      return s.suppressed && n > 0 && n < K;
+    });
+    expect(rare.length).toBeGreaterThanOrEqual(1);
+    expect(tool.segments.find((s) => s.value === 'not-answered')).toMatchObject({ suppressed: true, n: null });
+  });
+
+  it('writes the same responses on every run', async () => {
+    const dump = (db: TempDb) =>
+      db.db.$client
+        .prepare(
+          `select v.id, v.poll_id, v.created_at,
+             (select group_concat(option_id) from vote_choices c where c.vote_id = v.id) choices
+           from votes v order by v.id`,
+        )
+        .all();
+    await seedDemo(t.store, NOW, t.surveyStore);
+    const other = openTempDb();
+    try {
+      await seedDemo(other.store, NOW, other.surveyStore);
+      expect(dump(other)).toEqual(dump(t));
+    } finally {
+      other.cleanup();
+    }
   });
 });
