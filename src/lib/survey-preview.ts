@@ -94,22 +94,3 @@ export function surveyPreview(values: SurveyFormValues): SurveyPreview {
     errors,
   };
 }
-
-/**
- * How many answers a question takes, in the words of the poll ballot (Ballot.astro's hint,
- * repeated here while the ballot keeps it in its template).
- */
-export function answerHint(poll: Pick<PollRecord, 'type' | 'options' | 'minChoices' | 'maxChoices'>): string {
-  const { minChoices: min, maxChoices: max } = poll;
-  if (poll.type === 'ranked') {
-    if (min === max) {
-      if (max === 1) return 'Choose your favourite.';
-      return `Rank ${max === poll.options.length ? 'all' : 'your top'} ${max} options, favourite first.`;
-    }
-    return `Rank ${min === 1 ? 'up to' : `at least ${min} and up to`} ${max} options, favourite first.`;
-  }
-  if (poll.type === 'rating') return 'Choose one point on the scale.';
-  if (poll.type !== 'multiple') return 'Choose one option.';
-  if (min === max) return `Choose ${max} options.`;
-  return `Choose ${min === 1 ? 'up to' : `${min} to`} ${max} options.`;
-}

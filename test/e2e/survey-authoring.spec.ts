@@ -95,7 +95,13 @@ describe.each([
     const preview = page.getByRole('region', { name: 'Preview' });
     await expect(preview.getByText('Page 1 of 2').isVisible()).resolves.toBe(true);
     await expect(preview.getByText('Page 2 of 2').isVisible()).resolves.toBe(true);
-    await expect(preview.getByRole('combobox', { name: '1st choice' }).isDisabled()).resolves.toBe(true);
+    await expect(preview.getByText('Which tool helped your rollout most?').isVisible()).resolves.toBe(true);
+    // Nothing in the preview can be answered: every control is disabled (the ranked one enhanced or not).
+    const controls = preview.locator('input, select, textarea, button');
+    expect(await controls.count()).toBeGreaterThan(5);
+    await expect(controls.evaluateAll((all) => all.every((control) => control.matches(':disabled')))).resolves.toBe(
+      true,
+    );
     await expect(preview.getByRole('radio', { name: 'Office' }).isDisabled()).resolves.toBe(true);
     await expect(page.getByRole('heading', { name: 'Page 2', level: 3 }).isVisible()).resolves.toBe(true);
     await check(page, `survey-preview-${tag}`);

@@ -104,7 +104,7 @@ describe('the editor without JavaScript', () => {
     expect(html).toContain('Page 1 of 2');
     expect(html).toContain('Page 2 of 2');
     expect(html).toMatch(/<fieldset class="preview-inputs"[^>]*disabled/);
-    expect(html).toMatch(/Which editor\?\s*<span class="required-mark"[^>]*>Required<\/span>/);
+    expect(html).toMatch(/>Which editor\?<\/h3>\s*<span class="question-required"[^>]*>Required<\/span>/);
     expect(html).toContain('2nd choice');
     expect(html).toContain('About you');
     // Nothing was stored.
