@@ -12,6 +12,7 @@ import {
   MAX_QUESTION_LENGTH,
   MIN_OPTIONS,
   OPTION_KEY_PATTERN,
+  RESERVED_SLUGS,
   SLUG_PATTERN,
 } from './limits';
 import { PROFILE_DIMENSIONS } from './profile';
@@ -19,7 +20,8 @@ import { DUPLICATE_POLICIES, POLL_TYPES, RESULTS_VISIBILITIES, SCALES } from './
 
 const slug = z
   .string()
-  .regex(SLUG_PATTERN, 'must be lowercase letters, digits and inner dashes, at most 64 characters');
+  .regex(SLUG_PATTERN, 'must be lowercase letters, digits and inner dashes, at most 64 characters')
+  .refine((value) => !RESERVED_SLUGS.includes(value), 'is the name of an admin page ("new", "import"); choose another');
 const optionKey = z
   .string()
   .max(MAX_OPTION_KEY_LENGTH)
