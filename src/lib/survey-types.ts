@@ -276,7 +276,10 @@ export interface SurveyResults {
   /** Responses started (submitted at least their first page). */
   totalResponses: number;
   updatedAt: string;
-  /** Every question's Results, in survey order; with `?by=` each other question carries `breakdown`. */
+  /**
+   * Every question's Results, in survey order, with its page (1-based, as in the funnel); with
+   * `?by=` each other question carries `breakdown`.
+   */
   questions: (Results & { page: number; required: boolean })[];
   funnel: FunnelStep[];
   completion: { started: number; finished: number; rate: number; ci95: Interval };

@@ -395,6 +395,20 @@ describe('the survey widget', () => {
   });
 });
 
+describe("a question's own poll page and widget", () => {
+  it('offer no ballot but a link to answer the question in its survey', async () => {
+    const page = (await request(`${server.url}/polls/pulse-1`)).body as string;
+    expect(page).not.toContain('<form method="post"');
+    expect(page).toContain('This question is part of the survey “Delivery pulse”.');
+    expect(page).toContain('<a href="/surveys/pulse">Answer it in the survey</a>');
+    const widget = (await request(`${server.url}/embed/pulse-1`)).body as string;
+    expect(widget).not.toContain('<form method="post"');
+    expect(widget).toMatch(
+      /<a href="\/surveys\/pulse" target="_blank" rel="noopener noreferrer"[^>]*>\s*answer it there/,
+    );
+  });
+});
+
 describe('GET / lists surveys', () => {
   it('has a Surveys section linking to each public survey and its results', async () => {
     const html = (await request(`${server.url}/`)).body as string;
