@@ -191,6 +191,9 @@ export function issueSentence(issue: z.ZodIssue): string {
       if (issue.expected === 'integer' || issue.expected === 'number') return `${name} must be a whole number.`;
       if (issue.received === 'undefined') return `${name} is required.`;
       return `${name} must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}.`;
+    case 'custom':
+      // Refinements say what is wrong in words that follow the field's name ("must not list…").
+      return `${name} ${issue.message.replace(/\.$/, '')}.`;
     default:
       return `${name}: ${issue.message.replace(/\.$/, '')}.`;
   }
