@@ -370,6 +370,14 @@ export function checkResponseBody(
   }
   const profile = checkProfile(survey, given.profile);
   if ('problem' in profile) problems.push(profile.problem);
+  // An API response with no answer at all would count as started while saying nothing.
+  if (!problems.length && !answers.length) {
+    problems.push({
+      question: null,
+      code: 'invalid_body',
+      message: 'The response answers no question; answer at least one.',
+    });
+  }
   if (problems.length || 'problem' in profile) throw new SurveyAnswersError(problems);
   return { pages: Array.from({ length: last + 1 }, (_, p) => p), answers, profile: profile.profile };
 }

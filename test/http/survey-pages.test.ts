@@ -203,6 +203,16 @@ describe('POST /surveys/{slug}: the survey without JavaScript', () => {
     expect(again).toMatch(new RegExp(`name="q:pulse-1" value="${q1[0]}" checked`));
     expect(again).toMatch(/<option value="manager" selected>/);
 
+    // A crafted Back from page 1 stores nothing: page 1 again, with its stored answer.
+    const backFromFirst = await formPost(
+      server.url,
+      '/surveys/pulse',
+      { 'q:pulse-1': q1[1]!, page: '1', token: tokenOf(again), nav: 'back' },
+      { cookie },
+    );
+    expect(backFromFirst.status).toBe(200);
+    expect(backFromFirst.body).toMatch(new RegExp(`name="q:pulse-1" value="${q1[0]}" checked`));
+
     // Page 1 changed, then pages 2 and 3.
     const changed = await formPost(
       server.url,
