@@ -58,7 +58,7 @@ const profileKey = (profile: ProfileAnswers) =>
 /** Question types whose answers are one option: the "by" side of a cross-question pair. */
 const BY_TYPES = new Set(['single', 'rating']);
 
-export function createSurveySubmissions(db: Db): Pick<SurveyStore, 'recordSubmission'> {
+export function createSurveySubmissions(db: Db): Pick<SurveyStore, 'recordSubmission' | 'importSubmissions'> {
   const counted = createCountedVotes(db);
   const client = db.$client;
   const pairUp = client.prepare(
@@ -310,6 +310,13 @@ export function createSurveySubmissions(db: Db): Pick<SurveyStore, 'recordSubmis
         }
         return { outcome: error.outcome };
       }
+    },
+
+    async importSubmissions(batch) {
+      // Each record() is a savepoint inside this one transaction; a refusal rolls back the batch.
+      db.transaction(() => {
+        for (const submission of batch) record(submission);
+      }, IMMEDIATE);
     },
   };
 }

@@ -97,6 +97,7 @@ const SURVEY_STORE_COMMITS: CommitProofs<SurveyStore> = {
   deleteSurvey: (result) => result,
   // 'duplicate' commits the duplicate counter; 'stale' and 'response_not_found' write nothing.
   recordSubmission: (result) => result.outcome === 'recorded' || result.outcome === 'duplicate',
+  importSubmissions: () => true,
 };
 
 /** The app's stores on one connection, behind the storage guard. */

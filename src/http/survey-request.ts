@@ -70,8 +70,9 @@ export async function surveyRequest(
     const body = await readFormBody(astro.request, MAX_VOTE_BODY_BYTES);
     const page = Math.min(Math.max(Number.parseInt(body.get('page') ?? '1', 10) || 1, 1), pageCount);
     const token = body.get('token') || null;
-    if (body.get('nav') === 'back' && page > 1) {
-      const view = await surveyPageView(ctx, slug, { page: page - 1, token, deviceIds: [] });
+    // Back stores nothing; from page 1 (a crafted post) it shows page 1 again.
+    if (body.get('nav') === 'back') {
+      const view = await surveyPageView(ctx, slug, { page: Math.max(1, page - 1), token, deviceIds: [] });
       outcome.form = { ...view, profile: view.profile };
       return outcome;
     }

@@ -31,3 +31,6 @@ export const MAX_SURVEY_PAGES = 10;
  * write-in), so it gets the admin body limit rather than a single vote's 16 KiB.
  */
 export const MAX_SURVEY_RESPONSE_BODY_BYTES = MAX_ADMIN_BODY_BYTES;
+
+/** Slugs the admin pages use as names (/admin/polls/new, /admin/surveys/import): never a poll's or a survey's. */
+export const RESERVED_SLUGS: readonly string[] = ['new', 'import'];

@@ -6,7 +6,7 @@
 import { PollError } from './errors';
 import { responses } from './format';
 import { kebabCase, slugFromQuestion } from './keys';
-import { MAX_SLUG_LENGTH } from './limits';
+import { MAX_SLUG_LENGTH, RESERVED_SLUGS } from './limits';
 import { getPollForOwner, notFound } from './polls';
 import { inCatalogueOrder } from './profile';
 import { checkSchedule, effectiveStatus, scheduleAfterPatch, toEpoch } from './poll-rules';
@@ -140,7 +140,8 @@ export async function freeSlug(
   base: string,
   alsoTaken: (slug: string) => boolean = () => false,
 ): Promise<string> {
-  const taken = async (slug: string) => alsoTaken(slug) || (await store.slugExists(slug));
+  const taken = async (slug: string) =>
+    RESERVED_SLUGS.includes(slug) || alsoTaken(slug) || (await store.slugExists(slug));
   if (!(await taken(base))) return base;
   for (let n = 2; ; n++) {
     const suffix = `-${n}`;

@@ -63,7 +63,7 @@ export function scheduleAfterPatch(
       break;
     case 'scheduled':
       if (opensAt === null || opensAt <= now) {
-        throw invalid('opensAt', 'a scheduled poll needs an opening time in the future');
+        throw invalid('opensAt', 'scheduling needs an opening time in the future');
       }
       status = 'open';
       break;

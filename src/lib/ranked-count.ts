@@ -17,6 +17,11 @@ import type { PollRecord } from './types';
 
 /** Counts faster than this are redone for every new state: exact results for ordinary polls. */
 export const QUICK_COUNT_MS = 25;
+/**
+ * Only a poll with at least this many distinct rankings can count as slow: a small poll's count
+ * that took long because the machine was busy is still done afresh, so its results stay exact.
+ */
+export const MIN_SLOW_RANKINGS = 1000;
 /** A slow count is reused until this many times its own cost has passed (and at least a second). */
 export const RECOUNT_FACTOR = 10;
 const MIN_REUSE_MS = 1000;
@@ -42,7 +47,10 @@ export class RankedCounts {
    */
   private readonly byDatabase = new WeakMap<object, Map<number, KeptCount>>();
 
-  constructor(private readonly clock: () => number = () => performance.now()) {}
+  constructor(
+    private readonly clock: () => number = () => performance.now(),
+    private readonly minSlowRankings = MIN_SLOW_RANKINGS,
+  ) {}
 
   /** The poll's runoff count (undefined unless it is ranked), kept and shared as described above. */
   async count(store: Pick<PollStore, 'rankingTallies'>, poll: PollRecord): Promise<IrvResult | undefined> {
@@ -70,7 +78,8 @@ export class RankedCounts {
         tallies,
       );
       entry.doneAt = this.clock();
-      entry.cost = entry.doneAt - started;
+      // A busy machine makes small counts look slow; only a large one may be reused.
+      entry.cost = tallies.length >= this.minSlowRankings ? entry.doneAt - started : 0;
       return result;
     });
     kept.set(poll.id, entry);

@@ -12,6 +12,7 @@ import {
   MAX_QUESTION_LENGTH,
   MIN_OPTIONS,
   OPTION_KEY_PATTERN,
+  RESERVED_SLUGS,
   SLUG_PATTERN,
 } from './limits';
 import { PROFILE_DIMENSIONS } from './profile';
@@ -19,7 +20,8 @@ import { DUPLICATE_POLICIES, POLL_TYPES, RESULTS_VISIBILITIES, SCALES } from './
 
 const slug = z
   .string()
-  .regex(SLUG_PATTERN, 'must be lowercase letters, digits and inner dashes, at most 64 characters');
+  .regex(SLUG_PATTERN, 'must be lowercase letters, digits and inner dashes, at most 64 characters')
+  .refine((value) => !RESERVED_SLUGS.includes(value), 'is the name of an admin page ("new", "import"); choose another');
 const optionKey = z
   .string()
   .max(MAX_OPTION_KEY_LENGTH)
@@ -189,6 +191,9 @@ export function issueSentence(issue: z.ZodIssue): string {
       if (issue.expected === 'integer' || issue.expected === 'number') return `${name} must be a whole number.`;
       if (issue.received === 'undefined') return `${name} is required.`;
       return `${name} must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}.`;
+    case 'custom':
+      // Refinements say what is wrong in words that follow the field's name ("must not list…").
+      return `${name} ${issue.message.replace(/\.$/, '')}.`;
     default:
       return `${name}: ${issue.message.replace(/\.$/, '')}.`;
   }

@@ -8,7 +8,7 @@
 import { PollError } from './errors';
 import { responses } from './format';
 import { kebabCase } from './keys';
-import { MAX_SLUG_LENGTH, MAX_SURVEY_PAGES } from './limits';
+import { MAX_SLUG_LENGTH, MAX_SURVEY_PAGES, RESERVED_SLUGS } from './limits';
 import { PollInputError, preparePoll, type PreparedPoll } from './poll-admin';
 import { toPollInput } from './poll-files';
 import { checkSchedule, effectiveStatus, scheduleAfterPatch, toEpoch } from './poll-rules';
@@ -218,7 +218,9 @@ function newQuestion(question: NamedQuestion, survey: Omit<SurveyFields, 'slug'>
 
 async function freeSurveySlug(surveyStore: SurveyStore, base: string): Promise<string> {
   let slug = base;
-  for (let n = 2; await surveyStore.surveySlugExists(slug); n++) slug = defaultQuestionSlug(base, n);
+  const taken = async (candidate: string) =>
+    RESERVED_SLUGS.includes(candidate) || (await surveyStore.surveySlugExists(candidate));
+  for (let n = 2; await taken(slug); n++) slug = defaultQuestionSlug(base, n);
   return slug;
 }
 

@@ -51,10 +51,20 @@ export interface AnswerProblem {
 }
 
 /** 422 invalid_answers: every problem of the submission; nothing was stored. */
+/** A refusal lists at most this many problems, so a body of junk keys cannot make a larger answer. */
+export const MAX_PROBLEMS = 20;
+
 export class SurveyAnswersError extends PollError {
   readonly problems: AnswerProblem[];
-  constructor(problems: AnswerProblem[]) {
-    const count = problems.length;
+  constructor(all: AnswerProblem[]) {
+    const count = all.length;
+    const problems =
+      count > MAX_PROBLEMS
+        ? [
+            ...all.slice(0, MAX_PROBLEMS),
+            { question: null, code: 'invalid_body' as const, message: `…and ${count - MAX_PROBLEMS} more problems.` },
+          ]
+        : all;
     super(
       'invalid_answers',
       count === 1
@@ -360,6 +370,14 @@ export function checkResponseBody(
   }
   const profile = checkProfile(survey, given.profile);
   if ('problem' in profile) problems.push(profile.problem);
+  // An API response with no answer at all would count as started while saying nothing.
+  if (!problems.length && !answers.length) {
+    problems.push({
+      question: null,
+      code: 'invalid_body',
+      message: 'The response answers no question; answer at least one.',
+    });
+  }
   if (problems.length || 'problem' in profile) throw new SurveyAnswersError(problems);
   return { pages: Array.from({ length: last + 1 }, (_, p) => p), answers, profile: profile.profile };
 }
@@ -479,7 +497,14 @@ function readResponseBody(
     );
   }
   const parsed = surveyResponseSchema.safeParse(body);
-  if (parsed.success) return { answers: new Map(Object.entries(parsed.data.answers)), profile: parsed.data.profile };
+  if (parsed.success) {
+    // A key zod could not copy as data ("__proto__") is still a question slug this survey lacks.
+    const given = Object.keys((body as { answers: object }).answers);
+    const answers = new Map(
+      given.map((key) => [key, Object.hasOwn(parsed.data.answers, key) ? parsed.data.answers[key]! : {}]),
+    );
+    return { answers: answers as Map<string, RawAnswer>, profile: parsed.data.profile };
+  }
   // Keep every well-formed answer; report the rest, one problem per question or field.
   const raw = body as Record<string, unknown>;
   const answers = new Map<string, RawAnswer>();

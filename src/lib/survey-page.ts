@@ -1,7 +1,5 @@
 /** Words and states of the survey pages, kept out of the templates (src/pages/surveys/**). */
 import { count, wholePercent, wholePercentRange } from './format';
-import { DAY_MS } from './store';
-import type { SurveyStore } from './survey-types';
 import type { PollStatus } from './types';
 
 /** "You just finished", carried from the last page's 303 to the one results view that follows (like the poll's vote flash). */
@@ -62,46 +60,4 @@ export function funnelRows(
 ): FunnelRow[] {
   const of = (n: number) => (started > 0 ? n / started : 0);
   return funnel.map((step) => ({ ...step, reachedShare: of(step.reached), completedShare: of(step.completed) }));
-}
-
-/** Started / finished on one UTC day, for the "Over time" table. */
-export interface SurveyDayRow {
-  day: number;
-  /** "27 Nov 2026". */
-  label: string;
-  started: number;
-  finished: number;
-}
-
-/** Days shown in "Over time": the last 30 UTC days with answers or between them. */
-export const SURVEY_DAYS = 30;
-
-/** Every UTC day from the first with answers (at most SURVEY_DAYS ago) to today, zeros included; empty when nobody answered. */
-export async function surveyDays(
-  surveyStore: Pick<SurveyStore, 'surveyDailyCounts'>,
-  surveyId: number,
-  now: number,
-): Promise<SurveyDayRow[]> {
-  const today = Math.floor(now / DAY_MS);
-  const from = today - (SURVEY_DAYS - 1);
-  const { firstDay, days } = await surveyStore.surveyDailyCounts(surveyId, from, today);
-  if (firstDay === null) return [];
-  const start = Math.max(from, firstDay);
-  const byDay = new Map(days.map((d) => [d.day, d]));
-  const rows: SurveyDayRow[] = [];
-  for (let day = start; day <= today; day++) {
-    const counts = byDay.get(day);
-    rows.push({
-      day,
-      label: new Date(day * DAY_MS).toLocaleDateString('en-GB', {
-        day: 'numeric',
-        month: 'short',
-        year: 'numeric',
-        timeZone: 'UTC',
-      }),
-      started: counts?.started ?? 0,
-      finished: counts?.finished ?? 0,
-    });
-  }
-  return rows;
 }

@@ -150,7 +150,8 @@ type QuestionResults = SurveyResults['questions'][number];
 
 const withPlace = (question: SurveyQuestion, results: Results): QuestionResults => ({
   ...results,
-  page: question.page,
+  // 1-based, as the funnel numbers pages for people.
+  page: question.page + 1,
   required: question.required,
 });
 

@@ -209,6 +209,11 @@ export interface SurveyStore {
    * cross-question pair tallies, the funnel and the per-day counts.
    */
   recordSubmission(submission: SurveySubmission): Promise<SubmissionOutcome>;
+  /**
+   * Records many submissions (the demo seed) in one transaction: all or, when any is refused,
+   * none (it throws). One commit instead of one per response.
+   */
+  importSubmissions(submissions: SurveySubmission[]): Promise<void>;
   /** A response of this survey with its answers, or null. */
   findResponse(surveyId: number, responseId: number): Promise<StoredResponse | null>;
   /** Whether this survey-level device key has a response in the survey. */
@@ -271,7 +276,10 @@ export interface SurveyResults {
   /** Responses started (submitted at least their first page). */
   totalResponses: number;
   updatedAt: string;
-  /** Every question's Results, in survey order; with `?by=` each other question carries `breakdown`. */
+  /**
+   * Every question's Results, in survey order, with its page (1-based, as in the funnel); with
+   * `?by=` each other question carries `breakdown`.
+   */
   questions: (Results & { page: number; required: boolean })[];
   funnel: FunnelStep[];
   completion: { started: number; finished: number; rate: number; ci95: Interval };

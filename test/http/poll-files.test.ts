@@ -64,7 +64,7 @@ describe('poll definition files', () => {
         expect(await ownerView(target.url)).toEqual(await ownerView(source.url));
       });
     });
-  });
+  }, 60_000);
 
   it('imports nothing when any poll is invalid, and names each problem by position', async () => {
     const dir = tempDir();

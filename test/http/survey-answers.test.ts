@@ -85,7 +85,13 @@ describe('POST /api/surveys/{slug}/responses', () => {
     const response = await answer(server.url, 'pulse', full);
     expect(response.status).toBe(201);
     expect(response.body.accepted).toBe(true);
-    expect(response.body).toHaveProperty('results');
+    // The survey shows results always: they come back with the response.
+    expect(response.body.results).toMatchObject({ slug: 'pulse', totalResponses: 1 });
+    expect(response.body.results.questions.map((q: { slug: string }) => q.slug)).toEqual([
+      'pulse-1',
+      'pulse-2',
+      'pulse-3',
+    ]);
     expect(await storedCounts(server.url, 'pulse')).toEqual({
       started: 1,
       finished: 1,

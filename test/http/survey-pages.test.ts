@@ -203,6 +203,16 @@ describe('POST /surveys/{slug}: the survey without JavaScript', () => {
     expect(again).toMatch(new RegExp(`name="q:pulse-1" value="${q1[0]}" checked`));
     expect(again).toMatch(/<option value="manager" selected>/);
 
+    // A crafted Back from page 1 stores nothing: page 1 again, with its stored answer.
+    const backFromFirst = await formPost(
+      server.url,
+      '/surveys/pulse',
+      { 'q:pulse-1': q1[1]!, page: '1', token: tokenOf(again), nav: 'back' },
+      { cookie },
+    );
+    expect(backFromFirst.status).toBe(200);
+    expect(backFromFirst.body).toMatch(new RegExp(`name="q:pulse-1" value="${q1[0]}" checked`));
+
     // Page 1 changed, then pages 2 and 3.
     const changed = await formPost(
       server.url,
@@ -392,6 +402,20 @@ describe('the survey widget', () => {
     const loader = (await request(`${server.url}/embed.js`)).body as string;
     expect(loader).toContain('data-peer-survey');
     expect(loader).toContain("'surveys/'");
+  });
+});
+
+describe("a question's own poll page and widget", () => {
+  it('offer no ballot but a link to answer the question in its survey', async () => {
+    const page = (await request(`${server.url}/polls/pulse-1`)).body as string;
+    expect(page).not.toContain('<form method="post"');
+    expect(page).toContain('This question is part of the survey “Delivery pulse”.');
+    expect(page).toContain('<a href="/surveys/pulse">Answer it in the survey</a>');
+    const widget = (await request(`${server.url}/embed/pulse-1`)).body as string;
+    expect(widget).not.toContain('<form method="post"');
+    expect(widget).toMatch(
+      /<a href="\/surveys\/pulse" target="_blank" rel="noopener noreferrer"[^>]*>\s*answer it there/,
+    );
   });
 });
 

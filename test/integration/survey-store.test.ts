@@ -321,6 +321,20 @@ describe('recordSubmission', () => {
     expect({ ...after, surveys: before.surveys }).toEqual(before);
   });
 
+  it('imports a batch of submissions in one transaction: all of them, or none when one is refused', async () => {
+    const survey = await createSurvey();
+    const page1 = { pages: [0], answers: [{ slug: 'team-1', keys: ['a'] }] };
+    const before = dumpAll(temp);
+    const batch = [submission(survey, page1), { ...submission(survey, page1), checkedAgainst: T0 - 1 }];
+    await expect(temp.surveyStore.importSubmissions(batch)).rejects.toThrow();
+    expect(dumpAll(temp)).toEqual(before);
+
+    await temp.surveyStore.importSubmissions([submission(survey, page1), submission(survey, page1)]);
+    expect((await temp.surveyStore.findSurvey(survey.slug))!.startedCount).toBe(2);
+    expect((await votesOf('team-1')).a).toBe(2);
+    await expectConsistent();
+  });
+
   it('counts the funnel and the days for a hand-worked sequence', async () => {
     const survey = await createSurvey();
     const day0 = Math.floor(T0 / 86_400_000);

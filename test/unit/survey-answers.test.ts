@@ -64,6 +64,26 @@ describe('checkResponseBody (JSON API)', () => {
     expect(checked.profile).toEqual({});
   });
 
+  it('refuses a response that answers nothing, and lists at most 20 problems of a body full of junk', () => {
+    const optional = surveyRecord([question('q-1', 0, {}, false), question('q-2', 1, {}, false)]);
+    expect(problemsOf(() => checkResponseBody(optional, { answers: {} }, key))).toEqual([
+      { question: null, code: 'invalid_body', message: 'The response answers no question; answer at least one.' },
+    ]);
+    const junk = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`nope-${i}`, { choices: ['a'] }]));
+    const problems = problemsOf(() =>
+      checkResponseBody(survey, { answers: { ...junk, 'q-1': { choices: ['a'] } } }, key),
+    );
+    expect(problems).toHaveLength(21);
+    expect(problems[20]).toEqual({ question: null, code: 'invalid_body', message: '…and 30 more problems.' });
+  });
+
+  it('names an answer keyed "__proto__" as a question the survey lacks', () => {
+    const body = JSON.parse('{"answers":{"__proto__":{"choices":["a"]},"q-1":{"choices":["a"]}}}');
+    expect(problemsOf(() => checkResponseBody(survey, body, key)).map((p) => [p.question, p.code])).toEqual([
+      ['__proto__', 'unknown_question'],
+    ]);
+  });
+
   it('takes a write-in as the option "other"', () => {
     const checked = checkResponseBody(
       survey,
