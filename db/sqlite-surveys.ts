@@ -6,7 +6,13 @@
  */
 import { and, asc, between, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import type { AuditEntry, GroupCounts } from '../src/lib/store';
-import type { NewQuestion, ResponseRow, SurveyFields, SurveyStore } from '../src/lib/survey-types';
+import {
+  surveyAuditKey,
+  type NewQuestion,
+  type ResponseRow,
+  type SurveyFields,
+  type SurveyStore,
+} from '../src/lib/survey-types';
 import type { Db } from './client';
 import {
   auditLog,
@@ -106,7 +112,13 @@ export function createSqliteSurveyStore(db: Db): SurveyStore {
   const insertAudit = (tx: Tx, surveySlug: string, at: number, audit: AuditEntry | undefined) => {
     if (audit)
       tx.insert(auditLog)
-        .values({ at, pollSlug: surveySlug, actor: audit.actor, action: audit.action, details: audit.details ?? '' })
+        .values({
+          at,
+          pollSlug: surveyAuditKey(surveySlug),
+          actor: audit.actor,
+          action: audit.action,
+          details: audit.details ?? '',
+        })
         .run();
   };
 

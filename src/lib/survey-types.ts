@@ -21,6 +21,12 @@ import type {
   VoteSource,
 } from './types';
 
+/**
+ * The audit log's key for a survey's entries: polls and surveys have separate slug namespaces,
+ * so a survey's entries are filed apart from a poll's of the same slug.
+ */
+export const surveyAuditKey = (slug: string) => `survey:${slug}`;
+
 /** A question of a survey: its poll, the survey page it is on (0-based) and whether it must be answered. */
 export interface SurveyQuestion {
   poll: PollRecord;

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSurvey, deleteSurvey, updateSurvey } from '@/lib/survey-admin';
 import { importSurvey, toSurveyInput } from '@/lib/survey-files';
 import { toSurveyJson } from '@/lib/surveys';
+import { surveyAuditKey } from '@/lib/survey-types';
 import { openTempDb, type TempDb } from '../support/temp-db';
 
 const NOW = Date.parse('2026-11-27T08:00:00Z');
@@ -31,7 +32,7 @@ describe('survey admin', () => {
     await updateSurvey(temp, 'pulse', { title: 'Pulse 2' }, NOW + 1000, 'api-token');
     await updateSurvey(temp, 'pulse', { status: 'closed' }, NOW + 2000, 'session:abc');
     await deleteSurvey(temp.surveyStore, 'pulse', NOW + 3000, 'api-token');
-    const audit = await temp.adminStore.auditFor('pulse');
+    const audit = await temp.adminStore.auditFor(surveyAuditKey('pulse'));
     expect(audit.map((a) => [a.actor, a.action, a.details])).toEqual([
       ['api-token', 'delete', '0 responses removed'],
       ['session:abc', 'close', ''],
@@ -48,7 +49,10 @@ describe('survey admin', () => {
     await deleteSurvey(temp.surveyStore, 'pulse', NOW, 'cli');
     const imported = await importSurvey(temp, file, NOW + 1000, 'cli');
     expect(toSurveyJson(imported, NOW + 1000)).toEqual(toSurveyJson(original, NOW + 1000));
-    expect((await temp.adminStore.auditFor('pulse'))[0]).toMatchObject({ actor: 'cli', action: 'import' });
+    expect((await temp.adminStore.auditFor(surveyAuditKey('pulse')))[0]).toMatchObject({
+      actor: 'cli',
+      action: 'import',
+    });
   });
 
   it('keeps default question slugs when the questions are replaced (the old ones are freed in the same edit)', async () => {

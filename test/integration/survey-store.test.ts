@@ -69,7 +69,7 @@ describe('authoring', () => {
     expect(await temp.surveyStore.surveySlugExists('team')).toBe(true);
     expect(await temp.surveyStore.listSurveys()).toEqual([survey]);
     const audit = temp.db.$client.prepare('select action, poll_slug as slug from audit_log').all();
-    expect(audit).toEqual([{ action: 'survey-create', slug: 'team' }]);
+    expect(audit).toEqual([{ action: 'survey-create', slug: 'survey:team' }]);
   });
 
   it('refuses a taken survey slug or question slug and stores nothing', async () => {
