@@ -167,9 +167,10 @@ describe('GET /api/surveys/{slug}/results', () => {
     expect(
       body.questions.map((q: { slug: string; page: number; required: boolean }) => [q.slug, q.page, q.required]),
     ).toEqual([
-      ['team-1', 0, true],
-      ['team-2', 1, false],
-      ['team-3', 1, false],
+      // Pages numbered from 1, as in the funnel.
+      ['team-1', 1, true],
+      ['team-2', 2, false],
+      ['team-3', 2, false],
     ]);
     expect(body.questions[0].totalResponses).toBe(24);
     expect(body.questions[0].options.map((o: { votes: number }) => o.votes)).toEqual([12, 11, 1]);
