@@ -86,6 +86,9 @@ export class ResultsChart extends HTMLElement {
     chart.data.datasets[0]!.data = data.shares.map((s) => s * 100);
     chart.options.scales!.x!.max = max;
     chart.update('none');
+    // Draw the new numbers now rather than on the animator's next frame: a chart still inside its
+    // first animation, or one Chart.js counts as detached, would otherwise keep showing the old ones.
+    chart.draw();
     this.dataset.axisMax = String(max);
   }
 
