@@ -17,23 +17,29 @@ export const DEFAULT_MAX_STREAMS = 10_000;
 export const MIN_EVENT_INTERVAL_MS = 1000;
 /** A comment line this often keeps proxies from closing a quiet stream. */
 export const HEARTBEAT_MS = 25_000;
+/**
+ * Watchers written to per turn of the event loop. Writing one event to 10,000 sockets takes
+ * ~100 ms of CPU; done at once it would hold every vote waiting behind it for that long. In
+ * slices of this many, a vote waits for one slice at most (a few ms).
+ */
+export const FANOUT_SLICE = 500;
+
+const encoder = new TextEncoder();
+/** The Server-Sent Events frame of a results event: built once per event, written to every watcher. */
+export const resultsFrame = (json: string): Uint8Array => encoder.encode(`event: results\ndata: ${json}\n\n`);
+/** A comment line: nothing changed, the connection is alive. One buffer for every heartbeat. */
+export const HEARTBEAT_FRAME: Uint8Array = encoder.encode(': keep-alive\n\n');
 
 export interface Watcher {
-  /** The Results JSON of the poll, as it is now. */
-  results(json: string): void;
-  /** A comment line: nothing changed, the connection is alive. */
-  heartbeat(): void;
+  /**
+   * The Results JSON of the poll, as it is now, and the same as a ready Server-Sent Events frame
+   * (`event: results`). Both are shared by every watcher of the poll: write them, never change them.
+   */
+  results(json: string, frame: Uint8Array): void;
+  /** Nothing changed, the connection is alive; `frame` is the shared comment line to write. */
+  heartbeat(frame: Uint8Array): void;
   /** The stream ends: the results became hidden, the poll went away, or the server stops. */
   close(): void;
-}
-
-interface Watched {
-  watcher: Watcher;
-  /**
-   * The browser had voted (has a response in the survey) when it started watching; it still has:
-   * votes and responses are not taken back.
-   */
-  voted: boolean;
 }
 
 /** What is watched: a poll's results, or a survey's (polls and surveys have separate slugs). */
@@ -44,9 +50,17 @@ interface Watch {
   slug: string;
   /** The poll (survey) the watchers started on: a later one given the same slug is not theirs. */
   id: number;
-  watchers: Set<Watched>;
+  /**
+   * The watchers, by whether the browser had voted (had a response in the survey) when it started
+   * watching; it still has: votes and responses are not taken back. Two sets, so a watcher needs
+   * no wrapper object and an event decides visibility twice, not once per watcher.
+   */
+  voted: Set<Watcher>;
+  others: Set<Watcher>;
   lastEventAt: number;
   timer: ReturnType<typeof setTimeout> | null;
+  /** The fan-out of the last event, while it is still being written: the next waits for it (order). */
+  writing: Promise<void> | null;
 }
 
 export interface LiveResultsOptions {
@@ -60,6 +74,30 @@ export interface LiveResultsOptions {
 }
 
 const keyOf = (kind: WatchKind, slug: string) => `${kind}\0${slug}`;
+const size = (watch: Watch) => watch.voted.size + watch.others.size;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Gives every watcher in `watchers` the event (or, when `event` is null, ends its stream), in
+ * slices of FANOUT_SLICE with a turn of the event loop between them. A watcher that left
+ * meanwhile (no longer in `current`) is skipped.
+ */
+async function deliver(
+  watchers: Watcher[],
+  current: Set<Watcher>,
+  event: { json: string; frame: Uint8Array } | null,
+): Promise<void> {
+  for (let from = 0; from < watchers.length; from += FANOUT_SLICE) {
+    if (from > 0) await nextTurn();
+    const to = Math.min(from + FANOUT_SLICE, watchers.length);
+    for (let i = from; i < to; i++) {
+      const watcher = watchers[i]!;
+      if (!current.has(watcher)) continue;
+      if (event) watcher.results(event.json, event.frame);
+      else watcher.close();
+    }
+  }
+}
 
 export class LiveResults {
   private readonly watches = new Map<string, Watch>();
@@ -67,11 +105,14 @@ export class LiveResults {
   private readonly heartbeat: ReturnType<typeof setInterval>;
   private readonly now: () => number;
   private readonly minIntervalMs: number;
+  private readonly heartbeatMs: number;
 
   constructor(private readonly options: LiveResultsOptions) {
     this.now = options.now ?? Date.now;
     this.minIntervalMs = options.minIntervalMs ?? MIN_EVENT_INTERVAL_MS;
-    this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? HEARTBEAT_MS);
+    this.heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+    // One timer for every stream on the process, not one per stream.
+    this.heartbeat = setInterval(() => this.beat(), this.heartbeatMs);
     this.heartbeat.unref();
   }
 
@@ -91,22 +132,28 @@ export class LiveResults {
     const existing = this.watches.get(key);
     // Watchers of a deleted poll whose slug was taken again end here rather than see the new one.
     if (existing && existing.id !== id) this.endWatch(existing);
-    const watch = this.watches.get(key) ?? { kind, slug, id, watchers: new Set(), lastEventAt: 0, timer: null };
-    this.watches.set(key, watch);
-    const watched = { watcher, voted };
-    watch.watchers.add(watched);
+    let watch = this.watches.get(key);
+    if (!watch) {
+      watch = { kind, slug, id, voted: new Set(), others: new Set(), lastEventAt: 0, timer: null, writing: null };
+      this.watches.set(key, watch);
+    }
+    const set = voted ? watch.voted : watch.others;
+    // The same watcher object twice would be one stream counted twice; it is one watch.
+    if (set.has(watcher)) return () => this.unwatch(key, watch, set, watcher);
+    set.add(watcher);
     this.open++;
-    let stopped = false;
-    return () => {
-      if (stopped) return;
-      stopped = true;
-      this.open--;
-      watch.watchers.delete(watched);
-      if (watch.watchers.size === 0) {
-        if (watch.timer) clearTimeout(watch.timer);
-        if (this.watches.get(key) === watch) this.watches.delete(key);
-      }
-    };
+    return () => this.unwatch(key, watch, set, watcher);
+  }
+
+  private unwatch(key: string, watch: Watch, set: Set<Watcher>, watcher: Watcher): void {
+    // Stopping twice (the client left, then the hub closed it) frees one place only.
+    if (!set.delete(watcher)) return;
+    this.open--;
+    if (size(watch) === 0) {
+      if (watch.timer) clearTimeout(watch.timer);
+      watch.timer = null;
+      if (this.watches.get(key) === watch) this.watches.delete(key);
+    }
   }
 
   /** A vote or an edit changed the poll: its watchers get one event, at most every second. */
@@ -130,7 +177,8 @@ export class LiveResults {
 
   private endWatch(watch: Watch): void {
     if (watch.timer) clearTimeout(watch.timer);
-    for (const { watcher } of [...watch.watchers]) watcher.close();
+    watch.timer = null;
+    for (const watcher of [...watch.voted, ...watch.others]) watcher.close();
     const key = keyOf(watch.kind, watch.slug);
     if (this.watches.get(key) === watch) this.watches.delete(key);
   }
@@ -140,84 +188,95 @@ export class LiveResults {
     clearInterval(this.heartbeat);
     for (const watch of this.watches.values()) {
       if (watch.timer) clearTimeout(watch.timer);
-      for (const { watcher } of [...watch.watchers]) watcher.close();
+      watch.timer = null;
+      for (const watcher of [...watch.voted, ...watch.others]) watcher.close();
     }
     this.watches.clear();
     this.open = 0;
   }
 
+  /**
+   * Reads the poll (survey) once and builds its JSON once for all of its watchers; each set gets it
+   * when it may see it, and otherwise its streams end.
+   */
   private async emit(watch: Watch): Promise<void> {
-    if (watch.kind === 'survey') return this.emitSurvey(watch);
     watch.lastEventAt = this.now();
-    let poll: PollRecord | null;
+    let event: { shownToVoted: boolean; shownToOthers: boolean; json: string | null } | null;
     try {
-      poll = await this.options.store.findPoll(watch.slug);
+      event = watch.kind === 'survey' ? await this.surveyEvent(watch) : await this.pollEvent(watch);
     } catch {
       // The database is unavailable: keep the streams, try again on the next change.
       watch.timer = null;
       return;
     }
     watch.timer = null;
+    if (event === null) return;
+    // The previous event's fan-out first: a watcher must never get an older event after a newer one.
+    if (watch.writing) await watch.writing;
+    const shared = event.json === null ? null : { json: event.json, frame: resultsFrame(event.json) };
+    const sends: Promise<void>[] = [];
+    for (const [set, shown] of [
+      [watch.voted, event.shownToVoted],
+      [watch.others, event.shownToOthers],
+    ] as const) {
+      if (set.size > 0) sends.push(deliver([...set], set, shown ? shared : null));
+    }
+    const writing = Promise.all(sends).then(() => undefined);
+    watch.writing = writing;
+    await writing;
+    if (watch.writing === writing) watch.writing = null;
+  }
+
+  private async pollEvent(watch: Watch) {
+    const poll: PollRecord | null = await this.options.store.findPoll(watch.slug);
     const now = this.now();
     const shownTo = (voted: boolean) =>
       poll !== null &&
       poll.id === watch.id &&
       isPublic(poll.status) &&
       resultsHiddenReason(poll, { hasVoted: voted }, now) === null;
-    let json: string | null = null;
-    if (poll !== null && (shownTo(true) || shownTo(false))) {
-      try {
-        // One count for all of the poll's watchers (kept and shared, src/lib/ranked-count.ts).
-        json = JSON.stringify(buildResults(poll, now, await rankedCounts.count(this.options.store, poll)));
-      } catch {
-        // The database is unavailable: keep the streams, try again on the next change.
-        return;
-      }
-    }
-    for (const { watcher, voted } of [...watch.watchers]) {
-      if (json !== null && shownTo(voted)) watcher.results(json);
-      else watcher.close();
-    }
+    const shownToVoted = shownTo(true);
+    const shownToOthers = shownTo(false);
+    // One count for all of the poll's watchers (kept and shared, src/lib/ranked-count.ts).
+    const json =
+      poll !== null && (shownToVoted || shownToOthers)
+        ? JSON.stringify(buildResults(poll, now, await rankedCounts.count(this.options.store, poll)))
+        : null;
+    return { shownToVoted, shownToOthers, json };
   }
 
-  /** As for a poll: one SurveyResults JSON (no breakdown) for all watchers who may see it; the others' streams end. */
-  private async emitSurvey(watch: Watch): Promise<void> {
-    watch.lastEventAt = this.now();
+  /** As for a poll: one SurveyResults JSON (no breakdown) for all watchers who may see it. */
+  private async surveyEvent(watch: Watch) {
     const { surveyStore } = this.options;
-    if (!surveyStore) {
-      watch.timer = null;
-      return;
-    }
-    let survey: SurveyRecord | null;
-    try {
-      survey = await surveyStore.findSurvey(watch.slug);
-    } catch {
-      watch.timer = null;
-      return;
-    }
-    watch.timer = null;
+    // Without a survey store there is nothing to send: the watchers keep their streams (heartbeats only).
+    if (!surveyStore) return null;
+    const survey: SurveyRecord | null = await surveyStore.findSurvey(watch.slug);
     const now = this.now();
     const shownTo = (responded: boolean) =>
       survey !== null &&
       survey.id === watch.id &&
       isPublic(survey.status) &&
       surveyHiddenReason(survey, { responded }, now) === null;
-    let json: string | null = null;
-    if (survey !== null && (shownTo(true) || shownTo(false))) {
-      try {
-        json = JSON.stringify(await buildSurveyResults({ store: this.options.store, surveyStore, now }, survey));
-      } catch {
-        return;
-      }
-    }
-    for (const { watcher, voted } of [...watch.watchers]) {
-      if (json !== null && shownTo(voted)) watcher.results(json);
-      else watcher.close();
-    }
+    const shownToVoted = shownTo(true);
+    const shownToOthers = shownTo(false);
+    const json =
+      survey !== null && (shownToVoted || shownToOthers)
+        ? JSON.stringify(await buildSurveyResults({ store: this.options.store, surveyStore, now }, survey))
+        : null;
+    return { shownToVoted, shownToOthers, json };
   }
 
+  /**
+   * The shared heartbeat: one comment line to every stream of a poll that had no event within the
+   * last interval (an event is proof of life enough).
+   */
   private beat(): void {
-    for (const watch of this.watches.values()) for (const { watcher } of watch.watchers) watcher.heartbeat();
+    const quietSince = this.now() - this.heartbeatMs;
+    for (const watch of this.watches.values()) {
+      if (watch.lastEventAt > quietSince) continue;
+      for (const watcher of watch.voted) watcher.heartbeat(HEARTBEAT_FRAME);
+      for (const watcher of watch.others) watcher.heartbeat(HEARTBEAT_FRAME);
+    }
   }
 }
 
