@@ -139,9 +139,11 @@ function countVote(t, createdAt, option, answers) {
 
 /** Adds the counted tallies to the poll's (whose tally rows may already hold earlier votes). */
 function writeTallies(db, pollId, t) {
-  db.prepare(
-    'update polls set response_count = response_count + ?, updated_at = max(updated_at, ?) where id = ?',
-  ).run(t.responses, t.lastAt, pollId);
+  db.prepare('update polls set response_count = response_count + ?, updated_at = max(updated_at, ?) where id = ?').run(
+    t.responses,
+    t.lastAt,
+    pollId,
+  );
   const option = db.prepare('update poll_options set votes = votes + ? where poll_id = ? and id = ?');
   for (const [optionId, n] of t.options.entries()) option.run(n, pollId, Number(optionId));
   const rows = (sql, counter, toRow) => {

@@ -14,7 +14,8 @@ import { connect } from 'node:net';
  * on Linux. 200 per address, leaving room under the cap.
  */
 export const PER_ADDRESS = 200;
-export const addressFor = (i) => `127.0.${2 + Math.floor(i / PER_ADDRESS / 250)}.${2 + (Math.floor(i / PER_ADDRESS) % 250)}`;
+export const addressFor = (i) =>
+  `127.0.${2 + Math.floor(i / PER_ADDRESS / 250)}.${2 + (Math.floor(i / PER_ADDRESS) % 250)}`;
 
 const EVENT = Buffer.from('event: results');
 let events = 0;
