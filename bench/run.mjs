@@ -1,16 +1,41 @@
-// npm run bench — Peer Polls beside a bare node:http + better-sqlite3 server doing the same SQL,
-// in the same run, reported as a ratio. Both listen on 127.0.0.1 with their own temporary database.
-// Breakdown cases: `?by=role` on polls with 1,000 and 100,000 votes with profile answers (filled
-// straight into SQLite by bench/fill.mjs) should cost the same, reported as their ratio from
-// alternating runs; and the latency of `?by=role&where=companySize:gt-10000` at 100,000 votes,
-// one request at a time, against the 50 ms of SPEC.md. Live results: vote throughput and latency
-// with 1,000 results streams open on the voted poll against none (`--only streams`), as a ratio.
-// Ranked polls: results (the instant-runoff count) at 100,000 ballots against 1,000 (`--only ranked`).
-// Options: --seconds N (default 10), --connections N (default 10), --only TEXT (the scenarios
-// whose name contains TEXT, e.g. --only by=).
-import { spawn } from 'node:child_process';
+// npm run bench — the speed targets of issue 15, each measured against a yardstick in the same run.
+//
+// Peer Polls (the built server, dist/server/entry.mjs) runs beside a bare node:http +
+// better-sqlite3 server doing the same SQL (bench/baseline-server.mjs: one transaction and one
+// fsync per vote, synchronous=FULL), each on its own temporary database. Every comparison is
+// A/B alternated (A B, B A, A B, …) in short runs and reported as the median of the pairs' ratios,
+// so a change in the machine's load during the bench falls on both sides alike. Each case prints
+// p99 latency and the app's RSS (VmRSS of its process), then a PASS/FAIL line per target:
+//
+//   votes       POST /api/polls/{slug}/votes (policy none) vs the bare server's vote: ≥ 1.0×, p99 ≤ 50 ms
+//   results     GET /api/polls/{slug}/results vs the bare results read: ≥ 0.5×
+//   page        GET /polls/{slug}/results (HTML) vs the bare results JSON: ≥ 0.25×
+//   widget      GET /embed/{slug} (HTML) vs the bare results JSON: ≥ 0.25×
+//   by          ?by=role at 1,000,000 votes vs at 1,000: cost ≤ 1.2×
+//   trend       GET /api/polls/{slug}/trend at 1,000,000 votes vs at 1,000: cost ≤ 1.2×
+//   ranked      a ranked poll's results (instant runoff) at 1,000,000 ballots vs 1,000: cost ≤ 1.2×
+//   where       ?by=role&where=companySize:gt-10000 at 1,000,000 votes, one connection: p99 < 50 ms (SPEC.md)
+//   etag-json   results JSON with If-None-Match (304) vs without: every answer a 304, and cheaper
+//   etag-page   the results page with If-None-Match (304) vs without: the same
+//   streams     votes with --streams live results streams open on the voted poll (1,000,000 votes)
+//               vs none: p99 ≤ 2×; all streams open; app RSS < 300 MB with them
+//   start       node dist/server/entry.mjs until /healthz answers, on the 1,000,000-vote database
+//               (SEED_DEMO=0 and =1): ≤ 1 s
+//
+// Options:
+//   --only a,b      run only the cases whose name contains one of these words (e.g. --only votes,start)
+//   --seconds N     length of one measured run (default 5); a case takes about 4 × pairs × N seconds
+//   --connections N autocannon connections for the throughput cases (default 50)
+//   --pairs N       A/B pairs per case (default 3; the median is reported)
+//   --streams N     live results streams held open in the streams case (default 10000)
+//   --large N       votes in the large polls (default 1000000)
+//
+// Votes for the large polls are written straight into SQLite by bench/fill.mjs (one transaction,
+// tallies counted in memory and written once: about 20 s per 1,000,000). The streams are held by
+// a child process (bench/stream-holder.mjs) from 127.0.0.x addresses, since the server allows
+// 256 connections per client address. The whole bench takes about 10 minutes at the defaults.
+import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { get } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,18 +48,31 @@ import { fillRankedVotes, fillVotes } from './fill.mjs';
 const root = join(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '50' },
+    pairs: { type: 'string', default: '3' },
     only: { type: 'string', default: '' },
-    // Internal: this file run as a child that holds the live results streams open (see openStreams).
-    'hold-streams': { type: 'string' },
+    streams: { type: 'string', default: '10000' },
+    large: { type: 'string', default: '1000000' },
   },
 });
 const duration = Number(values.seconds);
 const connections = Number(values.connections);
+const pairs = Math.max(1, Number(values.pairs));
+const STREAMS = Number(values.streams);
+const LARGE = Number(values.large);
+const SMALL = 1_000;
+const only = values.only
+  .split(',')
+  .map((word) => word.trim())
+  .filter(Boolean);
+const selected = (name) => only.length === 0 || only.some((word) => name.includes(word));
 const token = 'bench-admin-token-0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'peer-polls-bench-'));
+const appDb = join(dir, 'app.db');
 const children = [];
+const verdicts = [];
+const fmt = (n) => n.toLocaleString('en-US');
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -44,42 +82,61 @@ const freePort = () =>
     });
   });
 
-async function waitFor(url) {
-  for (let i = 0; i < 200; i++) {
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(url, { every = 100, tries = 300 } = {}) {
+  for (let i = 0; i < tries; i++) {
     try {
       if ((await fetch(url)).status < 500) return;
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(every);
   }
   throw new Error(`no answer from ${url}`);
 }
 
-function start(args, env = {}) {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: 'inherit' });
+function start(args, env = {}, stdio = 'inherit') {
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio });
   children.push(child);
   return child;
 }
 
-/** The bench polls: four options each; all but `bench` ask profile questions. */
+async function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}
+
+/** The resident memory of a process, in MB. */
+const rssOf = (pid) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024);
+
+const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+const appEnv = (port) => ({
+  HOST: '127.0.0.1',
+  PORT: String(port),
+  DATABASE_URL: `file:${appDb}`,
+  SEED_DEMO: '0',
+  RATE_LIMIT: '0',
+  ADMIN_TOKEN: token,
+});
+
+/** The bench polls: four options each. */
 const PROFILE = ['role', 'industry', 'companySize'];
 const POLLS = [
   { slug: 'bench', profile: [] },
-  { slug: 'bench-profile', profile: PROFILE },
-  { slug: 'by-1k', profile: PROFILE, votes: 1_000 },
-  { slug: 'by-100k', profile: PROFILE, votes: 100_000 },
+  { slug: 'small', profile: PROFILE, votes: SMALL },
+  { slug: 'large', profile: PROFILE, votes: LARGE, large: true },
+  { slug: 'ranked-small', type: 'ranked', votes: SMALL },
+  { slug: 'ranked-large', type: 'ranked', votes: LARGE, large: true, ranked: true },
 ];
-/** Ranked polls (the app's only: the bare server counts no runoff), to show the count's cost is flat. */
-const RANKED_POLLS = [
-  { slug: 'ranked-1k', votes: 1_000 },
-  { slug: 'ranked-100k', votes: 100_000 },
-];
-const RANKED_CASE = 'GET results of a ranked poll (instant runoff), 100,000 vs 1,000 ballots';
-const BY_ROLE = '?by=role';
-const WHERE_LARGE = '?by=role&where=companySize:gt-10000';
 
-/** A database with the app's migrations applied and the open bench polls, for the baseline. */
+/** A database with the app's migrations applied and the `bench` poll, for the bare server. */
 function baselineDatabase(file) {
   const db = new Database(file);
   const migrations = join(root, 'db', 'migrations');
@@ -90,65 +147,18 @@ function baselineDatabase(file) {
       db.exec(statement);
   }
   const now = Date.now();
-  for (const poll of POLLS) {
-    const { id } = db
-      .prepare(
-        `insert into polls (slug, question, type, min_choices, max_choices, status, results_visibility, duplicate_policy, profile, created_at, updated_at)
-         values (?, 'Bench?', 'single', 1, 1, 'open', 'always', 'none', ?, ?, ?) returning id`,
-      )
-      .get(poll.slug, JSON.stringify(poll.profile), now, now);
-    ['a', 'b', 'c', 'd'].forEach((key, i) =>
-      db
-        .prepare('insert into poll_options (poll_id, key, label, position) values (?, ?, ?, ?)')
-        .run(id, key, key.toUpperCase(), i),
-    );
-  }
+  const { id } = db
+    .prepare(
+      `insert into polls (slug, question, type, min_choices, max_choices, status, results_visibility, duplicate_policy, profile, created_at, updated_at)
+       values ('bench', 'Bench?', 'single', 1, 1, 'open', 'always', 'none', '[]', ?, ?) returning id`,
+    )
+    .get(now, now);
+  ['a', 'b', 'c', 'd'].forEach((key, i) =>
+    db
+      .prepare('insert into poll_options (poll_id, key, label, position) values (?, ?, ?, ?)')
+      .run(id, key, key.toUpperCase(), i),
+  );
   db.close();
-}
-
-const LIVE_CASE = 'POST vote, 1,000 live results streams open';
-const STREAMS = 1000;
-/** Addresses the streams come from: the server allows 256 connections per client address. */
-const STREAM_ADDRESSES = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'];
-
-/**
- * Opens `total` event streams on `url`, spread over STREAM_ADDRESSES, and waits until each has
- * its first event. Counts the results events they receive from then on.
- */
-async function openStreams(url, total) {
-  let events = 0;
-  let open = 0;
-  const requests = [];
-  const opened = [];
-  for (let i = 0; i < total; i++) {
-    opened.push(
-      new Promise((resolve, reject) => {
-        const request = get(
-          url,
-          { localAddress: STREAM_ADDRESSES[i % STREAM_ADDRESSES.length], agent: false },
-          (res) => {
-            if (res.statusCode !== 200) return reject(new Error(`stream ${i}: ${res.statusCode}`));
-            open++;
-            let first = true;
-            res.setEncoding('utf8');
-            res.on('data', (chunk) => {
-              const count = chunk.split('event: results').length - 1;
-              if (first && count > 0) {
-                first = false;
-                resolve();
-                events += count - 1;
-              } else events += count;
-            });
-            res.on('close', () => open--);
-          },
-        );
-        request.on('error', reject);
-        requests.push(request);
-      }),
-    );
-  }
-  await Promise.all(opened);
-  return { events: () => events, open: () => open, close: () => requests.forEach((request) => request.destroy()) };
 }
 
 const run = (url, opts = {}) =>
@@ -156,250 +166,333 @@ const run = (url, opts = {}) =>
     autocannon({ url, duration, connections, ...opts }, (err, result) => (err ? reject(err) : resolve(result))),
   );
 
-if (values['hold-streams']) {
-  // The stream holder: its own process, so reading 1,000 streams costs the bench's load generator
-  // nothing. Tells the parent when all are open, its counts when asked, and ends when told.
-  rmSync(dir, { recursive: true, force: true });
-  const streams = await openStreams(values['hold-streams'], STREAMS);
-  process.send({ ready: true });
-  for (;;) {
-    const [message] = await once(process, 'message');
-    if (message !== 'count') break;
-    process.send({ events: streams.events(), open: streams.open() });
-  }
-  streams.close();
-  process.exit(0);
+const VOTE = (choice) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ choices: [choice] }),
+});
+
+/** Requests that did not get the expected status (`expect`, default any 2xx), errors and timeouts. */
+function failures(result, expect) {
+  const wrong = expect ? result.requests.total - (result.statusCodeStats[expect]?.count ?? 0) : result.non2xx;
+  return wrong + result.errors + result.timeouts;
 }
 
-/** Holds STREAMS live results streams on `url` from a child process; counts what they receive. */
-async function holdStreams(url) {
-  const holder = spawn(process.execPath, [import.meta.filename, '--hold-streams', url], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+/**
+ * A/B alternated: `pairs` pairs of runs (A then B, then B then A, …), after a short warm-up of
+ * each. Returns the median of A's and B's req/s and p99, and of the per-pair ratio A/B.
+ */
+async function abRuns(a, b) {
+  for (const side of [a, b]) await run(side.url, { ...side.opts, duration: Math.min(2, duration) });
+  const results = { a: [], b: [], ratios: [] };
+  for (let pair = 0; pair < pairs; pair++) {
+    const order = pair % 2 === 0 ? ['a', 'b'] : ['b', 'a'];
+    const got = {};
+    for (const side of order) {
+      const { url, opts } = side === 'a' ? a : b;
+      got[side] = await run(url, opts);
+    }
+    results.a.push(got.a);
+    results.b.push(got.b);
+    results.ratios.push(got.a.requests.average / got.b.requests.average);
+  }
+  const summary = (list, expect) => ({
+    rps: Math.round(median(list.map((r) => r.requests.average))),
+    p99: median(list.map((r) => r.latency.p99)),
+    failed: list.reduce((sum, r) => sum + failures(r, expect), 0),
   });
+  return { a: summary(results.a, a.expect), b: summary(results.b, b.expect), ratio: median(results.ratios) };
+}
+
+const rows = [];
+function record(name, ab, labels, rss) {
+  rows.push({
+    case: name,
+    [`A`]: `${labels[0]} ${fmt(ab.a.rps)}/s p99 ${ab.a.p99} ms`,
+    [`B`]: `${labels[1]} ${fmt(ab.b.rps)}/s p99 ${ab.b.p99} ms`,
+    'A/B': ab.ratio.toFixed(2),
+    failed: ab.a.failed + ab.b.failed,
+    'app RSS MB': rss,
+  });
+}
+
+function verdict(target, measured, pass) {
+  verdicts.push({ target, measured, result: pass ? 'PASS' : 'FAIL' });
+}
+
+/** The cost of a read at the large poll against the small one: ratio of req/s small / large. */
+async function flatCase(name, app, smallPath, largePath, appPid) {
+  const ab = await abRuns({ url: app + smallPath }, { url: app + largePath });
+  record(name, ab, [`${fmt(SMALL)} votes`, `${fmt(LARGE)} votes`], rssOf(appPid));
+  const cost = ab.ratio; // (req/s at small) / (req/s at large) = cost at large / cost at small
+  verdict(`${name}: cost at ${fmt(LARGE)} votes ≤ 1.2× the cost at ${fmt(SMALL)}`, `${cost.toFixed(2)}×`, cost <= 1.2);
+}
+
+/** Milliseconds from spawning the built server until /healthz answers 200. */
+async function timeStart(seedDemo) {
+  const port = await freePort();
+  const began = performance.now();
+  const child = start(['dist/server/entry.mjs'], { ...appEnv(port), SEED_DEMO: seedDemo }, 'ignore');
+  let ms = null;
+  for (let i = 0; i < 3000 && ms === null; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200) ms = performance.now() - began;
+    } catch {
+      // not listening yet
+    }
+    if (ms === null) await sleep(5);
+  }
+  await stop(child);
+  return ms ?? Infinity;
+}
+
+/** The most connections the server accepts with its descriptor limit (as src/http/connection-limit.ts). */
+function serverConnectionCap(pid) {
+  const match = /^Max open files\s+(\d+|unlimited)\s/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'));
+  if (!match || match[1] === 'unlimited') return Infinity;
+  const budget = Math.floor((Number(match[1]) - 64) / 2);
+  return budget >= 128 ? budget : Infinity;
+}
+
+/** A child process holding live results streams (bench/stream-holder.mjs). */
+function streamHolder() {
+  const holder = fork(join(import.meta.dirname, 'stream-holder.mjs'), [], { cwd: root, stdio: 'inherit' });
   children.push(holder);
-  const [ready] = await once(holder, 'message');
-  if (!ready.ready) throw new Error('the stream holder did not start');
+  const ask = async (message) => {
+    holder.send(message);
+    const [answer] = await once(holder, 'message');
+    if (answer.error) throw new Error(answer.error);
+    return answer;
+  };
   return {
-    counts: async () => {
-      holder.send('count');
-      return (await once(holder, 'message'))[0];
-    },
-    close: () => holder.send('close'),
+    open: (url, total) => ask({ open: { url, total } }),
+    counts: () => ask('count'),
+    close: () => ask('close'),
+    exit: () => holder.send('exit'),
   };
 }
 
 try {
-  const appPort = await freePort();
-  start(['dist/server/entry.mjs'], {
-    HOST: '127.0.0.1',
-    PORT: String(appPort),
-    DATABASE_URL: `file:${join(dir, 'app.db')}`,
-    SEED_DEMO: '0',
-    RATE_LIMIT: '0',
-    ADMIN_TOKEN: token,
-  });
-  const app = `http://127.0.0.1:${appPort}`;
-  await waitFor(`${app}/healthz`);
+  const needsLarge = ['by', 'trend', 'where', 'streams', 'start'].some(selected);
+  const needsRanked = selected('ranked');
+
+  // 1. The app's database: the polls made through the admin API (the app's own rows), then the
+  //    votes written straight into the file while no server runs (a server caching results would
+  //    not see them otherwise).
+  const setupPort = await freePort();
+  const setup = start(['dist/server/entry.mjs'], appEnv(setupPort), 'ignore');
+  const setupUrl = `http://127.0.0.1:${setupPort}`;
+  await waitFor(`${setupUrl}/healthz`);
   for (const poll of POLLS) {
-    const created = await fetch(`${app}/api/admin/polls`, {
+    const created = await fetch(`${setupUrl}/api/admin/polls`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         slug: poll.slug,
         question: 'Bench?',
+        type: poll.type ?? 'single',
         options: ['A', 'B', 'C', 'D'],
         duplicatePolicy: 'none',
         resultsVisibility: 'always',
-        profile: poll.profile,
+        profile: poll.profile ?? [],
       }),
     });
     if (created.status !== 201) throw new Error(`creating ${poll.slug}: ${created.status} ${await created.text()}`);
   }
-
-  for (const poll of RANKED_POLLS) {
-    const created = await fetch(`${app}/api/admin/polls`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        slug: poll.slug,
-        question: 'Rank?',
-        type: 'ranked',
-        options: ['A', 'B', 'C', 'D'],
-        duplicatePolicy: 'none',
-        resultsVisibility: 'always',
-      }),
-    });
-    if (created.status !== 201) throw new Error(`creating ${poll.slug}: ${created.status} ${await created.text()}`);
-    fillRankedVotes(join(dir, 'app.db'), poll.slug, poll.votes, 7);
+  await stop(setup);
+  for (const [i, poll] of POLLS.entries()) {
+    if (!poll.votes || (poll.large && !(poll.ranked ? needsRanked : needsLarge))) continue;
+    const fill = poll.type === 'ranked' ? fillRankedVotes : fillVotes;
+    const ms = fill(appDb, poll.slug, poll.votes, i + 1);
+    console.log(`filled ${poll.slug}: ${fmt(poll.votes)} votes in ${(ms / 1000).toFixed(1)} s`);
   }
 
+  // 2. Start: the built server on the large database, until /healthz answers.
+  if (selected('start')) {
+    const times = { 0: [], 1: [] };
+    for (let i = 0; i < 3; i++) for (const seed of ['0', '1']) times[seed].push(await timeStart(seed));
+    for (const seed of ['0', '1']) {
+      const ms = Math.round(median(times[seed]));
+      rows.push({
+        case: `start, SEED_DEMO=${seed}`,
+        A: `/healthz after ${times[seed].map(Math.round).join(', ')} ms`,
+        B: '',
+        'A/B': '',
+        failed: times[seed].filter((t) => t === Infinity).length,
+        'app RSS MB': '',
+      });
+      verdict(
+        `start: /healthz within 1 s on ${fmt(LARGE)} votes (SEED_DEMO=${seed})`,
+        `${ms} ms (median of 3)`,
+        ms <= 1000,
+      );
+    }
+  }
+
+  // 3. The servers for the other cases.
+  const appPort = await freePort();
+  const appChild = start(['dist/server/entry.mjs'], appEnv(appPort));
+  const app = `http://127.0.0.1:${appPort}`;
   const basePort = await freePort();
   baselineDatabase(join(dir, 'base.db'));
-  // The same votes (same seed) into both databases; the app reads its file on every request.
-  const filling = Date.now();
-  for (const [i, poll] of POLLS.entries()) {
-    if (!poll.votes) continue;
-    fillVotes(join(dir, 'app.db'), poll.slug, poll.votes, i);
-    fillVotes(join(dir, 'base.db'), poll.slug, poll.votes, i);
-  }
-  console.log(
-    `filled ${POLLS.map((p) => p.votes ?? 0).reduce((a, b) => a + b)} votes per database in ${Date.now() - filling} ms`,
-  );
   start(['bench/baseline-server.mjs', join(dir, 'base.db'), String(basePort)]);
   const base = `http://127.0.0.1:${basePort}`;
+  await waitFor(`${app}/healthz`);
   await waitFor(`${base}/api/polls/bench/results`);
+  const rss = () => rssOf(appChild.pid);
+  console.log(
+    `\nNode ${process.version}, ${duration} s per run, ${pairs} A/B pairs per case (median), ${connections} connections`,
+  );
 
-  // Both servers must give the same breakdown numbers, or the comparison means nothing.
-  for (const path of [`/api/polls/by-1k/results${BY_ROLE}`, `/api/polls/by-100k/results${WHERE_LARGE}`]) {
-    const [ours, bare] = await Promise.all([app, base].map(async (origin) => (await fetch(origin + path)).json()));
-    const shown = (b) => b.breakdown.segments.map((s) => s.n);
-    if (JSON.stringify(shown(ours)) !== JSON.stringify(shown(bare)))
-      throw new Error(`${path}: peer-polls ${shown(ours)} vs baseline ${shown(bare)}`);
+  if (selected('votes')) {
+    const ab = await abRuns(
+      { url: `${app}/api/polls/bench/votes`, opts: VOTE('b') },
+      { url: `${base}/api/polls/bench/votes`, opts: VOTE('b') },
+    );
+    record('votes', ab, ['peer-polls', 'bare'], rss());
+    verdict('votes: ≥ 1.0× the bare server (one fsync per vote)', `${ab.ratio.toFixed(2)}×`, ab.ratio >= 1);
+    verdict('votes: p99 ≤ 50 ms at 50 connections', `${ab.a.p99} ms`, ab.a.p99 <= 50);
   }
-
-  const scenarios = [
-    { name: 'GET results', path: '/api/polls/bench/results', opts: {} },
-    { name: 'GET results?by=role, 1,000 votes', path: `/api/polls/by-1k/results${BY_ROLE}`, opts: {} },
-    { name: 'GET results?by=role, 100,000 votes', path: `/api/polls/by-100k/results${BY_ROLE}`, opts: {} },
-    {
-      name: 'GET results?by=role&where=companySize:gt-10000, 100,000 votes',
-      path: `/api/polls/by-100k/results${WHERE_LARGE}`,
-      opts: {},
-    },
-    {
-      name: 'POST vote',
-      path: '/api/polls/bench/votes',
-      opts: {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ choices: ['b'] }),
-      },
-    },
-    {
-      name: 'POST vote with 3 profile answers',
-      path: '/api/polls/bench-profile/votes',
-      opts: {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          choices: ['b'],
-          profile: { role: 'manager', industry: 'software', companySize: 'gt-10000' },
-        }),
-      },
-    },
-  ].filter((scenario) => scenario.name.includes(values.only));
-  // Warm-up (not recorded): the first seconds of a fresh process run cold code, which would make
-  // whichever read comes first look slower.
-  for (const scenario of scenarios.filter((sc) => !sc.opts.method)) {
-    for (const origin of [app, base]) await run(`${origin}${scenario.path}`, { duration: Math.min(2, duration) });
+  if (selected('results')) {
+    const ab = await abRuns({ url: `${app}/api/polls/bench/results` }, { url: `${base}/api/polls/bench/results` });
+    record('results JSON', ab, ['peer-polls', 'bare'], rss());
+    verdict('results JSON: ≥ 0.5× the bare results read', `${ab.ratio.toFixed(2)}×`, ab.ratio >= 0.5);
   }
-  const rows = [];
-  for (const scenario of scenarios) {
-    const ours = await run(`${app}${scenario.path}`, scenario.opts);
-    const bare = await run(`${base}${scenario.path}`, scenario.opts);
-    const bad = ours.non2xx + ours.errors + bare.non2xx + bare.errors;
+  for (const [name, path] of [
+    ['page', '/polls/bench/results'],
+    ['widget', '/embed/bench'],
+  ]) {
+    if (!selected(name)) continue;
+    const ab = await abRuns({ url: app + path }, { url: `${base}/api/polls/bench/results` });
+    record(`${name} (${path})`, ab, ['peer-polls', 'bare JSON'], rss());
+    verdict(`${name}: ≥ 0.25× the bare results JSON`, `${ab.ratio.toFixed(2)}×`, ab.ratio >= 0.25);
+  }
+  if (selected('by'))
+    await flatCase('by', app, '/api/polls/small/results?by=role', '/api/polls/large/results?by=role', appChild.pid);
+  if (selected('trend')) await flatCase('trend', app, '/api/polls/small/trend', '/api/polls/large/trend', appChild.pid);
+  if (selected('ranked')) {
+    await flatCase('ranked', app, '/api/polls/ranked-small/results', '/api/polls/ranked-large/results', appChild.pid);
+  }
+  if (selected('where')) {
+    // One request at a time (no queueing behind other connections), against SPEC.md's 50 ms.
+    const alone = await run(`${app}/api/polls/large/results?by=role&where=companySize:gt-10000`, { connections: 1 });
     rows.push({
-      scenario: scenario.name,
-      'peer-polls req/s': Math.round(ours.requests.average),
-      'baseline req/s': Math.round(bare.requests.average),
-      ratio: (ours.requests.average / bare.requests.average).toFixed(2),
-      'peer-polls p99 ms': ours.latency.p99,
-      'baseline p99 ms': bare.latency.p99,
-      'failed requests': bad,
+      case: 'where (1 connection)',
+      A: `${fmt(LARGE)} votes ${fmt(Math.round(alone.requests.average))}/s p50 ${alone.latency.p50} ms p99 ${alone.latency.p99} ms`,
+      B: '',
+      'A/B': '',
+      failed: failures(alone),
+      'app RSS MB': rss(),
     });
+    verdict(`where: ?by=&where= p99 < 50 ms at ${fmt(LARGE)} votes`, `${alone.latency.p99} ms`, alone.latency.p99 < 50);
   }
-  console.log(`\n${duration}s per run, ${connections} connections, Node ${process.version}`);
-  if (rows.length > 0) console.table(rows);
+  for (const [name, path] of [
+    ['etag-json', '/api/polls/bench/results'],
+    ['etag-page', '/polls/bench/results'],
+  ]) {
+    if (!selected(name)) continue;
+    const first = await fetch(app + path);
+    const etag = first.headers.get('etag');
+    if (!etag) {
+      verdict(`${name}: If-None-Match answered 304`, 'no ETag header', false);
+      continue;
+    }
+    const ab = await abRuns(
+      { url: app + path, opts: { headers: { 'if-none-match': etag } }, expect: 304 },
+      { url: app + path },
+    );
+    record(`${name} (${path})`, ab, ['If-None-Match', 'unconditional'], rss());
+    verdict(
+      `${name}: conditional requests answered 304, cheaper than full ones`,
+      `${ab.ratio.toFixed(2)}×, ${ab.a.failed} not 304`,
+      ab.a.failed === 0 && ab.ratio >= 1,
+    );
+  }
 
-  // ?by= at 100,000 votes against 1,000: the same cost means a ratio near 1.0. Measured in
-  // alternating short runs (1k, 100k, 1k, 100k, …) so that a change in the machine's load
-  // during the bench falls on both sides alike.
-  if (scenarios.some((scenario) => scenario.name.includes('?by=role, '))) {
-    const rounds = 4;
-    const slice = Math.max(1, Math.round(duration / rounds));
-    for (const [name, origin] of [
-      ['peer-polls', app],
-      ['baseline', base],
-    ]) {
-      const done = { small: 0, large: 0 };
-      for (let round = 0; round < rounds; round++) {
-        done.small += (await run(`${origin}/api/polls/by-1k/results${BY_ROLE}`, { duration: slice })).requests.total;
-        done.large += (await run(`${origin}/api/polls/by-100k/results${BY_ROLE}`, { duration: slice })).requests.total;
+  // Votes while STREAMS browsers watch the voted poll (1,000,000 votes): every vote changes the
+  // results, so each stream gets an event a second. A/B alternated with no stream open: none,
+  // open the streams, with, with, close them, none, … (the streams take seconds to open).
+  if (selected('streams')) {
+    const cap = serverConnectionCap(appChild.pid);
+    const total = Math.min(STREAMS, cap - connections - 16);
+    if (total < STREAMS) {
+      console.log(
+        `\nThe server holds at most ${fmt(cap)} connections with its descriptor limit (src/http/connection-limit.ts), ` +
+          `so ${fmt(total)} streams are opened, not ${fmt(STREAMS)}.`,
+      );
+    }
+    const votes = { url: `${app}/api/polls/large/votes`, opts: VOTE('c') };
+    await run(votes.url, { ...votes.opts, duration: Math.min(2, duration) }); // warm-up
+    const holder = streamHolder();
+    const rssWithout = rss();
+    const without = [];
+    const withStreams = [];
+    let opened = null;
+    let rssWith = 0;
+    let events = 0;
+    let open = false;
+    const setOpen = async (wanted) => {
+      if (wanted === open) return;
+      if (wanted) {
+        opened = await holder.open(`${app}/api/polls/large/results/stream`, total);
+        await sleep(1000);
+      } else {
+        await holder.close();
+        await sleep(1000);
       }
-      const perSecond = (n) => Math.round(n / (rounds * slice));
-      console.log(
-        `${name}: ?by=role at 100,000 votes ${perSecond(done.large)} req/s, at 1,000 votes ${perSecond(done.small)} req/s` +
-          ` (alternating ${rounds} × ${slice} s each): ratio ${(done.large / done.small).toFixed(2)}`,
-      );
-    }
-  }
-  // The runoff reads the ranking tallies (at most 64 distinct orders of four options), never the
-  // ballots: 100,000 ballots should cost what 1,000 do. Alternating runs, as for ?by=.
-  if (RANKED_CASE.includes(values.only)) {
-    const rounds = 4;
-    const slice = Math.max(1, Math.round(duration / rounds));
-    const done = { small: 0, large: 0 };
-    for (let round = 0; round < rounds; round++) {
-      done.small += (await run(`${app}/api/polls/ranked-1k/results`, { duration: slice })).requests.total;
-      done.large += (await run(`${app}/api/polls/ranked-100k/results`, { duration: slice })).requests.total;
-    }
-    const counted = await (await fetch(`${app}/api/polls/ranked-100k/results`)).json();
-    const perSecond = (n) => Math.round(n / (rounds * slice));
-    console.log(
-      `${RANKED_CASE}: ${perSecond(done.large)} req/s at ${counted.totalResponses} ballots ` +
-        `(${counted.ranked.rounds.length} rounds), ${perSecond(done.small)} req/s at 1,000 ` +
-        `(alternating ${rounds} × ${slice} s each): ratio ${(done.large / done.small).toFixed(2)}`,
-    );
-  }
-  // ?where= latency, one request at a time (no queueing behind other connections).
-  if (scenarios.some((scenario) => scenario.name.includes('where'))) {
-    const alone = await run(`${app}/api/polls/by-100k/results${WHERE_LARGE}`, { connections: 1 });
-    const { p50, p99, max } = alone.latency;
-    console.log(
-      `?by=role&where=companySize:gt-10000 at 100,000 votes, 1 connection: p50 ${p50} ms, p99 ${p99} ms, max ${max} ms` +
-        ` over ${alone.requests.total} requests — ${p99 < 50 ? 'under' : 'NOT under'} 50 ms`,
-    );
-  }
-  // Votes while 1,000 browsers watch the poll's live results: every vote changes the results, so
-  // the hub sends all watchers an event each second. The same vote load with no stream open first.
-  if (LIVE_CASE.includes(values.only)) {
-    const votes = `${app}/api/polls/bench/votes`;
-    const voteOpts = {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ choices: ['c'] }),
+      open = wanted;
     };
-    await run(votes, { ...voteOpts, duration: Math.min(2, duration) }); // warm-up, not recorded
-    const without = await run(votes, voteOpts);
-    const streams = await holdStreams(`${app}/api/polls/bench/results/stream`);
     try {
-      const before = await streams.counts();
-      const withStreams = await run(votes, voteOpts);
-      const after = await streams.counts();
-      const events = after.events - before.events;
-      const row = (name, result) => ({
-        case: name,
-        'votes/s': Math.round(result.requests.average),
-        'p50 ms': result.latency.p50,
-        'p99 ms': result.latency.p99,
-        'failed requests': result.non2xx + result.errors,
-      });
-      console.log(`\n${LIVE_CASE}: ${duration}s per run, ${connections} connections voting`);
-      console.table([row('no streams open', without), row(`${STREAMS} streams open`, withStreams)]);
-      const ratio = withStreams.latency.p99 / Math.max(without.latency.p99, 1);
-      console.log(
-        `${after.open} of ${STREAMS} streams still open (held by a child process); ${events} results events received during the run ` +
-          `(${(events / STREAMS / duration).toFixed(2)} per stream per second); ` +
-          `throughput ratio ${(withStreams.requests.average / without.requests.average).toFixed(2)}, ` +
-          `p50 latency ratio ${(withStreams.latency.p50 / Math.max(without.latency.p50, 1)).toFixed(2)}, ` +
-          `p99 latency ratio ${ratio.toFixed(2)} — ${ratio <= 2 ? 'within' : 'NOT within'} 2×`,
-      );
+      for (let pair = 0; pair < pairs; pair++) {
+        for (const side of pair % 2 === 0 ? ['without', 'with'] : ['with', 'without']) {
+          await setOpen(side === 'with');
+          const before = open ? await holder.counts() : null;
+          const result = await run(votes.url, votes.opts);
+          if (open) {
+            const after = await holder.counts();
+            events += after.events - before.events;
+            rssWith = Math.max(rssWith, rss());
+            withStreams.push(result);
+          } else without.push(result);
+        }
+      }
     } finally {
-      streams.close();
+      holder.exit();
     }
+    const p99 = (list) => median(list.map((r) => r.latency.p99));
+    const rps = (list) => Math.round(median(list.map((r) => r.requests.average)));
+    const ratio = p99(withStreams) / Math.max(p99(without), 1);
+    const perStream = ((rssWith - rssWithout) * 1024) / total;
+    rows.push({
+      case: `streams (${fmt(total)} open)`,
+      A: `with ${fmt(rps(withStreams))} votes/s p99 ${p99(withStreams)} ms`,
+      B: `without ${fmt(rps(without))} votes/s p99 ${p99(without)} ms`,
+      'A/B': `p99 ${ratio.toFixed(2)}`,
+      failed: [...without, ...withStreams].reduce((sum, r) => sum + failures(r), 0),
+      'app RSS MB': `${rssWithout} → ${rssWith}`,
+    });
+    console.log(
+      `\nstreams: ${fmt(opened.opened)} opened in ${(opened.ms / 1000).toFixed(1)} s; ` +
+        `${fmt(events)} results events received while voting (${(events / total / (pairs * duration)).toFixed(2)} per stream per second); ` +
+        `${perStream.toFixed(1)} KB of RSS per stream`,
+    );
+    verdict(`streams: ${fmt(STREAMS)} open on one process`, `${fmt(opened.opened)} opened`, opened.opened >= STREAMS);
+    verdict('streams: vote p99 with them open ≤ 2× without', `${ratio.toFixed(2)}×`, ratio <= 2);
+    const at10k = rssWith + ((STREAMS - total) * perStream) / 1024;
+    verdict(
+      `streams: app RSS < 300 MB with ${fmt(STREAMS)} open after ${fmt(LARGE)} votes`,
+      total < STREAMS
+        ? `${rssWith} MB at ${fmt(total)}, ≈ ${Math.round(at10k)} MB at ${fmt(STREAMS)}`
+        : `${rssWith} MB`,
+      at10k < 300,
+    );
   }
+
+  console.log('');
+  if (rows.length > 0) console.table(rows);
+  console.table(verdicts);
 } finally {
-  for (const child of children) child.kill('SIGTERM');
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  await sleep(300);
   rmSync(dir, { recursive: true, force: true });
 }
