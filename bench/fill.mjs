@@ -48,7 +48,9 @@ function openForFill(file) {
   db.pragma('busy_timeout = 10000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
-  db.pragma('cache_size = -131072'); // 128 MB of page cache: the indexes being filled stay in memory
+  // Up to 1 GB of page cache: the whole fill stays in memory until its one commit (a smaller
+  // cache spills pages to the WAL mid-transaction: 200,000 votes took 9.0 s with 128 MB, 5.3 s with this).
+  db.pragma('cache_size = -1048576');
   return db;
 }
 
