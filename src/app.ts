@@ -72,6 +72,11 @@ const SURVEY_READS = new Set([
 
 /** Opens, migrates and (when asked and empty) seeds the database named by the configuration. */
 export async function createApp(config: Config): Promise<App> {
+  // The password's scrypt hash (~100 ms on a pool thread) is not waited for: the database is opened,
+  // migrated and seeded meanwhile, and the first login attempt waits for it if it comes that early.
+  const checking = config.adminPassword ? passwordChecker(config.adminPassword) : null;
+  checking?.catch(() => {}); // surfaced by the first login attempt, not as an unhandled rejection
+  const checkAdminPassword = checking ? async (attempt: string) => (await checking)(attempt) : null;
   const storageHealth = new StorageHealth();
   const opened = openDatabase(config.databaseUrl, storageHealth);
   const { adminStore } = opened;
@@ -91,7 +96,6 @@ export async function createApp(config: Config): Promise<App> {
     configured: config.voterKeySecret,
     file: voterKeyFileFor(sqlitePathFromUrl(config.databaseUrl)),
   });
-  const checkAdminPassword = config.adminPassword ? await passwordChecker(config.adminPassword) : null;
   return {
     config,
     store,
