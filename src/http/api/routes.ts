@@ -112,8 +112,9 @@ const ROUTES: readonly Route[] = [
 ];
 
 /** The URL Astro's Node adapter builds for a request when no allowed domains are configured. */
+const ASTRO_URL = { http: new URL('http://localhost'), https: new URL('https://localhost') };
 const fallbackUrl = (req: IncomingMessage) =>
-  new URL('encrypted' in req.socket && req.socket.encrypted ? 'https://localhost' : 'http://localhost');
+  'encrypted' in req.socket && req.socket.encrypted ? ASTRO_URL.https : ASTRO_URL.http;
 
 /**
  * The server for a canonical path (no query) in the table, or null for every other path. The
@@ -166,13 +167,14 @@ async function serve(
   }
   if (reply === null || res.headersSent || res.destroyed) return;
   const setCookies = cookies?.setCookies ?? [];
-  sendBody(
-    req,
-    res,
-    reply.status,
-    setCookies.length ? { ...reply.headers, 'Set-Cookie': setCookies } : reply.headers,
-    reply.body,
-  );
+  const replyHeaders = setCookies.length ? { ...reply.headers, 'Set-Cookie': setCookies } : reply.headers;
+  try {
+    sendBody(req, res, reply.status, replyHeaders, reply.body);
+  } catch (error) {
+    // A bug in writing: logged, and the connection dropped rather than the process (an unhandled rejection).
+    console.error('Unhandled error:', error);
+    res.destroy();
+  }
 }
 
 /** The query string's parameters, read as the URL parser reads them (a "#" ends the query). */
