@@ -25,7 +25,6 @@ export const EVENT_STREAM_HEADERS = {
 } as const;
 
 const resultsEvent = (json: string) => `event: results\ndata: ${json}\n\n`;
-const HEARTBEAT = ': keep-alive\n\n';
 /** Reconnecting clients wait 2 s, not the browser's default 3–5, after a restart. */
 const RETRY = 'retry: 2000\n';
 
@@ -35,12 +34,13 @@ class StreamWatcher implements Watcher {
 
   constructor(private readonly res: ServerResponse) {}
 
-  results(json: string): void {
-    this.send(resultsEvent(json));
+  /** The hub's frame, built once per event for every watcher: written as it is, not re-encoded per stream. */
+  results(_json: string, frame: Uint8Array): void {
+    this.send(frame);
   }
 
-  heartbeat(): void {
-    this.send(HEARTBEAT);
+  heartbeat(frame: Uint8Array): void {
+    this.send(frame);
   }
 
   /** The hub ends the stream (results hidden, poll gone, shutdown), or the client left. */
@@ -50,7 +50,7 @@ class StreamWatcher implements Watcher {
     if (!this.res.writableEnded && !this.res.destroyed) this.res.end();
   }
 
-  send(text: string): void {
+  send(text: string | Uint8Array): void {
     const { res } = this;
     if (res.writableEnded || res.destroyed) return;
     res.write(text);
