@@ -85,6 +85,8 @@ export function createSqliteStore(db: Db): SqlitePollStore {
     .where(eq(rankingTallies.pollId, sql.placeholder('pollId')))
     .prepare();
 
+  const { flushVotes, ...voteWrites } = createSqliteVoteWrites(db, findById);
+
   const insertAudit = (tx: Pick<Db, 'insert'>, pollSlug: string, at: number, audit: AuditEntry | undefined) => {
     if (audit)
       tx.insert(auditLog)
@@ -197,7 +199,7 @@ export function createSqliteStore(db: Db): SqlitePollStore {
       }, IMMEDIATE);
     },
 
-    ...createSqliteVoteWrites(db, findById),
+    ...voteWrites,
     ...createSqliteSegmentReads(db),
     ...createSqlitePeriodReads(db),
 
@@ -235,6 +237,8 @@ export function createSqliteStore(db: Db): SqlitePollStore {
     },
 
     async close() {
+      // Votes still queued for their group are written, and answered, before the connection goes.
+      flushVotes();
       db.$client.close();
     },
   };

@@ -204,6 +204,8 @@ export function createSqliteVoteWrites(
   findById: (id: number) => PollRecord | null,
 ): Pick<PollStore, 'recordVote' | 'importVotes' | 'hasDeviceVoted' | 'deviceVoteChoices'> & {
   voteCommits(): VoteCommits;
+  /** Writes every queued vote now (before the connection closes), group by group. */
+  flushVotes(): void;
 } {
   const counted = createCountedVotes(db);
   const client = db.$client;
@@ -313,6 +315,7 @@ export function createSqliteVoteWrites(
   /** Writes the queued votes (up to MAX_VOTE_GROUP) in one transaction; answers them after its COMMIT. */
   const flush = () => {
     scheduled = false;
+    if (queue.length === 0) return; // flushVotes (at close) wrote them already
     const group = queue.length > MAX_VOTE_GROUP ? queue.slice(0, MAX_VOTE_GROUP) : queue;
     queue = queue.length > MAX_VOTE_GROUP ? queue.slice(MAX_VOTE_GROUP) : [];
     if (queue.length > 0) schedule();
@@ -357,6 +360,10 @@ export function createSqliteVoteWrites(
     },
 
     voteCommits: () => ({ ...commits }),
+
+    flushVotes() {
+      while (queue.length > 0) flush();
+    },
 
     async importVotes(pollId, batch) {
       db.transaction(() => {

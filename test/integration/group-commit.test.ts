@@ -4,6 +4,7 @@
  * refuses only itself; a transaction that fails as a whole stores none of its votes and rejects
  * them all. Counts, not clocks: votes started in the same turn of the event loop form a group.
  */
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteStore, type SqlitePollStore } from '../../db/sqlite-store';
@@ -138,6 +139,16 @@ describe('votes that arrive together', () => {
     expect(fresh1.options.map((o) => o.votes)).toEqual([2, 0, 1]);
     expect(fresh2.options.map((o) => o.votes)).toEqual([0, 2, 0]);
     expect(fresh1.updatedAt).toBe(NOW);
+  });
+
+  it('still queued when the store closes are written and answered first', async () => {
+    const poll = await profiledPoll('closing', { duplicatePolicy: 'none' });
+    const queued = [store.recordVote(ballot(poll, 0)), store.recordVote(ballot(poll, 1))];
+    await store.close();
+    expect((await Promise.all(queued)).map((o) => o.outcome)).toEqual(['recorded', 'recorded']);
+    const reopened = new Database(join(t.dir, 'test.db'), { readonly: true });
+    expect(reopened.prepare('select count(*) n from votes').get()).toEqual({ n: 2 });
+    reopened.close();
   });
 });
 
