@@ -14,14 +14,12 @@
 // arrived): imported, not the global, so a test's fake clock cannot hold a vote's commit back.
 import { setImmediate } from 'node:timers';
 import type Database from 'better-sqlite3';
-import { and, eq, sql } from 'drizzle-orm';
 import { DAY_MS, voteMinute, type PollStore, type RecordOutcome, type VoteToRecord } from '../src/lib/store';
 import type { PollRecord } from '../src/lib/types';
 import type { Db } from './client';
 import { normaliseWriteIn } from '../src/lib/write-in';
-import { pollOptions, voteChoices, voteRankings, votes } from './schema';
 import { createPeriodWrites } from './sqlite-periods';
-import { pollRankingDecoder } from './rankings';
+import { rankingDecoder } from './rankings';
 import { createProfileWrites } from './sqlite-segments';
 import { storageFailureOf } from './storage-errors';
 
@@ -209,37 +207,23 @@ export function createSqliteVoteWrites(
 } {
   const counted = createCountedVotes(db);
   const client = db.$client;
-  const deviceVote = db
-    .select({ id: votes.id })
-    .from(votes)
-    .where(and(eq(votes.pollId, sql.placeholder('pollId')), eq(votes.deviceKey, sql.placeholder('deviceKey'))))
-    .limit(1)
-    .prepare();
+  const deviceVote = client.prepare<[number, string], { id: number }>(
+    'select id from votes where poll_id = ? and device_key = ? limit 1',
+  );
   // The newest vote of this device key (several only under the `none` policy), by the
   // votes_poll_device index; its choices by the vote_choices primary key.
-  const deviceChoices = db
-    .select({ key: pollOptions.key })
-    .from(voteChoices)
-    .innerJoin(pollOptions, eq(pollOptions.id, voteChoices.optionId))
-    .where(
-      eq(
-        voteChoices.voteId,
-        sql`(select ${votes.id} from ${votes} where ${votes.pollId} = ${sql.placeholder('pollId')} and ${votes.deviceKey} = ${sql.placeholder('deviceKey')} order by ${votes.id} desc limit 1)`,
-      ),
-    )
-    .orderBy(pollOptions.position)
-    .prepare();
+  const newestVote = 'select id from votes where poll_id = ? and device_key = ? order by id desc limit 1';
+  const deviceChoices = client.prepare<[number, string], { key: string }>(
+    `select o.key from vote_choices c join poll_options o on o.id = c.option_id
+     where c.vote_id = (${newestVote}) order by o.position`,
+  );
   // A ranked ballot's whole order (its first choice alone is in vote_choices).
-  const deviceRanking = db
-    .select({ ranking: voteRankings.ranking })
-    .from(voteRankings)
-    .where(
-      eq(
-        voteRankings.voteId,
-        sql`(select ${votes.id} from ${votes} where ${votes.pollId} = ${sql.placeholder('pollId')} and ${votes.deviceKey} = ${sql.placeholder('deviceKey')} order by ${votes.id} desc limit 1)`,
-      ),
-    )
-    .prepare();
+  const deviceRanking = client.prepare<[number, string], { ranking: string }>(
+    `select ranking from vote_rankings where vote_id = (${newestVote})`,
+  );
+  const optionKeys = client.prepare<[number], { id: number; key: string }>(
+    'select id, key from poll_options where poll_id = ?',
+  );
 
   const rulesOf = client.prepare<[number], Pick<PollRecord, 'type' | 'minChoices' | 'maxChoices'>>(
     'select type, min_choices as minChoices, max_choices as maxChoices from polls where id = ?',
@@ -383,13 +367,13 @@ export function createSqliteVoteWrites(
     },
 
     async hasDeviceVoted(pollId, deviceKey) {
-      return deviceVote.get({ pollId, deviceKey }) !== undefined;
+      return deviceVote.get(pollId, deviceKey) !== undefined;
     },
     async deviceVoteChoices(pollId, deviceKey) {
-      if (deviceVote.get({ pollId, deviceKey }) === undefined) return null;
-      const ranked = deviceRanking.get({ pollId, deviceKey });
-      if (ranked) return pollRankingDecoder(db, pollId)(ranked.ranking);
-      return deviceChoices.all({ pollId, deviceKey }).map((row) => row.key);
+      if (deviceVote.get(pollId, deviceKey) === undefined) return null;
+      const ranked = deviceRanking.get(pollId, deviceKey);
+      if (ranked) return rankingDecoder(optionKeys.all(pollId))(ranked.ranking);
+      return deviceChoices.all(pollId, deviceKey).map((row) => row.key);
     },
   };
 }
