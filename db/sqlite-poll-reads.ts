@@ -68,9 +68,57 @@ export function createPollReads(db: Db): PollReads {
         }
       : null;
 
+  // Polls as last read, kept while nothing has been written since: total_changes() moves with
+  // every row this connection writes (any store, any table), data_version with every commit of
+  // another connection (a script, a recount). One tiny statement instead of two reads and the
+  // mapping, on every vote and every results request; a vote empties it, so under a burst of
+  // votes a group's readers share one read.
+  const stamp = client.prepare<[], { own: number; others: number }>(
+    'select total_changes() as own, data_version as others from pragma_data_version',
+  );
+  let seen = { own: -1, others: -1 };
+  const bySlugCache = new Map<string, PollRecord>();
+  const byIdCache = new Map<number, PollRecord>();
+  /** Whether the cache may be used now (emptied first if anything was written since). */
+  const cacheUsable = () => {
+    // Inside a transaction a read may see this transaction's own writes, which a rollback would
+    // undo without moving total_changes() back: such reads are neither served nor kept.
+    if (client.inTransaction) return false;
+    const now = stamp.get()!;
+    if (now.own !== seen.own || now.others !== seen.others) {
+      bySlugCache.clear();
+      byIdCache.clear();
+      seen = now;
+    }
+    return true;
+  };
+  const cached = <K>(cache: Map<K, PollRecord>, key: K, read: () => PollRecord | null): PollRecord | null => {
+    if (!cacheUsable()) return read();
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const record = read();
+    if (record) {
+      // Shared by every caller until the next write: frozen, so none can change it for the others.
+      deepFreeze(record);
+      bySlugCache.set(record.slug, record);
+      byIdCache.set(record.id, record);
+    }
+    return record;
+  };
+
   return {
-    findById: (id) => recordOf(byId.get(id)),
-    findBySlug: (slug) => recordOf(bySlug.get(slug)),
+    findById: (id) => cached(byIdCache, id, () => recordOf(byId.get(id))),
+    findBySlug: (slug) => cached(bySlugCache, slug, () => recordOf(bySlug.get(slug))),
     optionsOf,
   };
+}
+
+function deepFreeze(record: PollRecord): void {
+  for (const option of record.options) {
+    if (option.range) Object.freeze(option.range);
+    Object.freeze(option);
+  }
+  Object.freeze(record.options);
+  Object.freeze(record.profile);
+  Object.freeze(record);
 }
