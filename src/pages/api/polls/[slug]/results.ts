@@ -1,4 +1,5 @@
 import { apiRoute, json, methodNotAllowed } from '@/http/responses';
+import { REVALIDATE_PRIVATE } from '@/http/send';
 import { readDeviceIds } from '@/http/voter-cookie';
 import { getPublicPoll } from '@/lib/polls';
 import { resultsView, resultsWithBreakdown } from '@/lib/results-view';
@@ -13,7 +14,8 @@ export const GET = apiRoute(async ({ params, locals, cookies, url }) => {
   const poll = await getPublicPoll(store, params.slug!);
   const view = await resultsView({ store, secret, now }, poll, readDeviceIds(cookies, secret));
   const results = await resultsWithBreakdown({ store, now, minCellSize: config.segmentMinN }, view, url.searchParams);
-  return json(results, 200, { 'Cache-Control': 'no-store' });
+  // Holds this visitor's own choice: private, revalidated with its ETag (src/http/send.ts).
+  return json(results, 200, { 'Cache-Control': REVALIDATE_PRIVATE });
 });
 
 export const ALL = methodNotAllowed('GET');
