@@ -176,7 +176,6 @@ function serveFile(req: IncomingMessage, res: ServerResponse, file: StaticFile):
   const headers: OutgoingHttpHeaders = {
     'Content-Type': file.type,
     'Cache-Control': file.cacheControl,
-    'Accept-Ranges': 'bytes',
   };
   const hasCopies = Object.keys(file.encoded).length > 0;
   if (hasCopies) headers.Vary = 'Accept-Encoding';
@@ -191,7 +190,7 @@ function serveFile(req: IncomingMessage, res: ServerResponse, file: StaticFile):
   if (chosen !== file.identity) headers['Content-Encoding'] = coding!;
 
   if (noneMatch(req.headers['if-none-match'], chosen.etag)) {
-    const { 'Content-Type': _type, 'Accept-Ranges': _ranges, ...validators } = headers;
+    const { 'Content-Type': _type, ...validators } = headers;
     res.writeHead(304, validators);
     res.end();
     return;
