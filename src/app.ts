@@ -6,6 +6,8 @@ import { sqlitePathFromUrl } from '../db/client';
 import { openDatabase } from '../db/open';
 import { seedDemo } from '../db/seed';
 import { LoginThrottle } from '@/lib/login-throttle';
+import { DataVersions, versionedStore } from '@/lib/data-versions';
+import { PageCache } from '@/http/page-cache';
 import { passwordChecker } from '@/lib/admin-session';
 import { trustedProxyMatcher, type ProxyTrust } from '@/http/client-address';
 import { loadConfig, type Config } from '@/lib/config';
@@ -33,7 +35,40 @@ export interface App {
   proxyTrust: ProxyTrust;
   /** Live-result streams: who watches which poll (src/lib/live-results.ts). */
   live: LiveResults;
+  /** Pages kept for visitors without our cookies, dropped by the writes under them. */
+  pageCache: PageCache;
 }
+
+/** Store methods that change nothing a page shows; every other method moves a data version. */
+const POLL_READS = new Set([
+  'findPoll',
+  'listPolls',
+  'slugExists',
+  'segmentCounts',
+  'dailyCounts',
+  'rankingTallies',
+  'hasDeviceVoted',
+  'deviceVoteChoices',
+  'readSetting',
+  'otherAnswers',
+  'otherAnswerGroups',
+  'voteLogPage',
+  'auditFor',
+  'ping',
+  'probeWrite',
+]);
+const SURVEY_READS = new Set([
+  'findSurvey',
+  'listSurveys',
+  'surveySlugExists',
+  'surveyOfPoll',
+  'findResponse',
+  'hasResponded',
+  'funnel',
+  'crossQuestionCounts',
+  'surveyDailyCounts',
+  'responsesPage',
+]);
 
 /** Opens, migrates and (when asked and empty) seeds the database named by the configuration. */
 export async function createApp(config: Config): Promise<App> {
@@ -43,8 +78,14 @@ export async function createApp(config: Config): Promise<App> {
   const live = new LiveResults({ store: opened.store, surveyStore: opened.surveyStore, maxStreams: config.maxStreams });
   // Every recorded vote, submission and owner edit reaches the streams watching that poll or survey
   // (a submission also reaches the streams of the questions it answered).
-  const store = reportingChanges(opened.store, live);
-  const surveyStore = reportingSurveyChanges(opened.surveyStore, live);
+  const versions = new DataVersions();
+  const store = versionedStore(reportingChanges(opened.store, live), versions, {
+    reads: POLL_READS,
+    vote: 'recordVote',
+  });
+  const surveyStore = versionedStore(reportingSurveyChanges(opened.surveyStore, live), versions, {
+    reads: SURVEY_READS,
+  });
   if (config.seedDemo) await seedDemo(store, Date.now(), surveyStore);
   const secret = await loadVoterKeySecret(store, {
     configured: config.voterKeySecret,
@@ -61,6 +102,7 @@ export async function createApp(config: Config): Promise<App> {
     checkAdminPassword,
     loginThrottle: new LoginThrottle(),
     live,
+    pageCache: new PageCache(versions),
     proxyTrust: { trustProxy: config.trustProxy, isTrustedProxy: trustedProxyMatcher(config.trustedProxies) },
   };
 }

@@ -11,5 +11,7 @@ declare namespace App {
     clientAddress: string;
     /** The peer is a trusted proxy: its X-Forwarded-* headers are believed. */
     forwarded: boolean;
+    /** Set by a page that a visitor without our cookies may be served again (src/http/page-cache.ts). */
+    pageCache?: import('./http/page-cache').PageMark;
   }
 }

@@ -1,0 +1,131 @@
+/**
+ * Rendered pages kept for visitors who carry none of our cookies (the first visit, every reader
+ * of a widget on an intranet home page): such a visitor's page depends only on the URL, the host
+ * it was asked for, the data under it and the time. A page opts in by setting `locals.pageCache`
+ * (which poll it shows and until when its words about time hold); an entry is reused while the
+ * versions of that data (src/lib/data-versions.ts) are what they were when rendering began.
+ */
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { DataVersions } from '@/lib/data-versions';
+
+/** What a page says about itself when it may be reused: see App.Locals.pageCache. */
+export interface PageMark {
+  /** The poll slug the page shows ('*' for pages that list every poll). */
+  poll: string;
+  /** The page's words about time (a status, "in 3 hours") hold until this instant (ms). */
+  until: number;
+  /**
+   * A per-visitor value rendered into the page (the widget's device token): replaced by a fresh
+   * one of the same length on every reuse, so no two visitors share it.
+   */
+  fresh?: { rendered: string; mint: () => string };
+}
+
+export interface CachedPage {
+  status: number;
+  headers: OutgoingHttpHeaders;
+  body: Buffer;
+}
+
+interface Entry extends CachedPage {
+  poll: string;
+  stamp: string;
+  until: number;
+  /** Byte offsets of `fresh.rendered` in body, rewritten on each reuse. */
+  freshAt: number[];
+  mint: (() => string) | null;
+}
+
+/** Names of our cookies: a visitor who carries one may see "Your choice", a flash, an admin bar. */
+const OUR_COOKIE = /(^|;)\s*pp_/;
+
+/** Headers that decide the origin a page links to (src/http/public-origin.ts reads these). */
+const ORIGIN_HEADERS = ['host', 'x-forwarded-host', 'x-forwarded-proto', 'forwarded'] as const;
+
+export const PAGE_CACHE_LIMITS = { entries: 2000, bytes: 64 * 1024 * 1024 };
+
+export class PageCache {
+  private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
+
+  constructor(
+    private readonly versions: DataVersions,
+    private readonly limits = PAGE_CACHE_LIMITS,
+  ) {}
+
+  /** The cache key of a request that may be served from the cache, or null. */
+  keyOf(req: IncomingMessage): string | null {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return null;
+    const cookie = req.headers.cookie;
+    if (cookie !== undefined && OUR_COOKIE.test(cookie)) return null;
+    if (req.headers.authorization !== undefined) return null;
+    const parts = ORIGIN_HEADERS.map((name) => String(req.headers[name] ?? ''));
+    return `${parts.join('\n')}\n${req.url ?? ''}`;
+  }
+
+  /** The version stamp to remember before rendering a page for `key`'s poll (see store). */
+  stampOf(poll: string): string {
+    return this.versions.stamp(poll);
+  }
+
+  /** A fresh copy of the page kept under `key`, when its data and time still hold. */
+  get(key: string, now: number): CachedPage | null {
+    const entry = this.entries.get(key);
+    if (!entry) return null;
+    if (now >= entry.until || this.versions.stamp(entry.poll) !== entry.stamp) {
+      this.remove(key, entry);
+      return null;
+    }
+    // Least recently used goes first: a hit moves the entry to the end.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    if (entry.freshAt.length === 0 || !entry.mint) return entry;
+    const body = Buffer.from(entry.body);
+    const value = Buffer.from(entry.mint());
+    for (const at of entry.freshAt) value.copy(body, at);
+    return { status: entry.status, headers: entry.headers, body };
+  }
+
+  /**
+   * Keeps a page rendered for `key` when nothing it was rendered from changed while rendering
+   * (`stampBefore` is `stampOf(mark.poll)` taken before). Only whole 200 pages without cookies.
+   */
+  set(key: string, mark: PageMark, stampBefore: string, page: CachedPage, now: number): void {
+    if (page.status !== 200 || page.headers['set-cookie'] !== undefined || now >= mark.until) return;
+    if (this.versions.stamp(mark.poll) !== stampBefore) return;
+    const freshAt: number[] = [];
+    if (mark.fresh) {
+      const needle = Buffer.from(mark.fresh.rendered);
+      // A value of another length could not be swapped in place: keep nothing rather than guess.
+      if (needle.length === 0 || Buffer.byteLength(mark.fresh.mint()) !== needle.length) return;
+      for (let at = page.body.indexOf(needle); at !== -1; at = page.body.indexOf(needle, at + needle.length))
+        freshAt.push(at);
+    }
+    const existing = this.entries.get(key);
+    if (existing) this.remove(key, existing);
+    const entry: Entry = {
+      ...page,
+      poll: mark.poll,
+      stamp: stampBefore,
+      until: mark.until,
+      freshAt,
+      mint: mark.fresh?.mint ?? null,
+    };
+    if (entry.body.length > this.limits.bytes / 4) return;
+    this.entries.set(key, entry);
+    this.bytes += entry.body.length;
+    for (const [oldKey, old] of this.entries) {
+      if (this.entries.size <= this.limits.entries && this.bytes <= this.limits.bytes) break;
+      this.remove(oldKey, old);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private remove(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    this.bytes -= entry.body.length;
+  }
+}
