@@ -10,8 +10,12 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { MAX_BUFFERED_BYTES } from '@/http/astro-render';
+import { createPoll as createPollInStore } from '@/lib/poll-admin';
+import { VOTE_LOG_PAGE_SIZE } from '@/lib/vote-log';
 import { createPoll, loginAsAdmin, vote, voterCookie } from '../support/api';
 import { ROOT, useServer } from '../support/server';
+import { withDatabase } from '../support/temp-db';
 
 const PASSWORD = 'a-long-admin-password';
 const server = useServer({
@@ -278,5 +282,62 @@ describe('static files: build-time copies', () => {
     expect(favicon.headers['content-encoding']).toBeUndefined();
     expect(favicon.headers.vary).toBeUndefined();
     expect((await raw('/favicon.svg', { 'if-none-match': favicon.headers.etag! })).status).toBe(304);
+  });
+});
+
+describe('a long export streamed', () => {
+  /** Three pages of the vote log: well past what is collected whole before sending. */
+  const VOTES = VOTE_LOG_PAGE_SIZE * 3;
+  const big = useServer({
+    env: { ADMIN_PASSWORD: PASSWORD },
+    prepare: (dir) =>
+      withDatabase(`file:${join(dir, 'peer-polls.db')}`, async ({ store }) => {
+        const start = Date.parse('2026-06-01T00:00:00Z');
+        const poll = await createPollInStore(
+          store,
+          { slug: 'big', question: 'Big?', options: ['A', 'B'], duplicatePolicy: 'none', resultsVisibility: 'always' },
+          start,
+        );
+        const votes = Array.from({ length: VOTES }, (_, i) => ({
+          optionIds: [poll.options[i % 2]!.id],
+          createdAt: start + i * 60_000,
+          source: 'api' as const,
+        }));
+        await store.importVotes(poll.id, votes);
+      }),
+  });
+
+  const download = (cookie: string, headers: Record<string, string>) =>
+    new Promise<Raw>((resolve, reject) => {
+      const req = httpRequest(`${big.url}/admin/polls/big/votes.csv`, { headers: { cookie, ...headers } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('is sent as produced (chunked, no length), compressed as a stream, and decompresses to the same rows', async () => {
+    const cookie = await loginAsAdmin(big.url, PASSWORD);
+    const plain = await download(cookie, {});
+    expect(plain.status).toBe(200);
+    expect(plain.headers['transfer-encoding']).toBe('chunked');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString().trimEnd().split('\r\n')).toHaveLength(VOTES + 1);
+    expect(plain.body.length).toBeGreaterThan(MAX_BUFFERED_BYTES);
+    for (const coding of ['br', 'gzip']) {
+      const encoded = await download(cookie, { 'accept-encoding': coding });
+      expect(encoded.status).toBe(200);
+      expect(encoded.headers['transfer-encoding']).toBe('chunked');
+      expect(encoded.headers['content-encoding']).toBe(coding);
+      expect(encoded.headers['content-length']).toBeUndefined();
+      expect(encoded.headers['cache-control']).toBe('no-store');
+      expect(encoded.headers.etag).toBeUndefined();
+      expect(vary(encoded.headers)).toContain('accept-encoding');
+      expect(encoded.body.length).toBeLessThan(plain.body.length / 3);
+      expect(decoded(encoded).equals(plain.body)).toBe(true);
+    }
   });
 });
