@@ -1,6 +1,7 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
+import { apiInDev } from './src/http/api/dev-integration.ts';
 
 /**
  * The standalone Node adapter, with our own server entry in front of it: src/server.ts checks the
@@ -47,6 +48,8 @@ const liveResultsChunk = (id) => (LIVE_RESULTS.test(id) ? 'live-results' : undef
 export default defineConfig({
   output: 'server',
   adapter: nodeWithBoot(),
+  // The JSON routes src/server.ts serves outside Astro, mounted on `astro dev` too.
+  integrations: [apiInDev()],
   // Cross-site writes are refused by src/middleware.ts (see src/http/origin-checks.ts for why not Astro's check).
   security: { checkOrigin: false },
   vite: {

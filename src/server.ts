@@ -13,6 +13,7 @@ import { createExports } from '@astrojs/node/server.js';
 import type { SSRManifest } from 'astro';
 import { app } from './app';
 import { astroRenderer } from '@/http/astro-render';
+import { apiRoute } from '@/http/api/routes';
 import { forwardingTrusted } from '@/http/client-address';
 import { ConfigError, startupWarnings } from '@/lib/config';
 import {
@@ -172,6 +173,9 @@ export function start(...[manifest, options]: Parameters<typeof createExports>):
         // The socket's peer is handed to the app here: Astro's own `clientAddress` believes the
         // left-most X-Forwarded-For entry whatever TRUST_PROXY says, so it is never used.
         const socketAddress = req.socket.remoteAddress;
+        // The JSON hot paths (votes, results, live streams) are served outside Astro, with the same guarantees.
+        const api = apiRoute(path);
+        if (api) return whenResponding(res, () => void api(req, res, socketAddress));
         if (path.endsWith('/results/stream')) dropWhenNotReading(res, MAX_UNREAD_STREAM_BYTES);
         whenResponding(res, () => void renderAstro(req, res, { socketAddress }));
       });

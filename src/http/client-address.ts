@@ -9,6 +9,7 @@
  * (that would hand the choice to the client's own entries): the socket's peer is used instead.
  */
 import { BlockList, isIP } from 'node:net';
+import type { HeaderGetter } from './origin-checks';
 
 export interface ProxyTrust {
   /** TRUST_PROXY=1: a reverse proxy in front appends the client to X-Forwarded-For. */
@@ -60,7 +61,7 @@ export function forwardingTrusted(peer: string | undefined, trust: ProxyTrust): 
 }
 
 /** The address to count this client by; "unknown" only when not even the socket has one. */
-export function clientAddress(socketAddress: string | undefined, headers: Headers, trust: ProxyTrust): string {
+export function clientAddress(socketAddress: string | undefined, headers: HeaderGetter, trust: ProxyTrust): string {
   const peer = normalise(socketAddress ?? '') || 'unknown';
   if (!forwardingTrusted(socketAddress, trust)) return peer;
   const hops = (headers.get('x-forwarded-for') ?? '').split(',');

@@ -11,15 +11,23 @@
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
+ * Request headers as every check here reads them: a Web `Headers` (Astro) is one, and so is the
+ * node:http layer's view of an IncomingMessage (src/http/api/node-request.ts). Names are lowercase.
+ */
+export interface HeaderGetter {
+  get(name: string): string | null;
+}
+
+/**
  * The right-most entry of a forwarding header: the one our proxy wrote. Entries to its left came
  * with the request and prove nothing (as for X-Forwarded-For).
  */
-export function lastForwarded(headers: Headers, name: string): string | undefined {
+export function lastForwarded(headers: HeaderGetter, name: string): string | undefined {
   return headers.get(name)?.split(',').at(-1)?.trim() || undefined;
 }
 
 /** The host the client addressed: Host, or X-Forwarded-Host behind a trusted proxy. */
-export function requestHost(headers: Headers, trustProxy: boolean): string | null {
+export function requestHost(headers: HeaderGetter, trustProxy: boolean): string | null {
   const forwarded = trustProxy ? lastForwarded(headers, 'x-forwarded-host') : undefined;
   return forwarded || headers.get('host');
 }
@@ -31,7 +39,7 @@ export function requestHost(headers: Headers, trustProxy: boolean): string | nul
  */
 export function isCrossSiteWrite(
   method: string,
-  headers: Headers,
+  headers: HeaderGetter,
   trustProxy: boolean,
   publicOrigin: string | null = null,
 ): boolean {
@@ -53,7 +61,7 @@ export function isCrossSiteWrite(
  * With PUBLIC_ORIGIN set: true when the request addresses another host. A page on a rebound DNS
  * name (or a forged Host) would otherwise be served, and any absolute URL built from it reflected.
  */
-export function isForeignHost(headers: Headers, trustProxy: boolean, publicOrigin: string): boolean {
+export function isForeignHost(headers: HeaderGetter, trustProxy: boolean, publicOrigin: string): boolean {
   const host = requestHost(headers, trustProxy);
   if (!host || !/^[a-z0-9.[\]:-]+$/i.test(host)) return true;
   const expected = new URL(publicOrigin);

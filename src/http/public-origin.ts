@@ -3,9 +3,17 @@
  * Astro rebuilds request URLs with a "localhost" host unless domains are configured ahead, so
  * the origin is read from Host (or X-Forwarded-Host/-Proto behind a trusted proxy).
  */
-import { lastForwarded, requestHost } from './origin-checks';
+import { lastForwarded, requestHost, type HeaderGetter } from './origin-checks';
 
-export function publicOrigin(request: Request, url: URL, trustProxy: boolean): string {
+/**
+ * `request` is anything with headers (a Web Request, or the node:http layer's view of one); `url`
+ * the URL the request was built with, used only when the headers name no valid host.
+ */
+export function publicOrigin(
+  request: { headers: HeaderGetter },
+  url: Pick<URL, 'protocol' | 'host' | 'origin'>,
+  trustProxy: boolean,
+): string {
   const forwardedProto = trustProxy ? lastForwarded(request.headers, 'x-forwarded-proto') : undefined;
   const protocol =
     forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : url.protocol.replace(':', '');

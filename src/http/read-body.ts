@@ -1,22 +1,57 @@
 /**
  * Request bodies, read with a size limit enforced while reading (before anything is buffered or
  * parsed): JSON and forms. Every failure is a PollError with the contract's code.
+ *
+ * Both request paths read through the same functions: Astro's endpoints hand in a Web `Request`
+ * (readBodyText, readJsonBody), the JSON API served at the node:http layer (src/http/api) a
+ * `BodySource` over Node's IncomingMessage (readBodyFrom, readJsonFrom).
  */
 import { isPollError, PollError } from '@/lib/errors';
+import type { HeaderGetter } from './origin-checks';
 
 /** How much of an oversized body is read and thrown away before answering 413. */
 const DRAIN_LIMIT_BYTES = 256 * 1024;
+
+/** A body's chunks: `next` as an async iterator's, `cancel` stops reading (and drops the rest). */
+export interface BodyChunks {
+  next(): Promise<IteratorResult<Uint8Array, unknown>>;
+  cancel(): Promise<unknown>;
+}
+
+/** A request as the body readers need it: its headers and, opened on first read, its chunks. */
+export interface BodySource {
+  headers: HeaderGetter;
+  /** The chunks, or null for a request without a body (GET). Called at most once, after the declared length passed. */
+  chunks(): BodyChunks | null;
+}
+
+/** A Web Request as a BodySource. */
+export function webBody(request: Request): BodySource {
+  return {
+    headers: request.headers,
+    chunks() {
+      if (!request.body) return null;
+      const reader = request.body.getReader();
+      return { next: () => reader.read(), cancel: () => reader.cancel() };
+    },
+  };
+}
 
 /**
  * Reads at most `limit` bytes of body, refusing larger ones before they are buffered
  * (by Content-Length when declared, else while streaming).
  */
-export async function readBodyText(request: Request, limit: number): Promise<string> {
+export function readBodyText(request: Request, limit: number): Promise<string> {
+  return readBodyFrom(webBody(request), limit);
+}
+
+/** readBodyText for any BodySource. */
+export async function readBodyFrom(source: BodySource, limit: number): Promise<string> {
   const tooLarge = () => new PollError('body_too_large', `The request body must be at most ${limit / 1024} KiB.`);
-  const declared = Number(request.headers.get('content-length') ?? '0');
+  const declared = Number(source.headers.get('content-length') ?? '0');
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
-  if (!request.body) return '';
-  const reader = request.body.getReader();
+  const reader = source.chunks();
+  if (!reader) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -44,23 +79,28 @@ export async function readBodyText(request: Request, limit: number): Promise<str
 }
 
 /** One chunk of a body; a client that hangs up mid-body is a bad request, not our error. */
-async function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>) {
+async function readChunk(reader: BodyChunks): Promise<IteratorResult<Uint8Array, unknown>> {
   try {
-    return await reader.read();
+    return await reader.next();
   } catch {
     throw new PollError('invalid_body', 'The request body ended before it was complete.');
   }
 }
 
 /** A JSON body of at most `limit` bytes, sent as application/json. */
-export async function readJsonBody(request: Request, limit: number): Promise<unknown> {
-  const type = request.headers.get('content-type') ?? '';
+export function readJsonBody(request: Request, limit: number): Promise<unknown> {
+  return readJsonFrom(webBody(request), limit);
+}
+
+/** readJsonBody for any BodySource. */
+export async function readJsonFrom(source: BodySource, limit: number): Promise<unknown> {
+  const type = source.headers.get('content-type') ?? '';
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new PollError('unsupported_media_type', 'Send the body as application/json.');
   }
   let text: string;
   try {
-    text = await readBodyText(request, limit);
+    text = await readBodyFrom(source, limit);
   } catch (error) {
     if (isPollError(error) && error.code === 'invalid_body') throw new PollError('invalid_json', error.message);
     throw error;

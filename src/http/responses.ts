@@ -1,6 +1,10 @@
 /**
  * Responses shared by the JSON endpoints and the form pages: JSON, the error envelope, refusal
  * pages, CSV downloads, and the one place that turns a thrown error into a status.
+ *
+ * Each answer is built once as a `Reply` (status, headers, body as plain data): Astro's endpoints
+ * and middleware wrap it in a Response, the JSON API served at the node:http layer (src/http/api)
+ * writes it with sendBody. So both layers answer refusals and errors byte for byte alike.
  */
 import type { APIContext, APIRoute, MiddlewareHandler } from 'astro';
 import { isPollError, type PollError } from '@/lib/errors';
@@ -8,18 +12,38 @@ import { STORAGE_RETRY_AFTER_SECONDS } from '@/lib/storage-health';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+/** A whole response as plain data. Header names are spelled as sent. */
+export interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A Reply as a Web Response (Astro). */
+export function toResponse({ status, headers, body }: Reply): Response {
+  return new Response(body, { status, headers });
+}
+
+export function jsonReply(data: unknown, status = 200, headers: Record<string, string> = {}): Reply {
+  return { status, headers: { 'Content-Type': JSON_TYPE, ...headers }, body: JSON.stringify(data) };
+}
+
 export function json(data: unknown, status = 200, headers: HeadersInit = {}): Response {
   return new Response(JSON.stringify(data), { status, headers: { 'Content-Type': JSON_TYPE, ...headers } });
 }
 
 /** The contract's error envelope. */
-export function errorJson(error: PollError): Response {
+export function errorReply(error: PollError): Reply {
   // A refused oversized body may still be arriving: close the connection rather than reuse it.
-  const headers: HeadersInit = error.code === 'body_too_large' ? { Connection: 'close' } : {};
+  const headers: Record<string, string> = error.code === 'body_too_large' ? { Connection: 'close' } : {};
   // invalid_answers lists every problem of a survey submission (SurveyAnswersError.problems).
   const problems = (error as { problems?: unknown }).problems;
   const envelope = { code: error.code, message: error.message, ...(Array.isArray(problems) ? { problems } : {}) };
-  return withRetryAfter(json({ error: envelope }, error.status, headers));
+  return replyWithRetryAfter(jsonReply({ error: envelope }, error.status, headers));
+}
+
+export function errorJson(error: PollError): Response {
+  return toResponse(errorReply(error));
 }
 
 /**
@@ -31,6 +55,14 @@ export function withRetryAfter(response: Response): Response {
     response.headers.set('Retry-After', String(STORAGE_RETRY_AFTER_SECONDS));
   }
   return response;
+}
+
+/** withRetryAfter for a Reply. */
+function replyWithRetryAfter(reply: Reply): Reply {
+  if (reply.status === 503 && !('Retry-After' in reply.headers)) {
+    reply.headers['Retry-After'] = String(STORAGE_RETRY_AFTER_SECONDS);
+  }
+  return reply;
 }
 
 const escapeHtml = (text: string) =>
@@ -51,14 +83,20 @@ const REFUSAL_STYLE =
  * A refusal in the form the client reads: the JSON envelope for the API and non-browser clients,
  * a small HTML page for a browser's form post (so a person sees a sentence, not JSON).
  */
-export function refusal(error: PollError, request: Request, pathname: string, home = '/'): Response {
-  const browserPage = !pathname.startsWith('/api/') && (request.headers.get('accept') ?? '').includes('text/html');
-  if (!browserPage) return errorJson(error);
+export function refusalReply(error: PollError, accept: string | null, pathname: string, home = '/'): Reply {
+  const browserPage = !pathname.startsWith('/api/') && (accept ?? '').includes('text/html');
+  if (!browserPage) return errorReply(error);
   const heading = REFUSAL_HEADINGS[error.status] ?? 'Not accepted';
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>${heading} · Peer Polls</title><style>${REFUSAL_STYLE}</style></head><body><main><h1>${heading}</h1><p role="alert">${escapeHtml(error.message)}</p><p><a href="${escapeHtml(home)}">Back to Peer Polls</a></p></main></body></html>`;
-  return withRetryAfter(
-    new Response(html, { status: error.status, headers: { 'Content-Type': 'text/html; charset=utf-8' } }),
-  );
+  return replyWithRetryAfter({
+    status: error.status,
+    headers: { 'Content-Type': 'text/html; charset=utf-8' },
+    body: html,
+  });
+}
+
+export function refusal(error: PollError, request: Request, pathname: string, home = '/'): Response {
+  return toResponse(refusalReply(error, request.headers.get('accept'), pathname, home));
 }
 
 /** A CSV download, whole or streamed. */
@@ -73,9 +111,18 @@ export function csvResponse(csv: string | ReadableStream<Uint8Array>, filename: 
 }
 
 /** Unexpected errors are bugs: logged once, answered without internals. */
-export function internalError(error: unknown): Response {
+export function internalErrorReply(error: unknown): Reply {
   console.error('Unhandled error:', error);
-  return json({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } }, 500);
+  return jsonReply({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } }, 500);
+}
+
+export function internalError(error: unknown): Response {
+  return toResponse(internalErrorReply(error));
+}
+
+/** What a JSON endpoint answers for a thrown error: its envelope for a PollError, a logged 500 for a bug. */
+export function thrownReply(error: unknown): Reply {
+  return isPollError(error) ? errorReply(error) : internalErrorReply(error);
 }
 
 /** Wraps a JSON endpoint so every thrown PollError becomes the contract's error response. */
@@ -84,7 +131,7 @@ export function apiRoute(handler: (context: APIContext) => Promise<Response>): A
     try {
       return await handler(context);
     } catch (error) {
-      return isPollError(error) ? errorJson(error) : internalError(error);
+      return toResponse(thrownReply(error));
     }
   };
 }
@@ -104,7 +151,11 @@ export const answerRefusals: MiddlewareHandler = async (context, next) => {
 };
 
 /** 405 for methods an endpoint does not take. */
+export function methodNotAllowedReply(allow: string): Reply {
+  const error = { code: 'method_not_allowed', message: `This endpoint accepts ${allow}.` };
+  return jsonReply({ error }, 405, { Allow: allow });
+}
+
 export function methodNotAllowed(allow: string): APIRoute {
-  return () =>
-    json({ error: { code: 'method_not_allowed', message: `This endpoint accepts ${allow}.` } }, 405, { Allow: allow });
+  return () => toResponse(methodNotAllowedReply(allow));
 }

@@ -1,6 +1,9 @@
-/** Reads and issues the signed voter identity on an Astro request. */
-import type { AstroCookies } from 'astro';
+/**
+ * Reads and issues the signed voter identity, on an Astro request (AstroCookies) or on one served
+ * at the node:http layer (src/http/api/node-request.ts): both are a CookieJar.
+ */
 import type { Voter } from '@/lib/votes';
+import type { HeaderGetter } from './origin-checks';
 import { isPotentiallyTrustworthy } from './public-origin';
 import {
   newDeviceId,
@@ -17,6 +20,29 @@ import {
  */
 export const WIDGET_VOTER_COOKIE = 'pp_widget_voter';
 
+/** The attributes our cookies are issued with (serialised by the `cookie` package, as Astro does). */
+export interface CookieOptions {
+  path: string;
+  httpOnly: boolean;
+  maxAge: number;
+  sameSite: 'lax' | 'none';
+  secure?: boolean;
+  partitioned?: boolean;
+}
+
+/** The request's cookies and the ones set for its response; AstroCookies is one. */
+export interface CookieJar {
+  get(name: string): { value: string } | undefined;
+  set(name: string, value: string, options: CookieOptions): void;
+}
+
+/** What choosing a voter reads of a request: its cookies, locals and headers (an APIContext or AstroGlobal is one). */
+export interface VoterContext {
+  cookies: CookieJar;
+  locals: App.Locals;
+  request: { headers: HeaderGetter };
+}
+
 export interface DeviceOptions {
   /** The request comes from the widget, typically inside a cross-site iframe. */
   embedded?: boolean;
@@ -26,11 +52,7 @@ export interface DeviceOptions {
  * Every device id the browser's cookies prove, the one this context uses first: the widget
  * prefers its own cookie, the site `pp_voter`. Both count for "has this browser voted".
  */
-export function readDeviceIds(
-  cookies: AstroCookies,
-  secret: string,
-  { embedded = false }: DeviceOptions = {},
-): string[] {
+export function readDeviceIds(cookies: CookieJar, secret: string, { embedded = false }: DeviceOptions = {}): string[] {
   const widget = verifyDeviceCookie(secret, cookies.get(WIDGET_VOTER_COOKIE)?.value);
   const site = verifyDeviceCookie(secret, cookies.get(VOTER_COOKIE)?.value);
   const ordered = embedded ? [widget, site] : [site, widget];
@@ -38,7 +60,7 @@ export function readDeviceIds(
 }
 
 /** The device id this context knows the browser by, or null when it has no valid cookie. */
-export function readDeviceId(cookies: AstroCookies, secret: string, options: DeviceOptions = {}): string | null {
+export function readDeviceId(cookies: CookieJar, secret: string, options: DeviceOptions = {}): string | null {
   return readDeviceIds(cookies, secret, options)[0] ?? null;
 }
 
@@ -58,7 +80,7 @@ export interface IssueOptions extends DeviceOptions {
  * third-party cookies are blocked — it is stored per host site, which is what "one vote per
  * browser on this intranet page" needs.
  */
-export function ensureDeviceId(cookies: AstroCookies, secret: string, options: IssueOptions): string {
+export function ensureDeviceId(cookies: CookieJar, secret: string, options: IssueOptions): string {
   const existing = readDeviceId(cookies, secret, options);
   if (existing) return existing;
   const deviceId = options.tokenDeviceId ?? newDeviceId();
@@ -76,7 +98,7 @@ export function ensureDeviceId(cookies: AstroCookies, secret: string, options: I
 }
 
 /** The voter behind a request: device id, client address and user agent. */
-function voterOf(deviceId: string, locals: App.Locals, request: Request): Voter {
+function voterOf(deviceId: string, locals: App.Locals, request: { headers: HeaderGetter }): Voter {
   return { deviceId, address: locals.clientAddress, userAgent: request.headers.get('user-agent') ?? '' };
 }
 
@@ -86,7 +108,7 @@ function voterOf(deviceId: string, locals: App.Locals, request: Request): Voter 
  * widget, a valid form token (see verifyWidgetToken) names the device when no cookie does.
  */
 export function ballotVoter(
-  { cookies, locals, request }: { cookies: AstroCookies; locals: App.Locals; request: Request },
+  { cookies, locals, request }: VoterContext,
   { embedded = false, tokenDeviceId = null }: { embedded?: boolean; tokenDeviceId?: string | null } = {},
 ): Voter {
   const { secret } = locals.app;
@@ -101,11 +123,7 @@ export function ballotVoter(
 }
 
 /** The voter behind a widget's ballot: its cookie, else the device its form token names (for this poll). */
-export function widgetBallotVoter(
-  context: { cookies: AstroCookies; locals: App.Locals; request: Request },
-  pollId: number,
-  formToken: string | null,
-): Voter {
+export function widgetBallotVoter(context: VoterContext, pollId: number, formToken: string | null): Voter {
   const tokenDeviceId = verifyWidgetToken(context.locals.app.secret, formToken, pollId, Date.now());
   return ballotVoter(context, { embedded: true, tokenDeviceId });
 }
