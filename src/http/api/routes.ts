@@ -16,7 +16,7 @@ import { refusalFor, replyFor, requestLocals } from '@/http/guards';
 import type { HeaderGetter } from '@/http/origin-checks';
 import { readJsonFrom } from '@/http/read-body';
 import { jsonReply, methodNotAllowedReply, thrownReply, type Reply } from '@/http/responses';
-import { sendBody } from '@/http/send';
+import { REVALIDATE_PRIVATE, sendBody } from '@/http/send';
 import { ballotVoter, readDeviceIds } from '@/http/voter-cookie';
 import { MAX_VOTE_BODY_BYTES } from '@/lib/limits';
 import { getPublicPoll } from '@/lib/polls';
@@ -70,7 +70,8 @@ const results: Handler = async ({ req, locals, cookies, slug, query }) => {
   const poll = await getPublicPoll(store, slug);
   const view = await resultsView({ store, secret, now }, poll, deviceIds);
   const answer = await resultsWithBreakdown({ store, now, minCellSize: config.segmentMinN }, view, query);
-  const reply = jsonReply(answer, 200, { 'Cache-Control': 'no-store' });
+  // Depends on this visitor (shown only after voting): private, revalidated with sendBody's ETag.
+  const reply = jsonReply(answer, 200, { 'Cache-Control': REVALIDATE_PRIVATE });
   if (key !== null && poll.slug === slug) {
     const mark = { poll: slug, until: wordsHoldUntil(now, poll.opensAt, poll.closesAt) };
     pageCache.set(key, mark, stamp, { ...reply, body: Buffer.from(reply.body) }, now);
