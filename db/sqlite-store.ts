@@ -12,6 +12,7 @@ import { recountTallies } from './recount';
 import { createSqlitePeriodReads } from './sqlite-periods';
 import { createSqliteSegmentReads } from './sqlite-segments';
 import { createSqliteVoteWrites } from './sqlite-votes';
+import { createPollReads } from './sqlite-poll-reads';
 import { auditLog, pollOptions, polls, rankingTallies, settings } from './schema';
 
 const IMMEDIATE = { behavior: 'immediate' } as const;
@@ -67,38 +68,24 @@ export const insertOptions = (tx: Pick<Db, 'insert'>, pollId: number, options: N
     )
     .run();
 
-export function createSqliteStore(db: Db): PollStore {
+/** The SQLite PollStore, plus what only tests and benchmarks ask of it (the vote group commits). */
+export type SqlitePollStore = PollStore & Pick<ReturnType<typeof createSqliteVoteWrites>, 'voteCommits'>;
+
+export function createSqliteStore(db: Db): SqlitePollStore {
   // The reads on every vote and results request are prepared once, not rebuilt per call.
+  const { findById, findBySlug } = createPollReads(db);
   const optionsOfPoll = db
-    .select()
+    .select({ id: pollOptions.id, key: pollOptions.key })
     .from(pollOptions)
     .where(eq(pollOptions.pollId, sql.placeholder('pollId')))
-    .orderBy(asc(pollOptions.position))
     .prepare();
-  const pollBySlug = db
-    .select()
-    .from(polls)
-    .where(eq(polls.slug, sql.placeholder('slug')))
-    .prepare();
-  const pollById = db
-    .select()
-    .from(polls)
-    .where(eq(polls.id, sql.placeholder('id')))
-    .prepare();
-
   const rankingsOfPoll = db
     .select({ ranking: rankingTallies.ranking, ballots: rankingTallies.ballots })
     .from(rankingTallies)
     .where(eq(rankingTallies.pollId, sql.placeholder('pollId')))
     .prepare();
 
-  const optionsOf = (pollId: number) => optionsOfPoll.all({ pollId });
-  const recordOf = (row: PollRow) => toRecord(row, optionsOf(row.id));
-
-  const findById = (id: number): PollRecord | null => {
-    const row = pollById.get({ id });
-    return row ? recordOf(row) : null;
-  };
+  const { flushVotes, ...voteWrites } = createSqliteVoteWrites(db, findById);
 
   const insertAudit = (tx: Pick<Db, 'insert'>, pollSlug: string, at: number, audit: AuditEntry | undefined) => {
     if (audit)
@@ -140,13 +127,12 @@ export function createSqliteStore(db: Db): PollStore {
     },
 
     async findPoll(slug) {
-      const row = pollBySlug.get({ slug });
-      return row ? recordOf(row) : null;
+      return findBySlug(slug);
     },
 
     async rankingTallies(pollId): Promise<StoredRanking[]> {
       // Option ids, not keys, are stored; decoded with the poll's options.
-      const decode = rankingDecoder(optionsOf(pollId));
+      const decode = rankingDecoder(optionsOfPoll.all({ pollId }));
       return rankingsOfPoll.all({ pollId }).map(({ ranking, ballots }) => ({ ranking: decode(ranking), ballots }));
     },
 
@@ -213,7 +199,7 @@ export function createSqliteStore(db: Db): PollStore {
       }, IMMEDIATE);
     },
 
-    ...createSqliteVoteWrites(db, findById),
+    ...voteWrites,
     ...createSqliteSegmentReads(db),
     ...createSqlitePeriodReads(db),
 
@@ -251,6 +237,8 @@ export function createSqliteStore(db: Db): PollStore {
     },
 
     async close() {
+      // Votes still queued for their group are written, and answered, before the connection goes.
+      flushVotes();
       db.$client.close();
     },
   };

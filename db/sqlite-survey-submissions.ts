@@ -23,7 +23,7 @@ import {
   voteRankings,
   votes,
 } from './schema';
-import { createCountedVotes, StaleOptions } from './sqlite-votes';
+import { createCountedVotes, StaleOptions, type CountedVote } from './sqlite-votes';
 import { surveyReader } from './sqlite-survey-records';
 
 const IMMEDIATE = { behavior: 'immediate' } as const;
@@ -240,8 +240,8 @@ export function createSurveySubmissions(db: Db): Pick<SurveyStore, 'recordSubmis
       movePairs(before, types, new Set(withdrawn.map((answer) => answer.pollId)), -1);
       for (const answer of withdrawn) counted.withdraw(answer.voteId, minute);
 
-      const fileAnswer = (vote: Parameters<typeof counted.insert>[1], page: number) => {
-        const voteId = counted.insert(tx, vote);
+      const fileAnswer = (vote: CountedVote, page: number) => {
+        const voteId = counted.insert(vote);
         tx.insert(surveyAnswers).values({ responseId: response.id, pollId: vote.pollId, voteId, page }).run();
       };
       for (const answer of refiled) fileAnswer({ ...answer, profile }, answer.page);

@@ -1,32 +1,37 @@
 /**
- * Votes into SQLite: one BEGIN IMMEDIATE transaction writes the vote, its choices, its
+ * Votes into SQLite, committed in groups. recordVote queues the vote; the first vote queued in
+ * an event-loop turn schedules a flush (setImmediate), which writes every vote queued by then in
+ * ONE BEGIN IMMEDIATE transaction, each vote in its own SAVEPOINT: the vote, its choices, its
  * duplicate-policy locks and the tally increments (`votes = votes + 1`, never read-modify-write).
+ * A vote refused (duplicate, stale ballot) or failing on its own rolls back to its savepoint and
+ * refuses only itself. Every vote is answered only after the group's COMMIT returned (one fsync
+ * for the group under synchronous=FULL); when the transaction fails as a whole (disk full,
+ * read-only, I/O error) every vote of the group is rejected with that error and nothing of it
+ * is stored. While a COMMIT's fsync blocks the event loop, new requests wait in the kernel; the
+ * next turn reads them all and they become the next group — no timer adds latency.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { DAY_MS, voteMinute, type PollStore, type VoteToRecord } from '../src/lib/store';
+// The check phase of the event loop itself (right after the poll phase has read every request that
+// arrived): imported, not the global, so a test's fake clock cannot hold a vote's commit back.
+import { setImmediate } from 'node:timers';
+import type Database from 'better-sqlite3';
+import { DAY_MS, voteMinute, type PollStore, type RecordOutcome, type VoteToRecord } from '../src/lib/store';
 import type { PollRecord } from '../src/lib/types';
 import type { Db } from './client';
 import { normaliseWriteIn } from '../src/lib/write-in';
-import {
-  otherAnswers,
-  pollOptions,
-  polls,
-  rankingTallies,
-  voteChoices,
-  voteLocks,
-  voteRankings,
-  votes,
-} from './schema';
 import { createPeriodWrites } from './sqlite-periods';
-import { pollRankingDecoder } from './rankings';
+import { rankingDecoder } from './rankings';
 import { createProfileWrites } from './sqlite-segments';
+import { storageFailureOf } from './storage-errors';
 
 const IMMEDIATE = { behavior: 'immediate' } as const;
 
-/** Thrown inside the transaction to roll it back with a known outcome. */
-class Rollback extends Error {
-  constructor(readonly outcome: 'duplicate' | 'stale_options') {
-    super(outcome);
+/** The most votes one transaction writes; the rest wait for the next flush (in the next turn). */
+export const MAX_VOTE_GROUP = 256;
+
+/** Thrown inside a vote's savepoint to roll the vote back as a duplicate. */
+class Duplicate extends Error {
+  constructor() {
+    super('duplicate');
   }
 }
 
@@ -55,66 +60,60 @@ export class StaleOptions extends Error {
 export function createCountedVotes(db: Db) {
   const writeProfile = createProfileWrites(db);
   const countInPeriod = createPeriodWrites(db);
-  /** A ranked ballot's order and its ranking tally (`+ 1`), and a write-in's text: in the vote's transaction. */
-  const writeRankingAndOther = (
-    tx: Pick<Db, 'insert'>,
-    pollId: number,
-    voteId: number,
-    ranking: readonly number[] | null | undefined,
-    otherText: string | null | undefined,
-  ) => {
-    if (ranking) {
-      const key = ranking.join(',');
-      tx.insert(voteRankings).values({ voteId, pollId, ranking: key }).run();
-      tx.insert(rankingTallies)
-        .values({ pollId, ranking: key, ballots: 1 })
-        .onConflictDoUpdate({
-          target: [rankingTallies.pollId, rankingTallies.ranking],
-          set: { ballots: sql`${rankingTallies.ballots} + 1` },
-        })
-        .run();
-    }
-    if (otherText) {
-      tx.insert(otherAnswers)
-        .values({ voteId, pollId, text: otherText, normalized: normaliseWriteIn(otherText) })
-        .run();
-    }
-  };
-
-  const insert = (tx: Pick<Db, 'insert' | 'update'>, vote: CountedVote): number => {
-    const createdAt = voteMinute(vote.createdAt);
-    const { id: voteId } = tx
-      .insert(votes)
-      .values({ pollId: vote.pollId, createdAt, source: vote.source, deviceKey: vote.deviceKey })
-      .returning({ id: votes.id })
-      .get();
-    const counted = tx
-      .update(pollOptions)
-      .set({ votes: sql`${pollOptions.votes} + 1` })
-      .where(and(eq(pollOptions.pollId, vote.pollId), inArray(pollOptions.id, vote.optionIds)))
-      .run();
-    // The ballot was checked against options read before this transaction; an edit in
-    // between (possible only while the poll had no votes) makes the ids stale.
-    if (counted.changes !== vote.optionIds.length) throw new StaleOptions();
-    tx.insert(voteChoices)
-      .values(vote.optionIds.map((optionId) => ({ voteId, optionId })))
-      .run();
-    writeProfile(vote.pollId, voteId, vote.optionIds, vote.profile);
-    countInPeriod(vote.pollId, createdAt, vote.optionIds);
-    writeRankingAndOther(tx, vote.pollId, voteId, vote.ranking, vote.otherText);
+  const client = db.$client;
+  const up = {
+    vote: client.prepare<[number, number, string, string | null]>(
+      'insert into votes (poll_id, created_at, source, device_key) values (?, ?, ?, ?)',
+    ),
+    choice: client.prepare<[number, number]>('insert into vote_choices (vote_id, option_id) values (?, ?)'),
+    ranking: client.prepare<[number, number, string]>(
+      'insert into vote_rankings (vote_id, poll_id, ranking) values (?, ?, ?)',
+    ),
+    rankingTally: client.prepare<[number, string]>(
+      `insert into ranking_tallies (poll_id, ranking, ballots) values (?, ?, 1)
+       on conflict (poll_id, ranking) do update set ballots = ballots + 1`,
+    ),
+    other: client.prepare<[number, number, string, string]>(
+      'insert into other_answers (vote_id, poll_id, text, normalized) values (?, ?, ?, ?)',
+    ),
     // The public results show updatedAt, so it gets the vote's minute, not the exact time;
     // max() keeps an edit made earlier in the same minute from being moved back.
-    tx.update(polls)
-      .set({
-        responseCount: sql`${polls.responseCount} + 1`,
-        updatedAt: sql`max(${polls.updatedAt}, ${createdAt})`,
-      })
-      .where(eq(polls.id, vote.pollId))
-      .run();
+    poll: client.prepare<[number, number]>(
+      'update polls set response_count = response_count + 1, updated_at = max(updated_at, ?) where id = ?',
+    ),
+  };
+  /** `votes + 1` on the chosen options of the poll, one statement per ballot size (a handful). */
+  const optionsUp = new Map<number, Database.Statement<number[]>>();
+  const countOptions = (pollId: number, optionIds: readonly number[]) => {
+    let statement = optionsUp.get(optionIds.length);
+    if (!statement) {
+      const ids = optionIds.map(() => '?').join(', ');
+      statement = client.prepare(`update poll_options set votes = votes + 1 where poll_id = ? and id in (${ids})`);
+      optionsUp.set(optionIds.length, statement);
+    }
+    return statement.run(pollId, ...optionIds).changes;
+  };
+
+  const insert = (vote: CountedVote): number => {
+    const createdAt = voteMinute(vote.createdAt);
+    const voteId = Number(up.vote.run(vote.pollId, createdAt, vote.source, vote.deviceKey).lastInsertRowid);
+    // The ballot was checked against options read before this transaction; an edit in
+    // between (possible only while the poll had no votes) makes the ids stale.
+    if (countOptions(vote.pollId, vote.optionIds) !== vote.optionIds.length) throw new StaleOptions();
+    for (const optionId of vote.optionIds) up.choice.run(voteId, optionId);
+    writeProfile(vote.pollId, voteId, vote.optionIds, vote.profile);
+    countInPeriod(vote.pollId, createdAt, vote.optionIds);
+    // A ranked ballot's order and its ranking tally; a write-in's text.
+    if (vote.ranking) {
+      const key = vote.ranking.join(',');
+      up.ranking.run(voteId, vote.pollId, key);
+      up.rankingTally.run(vote.pollId, key);
+    }
+    if (vote.otherText) up.other.run(voteId, vote.pollId, vote.otherText, normaliseWriteIn(vote.otherText));
+    up.poll.run(createdAt, vote.pollId);
     return voteId;
   };
 
-  const client = db.$client;
   /** `count - 1` on one tally row, and the row gone when it reaches 0. */
   const decrement = (table: string, count: string, keys: string[]) => {
     const where = keys.map((key) => `${key} = ?`).join(' and ');
@@ -181,94 +180,179 @@ export function createCountedVotes(db: Db) {
   return { insert, withdraw };
 }
 
+/** How many vote transactions were committed, and how many votes (of any outcome) they held. */
+export interface VoteCommits {
+  transactions: number;
+  votes: number;
+}
+
+/** A queued vote and the promise recordVote returned for it. */
+interface Pending {
+  vote: VoteToRecord;
+  resolve(outcome: RecordOutcome): void;
+  reject(error: unknown): void;
+}
+
+/** What one vote of a group came to, before the group's COMMIT decides whether it stands. */
+type Written = 'recorded' | 'duplicate' | 'stale_options' | { error: unknown };
+
 /** `findById` reads a poll with its options on the same connection (inside the transaction here). */
 export function createSqliteVoteWrites(
   db: Db,
   findById: (id: number) => PollRecord | null,
-): Pick<PollStore, 'recordVote' | 'importVotes' | 'hasDeviceVoted' | 'deviceVoteChoices'> {
+): Pick<PollStore, 'recordVote' | 'importVotes' | 'hasDeviceVoted' | 'deviceVoteChoices'> & {
+  voteCommits(): VoteCommits;
+  /** Writes every queued vote now (before the connection closes), group by group. */
+  flushVotes(): void;
+} {
   const counted = createCountedVotes(db);
-  const deviceVote = db
-    .select({ id: votes.id })
-    .from(votes)
-    .where(and(eq(votes.pollId, sql.placeholder('pollId')), eq(votes.deviceKey, sql.placeholder('deviceKey'))))
-    .limit(1)
-    .prepare();
+  const client = db.$client;
+  const deviceVote = client.prepare<[number, string], { id: number }>(
+    'select id from votes where poll_id = ? and device_key = ? limit 1',
+  );
   // The newest vote of this device key (several only under the `none` policy), by the
   // votes_poll_device index; its choices by the vote_choices primary key.
-  const deviceChoices = db
-    .select({ key: pollOptions.key })
-    .from(voteChoices)
-    .innerJoin(pollOptions, eq(pollOptions.id, voteChoices.optionId))
-    .where(
-      eq(
-        voteChoices.voteId,
-        sql`(select ${votes.id} from ${votes} where ${votes.pollId} = ${sql.placeholder('pollId')} and ${votes.deviceKey} = ${sql.placeholder('deviceKey')} order by ${votes.id} desc limit 1)`,
-      ),
-    )
-    .orderBy(pollOptions.position)
-    .prepare();
-  const rulesOf = db
-    .select({ type: polls.type, minChoices: polls.minChoices, maxChoices: polls.maxChoices })
-    .from(polls)
-    .where(eq(polls.id, sql.placeholder('pollId')))
-    .prepare();
+  const newestVote = 'select id from votes where poll_id = ? and device_key = ? order by id desc limit 1';
+  const deviceChoices = client.prepare<[number, string], { key: string }>(
+    `select o.key from vote_choices c join poll_options o on o.id = c.option_id
+     where c.vote_id = (${newestVote}) order by o.position`,
+  );
   // A ranked ballot's whole order (its first choice alone is in vote_choices).
-  const deviceRanking = db
-    .select({ ranking: voteRankings.ranking })
-    .from(voteRankings)
-    .where(
-      eq(
-        voteRankings.voteId,
-        sql`(select ${votes.id} from ${votes} where ${votes.pollId} = ${sql.placeholder('pollId')} and ${votes.deviceKey} = ${sql.placeholder('deviceKey')} order by ${votes.id} desc limit 1)`,
-      ),
+  const deviceRanking = client.prepare<[number, string], { ranking: string }>(
+    `select ranking from vote_rankings where vote_id = (${newestVote})`,
+  );
+  const optionKeys = client.prepare<[number], { id: number; key: string }>(
+    'select id, key from poll_options where poll_id = ?',
+  );
+
+  const rulesOf = client.prepare<[number], Pick<PollRecord, 'type' | 'minChoices' | 'maxChoices'>>(
+    'select type, min_choices as minChoices, max_choices as maxChoices from polls where id = ?',
+  );
+  const lock = client.prepare<[number, string, number]>(
+    'insert into vote_locks (poll_id, lock_key, vote_id) values (?, ?, ?) on conflict do nothing',
+  );
+  const countDuplicate = client.prepare<[number]>(
+    'update polls set duplicate_count = duplicate_count + 1 where id = ?',
+  );
+  const tx = {
+    begin: client.prepare('begin immediate'),
+    commit: client.prepare('commit'),
+    rollback: client.prepare('rollback'),
+    savepoint: client.prepare('savepoint vote'),
+    release: client.prepare('release vote'),
+    rollbackTo: client.prepare('rollback to vote'),
+  };
+
+  /** One vote, inside its savepoint: recorded or refused; throws Duplicate or StaleOptions to roll it back. */
+  const writeVote = (vote: VoteToRecord): 'recorded' | 'stale_options' => {
+    // The ballot was checked against rules read before this transaction; an edit in between
+    // (possible only while the poll had no votes) means checking it again.
+    const rules = rulesOf.get(vote.pollId);
+    const checked = vote.checkedAgainst;
+    if (
+      !rules ||
+      rules.type !== checked.type ||
+      rules.minChoices !== checked.minChoices ||
+      rules.maxChoices !== checked.maxChoices
     )
-    .prepare();
+      return 'stale_options';
+    const voteId = counted.insert(vote);
+    // The lock's primary key decides, in this transaction: no check-then-insert race, and a
+    // second vote with the same key in the same group sees the first one's lock.
+    for (const lockKey of vote.lockKeys)
+      if (lock.run(vote.pollId, lockKey, voteId).changes === 0) throw new Duplicate();
+    return 'recorded';
+  };
+
+  /** One vote in its own savepoint; throws only what must fail the whole group. */
+  const writeInSavepoint = (vote: VoteToRecord): Written => {
+    tx.savepoint.run();
+    try {
+      const written = writeVote(vote);
+      tx.release.run();
+      return written;
+    } catch (error) {
+      // The storage failing (full, read-only, I/O) fails every vote of the group; so does an
+      // error after which SQLite rolled the whole transaction back by itself — running the next
+      // votes now would write them outside any transaction.
+      if (!client.inTransaction || storageFailureOf(error)) throw error;
+      tx.rollbackTo.run();
+      tx.release.run();
+      if (error instanceof StaleOptions) return 'stale_options';
+      if (!(error instanceof Duplicate)) return { error };
+      // The refused attempt is counted, in the same transaction, after its own writes were undone.
+      countDuplicate.run(vote.pollId);
+      return 'duplicate';
+    }
+  };
+
+  let queue: Pending[] = [];
+  let scheduled = false;
+  const commits: VoteCommits = { transactions: 0, votes: 0 };
+
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(flush);
+  };
+
+  /** Writes the queued votes (up to MAX_VOTE_GROUP) in one transaction; answers them after its COMMIT. */
+  const flush = () => {
+    scheduled = false;
+    if (queue.length === 0) return; // flushVotes (at close) wrote them already
+    const group = queue.length > MAX_VOTE_GROUP ? queue.slice(0, MAX_VOTE_GROUP) : queue;
+    queue = queue.length > MAX_VOTE_GROUP ? queue.slice(MAX_VOTE_GROUP) : [];
+    if (queue.length > 0) schedule();
+    const written: Written[] = [];
+    const after = new Map<number, PollRecord>();
+    try {
+      tx.begin.run();
+      for (const { vote } of group) written.push(writeInSavepoint(vote));
+      // Each poll as the group left it, read once, in the transaction: the caller answers its
+      // vote with these tallies without reading again.
+      group.forEach(({ vote }, i) => {
+        if (written[i] === 'recorded' && !after.has(vote.pollId)) after.set(vote.pollId, findById(vote.pollId)!);
+      });
+      tx.commit.run();
+    } catch (error) {
+      // Nothing of the group stands: undo what SQLite has not undone itself (a failed COMMIT,
+      // e.g. SQLITE_BUSY, leaves the transaction open).
+      try {
+        if (client.inTransaction) tx.rollback.run();
+      } catch {
+        // The connection itself is gone (closed, I/O): there is nothing left to undo on it.
+      }
+      for (const pending of group) pending.reject(error);
+      return;
+    }
+    commits.transactions += 1;
+    commits.votes += group.length;
+    group.forEach((pending, i) => {
+      const outcome = written[i]!;
+      if (outcome === 'recorded') pending.resolve({ outcome, poll: after.get(pending.vote.pollId)! });
+      else if (typeof outcome === 'string') pending.resolve({ outcome });
+      else pending.reject(outcome.error);
+    });
+  };
 
   return {
-    async recordVote(vote: VoteToRecord) {
-      try {
-        const poll = db.transaction((tx) => {
-          // The ballot was checked against rules read before this transaction; an edit in between
-          // (possible only while the poll had no votes) means checking it again.
-          const rules = rulesOf.get({ pollId: vote.pollId });
-          const checked = vote.checkedAgainst;
-          if (
-            !rules ||
-            rules.type !== checked.type ||
-            rules.minChoices !== checked.minChoices ||
-            rules.maxChoices !== checked.maxChoices
-          )
-            throw new Rollback('stale_options');
-          const voteId = counted.insert(tx, vote);
-          for (const lockKey of vote.lockKeys) {
-            const locked = tx
-              .insert(voteLocks)
-              .values({ pollId: vote.pollId, lockKey, voteId })
-              .onConflictDoNothing()
-              .run();
-            if (locked.changes === 0) throw new Rollback('duplicate');
-          }
-          // The tallies as this vote left them, so the caller answers without reading again.
-          return findById(vote.pollId)!;
-        }, IMMEDIATE);
-        return { outcome: 'recorded', poll };
-      } catch (error) {
-        if (error instanceof StaleOptions) return { outcome: 'stale_options' };
-        if (!(error instanceof Rollback)) throw error;
-        if (error.outcome === 'duplicate') {
-          db.update(polls)
-            .set({ duplicateCount: sql`${polls.duplicateCount} + 1` })
-            .where(eq(polls.id, vote.pollId))
-            .run();
-        }
-        return { outcome: error.outcome };
-      }
+    recordVote(vote: VoteToRecord) {
+      return new Promise<RecordOutcome>((resolve, reject) => {
+        queue.push({ vote, resolve, reject });
+        schedule();
+      });
+    },
+
+    voteCommits: () => ({ ...commits }),
+
+    flushVotes() {
+      while (queue.length > 0) flush();
     },
 
     async importVotes(pollId, batch) {
-      db.transaction((tx) => {
+      db.transaction(() => {
         for (const vote of batch) {
-          counted.insert(tx, {
+          counted.insert({
             pollId,
             optionIds: vote.optionIds,
             createdAt: vote.createdAt,
@@ -283,13 +367,13 @@ export function createSqliteVoteWrites(
     },
 
     async hasDeviceVoted(pollId, deviceKey) {
-      return deviceVote.get({ pollId, deviceKey }) !== undefined;
+      return deviceVote.get(pollId, deviceKey) !== undefined;
     },
     async deviceVoteChoices(pollId, deviceKey) {
-      if (deviceVote.get({ pollId, deviceKey }) === undefined) return null;
-      const ranked = deviceRanking.get({ pollId, deviceKey });
-      if (ranked) return pollRankingDecoder(db, pollId)(ranked.ranking);
-      return deviceChoices.all({ pollId, deviceKey }).map((row) => row.key);
+      if (deviceVote.get(pollId, deviceKey) === undefined) return null;
+      const ranked = deviceRanking.get(pollId, deviceKey);
+      if (ranked) return rankingDecoder(optionKeys.all(pollId))(ranked.ranking);
+      return deviceChoices.all(pollId, deviceKey).map((row) => row.key);
     },
   };
 }

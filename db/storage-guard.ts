@@ -5,42 +5,20 @@
  * a 503 with Retry-After — and the StorageHealth tracker hears about it. Any other error is
  * rethrown untouched: it is a bug and should surface as one.
  */
-import Database from 'better-sqlite3';
 import { PollError } from '../src/lib/errors';
-import type { StorageFailure, StorageHealth } from '../src/lib/storage-health';
+import type { StorageHealth } from '../src/lib/storage-health';
 import type { AdminStore, PollStore } from '../src/lib/store';
 import type { SurveyStore } from '../src/lib/survey-types';
 import type { Db } from './client';
 import { createSqliteAdminStore } from './sqlite-admin-store';
 import { createSqliteStore } from './sqlite-store';
 import { createSqliteSurveyStore } from './sqlite-surveys';
+import { storageFailureOf } from './storage-errors';
 
-/**
- * Result codes (with their extended forms, e.g. SQLITE_IOERR_FSYNC, SQLITE_READONLY_DBMOVED)
- * that mean "the storage cannot serve this now":
- * - FULL: disk (or quota) full.
- * - READONLY*: file, directory or filesystem made read-only (e.g. remounted after disk errors).
- * - IOERR*: the disk fails reads, writes or fsyncs.
- * - CANTOPEN: the WAL, shared-memory or a temporary file cannot be created (full disk, permissions).
- * - BUSY*: another process (a backup, `npm run db:recount`) held the write lock past the 5 s busy
- *   timeout; the write failed and may be retried later, like the others.
- * Left out on purpose: NOMEM (the process, not the storage, is in trouble), CORRUPT and NOTADB
- * (no retry will help; they need a person and a stack), and everything else (bugs).
- */
-const UNAVAILABLE_CODE = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY)(_|$)/;
+export { storageFailureOf };
 
 const MESSAGE =
   'The server cannot save anything right now: its storage is full or unavailable. Please try again in a little while.';
-
-/** The storage failure behind an error (looking through wrapping causes), or null for any other error. */
-export function storageFailureOf(error: unknown): StorageFailure | null {
-  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
-    if (cause instanceof Database.SqliteError && UNAVAILABLE_CODE.test(cause.code)) {
-      return { code: cause.code, message: cause.message };
-    }
-  }
-  return null;
-}
 
 type AsyncMethods<T> = {
   [K in keyof T]: T[K] extends (...args: never[]) => Promise<unknown> ? T[K] : never;
@@ -106,7 +84,7 @@ export function createSqliteStores(
   health: StorageHealth,
 ): { store: PollStore; adminStore: AdminStore; surveyStore: SurveyStore } {
   return {
-    store: guardStore(createSqliteStore(db), health, POLL_STORE_COMMITS),
+    store: guardStore<PollStore>(createSqliteStore(db), health, POLL_STORE_COMMITS),
     adminStore: guardStore(createSqliteAdminStore(db), health, ADMIN_STORE_COMMITS),
     surveyStore: guardStore(createSqliteSurveyStore(db), health, SURVEY_STORE_COMMITS),
   };

@@ -1,15 +1,18 @@
 /**
  * Server entry. Boots the app (configuration, migrations, demo seed) *before* the port opens,
- * so a bad setting prints one line and exits with 1; then serves the Astro handler (pages and
- * static assets) behind a thin node:http layer that puts the request path in one canonical form,
- * adds the security headers to every response, refuses overlong URLs, bounds slow clients and
- * connections per client, and shuts down cleanly.
+ * so a bad setting prints one line and exits with 1; then serves the built static files (from
+ * memory, precompressed copies by Accept-Encoding) and Astro's routes (rendered here, whole bodies
+ * validated and compressed by sendBody) behind a thin node:http layer that puts the request path in
+ * one canonical form, adds the security headers to every response, refuses overlong URLs, bounds
+ * slow clients and connections per client, and shuts down cleanly.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { createExports } from '@astrojs/node/server.js';
+import type { SSRManifest } from 'astro';
 import { app } from './app';
+import { astroRenderer } from '@/http/astro-render';
 import { apiRoute } from '@/http/api/routes';
 import { forwardingTrusted } from '@/http/client-address';
 import { ConfigError, startupWarnings } from '@/lib/config';
@@ -21,7 +24,7 @@ import {
 } from '@/http/connection-limit';
 import { normaliseTarget } from '@/http/request-path';
 import { securityHeaders } from '@/http/security-headers';
-import { staticPathMatcher } from '@/http/static-files';
+import { staticFiles } from '@/http/static-files';
 
 /**
  * A live-results stream whose client stops reading would buffer every event in memory (Astro
@@ -124,11 +127,11 @@ function readProcLimits(): string {
 export function start(...[manifest, options]: Parameters<typeof createExports>): void {
   app().then(
     ({ config, store, proxyTrust, live }) => {
-      // Static files go through the adapter's standalone handler (file serving, caching headers);
-      // every other path straight to the app, skipping a file-system lookup per request.
-      const serveFiles = createExports(manifest, { ...options, mode: 'standalone' }).handler;
-      const serveApp = createExports(manifest, { ...options, mode: 'middleware' }).handler;
-      const isStatic = staticPathMatcher(options as { client: string; server: string });
+      // Static files are known and read at start; every other path goes straight to the app,
+      // skipping a file-system lookup per request. (The adapter's own handler, which the generated
+      // entry still creates, is not used — only its unhandled-rejection logger stays installed.)
+      const files = staticFiles(options as { client: string; server: string; assets?: string });
+      const renderAstro = astroRenderer(manifest as SSRManifest);
       const server = createServer(SERVER_OPTIONS, (req, res) => {
         if (tooManyWaiting(req, res)) return void req.socket.destroy();
         const target = req.url ?? '/';
@@ -161,7 +164,7 @@ export function start(...[manifest, options]: Parameters<typeof createExports>):
         for (const [name, value] of Object.entries(securityHeaders(path, config.embedAllowedOrigins))) {
           res.setHeader(name, value);
         }
-        if (isStatic(path)) return whenResponding(res, () => serveFiles(req, res));
+        if (files.has(path)) return whenResponding(res, () => files.serve(req, res, path));
         try {
           decodeURI(req.url);
         } catch {
@@ -174,7 +177,7 @@ export function start(...[manifest, options]: Parameters<typeof createExports>):
         const api = apiRoute(path);
         if (api) return whenResponding(res, () => void api(req, res, socketAddress));
         if (path.endsWith('/results/stream')) dropWhenNotReading(res, MAX_UNREAD_STREAM_BYTES);
-        whenResponding(res, () => void serveApp(req, res, undefined, { socketAddress }));
+        whenResponding(res, () => void renderAstro(req, res, { socketAddress }));
       });
       // With TRUST_PROXY=1 the proxies are not counted (see PerClientLimit): every client arrives
       // through them, so a cap on them would be a cap on the whole site. A peer that is not a

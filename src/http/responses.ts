@@ -16,12 +16,13 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 export interface Reply {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  /** Bytes when the answer comes from a cache of rendered answers (src/http/page-cache.ts). */
+  body: string | Buffer;
 }
 
 /** A Reply as a Web Response (Astro). */
 export function toResponse({ status, headers, body }: Reply): Response {
-  return new Response(body, { status, headers });
+  return new Response(typeof body === 'string' ? body : new Uint8Array(body), { status, headers });
 }
 
 export function jsonReply(data: unknown, status = 200, headers: Record<string, string> = {}): Reply {

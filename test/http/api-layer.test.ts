@@ -32,7 +32,7 @@ describe('methods', () => {
     expect(head.status).toBe(200);
     expect(head.body).toBe('');
     expect(head.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(head.headers['cache-control']).toBe('no-store');
+    expect(head.headers['cache-control']).toBe('private, no-cache');
     expect(head.headers['content-length']).toBe(String(Buffer.byteLength(get.body)));
     expect((await rawRequest(server.url, '/api/polls/nope/results', { method: 'HEAD' })).status).toBe(404);
   });

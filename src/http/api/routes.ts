@@ -16,7 +16,7 @@ import { refusalFor, replyFor, requestLocals } from '@/http/guards';
 import type { HeaderGetter } from '@/http/origin-checks';
 import { readJsonFrom } from '@/http/read-body';
 import { jsonReply, methodNotAllowedReply, thrownReply, type Reply } from '@/http/responses';
-import { sendBody } from '@/http/send';
+import { REVALIDATE_PRIVATE, sendBody } from '@/http/send';
 import { ballotVoter, readDeviceIds } from '@/http/voter-cookie';
 import { MAX_VOTE_BODY_BYTES } from '@/lib/limits';
 import { getPublicPoll } from '@/lib/polls';
@@ -24,6 +24,7 @@ import { resultsView, resultsViewFor, resultsWithBreakdown, visibleResults } fro
 import { surveyResultsView, visibleSurveyResults } from '@/lib/survey-results';
 import { findPublicSurvey } from '@/lib/surveys';
 import { castVote } from '@/lib/votes';
+import { wordsHoldUntil } from '@/lib/data-versions';
 import { nodeBody, nodeHeaders, NodeCookies } from './node-request';
 
 /** One request as a handler sees it. */
@@ -56,13 +57,26 @@ const castVoteRoute: Handler = async (request) => {
  * The results, when this visitor may see them (403 results_hidden with the reason otherwise);
  * with `?by=` (and `?where=`) the breakdown by a profile question.
  */
-const results: Handler = async ({ locals, cookies, slug, query }) => {
-  const { store, secret, config } = locals.app;
+const results: Handler = async ({ req, locals, cookies, slug, query }) => {
+  const { store, secret, config, pageCache } = locals.app;
   const now = Date.now();
+  const deviceIds = readDeviceIds(cookies, secret);
+  // A browser that never voted here gets what every such browser gets: kept until a write moves
+  // the poll's version (src/lib/data-versions.ts), so a burst of readers reads the tallies once.
+  const key = deviceIds.length === 0 ? pageCache.keyOf(req) : null;
+  const kept = key === null ? null : pageCache.get(key, now);
+  if (kept) return { status: kept.status, headers: kept.headers as Record<string, string>, body: kept.body };
+  const stamp = pageCache.stampOf(slug);
   const poll = await getPublicPoll(store, slug);
-  const view = await resultsView({ store, secret, now }, poll, readDeviceIds(cookies, secret));
+  const view = await resultsView({ store, secret, now }, poll, deviceIds);
   const answer = await resultsWithBreakdown({ store, now, minCellSize: config.segmentMinN }, view, query);
-  return jsonReply(answer, 200, { 'Cache-Control': 'no-store' });
+  // Depends on this visitor (shown only after voting): private, revalidated with sendBody's ETag.
+  const reply = jsonReply(answer, 200, { 'Cache-Control': REVALIDATE_PRIVATE });
+  if (key !== null && poll.slug === slug) {
+    const mark = { poll: slug, until: wordsHoldUntil(now, poll.opensAt, poll.closesAt) };
+    pageCache.set(key, mark, stamp, { ...reply, body: Buffer.from(reply.body) }, now);
+  }
+  return reply;
 };
 
 /**
