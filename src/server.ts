@@ -126,12 +126,12 @@ function readProcLimits(): string {
 
 export function start(...[manifest, options]: Parameters<typeof createExports>): void {
   app().then(
-    ({ config, store, proxyTrust, live }) => {
+    ({ config, store, proxyTrust, live, pageCache }) => {
       // Static files are known and read at start; every other path goes straight to the app,
       // skipping a file-system lookup per request. (The adapter's own handler, which the generated
       // entry still creates, is not used — only its unhandled-rejection logger stays installed.)
       const files = staticFiles(options as { client: string; server: string; assets?: string });
-      const renderAstro = astroRenderer(manifest as SSRManifest);
+      const renderAstro = astroRenderer(manifest as SSRManifest, pageCache);
       const server = createServer(SERVER_OPTIONS, (req, res) => {
         if (tooManyWaiting(req, res)) return void req.socket.destroy();
         const target = req.url ?? '/';

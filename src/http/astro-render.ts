@@ -16,6 +16,7 @@ import { Readable, pipeline } from 'node:stream';
 import type { SSRManifest } from 'astro';
 import { NodeApp } from 'astro/app/node';
 import { compressStream, isCompressible, mergeVary, negotiate } from './compress';
+import type { CachedPage, PageCache, PageMark } from './page-cache';
 import { REVALIDATE_PRIVATE, sendBody } from './send';
 
 /**
@@ -44,12 +45,25 @@ function outgoingHeaders(headers: Headers): OutgoingHttpHeaders {
   return out;
 }
 
-export type RenderAstro = (req: IncomingMessage, res: ServerResponse, locals: object) => Promise<void>;
+export type RenderAstro = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  locals: { socketAddress?: string; pageCache?: PageMark },
+) => Promise<void>;
 
-export function astroRenderer(manifest: SSRManifest): RenderAstro {
+/**
+ * `pages` keeps the pages a visitor without our cookies may be served again (see
+ * src/http/page-cache.ts): a kept page is sent without rendering; a page that marks itself
+ * reusable (`locals.pageCache`) is kept when nothing was written while it rendered.
+ */
+export function astroRenderer(manifest: SSRManifest, pages: PageCache): RenderAstro {
   // No streaming render: the body is collected anyway, and a page rendered to one string is cheaper.
   const app = new NodeApp(manifest, false);
   return async (req, res, locals) => {
+    const key = pages.keyOf(req);
+    const kept = key === null ? null : pages.get(key, Date.now());
+    if (kept) return sendBody(req, res, kept.status, kept.headers, kept.body);
+    const begun = pages.begin();
     let request: Request;
     try {
       request = NodeApp.createRequest(req, { allowedDomains: manifest.allowedDomains ?? [] });
@@ -72,7 +86,9 @@ export function astroRenderer(manifest: SSRManifest): RenderAstro {
         routeData: app.match(request, true),
         prerenderedErrorPageFetch: noPrerenderedPage,
       });
-      await write(req, res, response);
+      const whole = await write(req, res, response);
+      const mark = locals.pageCache;
+      if (whole && mark && key !== null) pages.set(key, mark, begun, whole, Date.now());
     } catch (error) {
       console.error(`Could not render ${req.url}:`, error);
       if (!res.headersSent) {
@@ -83,13 +99,17 @@ export function astroRenderer(manifest: SSRManifest): RenderAstro {
   };
 }
 
-async function write(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
+/** Writes the answer; returns it when it was whole (not streamed), for the page cache. */
+async function write(req: IncomingMessage, res: ServerResponse, response: Response): Promise<CachedPage | null> {
   if (response.statusText) res.statusMessage = response.statusText;
   const headers = outgoingHeaders(response.headers);
-  if (!response.body) return sendBody(req, res, response.status, headers, Buffer.alloc(0));
+  if (!response.body) {
+    sendBody(req, res, response.status, headers, Buffer.alloc(0));
+    return null;
+  }
   if (/^text\/event-stream\b/i.test(response.headers.get('content-type') ?? '')) {
     await NodeApp.writeResponse(response, res);
-    return;
+    return null;
   }
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -99,9 +119,14 @@ async function write(req: IncomingMessage, res: ServerResponse, response: Respon
     if (done) break;
     chunks.push(value);
     size += value.byteLength;
-    if (size > MAX_BUFFERED_BYTES) return streamRest(req, res, response.status, headers, chunks, reader);
+    if (size > MAX_BUFFERED_BYTES) {
+      streamRest(req, res, response.status, headers, chunks, reader);
+      return null;
+    }
   }
-  sendBody(req, res, response.status, headers, Buffer.concat(chunks, size));
+  const page = { status: response.status, headers: { ...headers }, body: Buffer.concat(chunks, size) };
+  sendBody(req, res, page.status, headers, page.body);
+  return page;
 }
 
 /** What was read so far, then the rest as it is produced; compressed as a stream when it pays. */

@@ -63,9 +63,9 @@ export class PageCache {
     return `${parts.join('\n')}\n${req.url ?? ''}`;
   }
 
-  /** The version stamp to remember before rendering a page for `key`'s poll (see store). */
-  stampOf(poll: string): string {
-    return this.versions.stamp(poll);
+  /** To take before rendering a page that may be kept (see `set`). */
+  begin(): number {
+    return this.versions.writes;
   }
 
   /** A fresh copy of the page kept under `key`, when its data and time still hold. */
@@ -87,12 +87,13 @@ export class PageCache {
   }
 
   /**
-   * Keeps a page rendered for `key` when nothing it was rendered from changed while rendering
-   * (`stampBefore` is `stampOf(mark.poll)` taken before). Only whole 200 pages without cookies.
+   * Keeps a page rendered for `key` when nothing was written while it rendered (`begun` is what
+   * `begin()` said before). Only whole 200 pages that set no cookie.
    */
-  set(key: string, mark: PageMark, stampBefore: string, page: CachedPage, now: number): void {
+  set(key: string, mark: PageMark, begun: number, page: CachedPage, now: number): void {
     if (page.status !== 200 || page.headers['set-cookie'] !== undefined || now >= mark.until) return;
-    if (this.versions.stamp(mark.poll) !== stampBefore) return;
+    if (this.versions.writes !== begun) return;
+    const stamp = this.versions.stamp(mark.poll);
     const freshAt: number[] = [];
     if (mark.fresh) {
       const needle = Buffer.from(mark.fresh.rendered);
@@ -106,7 +107,7 @@ export class PageCache {
     const entry: Entry = {
       ...page,
       poll: mark.poll,
-      stamp: stampBefore,
+      stamp,
       until: mark.until,
       freshAt,
       mint: mark.fresh?.mint ?? null,

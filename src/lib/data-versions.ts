@@ -7,6 +7,10 @@
 export class DataVersions {
   private site = 0;
   private votes = 0;
+  /** Every write so far: unchanged between two reads means nothing changed in between. */
+  get writes(): number {
+    return this.site + this.votes;
+  }
   private readonly polls = new Map<string, number>();
 
   /** A stamp that changes whenever the poll `slug` (or, with '*', any poll) may render differently. */

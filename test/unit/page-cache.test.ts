@@ -16,7 +16,7 @@ function cacheWith(versions = new DataVersions(), limits?: { entries: number; by
   const cache = new PageCache(versions, limits);
   const keep = (url: string, text: string, poll = 'lunch', until = NOW + 60_000) => {
     const key = cache.keyOf(request(url))!;
-    cache.set(key, { poll, until }, cache.stampOf(poll), page(text), NOW);
+    cache.set(key, { poll, until }, cache.begin(), page(text), NOW);
     return key;
   };
   return { cache, versions, keep };
@@ -66,8 +66,8 @@ describe('PageCache', () => {
   it('does not keep a page whose data changed while it rendered', () => {
     const { cache, versions } = cacheWith();
     const key = cache.keyOf(request('/polls/lunch'))!;
-    const before = cache.stampOf('lunch');
-    versions.voteRecorded('lunch');
+    const before = cache.begin();
+    versions.voteRecorded('coffee');
     cache.set(key, { poll: 'lunch', until: NOW + 60_000 }, before, page('stale'), NOW);
     expect(cache.get(key, NOW)).toBeNull();
   });
@@ -78,8 +78,8 @@ describe('PageCache', () => {
     expect(cache.get(key, NOW + 119_999)).not.toBeNull();
     expect(cache.get(key, NOW + 120_000)).toBeNull();
     const mark = { poll: 'lunch', until: NOW + 60_000 };
-    cache.set(key, mark, cache.stampOf('lunch'), { ...page('x'), status: 404 }, NOW);
-    cache.set(key, mark, cache.stampOf('lunch'), page('x', { 'set-cookie': 'pp_voter=1' }), NOW);
+    cache.set(key, mark, cache.begin(), { ...page('x'), status: 404 }, NOW);
+    cache.set(key, mark, cache.begin(), page('x', { 'set-cookie': 'pp_voter=1' }), NOW);
     expect(cache.get(key, NOW)).toBeNull();
   });
 
@@ -90,13 +90,7 @@ describe('PageCache', () => {
     const mint = () => `tok-${String(++minted).padStart(4, '0')}`;
     const rendered = mint();
     const body = `<input name=device value="${rendered}"><input value="${rendered}">`;
-    cache.set(
-      key,
-      { poll: 'lunch', until: NOW + 60_000, fresh: { rendered, mint } },
-      cache.stampOf('lunch'),
-      page(body),
-      NOW,
-    );
+    cache.set(key, { poll: 'lunch', until: NOW + 60_000, fresh: { rendered, mint } }, cache.begin(), page(body), NOW);
     const first = cache.get(key, NOW)!.body.toString();
     const second = cache.get(key, NOW)!.body.toString();
     expect(first).not.toContain(rendered);

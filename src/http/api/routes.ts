@@ -66,7 +66,7 @@ const results: Handler = async ({ req, locals, cookies, slug, query }) => {
   const key = deviceIds.length === 0 ? pageCache.keyOf(req) : null;
   const kept = key === null ? null : pageCache.get(key, now);
   if (kept) return { status: kept.status, headers: kept.headers as Record<string, string>, body: kept.body };
-  const stamp = pageCache.stampOf(slug);
+  const begun = pageCache.begin();
   const poll = await getPublicPoll(store, slug);
   const view = await resultsView({ store, secret, now }, poll, deviceIds);
   const answer = await resultsWithBreakdown({ store, now, minCellSize: config.segmentMinN }, view, query);
@@ -74,7 +74,7 @@ const results: Handler = async ({ req, locals, cookies, slug, query }) => {
   const reply = jsonReply(answer, 200, { 'Cache-Control': REVALIDATE_PRIVATE });
   if (key !== null && poll.slug === slug) {
     const mark = { poll: slug, until: wordsHoldUntil(now, poll.opensAt, poll.closesAt) };
-    pageCache.set(key, mark, stamp, { ...reply, body: Buffer.from(reply.body) }, now);
+    pageCache.set(key, mark, begun, { ...reply, body: Buffer.from(reply.body) }, now);
   }
   return reply;
 };
