@@ -275,7 +275,7 @@ async function timeStart(seedDemo) {
 function serverConnectionCap(pid) {
   const match = /^Max open files\s+(\d+|unlimited)\s/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'));
   if (!match || match[1] === 'unlimited') return Infinity;
-  const budget = Math.floor((Number(match[1]) - 64) / 2);
+  const budget = Number(match[1]) - 64 - 256;
   return budget >= 128 ? budget : Infinity;
 }
 

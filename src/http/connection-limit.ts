@@ -24,6 +24,9 @@ export const MAX_CONNECTIONS_PER_CLIENT = 256;
 /** Descriptors kept for everything that is not a connection: database files, stdio, the listener, logs. */
 const RESERVED_DESCRIPTORS = 64;
 
+/** Large static files (over 1 MB, none in the build today) sent from disk at once. */
+export const DISK_STREAMS = 256;
+
 /**
  * The unit connections are counted by: an IPv4 address, or an IPv6 /64 (one host usually owns a
  * whole /64). A dual-stack listener reports IPv4 peers as "::ffff:a.b.c.d": those are unwrapped
@@ -103,14 +106,15 @@ export function openFileLimit(procLimits: string): number | null {
 }
 
 /**
- * The most connections the process should hold with `fileLimit` descriptors: each connection may
- * hold two (its socket and a static file being sent), and some are kept for the database, stdio,
- * the listener and logs. Past that, a new connection would make the *process* fail — a database
- * or static file that cannot open answers 500 to clients already connected — so it is better
- * refused. Null (no cap) when the limit is too small for any sensible cap: never lock ourselves out.
+ * The most connections the process should hold with `fileLimit` descriptors: each connection holds
+ * one (its socket; static files are sent from memory), and some are kept for the database, stdio,
+ * the listener and logs, and for the few large files sent from disk (at most DISK_STREAMS at
+ * once, src/http/static-files.ts). Past that, a new connection would make the *process* fail — a
+ * database that cannot open answers 500 to clients already connected — so it is better refused.
+ * Null (no cap) when the limit is too small for any sensible cap: never lock ourselves out.
  */
 export function maxConnectionsFor(fileLimit: number | null): number | null {
   if (fileLimit === null) return null;
-  const budget = Math.floor((fileLimit - RESERVED_DESCRIPTORS) / 2);
+  const budget = fileLimit - RESERVED_DESCRIPTORS - DISK_STREAMS;
   return budget >= 128 ? budget : null;
 }

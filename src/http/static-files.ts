@@ -12,6 +12,7 @@
  * are served from the unencoded file (one range; several are answered whole, as RFC 9110 allows).
  */
 import { createHash } from 'node:crypto';
+import { DISK_STREAMS } from './connection-limit';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
@@ -206,6 +207,13 @@ function serveFile(req: IncomingMessage, res: ServerResponse, file: StaticFile):
     }
     range = parsed;
   }
+  // Past DISK_STREAMS files open at once, a large file waits for a later request: the descriptors
+  // beyond them belong to connections (src/http/connection-limit.ts counts on it).
+  if (!chosen.body && diskStreams >= DISK_STREAMS && req.method !== 'HEAD') {
+    res.writeHead(503, { ...headers, 'Retry-After': '5', 'Content-Length': 0, 'Cache-Control': 'no-store' });
+    res.end();
+    return;
+  }
   const start = range?.start ?? 0;
   const end = range?.end ?? chosen.size - 1;
   if (range) headers['Content-Range'] = `bytes ${start}-${end}/${chosen.size}`;
@@ -214,5 +222,9 @@ function serveFile(req: IncomingMessage, res: ServerResponse, file: StaticFile):
   if (req.method === 'HEAD' || chosen.size === 0) return void res.end();
   if (chosen.body) return void res.end(range ? chosen.body.subarray(start, end + 1) : chosen.body);
   // A large file streams from disk; the stream closes with the connection (a client hanging up).
-  pipeline(createReadStream(chosen.file, { start, end }), res, () => undefined);
+  diskStreams++;
+  pipeline(createReadStream(chosen.file, { start, end }), res, () => diskStreams--);
 }
+
+/** Large files being sent from disk now (each holds a descriptor). */
+let diskStreams = 0;

@@ -71,8 +71,10 @@ describe('openFileLimit and maxConnectionsFor', () => {
   });
 
   it('keeps two descriptors per connection and a reserve, and never caps absurdly low', () => {
-    expect(maxConnectionsFor(20000)).toBe(9968);
-    expect(maxConnectionsFor(1024)).toBe(480);
+    expect(maxConnectionsFor(20000)).toBe(19680);
+    expect(maxConnectionsFor(1024)).toBe(704);
+    expect(maxConnectionsFor(448)).toBe(128);
+    expect(maxConnectionsFor(447)).toBeNull();
     expect(maxConnectionsFor(200)).toBeNull();
     expect(maxConnectionsFor(null)).toBeNull();
   });
