@@ -69,7 +69,8 @@ export const insertOptions = (tx: Pick<Db, 'insert'>, pollId: number, options: N
     .run();
 
 /** The SQLite PollStore, plus what only tests and benchmarks ask of it (the vote group commits). */
-export type SqlitePollStore = PollStore & Pick<ReturnType<typeof createSqliteVoteWrites>, 'voteCommits'>;
+export type SqlitePollStore = PollStore &
+  Pick<ReturnType<typeof createSqliteVoteWrites>, 'voteCommits' | 'queuedVotes'>;
 
 export function createSqliteStore(db: Db): SqlitePollStore {
   // The reads on every vote and results request are prepared once, not rebuilt per call.

@@ -14,7 +14,14 @@
 // arrived): imported, not the global, so a test's fake clock cannot hold a vote's commit back.
 import { setImmediate } from 'node:timers';
 import type Database from 'better-sqlite3';
-import { DAY_MS, voteMinute, type PollStore, type RecordOutcome, type VoteToRecord } from '../src/lib/store';
+import {
+  DAY_MS,
+  voteMinute,
+  type PollStore,
+  type RecordOutcome,
+  type VoteRules,
+  type VoteToRecord,
+} from '../src/lib/store';
 import type { PollRecord } from '../src/lib/types';
 import type { Db } from './client';
 import { normaliseWriteIn } from '../src/lib/write-in';
@@ -202,6 +209,8 @@ export function createSqliteVoteWrites(
   findById: (id: number) => PollRecord | null,
 ): Pick<PollStore, 'recordVote' | 'importVotes' | 'hasDeviceVoted' | 'deviceVoteChoices'> & {
   voteCommits(): VoteCommits;
+  /** Votes waiting for their group's transaction now. */
+  queuedVotes(): number;
   /** Writes every queued vote now (before the connection closes), group by group. */
   flushVotes(): void;
 } {
@@ -225,8 +234,9 @@ export function createSqliteVoteWrites(
     'select id, key from poll_options where poll_id = ?',
   );
 
-  const rulesOf = client.prepare<[number], Pick<PollRecord, 'type' | 'minChoices' | 'maxChoices'>>(
-    'select type, min_choices as minChoices, max_choices as maxChoices from polls where id = ?',
+  const rulesOf = client.prepare<[number], VoteRules>(
+    `select type, min_choices as minChoices, max_choices as maxChoices, status, opens_at as opensAt,
+       closes_at as closesAt, duplicate_policy as duplicatePolicy from polls where id = ?`,
   );
   const lock = client.prepare<[number, string, number]>(
     'insert into vote_locks (poll_id, lock_key, vote_id) values (?, ?, ?) on conflict do nothing',
@@ -245,16 +255,12 @@ export function createSqliteVoteWrites(
 
   /** One vote, inside its savepoint: recorded or refused; throws Duplicate or StaleOptions to roll it back. */
   const writeVote = (vote: VoteToRecord): 'recorded' | 'stale_options' => {
-    // The ballot was checked against rules read before this transaction; an edit in between
-    // (possible only while the poll had no votes) means checking it again.
+    // The ballot was checked against rules read before this transaction; an edit in between (an
+    // option rule, or the poll closed or given another policy while the vote was queued) means
+    // checking it again — castVote then refuses it as the poll now is.
     const rules = rulesOf.get(vote.pollId);
     const checked = vote.checkedAgainst;
-    if (
-      !rules ||
-      rules.type !== checked.type ||
-      rules.minChoices !== checked.minChoices ||
-      rules.maxChoices !== checked.maxChoices
-    )
+    if (!rules || (Object.keys(checked) as (keyof VoteRules)[]).some((field) => rules[field] !== checked[field]))
       return 'stale_options';
     const voteId = counted.insert(vote);
     // The lock's primary key decides, in this transaction: no check-then-insert race, and a
@@ -344,6 +350,7 @@ export function createSqliteVoteWrites(
     },
 
     voteCommits: () => ({ ...commits }),
+    queuedVotes: () => queue.length,
 
     flushVotes() {
       while (queue.length > 0) flush();

@@ -44,11 +44,29 @@ export interface VoteToRecord {
   /** The write-in text (already checked) when the ballot chose "Other"; null otherwise. */
   otherText: string | null;
   /**
-   * The rules the ballot was checked against; an edit committed in between (possible only while
-   * the poll has no votes) makes the vote `stale_options`, to be checked again.
+   * The rules the ballot was checked against (see voteRules); an edit committed in between — the
+   * options' rules (possible only while the poll has no votes), or the poll closed, rescheduled
+   * or given another duplicate policy while the vote waited for its group's transaction — makes
+   * the vote `stale_options`, to be checked again.
    */
-  checkedAgainst: Pick<PollRecord, 'type' | 'minChoices' | 'maxChoices'>;
+  checkedAgainst: VoteRules;
 }
+
+/** What a ballot is checked against that an owner may change before the vote is written. */
+export type VoteRules = Pick<
+  PollRecord,
+  'type' | 'minChoices' | 'maxChoices' | 'status' | 'opensAt' | 'closesAt' | 'duplicatePolicy'
+>;
+
+export const voteRules = (poll: VoteRules): VoteRules => ({
+  type: poll.type,
+  minChoices: poll.minChoices,
+  maxChoices: poll.maxChoices,
+  status: poll.status,
+  opensAt: poll.opensAt,
+  closesAt: poll.closesAt,
+  duplicatePolicy: poll.duplicatePolicy,
+});
 
 /** One write-in answer's group on the owner's page: the normalised form, how it was most often written, and how often. */
 export interface OtherAnswerGroup {

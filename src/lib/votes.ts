@@ -4,7 +4,7 @@ import { getPublicPoll } from './polls';
 import { parseProfile } from './profile';
 import { ballotOptionIds, effectiveStatus } from './poll-rules';
 import { describeIssue, voteInputSchema } from './schemas';
-import type { PollStore } from './store';
+import { voteRules, type PollStore } from './store';
 import type { SurveyStore } from './survey-types';
 import type { DuplicatePolicy, PollRecord, VoteSource } from './types';
 import { deviceKeyFor, networkKeyFor } from './voter';
@@ -101,7 +101,7 @@ export async function castVote(
       profile,
       ranking,
       otherText: writeIn.text,
-      checkedAgainst: { type: poll.type, minChoices: poll.minChoices, maxChoices: poll.maxChoices },
+      checkedAgainst: voteRules(poll),
     });
     if (recorded.outcome === 'duplicate') {
       throw new PollError('already_voted', DUPLICATE_MESSAGES[poll.duplicatePolicy]);

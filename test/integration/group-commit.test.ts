@@ -11,9 +11,9 @@ import { createSqliteStore, type SqlitePollStore } from '../../db/sqlite-store';
 import { createSqliteStores } from '../../db/storage-guard';
 import { MAX_VOTE_GROUP } from '../../db/sqlite-votes';
 import { PollError } from '@/lib/errors';
-import { createPoll } from '@/lib/poll-admin';
+import { createPoll, updatePoll } from '@/lib/poll-admin';
 import { StorageHealth } from '@/lib/storage-health';
-import type { PollStore, RecordOutcome, VoteToRecord } from '@/lib/store';
+import { voteRules, type PollStore, type RecordOutcome, type VoteToRecord } from '@/lib/store';
 import type { PollRecord } from '@/lib/types';
 import { castVote } from '@/lib/votes';
 import { newDeviceId } from '@/lib/voter';
@@ -64,7 +64,7 @@ function ballot(poll: PollRecord, choice: number, extra: Partial<VoteToRecord> =
     profile: {},
     ranking: null,
     otherText: null,
-    checkedAgainst: { type: poll.type, minChoices: poll.minChoices, maxChoices: poll.maxChoices },
+    checkedAgainst: voteRules(poll),
     ...extra,
   };
 }
@@ -164,7 +164,10 @@ describe('a refused vote inside a group', () => {
       store.recordVote(ballot(poll, 2, { lockKeys: ['d:alice'], profile: { role: 'director' } })),
       // Checked against rules that are no longer the poll's (an edit in between).
       store.recordVote(
-        ballot(poll, 1, { lockKeys: ['d:carol'], checkedAgainst: { type: 'single', minChoices: 1, maxChoices: 1 } }),
+        ballot(poll, 1, {
+          lockKeys: ['d:carol'],
+          checkedAgainst: { ...voteRules(poll), type: 'single', minChoices: 1, maxChoices: 1 },
+        }),
       ),
       // An option id of another poll: the ballot's options are stale; its writes are undone.
       store.recordVote(
@@ -232,6 +235,48 @@ describe('a refused vote inside a group', () => {
     expect(after.options.map((o) => o.votes)).toEqual([1, 0, 1]);
     expect(count('select count(*) n from votes')).toBe(2);
     expect(await store.recount(false)).toEqual([]);
+  });
+});
+
+describe('a poll changed while its votes wait for their group', () => {
+  it('closed: the queued votes are checked again and refused, none stored', async () => {
+    const poll = await profiledPoll('closing', { duplicatePolicy: 'none' });
+    // Queued now, written at the next turn of the event loop — after the owner's close commits.
+    const queued = [0, 1, 2].map((choice) => store.recordVote(ballot(poll, choice)));
+    expect(await updatePoll(store, poll.slug, { status: 'closed' }, NOW)).toMatchObject({ status: 'closed' });
+    expect((await Promise.all(queued)).map((outcome) => outcome.outcome)).toEqual([
+      'stale_options',
+      'stale_options',
+      'stale_options',
+    ]);
+    expect(count('select count(*) as n from votes')).toBe(0);
+    expect(count('select response_count as n from polls')).toBe(0);
+  });
+
+  it('closed, through the vote use case: the ballot is refused as poll_closed', async () => {
+    const poll = await profiledPoll('closing-use-case', { duplicatePolicy: 'none' });
+    const cast = castVote(
+      { store, secret: SECRET, now: NOW },
+      poll.slug,
+      { choices: ['jira'] },
+      { deviceId: newDeviceId(), address: '192.0.2.7', userAgent: 'vitest' },
+      'api',
+    );
+    // Let the use case read the open poll and queue its vote (microtasks only: the group is written
+    // at the next turn of the event loop), then close it before the group is written.
+    for (let tick = 0; tick < 100 && store.queuedVotes() === 0; tick++) await Promise.resolve();
+    expect(store.queuedVotes()).toBe(1);
+    await updatePoll(store, poll.slug, { status: 'closed' }, NOW);
+    await expect(cast).rejects.toMatchObject({ code: 'poll_closed' });
+    expect(count('select count(*) as n from votes')).toBe(0);
+  });
+
+  it('given another duplicate policy: the queued vote is checked again under it', async () => {
+    const poll = await profiledPoll('policy', { duplicatePolicy: 'none' });
+    const queued = store.recordVote(ballot(poll, 0));
+    await updatePoll(store, poll.slug, { duplicatePolicy: 'device' }, NOW);
+    expect((await queued).outcome).toBe('stale_options');
+    expect(count('select count(*) as n from votes')).toBe(0);
   });
 });
 

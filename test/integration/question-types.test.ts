@@ -9,6 +9,7 @@ import { rankingTallies } from '../../db/schema';
 import { createPoll, updatePoll } from '@/lib/poll-admin';
 import { rankedCounts } from '@/lib/ranked-count';
 import { buildResults } from '@/lib/results';
+import { voteRules } from '@/lib/store';
 import type { PollRecord } from '@/lib/types';
 import { castVote, ownChoices } from '@/lib/votes';
 import { newDeviceId } from '@/lib/voter';
@@ -127,7 +128,7 @@ describe('ranked ballots', () => {
     await updatePoll(t.store, 'capital', { maxChoices: 2 }, NOW);
     const stale = await t.store.recordVote({
       ...ballot,
-      checkedAgainst: { type: 'ranked', minChoices: 1, maxChoices: 4 },
+      checkedAgainst: voteRules(poll),
     });
     expect(stale.outcome).toBe('stale_options');
     expect(rows('votes')).toBe(0);

@@ -11,7 +11,7 @@ import { sqlitePathFromUrl } from '../../db/client';
 import { createSqliteStores } from '../../db/storage-guard';
 import { PollError } from '@/lib/errors';
 import { PROBE_INTERVAL_MS, StorageHealth } from '@/lib/storage-health';
-import type { AdminStore, PollStore } from '@/lib/store';
+import { voteRules, type AdminStore, type PollStore } from '@/lib/store';
 import type { PollFields, PollRecord } from '@/lib/types';
 import { refusal } from '../support/errors';
 import { openTempDb, type TempDb } from '../support/temp-db';
@@ -70,7 +70,7 @@ const vote = () =>
     lockKeys: [],
     ranking: null,
     otherText: null,
-    checkedAgainst: { type: 'single', minChoices: 1, maxChoices: 1 },
+    checkedAgainst: voteRules(poll),
     profile: {},
   });
 
