@@ -131,7 +131,9 @@ export function start(...[manifest, options]: Parameters<typeof createExports>):
       // skipping a file-system lookup per request. (The adapter's own handler, which the generated
       // entry still creates, is not used — only its unhandled-rejection logger stays installed.)
       const files = staticFiles(options as { client: string; server: string; assets?: string });
-      const renderAstro = astroRenderer(manifest as SSRManifest, pageCache);
+      const renderAstro = astroRenderer(manifest as SSRManifest, pageCache, (peer) =>
+        forwardingTrusted(peer, proxyTrust),
+      );
       const server = createServer(SERVER_OPTIONS, (req, res) => {
         if (tooManyWaiting(req, res)) return void req.socket.destroy();
         const target = req.url ?? '/';

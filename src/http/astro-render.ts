@@ -54,13 +54,18 @@ export type RenderAstro = (
 /**
  * `pages` keeps the pages a visitor without our cookies may be served again (see
  * src/http/page-cache.ts): a kept page is sent without rendering; a page that marks itself
- * reusable (`locals.pageCache`) is kept when nothing was written while it rendered.
+ * reusable (`locals.pageCache`) is kept when nothing under it was written while it rendered;
+ * `forwardingTrusted` says whether a peer's forwarding headers are believed (part of the key).
  */
-export function astroRenderer(manifest: SSRManifest, pages: PageCache): RenderAstro {
+export function astroRenderer(
+  manifest: SSRManifest,
+  pages: PageCache,
+  forwardingTrusted: (peer: string | undefined) => boolean,
+): RenderAstro {
   // No streaming render: the body is collected anyway, and a page rendered to one string is cheaper.
   const app = new NodeApp(manifest, false);
   return async (req, res, locals) => {
-    const key = pages.keyOf(req);
+    const key = pages.keyOf(req, forwardingTrusted(locals.socketAddress));
     const kept = key === null ? null : pages.get(key, Date.now());
     if (kept) return sendBody(req, res, kept.status, kept.headers, kept.body);
     const begun = pages.begin();

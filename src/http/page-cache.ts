@@ -10,8 +10,8 @@ import type { DataVersions } from '@/lib/data-versions';
 
 /** What a page says about itself when it may be reused: see App.Locals.pageCache. */
 export interface PageMark {
-  /** The poll slug the page shows ('*' for pages that list every poll). */
-  poll: string;
+  /** The id of the poll the page shows ('*' for pages that list every poll). */
+  poll: number | '*';
   /** The page's words about time (a status, "in 3 hours") hold until this instant (ms). */
   until: number;
   /**
@@ -28,8 +28,9 @@ export interface CachedPage {
 }
 
 interface Entry extends CachedPage {
-  poll: string;
-  stamp: string;
+  poll: number | '*';
+  /** The last write under the page when it was kept. */
+  stamp: number;
   until: number;
   /** Byte offsets of `fresh.rendered` in body, rewritten on each reuse. */
   freshAt: number[];
@@ -53,14 +54,18 @@ export class PageCache {
     private readonly limits = PAGE_CACHE_LIMITS,
   ) {}
 
-  /** The cache key of a request that may be served from the cache, or null. */
-  keyOf(req: IncomingMessage): string | null {
+  /**
+   * The cache key of a request that may be served from the cache, or null. `forwarded`: the peer
+   * is a trusted proxy, whose forwarding headers decide the origin a page links to — the same
+   * headers from anyone else do not, so the two never share an answer.
+   */
+  keyOf(req: IncomingMessage, forwarded: boolean): string | null {
     if (req.method !== 'GET' && req.method !== 'HEAD') return null;
     const cookie = req.headers.cookie;
     if (cookie !== undefined && OUR_COOKIE.test(cookie)) return null;
     if (req.headers.authorization !== undefined) return null;
     const parts = ORIGIN_HEADERS.map((name) => String(req.headers[name] ?? ''));
-    return `${parts.join('\n')}\n${req.url ?? ''}`;
+    return `${forwarded ? 'proxy' : 'direct'}\n${parts.join('\n')}\n${req.url ?? ''}`;
   }
 
   /** To take before rendering a page that may be kept (see `set`). */
@@ -72,7 +77,7 @@ export class PageCache {
   get(key: string, now: number): CachedPage | null {
     const entry = this.entries.get(key);
     if (!entry) return null;
-    if (now >= entry.until || this.versions.stamp(entry.poll) !== entry.stamp) {
+    if (now >= entry.until || this.versions.lastWrite(entry.poll) !== entry.stamp) {
       this.remove(key, entry);
       return null;
     }
@@ -87,13 +92,13 @@ export class PageCache {
   }
 
   /**
-   * Keeps a page rendered for `key` when nothing was written while it rendered (`begun` is what
-   * `begin()` said before). Only whole 200 pages that set no cookie.
+   * Keeps a page rendered for `key` when nothing under it was written while it rendered (`begun`
+   * is what `begin()` said before). Only whole 200 pages that set no cookie.
    */
   set(key: string, mark: PageMark, begun: number, page: CachedPage, now: number): void {
     if (page.status !== 200 || page.headers['set-cookie'] !== undefined || now >= mark.until) return;
-    if (this.versions.writes !== begun) return;
-    const stamp = this.versions.stamp(mark.poll);
+    const stamp = this.versions.lastWrite(mark.poll);
+    if (stamp > begun) return;
     const freshAt: number[] = [];
     if (mark.fresh) {
       const needle = Buffer.from(mark.fresh.rendered);

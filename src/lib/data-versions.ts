@@ -1,37 +1,40 @@
 /**
  * Versions of what pages are rendered from, so a rendered page can be reused until the data
- * under it changes — invalidated by the write itself, never by a timer. A vote moves only its
- * poll's version (and the count of all votes, for pages that list every poll); any other write
- * (an owner's edit, an import, a survey submission, a setting) moves the whole site's version.
+ * under it changes — invalidated by the write itself, never by a timer. Writes are numbered; a
+ * vote moves only its poll (and the pages of every poll), any other write (an owner's edit, an
+ * import, a survey submission, a setting) the whole site.
  */
 export class DataVersions {
-  private site = 0;
-  private votes = 0;
-  /** Every write so far: unchanged between two reads means nothing changed in between. */
+  /** Every write so far, numbered. */
+  private seq = 0;
+  private siteAt = 0;
+  private votesAt = 0;
+  private readonly polls = new Map<number, number>();
+
+  /** The number of the last write so far (a page rendered after it sees it). */
   get writes(): number {
-    return this.site + this.votes;
-  }
-  private readonly polls = new Map<string, number>();
-
-  /** A stamp that changes whenever the poll `slug` (or, with '*', any poll) may render differently. */
-  stamp(slug: string): string {
-    return slug === '*' ? `${this.site}:*${this.votes}` : `${this.site}:${this.polls.get(slug) ?? 0}`;
+    return this.seq;
   }
 
-  voteRecorded(slug: string): void {
-    this.votes++;
-    this.polls.set(slug, (this.polls.get(slug) ?? 0) + 1);
+  /** The number of the last write that may change a page of poll `id` ('*': a page of every poll). */
+  lastWrite(poll: number | '*'): number {
+    return Math.max(this.siteAt, poll === '*' ? this.votesAt : (this.polls.get(poll) ?? 0));
+  }
+
+  /** A vote was recorded or refused (a refusal moves the poll's count of refused repeats). */
+  voteOn(poll: number): void {
+    this.votesAt = ++this.seq;
+    this.polls.set(poll, this.seq);
   }
 
   siteChanged(): void {
-    this.site++;
+    this.siteAt = ++this.seq;
   }
 }
 
 /**
  * Wraps a store so every call that may write moves a version: `vote` names the method whose
- * outcome carries the voted poll (`outcome.poll.slug`; without one, as a refused vote, the site
- * moves); methods named in `reads` change nothing;
+ * first argument names the voted poll (`{ pollId }`), which moves that poll only; methods named in `reads` change nothing;
  * every other method — including ones added later — counts as a write of the whole site, so a
  * new write path can never leave a stale page behind.
  */
@@ -48,9 +51,9 @@ export function versionedStore<T extends object>(
       return async (...args: unknown[]) => {
         try {
           const outcome = await method.apply(target, args);
-          // A refused vote carries no poll but may still change one (its count of refused repeats).
-          const poll = property === vote ? (outcome as { poll?: { slug?: unknown } } | null)?.poll : undefined;
-          if (typeof poll?.slug === 'string') versions.voteRecorded(poll.slug);
+          // A vote, recorded or refused, changes its own poll only (a refusal: its count of refused repeats).
+          const poll = property === vote ? (args[0] as { pollId?: unknown } | undefined)?.pollId : undefined;
+          if (typeof poll === 'number') versions.voteOn(poll);
           else versions.siteChanged();
           return outcome;
         } catch (error) {

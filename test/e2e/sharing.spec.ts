@@ -72,6 +72,8 @@ describe('Share box', () => {
           await page.goto(`${server.url}${path}`);
           const share = page.getByRole('region', { name: 'Share this poll' });
           const qr = share.getByRole('img', { name: /^QR code for / });
+          // The QR image loads lazily (it is far down the results page): as a reader reaches it.
+          await qr.scrollIntoViewIfNeeded();
           await expect(
             qr.evaluate(async (img: HTMLImageElement) => {
               await img.decode();

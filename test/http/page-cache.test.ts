@@ -4,8 +4,8 @@
  * device token is fresh for every visitor.
  */
 import { describe, expect, it } from 'vitest';
-import { createPoll, formPost, request, vote, voterCookie } from '../support/api';
-import { ADMIN_TOKEN, useServer } from '../support/server';
+import { createPoll, formPost, request, requestFrom, vote, voterCookie } from '../support/api';
+import { ADMIN_TOKEN, useServer, withServer } from '../support/server';
 
 const server = useServer({
   env: { SEED_DEMO: '0' },
@@ -94,5 +94,19 @@ describe('page cache', () => {
     }
     const results = await request(`${server.url}/api/polls/kept-device/results`);
     expect(results.body.totalResponses).toBe(4);
+  });
+
+  it("never serves a page rendered for a client's own forwarding headers to visitors through the trusted proxy", async () => {
+    await withServer({ env: { SEED_DEMO: '0', TRUST_PROXY: '1', TRUSTED_PROXIES: '127.0.0.2' } }, async ({ url }) => {
+      await createPoll(url, { slug: 'proxied', question: 'Proxied?', options: ['Yes', 'No'] });
+      const forwarded = { 'x-forwarded-host': 'polls.example.com', 'x-forwarded-proto': 'https' };
+      // A client reaching the port directly sends what the proxy would send: not believed…
+      const direct = await requestFrom('127.0.0.3', `${url}/polls/proxied/results`, { headers: forwarded });
+      expect(direct.status).toBe(200);
+      expect(direct.body).not.toContain('https://polls.example.com/');
+      // …and not what the proxy's visitors get afterwards.
+      const viaProxy = await requestFrom('127.0.0.2', `${url}/polls/proxied/results`, { headers: forwarded });
+      expect(viaProxy.body).toContain('https://polls.example.com/polls/proxied');
+    });
   });
 });

@@ -11,13 +11,17 @@ const page = (text: string, headers: Record<string, string> = {}) => ({
   body: Buffer.from(text),
 });
 const NOW = 1_000_000;
+/** Polls by id, as pages mark themselves. */
+const LUNCH = 1;
+const COFFEE = 2;
+const key = (cache: PageCache, req: IncomingMessage, forwarded = false) => cache.keyOf(req, forwarded);
 
 function cacheWith(versions = new DataVersions(), limits?: { entries: number; bytes: number }) {
   const cache = new PageCache(versions, limits);
-  const keep = (url: string, text: string, poll = 'lunch', until = NOW + 60_000) => {
-    const key = cache.keyOf(request(url))!;
-    cache.set(key, { poll, until }, cache.begin(), page(text), NOW);
-    return key;
+  const keep = (url: string, text: string, poll: number | '*' = LUNCH, until = NOW + 60_000) => {
+    const kept = key(cache, request(url))!;
+    cache.set(kept, { poll, until }, cache.begin(), page(text), NOW);
+    return kept;
   };
   return { cache, versions, keep };
 }
@@ -26,73 +30,90 @@ describe('PageCache', () => {
   it('serves a kept page to another visitor without cookies', () => {
     const { cache, keep } = cacheWith();
     keep('/polls/lunch/results', '<p>results</p>');
-    const key = cache.keyOf(request('/polls/lunch/results', { cookie: 'other=1' }))!;
-    expect(cache.get(key, NOW + 1)?.body.toString()).toBe('<p>results</p>');
+    const other = key(cache, request('/polls/lunch/results', { cookie: 'other=1' }))!;
+    expect(cache.get(other, NOW + 1)?.body.toString()).toBe('<p>results</p>');
   });
 
   it('never serves or keeps pages for visitors with our cookies or credentials, or for writes', () => {
     const { cache } = cacheWith();
-    expect(cache.keyOf(request('/polls/lunch', { cookie: 'a=1; pp_voter=x' }))).toBeNull();
-    expect(cache.keyOf(request('/polls/lunch', { cookie: 'pp_admin=x' }))).toBeNull();
-    expect(cache.keyOf(request('/polls/lunch', { authorization: 'Bearer x' }))).toBeNull();
-    expect(cache.keyOf(request('/polls/lunch', {}, 'POST'))).toBeNull();
-    expect(cache.keyOf(request('/polls/lunch', {}, 'HEAD'))).not.toBeNull();
+    expect(key(cache, request('/polls/lunch', { cookie: 'a=1; pp_voter=x' }))).toBeNull();
+    expect(key(cache, request('/polls/lunch', { cookie: 'pp_admin=x' }))).toBeNull();
+    expect(key(cache, request('/polls/lunch', { authorization: 'Bearer x' }))).toBeNull();
+    expect(key(cache, request('/polls/lunch', {}, 'POST'))).toBeNull();
+    expect(key(cache, request('/polls/lunch', {}, 'HEAD'))).not.toBeNull();
   });
 
   it('keys by host, forwarding headers and the whole target', () => {
     const { cache, keep } = cacheWith();
     keep('/polls/lunch?theme=dark', 'dark');
-    expect(cache.get(cache.keyOf(request('/polls/lunch'))!, NOW)).toBeNull();
-    expect(cache.get(cache.keyOf(request('/polls/lunch?theme=dark', { host: 'evil.example' }))!, NOW)).toBeNull();
-    const forwarded = cache.keyOf(request('/polls/lunch?theme=dark', { 'x-forwarded-host': 'evil.example' }))!;
+    expect(cache.get(key(cache, request('/polls/lunch'))!, NOW)).toBeNull();
+    expect(cache.get(key(cache, request('/polls/lunch?theme=dark', { host: 'evil.example' }))!, NOW)).toBeNull();
+    const forwarded = key(cache, request('/polls/lunch?theme=dark', { 'x-forwarded-host': 'evil.example' }))!;
     expect(cache.get(forwarded, NOW)).toBeNull();
-    expect(cache.get(cache.keyOf(request('/polls/lunch?theme=dark'))!, NOW)?.body.toString()).toBe('dark');
+    expect(cache.get(key(cache, request('/polls/lunch?theme=dark'))!, NOW)?.body.toString()).toBe('dark');
   });
 
   it('drops a page when its poll gets a vote, not when another poll does; any other write drops all', () => {
     const { cache, versions, keep } = cacheWith();
     const lunch = keep('/polls/lunch/results', 'lunch');
     const home = keep('/', 'home', '*');
-    versions.voteRecorded('coffee');
+    versions.voteOn(COFFEE);
     expect(cache.get(lunch, NOW)).not.toBeNull();
     expect(cache.get(home, NOW)).toBeNull();
-    versions.voteRecorded('lunch');
+    versions.voteOn(LUNCH);
     expect(cache.get(lunch, NOW)).toBeNull();
     const again = keep('/polls/lunch/results', 'lunch 2');
     versions.siteChanged();
     expect(cache.get(again, NOW)).toBeNull();
   });
 
-  it('does not keep a page whose data changed while it rendered', () => {
+  it('does not keep a page whose data changed while it rendered; a write under another poll does not matter', () => {
     const { cache, versions } = cacheWith();
-    const key = cache.keyOf(request('/polls/lunch'))!;
+    const lunch = key(cache, request('/polls/lunch'))!;
     const before = cache.begin();
-    versions.voteRecorded('coffee');
-    cache.set(key, { poll: 'lunch', until: NOW + 60_000 }, before, page('stale'), NOW);
-    expect(cache.get(key, NOW)).toBeNull();
+    versions.voteOn(LUNCH);
+    cache.set(lunch, { poll: LUNCH, until: NOW + 60_000 }, before, page('stale'), NOW);
+    expect(cache.get(lunch, NOW)).toBeNull();
+    const again = cache.begin();
+    versions.voteOn(COFFEE);
+    cache.set(lunch, { poll: LUNCH, until: NOW + 60_000 }, again, page('fresh'), NOW);
+    expect(cache.get(lunch, NOW)?.body.toString()).toBe('fresh');
+    const third = cache.begin();
+    versions.siteChanged();
+    cache.set(lunch, { poll: LUNCH, until: NOW + 60_000 }, third, page('stale'), NOW);
+    expect(cache.get(lunch, NOW)).toBeNull();
+  });
+
+  it('never shares an answer between a trusted proxy and a client sending the same headers itself', () => {
+    const { cache } = cacheWith();
+    const headers = { 'x-forwarded-host': 'polls.example.com', 'x-forwarded-proto': 'https' };
+    const direct = key(cache, request('/polls/lunch', headers), false)!;
+    cache.set(direct, { poll: LUNCH, until: NOW + 60_000 }, cache.begin(), page('direct origin'), NOW);
+    expect(cache.get(key(cache, request('/polls/lunch', headers), true)!, NOW)).toBeNull();
+    expect(cache.get(direct, NOW)?.body.toString()).toBe('direct origin');
   });
 
   it('honours the time its words hold, and keeps only plain 200s', () => {
     const { cache, keep } = cacheWith();
-    const key = keep('/polls/lunch', 'closes in 2 minutes', 'lunch', NOW + 120_000);
-    expect(cache.get(key, NOW + 119_999)).not.toBeNull();
-    expect(cache.get(key, NOW + 120_000)).toBeNull();
-    const mark = { poll: 'lunch', until: NOW + 60_000 };
-    cache.set(key, mark, cache.begin(), { ...page('x'), status: 404 }, NOW);
-    cache.set(key, mark, cache.begin(), page('x', { 'set-cookie': 'pp_voter=1' }), NOW);
-    expect(cache.get(key, NOW)).toBeNull();
+    const kept = keep('/polls/lunch', 'closes in 2 minutes', LUNCH, NOW + 120_000);
+    expect(cache.get(kept, NOW + 119_999)).not.toBeNull();
+    expect(cache.get(kept, NOW + 120_000)).toBeNull();
+    const mark = { poll: LUNCH, until: NOW + 60_000 };
+    cache.set(kept, mark, cache.begin(), { ...page('x'), status: 404 }, NOW);
+    cache.set(kept, mark, cache.begin(), page('x', { 'set-cookie': 'pp_voter=1' }), NOW);
+    expect(cache.get(kept, NOW)).toBeNull();
   });
 
   it('gives every reuse a fresh per-visitor value of the same length', () => {
     const { cache } = cacheWith();
-    const key = cache.keyOf(request('/embed/lunch'))!;
+    const widget = key(cache, request('/embed/lunch'))!;
     let minted = 0;
     const mint = () => `tok-${String(++minted).padStart(4, '0')}`;
     const rendered = mint();
     const body = `<input name=device value="${rendered}"><input value="${rendered}">`;
-    cache.set(key, { poll: 'lunch', until: NOW + 60_000, fresh: { rendered, mint } }, cache.begin(), page(body), NOW);
-    const first = cache.get(key, NOW)!.body.toString();
-    const second = cache.get(key, NOW)!.body.toString();
+    cache.set(widget, { poll: LUNCH, until: NOW + 60_000, fresh: { rendered, mint } }, cache.begin(), page(body), NOW);
+    const first = cache.get(widget, NOW)!.body.toString();
+    const second = cache.get(widget, NOW)!.body.toString();
     expect(first).not.toContain(rendered);
     expect(first.match(/tok-\d{4}/g)).toHaveLength(2);
     expect(new Set(first.match(/tok-\d{4}/g))).toHaveLength(1);
@@ -107,9 +128,9 @@ describe('PageCache', () => {
     keep('/c', 'c');
     expect(cache.size).toBe(2);
     expect(cache.get(a, NOW)).not.toBeNull();
-    expect(cache.get(cache.keyOf(request('/b'))!, NOW)).toBeNull();
+    expect(cache.get(key(cache, request('/b'))!, NOW)).toBeNull();
     keep('/big', 'x'.repeat(300));
-    expect(cache.get(cache.keyOf(request('/big'))!, NOW)).toBeNull();
+    expect(cache.get(key(cache, request('/big'))!, NOW)).toBeNull();
   });
 });
 
@@ -120,11 +141,11 @@ describe('versionedStore', () => {
       this.reads++;
       return null;
     },
-    async recordVote(slug: string) {
-      return { outcome: 'recorded', poll: { slug } };
+    async recordVote(vote: { pollId: number }) {
+      return { outcome: 'recorded', poll: { id: vote.pollId } };
     },
-    async refuseVote() {
-      return { outcome: 'duplicate' };
+    async refuseVote(vote: { pollId: number }) {
+      return { outcome: 'duplicate', pollId: vote.pollId };
     },
     async updatePoll() {
       return true;
@@ -134,25 +155,28 @@ describe('versionedStore', () => {
     },
   });
 
-  it('moves the voted poll on a vote, the site on any other call not named a read', async () => {
+  it('moves the voted poll on a vote or a refused vote, the site on any other call not named a read', async () => {
     const versions = new DataVersions();
     const store = versionedStore(fakeStore(), versions, { reads: new Set(['findPoll']), vote: 'recordVote' });
     const refusals = versionedStore(fakeStore(), versions, { reads: new Set(), vote: 'refuseVote' });
-    const lunch = versions.stamp('lunch');
-    const site = versions.stamp('coffee');
+    const lunch = versions.lastWrite(LUNCH);
+    const coffee = versions.lastWrite(COFFEE);
     await store.findPoll();
-    expect([versions.stamp('lunch'), versions.stamp('coffee')]).toEqual([lunch, site]);
-    await store.recordVote('lunch');
-    expect(versions.stamp('lunch')).not.toBe(lunch);
-    expect(versions.stamp('coffee')).toBe(site);
-    await refusals.refuseVote();
-    const afterRefusal = versions.stamp('coffee');
-    expect(afterRefusal).not.toBe(site);
+    expect([versions.lastWrite(LUNCH), versions.lastWrite(COFFEE)]).toEqual([lunch, coffee]);
+    await store.recordVote({ pollId: LUNCH });
+    expect(versions.lastWrite(LUNCH)).not.toBe(lunch);
+    expect(versions.lastWrite(COFFEE)).toBe(coffee);
+    // A refused vote moves its own poll only (its count of refused repeats).
+    await refusals.refuseVote({ pollId: COFFEE });
+    const afterRefusal = versions.lastWrite(COFFEE);
+    expect(afterRefusal).not.toBe(coffee);
+    const lunchNow = versions.lastWrite(LUNCH);
     await store.updatePoll();
-    expect(versions.stamp('coffee')).not.toBe(afterRefusal);
-    const beforeFailure = versions.stamp('coffee');
+    expect(versions.lastWrite(COFFEE)).not.toBe(afterRefusal);
+    expect(versions.lastWrite(LUNCH)).not.toBe(lunchNow);
+    const beforeFailure = versions.lastWrite(COFFEE);
     await expect(store.failing()).rejects.toThrow('disk full');
-    expect(versions.stamp('coffee')).not.toBe(beforeFailure);
+    expect(versions.lastWrite(COFFEE)).not.toBe(beforeFailure);
     expect(store.reads).toBe(1);
   });
 });

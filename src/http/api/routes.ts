@@ -63,7 +63,7 @@ const results: Handler = async ({ req, locals, cookies, slug, query }) => {
   const deviceIds = readDeviceIds(cookies, secret);
   // A browser that never voted here gets what every such browser gets: kept until a write moves
   // the poll's version (src/lib/data-versions.ts), so a burst of readers reads the tallies once.
-  const key = deviceIds.length === 0 ? pageCache.keyOf(req) : null;
+  const key = deviceIds.length === 0 ? pageCache.keyOf(req, locals.forwarded) : null;
   const kept = key === null ? null : pageCache.get(key, now);
   if (kept) return { status: kept.status, headers: kept.headers as Record<string, string>, body: kept.body };
   const begun = pageCache.begin();
@@ -72,8 +72,8 @@ const results: Handler = async ({ req, locals, cookies, slug, query }) => {
   const answer = await resultsWithBreakdown({ store, now, minCellSize: config.segmentMinN }, view, query);
   // Depends on this visitor (shown only after voting): private, revalidated with sendBody's ETag.
   const reply = jsonReply(answer, 200, { 'Cache-Control': REVALIDATE_PRIVATE });
-  if (key !== null && poll.slug === slug) {
-    const mark = { poll: slug, until: wordsHoldUntil(now, poll.opensAt, poll.closesAt) };
+  if (key !== null) {
+    const mark = { poll: poll.id, until: wordsHoldUntil(now, poll.opensAt, poll.closesAt) };
     pageCache.set(key, mark, begun, { ...reply, body: Buffer.from(reply.body) }, now);
   }
   return reply;
