@@ -43,6 +43,9 @@ const OUR_COOKIE = /(^|;)\s*pp_/;
 /** Headers that decide the origin a page links to (src/http/public-origin.ts reads these). */
 const ORIGIN_HEADERS = ['host', 'x-forwarded-host', 'x-forwarded-proto', 'forwarded'] as const;
 
+/** What an entry holds: its body and its key (a key carries the host headers, up to ~16 KB). */
+const sizeOf = (key: string, entry: Entry) => entry.body.length + key.length * 2;
+
 export const PAGE_CACHE_LIMITS = { entries: 2000, bytes: 64 * 1024 * 1024 };
 
 export class PageCache {
@@ -117,9 +120,9 @@ export class PageCache {
       freshAt,
       mint: mark.fresh?.mint ?? null,
     };
-    if (entry.body.length > this.limits.bytes / 4) return;
+    if (sizeOf(key, entry) > this.limits.bytes / 4) return;
     this.entries.set(key, entry);
-    this.bytes += entry.body.length;
+    this.bytes += sizeOf(key, entry);
     for (const [oldKey, old] of this.entries) {
       if (this.entries.size <= this.limits.entries && this.bytes <= this.limits.bytes) break;
       this.remove(oldKey, old);
@@ -132,6 +135,6 @@ export class PageCache {
 
   private remove(key: string, entry: Entry): void {
     this.entries.delete(key);
-    this.bytes -= entry.body.length;
+    this.bytes -= sizeOf(key, entry);
   }
 }

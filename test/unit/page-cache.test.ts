@@ -131,6 +131,9 @@ describe('PageCache', () => {
     expect(cache.get(key(cache, request('/b'))!, NOW)).toBeNull();
     keep('/big', 'x'.repeat(300));
     expect(cache.get(key(cache, request('/big'))!, NOW)).toBeNull();
+    // A key counts too: a long URL (or host header) is as costly as a long page.
+    keep(`/${'k'.repeat(200)}`, 'short');
+    expect(cache.get(key(cache, request(`/${'k'.repeat(200)}`))!, NOW)).toBeNull();
   });
 });
 
