@@ -26,22 +26,6 @@ import { normaliseTarget } from '@/http/request-path';
 import { securityHeaders } from '@/http/security-headers';
 import { staticFiles } from '@/http/static-files';
 
-/**
- * A live-results stream whose client stops reading would buffer every event in memory (Astro
- * writes without waiting for the socket to drain). Past this many unsent bytes the connection is
- * dropped; a real browser reconnects and gets the results afresh.
- */
-const MAX_UNREAD_STREAM_BYTES = 256 * 1024;
-
-function dropWhenNotReading(res: ServerResponse, limit: number): void {
-  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
-  res.write = ((...args: unknown[]) => {
-    const written = write(...args);
-    if (res.writableLength > limit) res.destroy();
-    return written;
-  }) as typeof res.write;
-}
-
 export { createExports };
 
 /** Longer URLs are never ours; refusing them early keeps them out of every parser. */
@@ -178,7 +162,6 @@ export function start(...[manifest, options]: Parameters<typeof createExports>):
         // The JSON hot paths (votes, results, live streams) are served outside Astro, with the same guarantees.
         const api = apiRoute(path);
         if (api) return whenResponding(res, () => void api(req, res, socketAddress));
-        if (path.endsWith('/results/stream')) dropWhenNotReading(res, MAX_UNREAD_STREAM_BYTES);
         whenResponding(res, () => void renderAstro(req, res, { socketAddress }));
       });
       // With TRUST_PROXY=1 the proxies are not counted (see PerClientLimit): every client arrives

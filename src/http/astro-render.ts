@@ -7,7 +7,8 @@
  * chunk by chunk, so neither was possible.
  *
  * Streamed answers stay streamed: an event stream is written event by event exactly as the
- * adapter did (src/server.ts bounds what a stalled reader may leave unsent), and a body that
+ * adapter did (no Astro route streams events today: the live streams are served, and a stalled
+ * reader cut off, by src/http/event-stream.ts), and a body that
  * outgrows MAX_BUFFERED_BYTES (a long CSV export paged from the database) is sent as it comes,
  * compressed as a stream, with backpressure: the next page is read when the socket took the last.
  */
