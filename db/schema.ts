@@ -16,11 +16,13 @@ import {
 import type { ProfileAnswers, ProfileDimension } from '../src/lib/profile';
 import {
   DUPLICATE_POLICIES,
+  NETWORK_IDENTITIES,
   POLL_TYPES,
   RESULTS_VISIBILITIES,
   SCALES,
   STORED_STATUSES,
   VOTE_SOURCES,
+  type AddressBudget,
 } from '../src/lib/types';
 
 export const polls = sqliteTable(
@@ -40,6 +42,17 @@ export const polls = sqliteTable(
     closesAt: integer('closes_at'),
     resultsVisibility: text('results_visibility', { enum: RESULTS_VISIBILITIES }).notNull(),
     duplicatePolicy: text('duplicate_policy', { enum: DUPLICATE_POLICIES }).notNull(),
+    /** What the `network` identity is made of: address and User-Agent, or the address alone. */
+    networkIdentity: text('network_identity', { enum: NETWORK_IDENTITIES }).notNull().default('address_agent'),
+    /** Accepted votes per network prefix per hour, as JSON { votesPerHour, ipv6Prefix }; null: no budget. */
+    addressBudget: text('address_budget', { mode: 'json' }).$type<AddressBudget | null>(),
+    /** Origins (or https://*.example.com patterns) that may frame this poll's widget, beyond the site's; JSON array. */
+    embedOrigins: text('embed_origins', { mode: 'json' })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
+    /** Tally: votes quarantined after review (in the log, out of every public count). */
+    quarantinedCount: integer('quarantined_count').notNull().default(0),
     /** Tally: respondents, kept in the vote's transaction (for multiple choice ≠ sum of option votes). */
     responseCount: integer('response_count').notNull().default(0),
     /** Tally: submissions refused by the duplicate policy. */
@@ -103,8 +116,67 @@ export const votes = sqliteTable(
     source: text('source', { enum: VOTE_SOURCES }).notNull(),
     /** HMAC of the browser's device id and the poll — lets a browser see it voted; never a raw id. */
     deviceKey: text('device_key'),
+    /**
+     * Per-poll keyed digest of the voter's network prefix (IPv4 /24, IPv6 /48 or /64), never the
+     * prefix: what the address budget counts under and a burst is quarantined by. null: seeded or
+     * imported votes, and votes cast before prefixes were kept.
+     */
+    prefixKey: text('prefix_key'),
+    /** The quarantine holding this vote out of every public count; null: counted. */
+    quarantineId: integer('quarantine_id').references((): AnySQLiteColumn => quarantines.id),
   },
-  (t) => [index('votes_poll_created').on(t.pollId, t.createdAt), index('votes_poll_device').on(t.pollId, t.deviceKey)],
+  (t) => [
+    index('votes_poll_created').on(t.pollId, t.createdAt),
+    index('votes_poll_device').on(t.pollId, t.deviceKey),
+    index('votes_poll_prefix').on(t.pollId, t.prefixKey, t.createdAt),
+    index('votes_quarantine').on(t.quarantineId),
+  ],
+);
+
+/**
+ * Tally: votes per (poll, network prefix digest, clock hour), kept in the vote's transaction —
+ * accepted votes (what the address budget counts) and votes refused by the budget. The admin
+ * page's traffic view and burst flags read it; the prefix itself is never stored.
+ */
+export const prefixHourTallies = sqliteTable(
+  'prefix_hour_tallies',
+  {
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    prefixKey: text('prefix_key').notNull(),
+    /** Hours since 1970-01-01T00:00Z. */
+    hour: integer('hour').notNull(),
+    votes: integer('votes').notNull().default(0),
+    refused: integer('refused').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.pollId, t.prefixKey, t.hour] }),
+    index('prefix_hour_poll_hour').on(t.pollId, t.hour),
+  ],
+);
+
+/**
+ * A burst the owner took out of the public counts after review: one prefix digest's votes in
+ * [fromAt, toAt). Its votes stay in the log with quarantine_id set; restoring clears it.
+ */
+export const quarantines = sqliteTable(
+  'quarantines',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    prefixKey: text('prefix_key').notNull(),
+    fromAt: integer('from_at').notNull(),
+    toAt: integer('to_at').notNull(),
+    /** Votes it took out when it was made. */
+    votes: integer('votes').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** When the owner restored it (its votes count again); null while it holds. */
+    restoredAt: integer('restored_at'),
+  },
+  (t) => [index('quarantines_poll').on(t.pollId, t.createdAt)],
 );
 
 export const voteChoices = sqliteTable(

@@ -11,11 +11,17 @@ import type { Db } from './client';
 const POLL_COLUMNS = `id, slug, question, description, type, scale, min_choices as minChoices,
   max_choices as maxChoices, status, opens_at as opensAt, closes_at as closesAt,
   results_visibility as resultsVisibility, duplicate_policy as duplicatePolicy,
-  response_count as responseCount, duplicate_count as duplicateCount, profile,
+  network_identity as networkIdentity, address_budget as addressBudget, embed_origins as embedOrigins,
+  response_count as responseCount, duplicate_count as duplicateCount, quarantined_count as quarantinedCount, profile,
   allow_other as allowOther, created_at as createdAt, updated_at as updatedAt, survey_id as surveyId`;
 
 /** A polls row as SQLite returns it: the JSON and boolean columns still raw. */
-type PollRow = Omit<PollRecord, 'options' | 'profile' | 'allowOther'> & { profile: string; allowOther: number };
+type PollRow = Omit<PollRecord, 'options' | 'profile' | 'allowOther' | 'addressBudget' | 'embedOrigins'> & {
+  profile: string;
+  allowOther: number;
+  addressBudget: string | null;
+  embedOrigins: string;
+};
 
 interface OptionRow {
   id: number;
@@ -63,6 +69,9 @@ export function createPollReads(db: Db): PollReads {
       ? {
           ...row,
           profile: JSON.parse(row.profile) as PollRecord['profile'],
+          addressBudget:
+            row.addressBudget === null ? null : (JSON.parse(row.addressBudget) as PollRecord['addressBudget']),
+          embedOrigins: JSON.parse(row.embedOrigins) as string[],
           allowOther: row.allowOther === 1,
           options: optionsOf(row.id),
         }

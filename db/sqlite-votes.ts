@@ -69,8 +69,8 @@ export function createCountedVotes(db: Db) {
   const countInPeriod = createPeriodWrites(db);
   const client = db.$client;
   const up = {
-    vote: client.prepare<[number, number, string, string | null]>(
-      'insert into votes (poll_id, created_at, source, device_key) values (?, ?, ?, ?)',
+    vote: client.prepare<[number, number, string, string | null, string | null]>(
+      'insert into votes (poll_id, created_at, source, device_key, prefix_key) values (?, ?, ?, ?, ?)',
     ),
     choice: client.prepare<[number, number]>('insert into vote_choices (vote_id, option_id) values (?, ?)'),
     ranking: client.prepare<[number, number, string]>(
@@ -103,7 +103,9 @@ export function createCountedVotes(db: Db) {
 
   const insert = (vote: CountedVote): number => {
     const createdAt = voteMinute(vote.createdAt);
-    const voteId = Number(up.vote.run(vote.pollId, createdAt, vote.source, vote.deviceKey).lastInsertRowid);
+    const voteId = Number(
+      up.vote.run(vote.pollId, createdAt, vote.source, vote.deviceKey, vote.prefixKey ?? null).lastInsertRowid,
+    );
     // The ballot was checked against options read before this transaction; an edit in
     // between (possible only while the poll had no votes) makes the ids stale.
     if (countOptions(vote.pollId, vote.optionIds) !== vote.optionIds.length) throw new StaleOptions();

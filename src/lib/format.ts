@@ -132,4 +132,6 @@ export const POLICY_DESCRIPTIONS: Record<DuplicatePolicy, string> = {
   network: 'One vote per network identity (a keyed hash of network address and browser; no address is stored).',
   device_or_network:
     'One vote per browser and per network identity: a vote is refused when either was already counted.',
+  person:
+    'One vote per signed-in person (named by the intranet’s sign-in; only a keyed hash per poll is stored, never who voted).',
 };

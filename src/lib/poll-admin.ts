@@ -18,7 +18,7 @@ import {
   withOtherOption,
   withRatingValues,
 } from './question-rules';
-import { fieldErrors, pollInputSchema, pollPatchSchema } from './schemas';
+import { defaultAddressBudget, fieldErrors, pollInputSchema, pollPatchSchema } from './schemas';
 import type { PollStore } from './store';
 import type { SurveyStore } from './survey-types';
 import type { NewOption, OptionRange, PollFields, PollRecord, PollType, Scale } from './types';
@@ -99,6 +99,10 @@ export function preparePoll(body: unknown): PreparedPoll {
       closesAt,
       resultsVisibility: input.resultsVisibility,
       duplicatePolicy: input.duplicatePolicy,
+      networkIdentity: input.networkIdentity,
+      addressBudget:
+        input.addressBudget === undefined ? defaultAddressBudget(input.duplicatePolicy) : input.addressBudget,
+      embedOrigins: input.embedOrigins,
       profile: inCatalogueOrder(input.profile),
       allowOther: input.allowOther,
     },
@@ -197,6 +201,9 @@ export async function updatePoll(
     ...counts,
     resultsVisibility: patch.resultsVisibility,
     duplicatePolicy: patch.duplicatePolicy,
+    networkIdentity: patch.networkIdentity,
+    addressBudget: patch.addressBudget,
+    embedOrigins: patch.embedOrigins,
     // Asking more or fewer profile questions is safe with votes: earlier voters count as "not stated".
     profile: patch.profile && inCatalogueOrder(patch.profile),
     ...scheduleAfterPatch(current, patch, now),

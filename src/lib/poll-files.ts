@@ -35,6 +35,9 @@ export function toPollInput(poll: PollRecord): PollInput {
     closesAt: iso(poll.closesAt),
     resultsVisibility: poll.resultsVisibility,
     duplicatePolicy: poll.duplicatePolicy,
+    networkIdentity: poll.networkIdentity,
+    addressBudget: poll.addressBudget,
+    embedOrigins: poll.embedOrigins,
     profile: poll.profile,
     status: poll.status === 'draft' ? 'draft' : 'open',
   };

@@ -15,8 +15,18 @@ import {
   RESERVED_SLUGS,
   SLUG_PATTERN,
 } from './limits';
+import { MAX_EMBED_ORIGINS, normaliseEmbedOrigin } from './embed-origins';
 import { PROFILE_DIMENSIONS } from './profile';
-import { DUPLICATE_POLICIES, POLL_TYPES, RESULTS_VISIBILITIES, SCALES } from './types';
+import {
+  DUPLICATE_POLICIES,
+  IPV6_BUDGET_PREFIXES,
+  NETWORK_IDENTITIES,
+  POLL_TYPES,
+  RESULTS_VISIBILITIES,
+  SCALES,
+  type AddressBudget,
+  type DuplicatePolicy,
+} from './types';
 
 const slug = z
   .string()
@@ -52,6 +62,49 @@ const profileDimensions = z
   .max(PROFILE_DIMENSIONS.length)
   .refine((dimensions) => new Set(dimensions).size === dimensions.length, 'must not list a dimension twice');
 
+/** The most votes per prefix per hour a budget may allow (beyond it a budget means nothing). */
+export const MAX_VOTES_PER_HOUR = 100_000;
+
+/**
+ * The budget a poll gets when its input names none: 300 accepted votes per network prefix per
+ * hour — an office of 200 behind one address still votes in one meeting, a script at the write
+ * limit (about 600 a minute) is stopped within half a minute. Polls that count every submission
+ * (`none`: kiosks, classrooms, benchmarks) or one per signed-in person need none.
+ */
+export const DEFAULT_ADDRESS_BUDGET: AddressBudget = { votesPerHour: 300, ipv6Prefix: 64 };
+export const defaultAddressBudget = (policy: DuplicatePolicy): AddressBudget | null =>
+  policy === 'none' || policy === 'person' ? null : { ...DEFAULT_ADDRESS_BUDGET };
+
+const addressBudget = z
+  .object({
+    votesPerHour: z.number().int().min(1).max(MAX_VOTES_PER_HOUR),
+    ipv6Prefix: z
+      .union([z.literal(IPV6_BUDGET_PREFIXES[0]), z.literal(IPV6_BUDGET_PREFIXES[1])])
+      .default(DEFAULT_ADDRESS_BUDGET.ipv6Prefix),
+  })
+  .strict()
+  .nullable();
+
+/** Origins or https://*.domain patterns that may frame the widget; normalised, each at most once. */
+export const embedOriginList = z
+  .array(z.string().max(200))
+  .max(MAX_EMBED_ORIGINS)
+  .transform((entries, ctx) => {
+    const normalised: string[] = [];
+    for (const entry of entries) {
+      const origin = normaliseEmbedOrigin(entry);
+      if (origin === null) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `must list origins like https://intranet.example.com or https://*.sharepoint.com (got "${entry.slice(0, 80)}")`,
+        });
+        return z.NEVER;
+      }
+      if (!normalised.includes(origin)) normalised.push(origin);
+    }
+    return normalised;
+  });
+
 export const pollInputSchema = z
   .object({
     question: z.string().trim().min(1, 'must not be empty').max(MAX_QUESTION_LENGTH),
@@ -66,6 +119,10 @@ export const pollInputSchema = z
     closesAt: instant.nullable().optional(),
     resultsVisibility: z.enum(RESULTS_VISIBILITIES).default('after_vote'),
     duplicatePolicy: z.enum(DUPLICATE_POLICIES).default('device'),
+    networkIdentity: z.enum(NETWORK_IDENTITIES).default('address_agent'),
+    // Absent: the policy's default (defaultAddressBudget); null: no budget.
+    addressBudget: addressBudget.optional(),
+    embedOrigins: embedOriginList.default([]),
     status: z.enum(['draft', 'open']).optional(),
     profile: profileDimensions.default([]),
     allowOther: z.boolean().default(false),
@@ -86,6 +143,9 @@ export const pollPatchSchema = z
     closesAt: instant.nullable().optional(),
     resultsVisibility: z.enum(RESULTS_VISIBILITIES).optional(),
     duplicatePolicy: z.enum(DUPLICATE_POLICIES).optional(),
+    networkIdentity: z.enum(NETWORK_IDENTITIES).optional(),
+    addressBudget: addressBudget.optional(),
+    embedOrigins: embedOriginList.optional(),
     status: z.enum(['draft', 'scheduled', 'open', 'closed']).optional(),
     profile: profileDimensions.optional(),
     allowOther: z.boolean().optional(),
@@ -138,6 +198,9 @@ const FIELD_NAMES: Record<string, string> = {
   closesAt: 'The closing time',
   resultsVisibility: 'Results visibility',
   duplicatePolicy: 'The duplicate policy',
+  networkIdentity: 'The network identity',
+  addressBudget: 'The address budget',
+  embedOrigins: 'The embedding sites',
   status: 'The status',
   choices: 'The choices',
   profile: 'The profile',

@@ -35,8 +35,13 @@ export interface VoteToRecord {
   source: VoteSource;
   /** Per-poll HMAC of the browser's device id; lets the browser see it has voted. */
   deviceKey: string | null;
-  /** Identities the duplicate policy locks ("d:…", "n:…"); one already locked refuses the vote. */
+  /** Identities the duplicate policy locks ("d:…", "n:…", "p:…"); one already locked refuses the vote. */
   lockKeys: string[];
+  /**
+   * Per-poll keyed digest of the voter's network prefix (prefixKeyFor), stored with the vote and
+   * counted against the poll's address budget in its transaction; null: no address to count.
+   */
+  prefixKey?: string | null;
   /** The voter's profile answers (already checked against the poll); stored with this vote only. */
   profile: ProfileAnswers;
   /** A ranked ballot's option ids, most preferred first (optionIds then holds its first choice); null otherwise. */
@@ -102,7 +107,12 @@ export interface CrossSection {
 export type RecordOutcome =
   | { outcome: 'recorded'; /** The poll as it is after this vote, read in the vote's transaction. */ poll: PollRecord }
   | { outcome: 'duplicate' }
-  | { outcome: 'stale_options' };
+  | { outcome: 'stale_options' }
+  /** The poll's address budget for this prefix and hour is spent; counted as refused in the same transaction. */
+  | {
+      outcome: 'over_budget';
+      /** Seconds until the clock hour ends and the budget renews. */ retryAfterSeconds: number;
+    };
 
 export interface TallyDrift {
   pollSlug: string;

@@ -87,6 +87,7 @@ const DUPLICATE_MESSAGES: Record<DuplicatePolicy, string> = {
   device: 'You have already answered this survey.',
   network: 'An answer from your network and browser was already counted in this survey.',
   device_or_network: 'You have already answered this survey (from this browser or network).',
+  person: 'You have already answered this survey (one answer per signed-in person).',
 };
 
 /** Answers are taken only while the survey is open: 403 poll_closed / poll_not_open otherwise. */

@@ -56,6 +56,7 @@ export function surveyPreview(values: SurveyFormValues): SurveyPreview {
         slug: `preview-${index + 1}`,
         responseCount: 0,
         duplicateCount: 0,
+        quarantinedCount: 0,
         createdAt: 0,
         updatedAt: 0,
         options: prepared.options.map((option, position) => ({

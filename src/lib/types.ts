@@ -12,7 +12,15 @@ import type { RatingSummary } from './rating';
 export const POLL_TYPES = ['single', 'multiple', 'ranked', 'rating'] as const;
 export const STORED_STATUSES = ['draft', 'open', 'closed'] as const;
 export const RESULTS_VISIBILITIES = ['always', 'after_vote', 'after_close'] as const;
-export const DUPLICATE_POLICIES = ['none', 'device', 'network', 'device_or_network'] as const;
+export const DUPLICATE_POLICIES = ['none', 'device', 'network', 'device_or_network', 'person'] as const;
+/**
+ * What the `network` identity is made of: the client address and its User-Agent (the default:
+ * colleagues behind one office address still count apart), or the address alone (a script that
+ * rotates its User-Agent gets nothing from it).
+ */
+export const NETWORK_IDENTITIES = ['address_agent', 'address'] as const;
+/** The IPv6 prefix an address budget counts under: a site (/48) or a subnet (/64). */
+export const IPV6_BUDGET_PREFIXES = [48, 64] as const;
 export const VOTE_SOURCES = ['web', 'api', 'embed', 'seed'] as const;
 /** nominal: options in no order (tools, brands); ordinal: ordered buckets (< 10 %, 10–20 %, …). */
 export const SCALES = ['nominal', 'ordinal'] as const;
@@ -24,6 +32,18 @@ export type PollStatus = 'draft' | 'scheduled' | 'open' | 'closed';
 export type ResultsVisibility = (typeof RESULTS_VISIBILITIES)[number];
 export type DuplicatePolicy = (typeof DUPLICATE_POLICIES)[number];
 export type VoteSource = (typeof VOTE_SOURCES)[number];
+export type NetworkIdentity = (typeof NETWORK_IDENTITIES)[number];
+export type Ipv6BudgetPrefix = (typeof IPV6_BUDGET_PREFIXES)[number];
+
+/**
+ * A poll's address budget: at most `votesPerHour` accepted votes per network prefix (IPv4 /24,
+ * IPv6 /48 or /64) per clock hour, counted in the vote's transaction under a per-poll keyed
+ * digest of the prefix (never the prefix itself). null on a poll: no budget.
+ */
+export interface AddressBudget {
+  votesPerHour: number;
+  ipv6Prefix: Ipv6BudgetPrefix;
+}
 export type Scale = (typeof SCALES)[number];
 
 /** The numbers an ordered option stands for, e.g. 10–20 (%); low < high. */
@@ -77,8 +97,16 @@ export interface PollRecord {
   closesAt: number | null;
   resultsVisibility: ResultsVisibility;
   duplicatePolicy: DuplicatePolicy;
+  /** What the `network` identity is made of (address and User-Agent, or the address alone). */
+  networkIdentity: NetworkIdentity;
+  /** Accepted votes per network prefix per hour; null: no budget. */
+  addressBudget: AddressBudget | null;
+  /** Origins (or `https://*.example.com` patterns) that may frame this poll's widget, beyond the site's. */
+  embedOrigins: string[];
   responseCount: number;
   duplicateCount: number;
+  /** Tally: votes taken out of every public count after review (quarantined), kept in the quarantine's transaction. */
+  quarantinedCount: number;
   /** The peer-profile dimensions the ballot asks (catalogue order); empty: none. */
   profile: ProfileDimension[];
   /** Single or multiple choice with a write-in "Other" (the option `other`, stored last). */
@@ -105,6 +133,9 @@ export type PollFields = Pick<
   | 'closesAt'
   | 'resultsVisibility'
   | 'duplicatePolicy'
+  | 'networkIdentity'
+  | 'addressBudget'
+  | 'embedOrigins'
   | 'profile'
   | 'allowOther'
 >;

@@ -78,6 +78,29 @@ export function networkKeyFor(secret: string, pollId: number, address: string, u
 }
 
 /**
+ * The per-poll network identity from the address alone (the `address` network identity): a
+ * script that rotates its User-Agent gets nothing from it. Its own purpose, so it never equals
+ * the address-and-agent key of the same voter.
+ */
+export function addressKeyFor(secret: string, pollId: number, address: string): string {
+  return mac(secret, 'address-key', `${pollId}\0${address}`);
+}
+
+/** The per-poll digest of a network prefix (src/lib/address-prefix.ts): what a budget counts under. */
+export function prefixKeyFor(secret: string, pollId: number, prefix: string): string {
+  return mac(secret, 'prefix-key', `${pollId}\0${prefix}`);
+}
+
+/**
+ * The per-poll key of a signed-in person (the `person` policy): HMAC of the user id the
+ * authenticating proxy named, so the database never holds who voted, and two polls' keys of one
+ * person cannot be matched without the secret.
+ */
+export function personKeyFor(secret: string, pollId: number, userId: string): string {
+  return mac(secret, 'person-key', `${pollId}\0${userId}`);
+}
+
+/**
  * The survey-level device key: stored on a response and locked under the survey's `device`
  * policy. Its own purpose, so it never equals a question poll's deviceKeyFor.
  */

@@ -7,7 +7,8 @@ import { describeIssue, voteInputSchema } from './schemas';
 import { voteRules, type PollStore } from './store';
 import type { SurveyStore } from './survey-types';
 import type { DuplicatePolicy, PollRecord, VoteSource } from './types';
-import { deviceKeyFor, networkKeyFor } from './voter';
+import { addressKeyFor, deviceKeyFor, networkKeyFor, personKeyFor, prefixKeyFor } from './voter';
+import { networkPrefix } from './address-prefix';
 import { parseWriteIn } from './write-in';
 
 export interface Voter {
@@ -22,6 +23,11 @@ export interface Voter {
   /** The client's address (see src/http/client-address.ts); used only inside the network HMAC. */
   address: string;
   userAgent: string;
+  /**
+   * The signed-in user the authenticating proxy named (AUTH_USER_HEADER), read only from a
+   * trusted proxy; null or absent when there is none. Used only inside the per-poll person HMAC.
+   */
+  personId?: string | null;
 }
 
 export interface VoteContext {
@@ -36,10 +42,19 @@ export interface VoteContext {
  * The identities a policy locks for a vote; the vote is refused when any of them is already
  * locked for the poll (a primary key in the same transaction, not a check-then-insert).
  */
-export function lockKeysFor(policy: DuplicatePolicy, deviceKeys: readonly string[], networkKey: string): string[] {
+export function lockKeysFor(
+  policy: DuplicatePolicy,
+  deviceKeys: readonly string[],
+  networkKey: string,
+  personKey: string | null = null,
+): string[] {
   const devices = [...new Set(deviceKeys)].map((key) => `d:${key}`);
   const network = `n:${networkKey}`;
   switch (policy) {
+    case 'person':
+      // Callers refuse a person-policy vote without a person (401) before they get here.
+      if (personKey === null) throw new PollError('unauthorized', 'This poll counts one vote per signed-in person.');
+      return [`p:${personKey}`];
     case 'none':
       return [];
     case 'device':
@@ -56,6 +71,7 @@ const DUPLICATE_MESSAGES: Record<DuplicatePolicy, string> = {
   device: 'You have already voted in this poll.',
   network: 'A vote from your network and browser was already counted in this poll.',
   device_or_network: 'You have already voted in this poll (from this browser or network).',
+  person: 'You have already voted in this poll (one vote per signed-in person).',
 };
 
 /**
@@ -90,14 +106,20 @@ export async function castVote(
     const profile = parseProfile(poll.profile, parsed.data.profile);
     const deviceKey = deviceKeyFor(secret, poll.id, voter.deviceId);
     const otherDeviceKeys = (voter.otherDeviceIds ?? []).map((id) => deviceKeyFor(secret, poll.id, id));
-    const networkKey = networkKeyFor(secret, poll.id, voter.address, voter.userAgent);
+    const networkKey =
+      poll.networkIdentity === 'address'
+        ? addressKeyFor(secret, poll.id, voter.address)
+        : networkKeyFor(secret, poll.id, voter.address, voter.userAgent);
+    const personKey = voter.personId ? personKeyFor(secret, poll.id, voter.personId) : null;
+    const prefix = networkPrefix(voter.address, poll.addressBudget?.ipv6Prefix ?? 64);
     const recorded = await store.recordVote({
       pollId: poll.id,
       optionIds,
       createdAt: now,
       source,
       deviceKey,
-      lockKeys: lockKeysFor(poll.duplicatePolicy, [deviceKey, ...otherDeviceKeys], networkKey),
+      lockKeys: lockKeysFor(poll.duplicatePolicy, [deviceKey, ...otherDeviceKeys], networkKey, personKey),
+      prefixKey: prefix === null ? null : prefixKeyFor(secret, poll.id, prefix),
       profile,
       ranking,
       otherText: writeIn.text,

@@ -29,6 +29,9 @@ const FIELDS: PollFields = {
   closesAt: null,
   resultsVisibility: 'always',
   duplicatePolicy: 'none',
+  networkIdentity: 'address_agent',
+  addressBudget: null,
+  embedOrigins: [],
   profile: [],
   allowOther: false,
 };

@@ -66,6 +66,9 @@ describe('toPollInput', () => {
         'closesAt',
         'resultsVisibility',
         'duplicatePolicy',
+        'networkIdentity',
+        'addressBudget',
+        'embedOrigins',
         'status',
       ].sort(),
     );
@@ -107,6 +110,9 @@ describe('toPollInput', () => {
       profile: poll.profile,
       scale: poll.scale,
       duplicatePolicy: poll.duplicatePolicy,
+      networkIdentity: poll.networkIdentity,
+      addressBudget: poll.addressBudget,
+      embedOrigins: poll.embedOrigins,
     });
   });
 });

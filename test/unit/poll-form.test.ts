@@ -244,6 +244,8 @@ describe('pollInputFromForm', () => {
       maxChoices: 2,
       resultsVisibility: 'always',
       duplicatePolicy: 'network',
+      networkIdentity: 'address_agent',
+      embedOrigins: [],
       opensAt: '2026-12-01T09:00:00Z',
       closesAt: '2026-12-31T17:30:00Z',
       slug: 'ide',
