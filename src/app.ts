@@ -11,6 +11,7 @@ import { PageCache } from '@/http/page-cache';
 import { passwordChecker } from '@/lib/admin-session';
 import { trustedProxyMatcher, type ProxyTrust } from '@/http/client-address';
 import { loadConfig, type Config } from '@/lib/config';
+import { configureDepartments } from '@/lib/profile';
 import { LiveResults, reportingChanges, reportingSurveyChanges } from '@/lib/live-results';
 import { StorageHealth } from '@/lib/storage-health';
 import type { AdminStore, PollStore } from '@/lib/store';
@@ -72,6 +73,8 @@ const SURVEY_READS = new Set([
 
 /** Opens, migrates and (when asked and empty) seeds the database named by the configuration. */
 export async function createApp(config: Config): Promise<App> {
+  // The operator's departments are part of the profile catalogue from here on (src/lib/profile.ts).
+  configureDepartments(config.departments);
   // The password's scrypt hash (~100 ms on a pool thread) is not waited for: the database is opened,
   // migrated and seeded meanwhile, and the first login attempt waits for it if it comes that early.
   const checking = config.adminPassword ? passwordChecker(config.adminPassword) : null;
@@ -106,7 +109,8 @@ export async function createApp(config: Config): Promise<App> {
     checkAdminPassword,
     loginThrottle: new LoginThrottle(),
     live,
-    pageCache: new PageCache(versions),
+    // A request naming a signed-in person is never served a kept page, nor kept (src/http/page-cache.ts).
+    pageCache: new PageCache(versions, undefined, config.signOn?.userHeader ?? null),
     proxyTrust: { trustProxy: config.trustProxy, isTrustedProxy: trustedProxyMatcher(config.trustedProxies) },
   };
 }

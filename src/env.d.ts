@@ -11,6 +11,8 @@ declare namespace App {
     clientAddress: string;
     /** The peer is a trusted proxy: its X-Forwarded-* headers are believed. */
     forwarded: boolean;
+    /** The signed-in person the trusted proxy's AUTH_USER_HEADER names (src/http/person.ts); null: nobody. Never stored. */
+    person: import('./http/person').SignedInPerson | null;
     /** Set by a page that a visitor without our cookies may be served again (src/http/page-cache.ts). */
     pageCache?: import('./http/page-cache').PageMark;
   }

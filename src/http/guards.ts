@@ -6,13 +6,14 @@
  */
 import { clientAddress, forwardingTrusted, rateLimitKey } from './client-address';
 import { isCrossSiteWrite, isForeignHost, type HeaderGetter } from './origin-checks';
+import { signedInPerson } from './person';
 import { publicOrigin } from './public-origin';
 import { TokenBuckets, WRITE_LIMIT } from './rate-limit';
 import { refusalReply, type Reply } from './responses';
 import { PollError } from '@/lib/errors';
 
-/** The locals derived from the request: who sent it and where the visitor reached us. */
-export type RequestLocals = Pick<App.Locals, 'forwarded' | 'origin' | 'clientAddress'>;
+/** The locals derived from the request: who sent it, who signed in, and where the visitor reached us. */
+export type RequestLocals = Pick<App.Locals, 'forwarded' | 'origin' | 'clientAddress' | 'person'>;
 
 /**
  * The TCP peer as src/server.ts hands it in (Astro's own `clientAddress` is never read: the Node
@@ -30,6 +31,7 @@ export function requestLocals(
     forwarded,
     origin: app.config.publicOrigin ?? publicOrigin({ headers }, url, forwarded),
     clientAddress: clientAddress(peer, headers, app.proxyTrust),
+    person: signedInPerson(app.config.signOn, forwarded, headers),
   };
 }
 

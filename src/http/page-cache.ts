@@ -55,6 +55,12 @@ export class PageCache {
   constructor(
     private readonly versions: DataVersions,
     private readonly limits = PAGE_CACHE_LIMITS,
+    /**
+     * AUTH_USER_HEADER (lower case), or null: a request that carries it may be a signed-in
+     * person's, whose page (a person poll's ballot, or "you have voted") is theirs alone — it is
+     * neither served a kept page nor kept, whoever sent it (believed or not: one rule, no guess).
+     */
+    private readonly signOnHeader: string | null = null,
   ) {}
 
   /**
@@ -67,6 +73,7 @@ export class PageCache {
     const cookie = req.headers.cookie;
     if (cookie !== undefined && OUR_COOKIE.test(cookie)) return null;
     if (req.headers.authorization !== undefined) return null;
+    if (this.signOnHeader !== null && req.headers[this.signOnHeader] !== undefined) return null;
     const parts = ORIGIN_HEADERS.map((name) => String(req.headers[name] ?? ''));
     return `${forwarded ? 'proxy' : 'direct'}\n${parts.join('\n')}\n${req.url ?? ''}`;
   }

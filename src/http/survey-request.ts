@@ -14,6 +14,7 @@ import { profileFromForm } from '@/lib/profile';
 import { pageAnswersFromForm, submitSurveyPage, SurveyAnswersError, surveyPageView } from '@/lib/survey-answers';
 import type { SurveyQuestion, SurveyRecord } from '@/lib/survey-types';
 import { surveyPages } from '@/lib/surveys';
+import { withPerson } from './person';
 import { readFormBody } from './read-body';
 import { ballotVoter, readDeviceIds } from './voter-cookie';
 
@@ -35,6 +36,8 @@ export interface SurveyRequestOutcome {
   refusal: { code: string; message: string } | null;
   /** This browser has a response already (GET only). */
   responded: boolean;
+  /** A `person` survey and no trusted sign-on names the visitor: the page says how to sign in instead of the form. */
+  signInNeeded: boolean;
 }
 
 interface AstroLike {
@@ -55,7 +58,8 @@ export async function surveyRequest(
   const ctx = { store: app.store, surveyStore: app.surveyStore, secret: app.secret, now: Date.now() };
   const slug = survey.slug;
   const pageCount = surveyPages(survey).length;
-  const outcome: SurveyRequestOutcome = { form: null, problems: [], refusal: null, responded: false };
+  const signInNeeded = survey.duplicatePolicy === 'person' && astro.locals.person === null;
+  const outcome: SurveyRequestOutcome = { form: null, problems: [], refusal: null, responded: false, signInNeeded };
   try {
     if (astro.request.method !== 'POST') {
       const view = await surveyPageView(ctx, slug, {
@@ -77,7 +81,7 @@ export async function surveyRequest(
       return outcome;
     }
     try {
-      const voter = ballotVoter(astro, { embedded });
+      const voter = withPerson(ballotVoter(astro, { embedded }), astro.locals);
       const submitted = await submitSurveyPage(ctx, slug, body, voter, embedded ? 'embed' : 'web');
       if (submitted.outcome === 'finished') {
         onFinished?.();

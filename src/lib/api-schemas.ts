@@ -5,7 +5,7 @@
  */
 import { z } from 'astro/zod';
 import { STATUS_BY_CODE } from './errors';
-import { PROFILE_DIMENSIONS } from './profile';
+import { ASKABLE_DIMENSIONS } from './profile';
 import { DUPLICATE_POLICIES, POLL_TYPES, RESULTS_VISIBILITIES, SCALES } from './types';
 
 const instant = z.string().datetime({ offset: true });
@@ -59,7 +59,7 @@ export const pollSchema = z
     closesAt: instant.nullable(),
     resultsVisibility: z.enum(RESULTS_VISIBILITIES),
     duplicatePolicy: z.enum(DUPLICATE_POLICIES),
-    profile: z.array(z.enum(PROFILE_DIMENSIONS)),
+    profile: z.array(z.enum(ASKABLE_DIMENSIONS)),
     allowOther: z.boolean(),
     options: z.array(
       z
@@ -103,9 +103,9 @@ const segmentOptionSchema = z
 
 export const breakdownSchema = z
   .object({
-    dimension: z.enum(PROFILE_DIMENSIONS),
+    dimension: z.enum(ASKABLE_DIMENSIONS),
     where: z
-      .object({ dimension: z.enum(PROFILE_DIMENSIONS), value: z.string() })
+      .object({ dimension: z.enum(ASKABLE_DIMENSIONS), value: z.string() })
       .strict()
       .nullable(),
     minCellSize: z.number().int(),
@@ -231,7 +231,7 @@ export const surveySchema = z
     resultsVisibility: z.enum(RESULTS_VISIBILITIES),
     duplicatePolicy: z.enum(DUPLICATE_POLICIES),
     pages: z.array(z.array(surveyQuestionPollSchema)),
-    profile: z.array(z.enum(PROFILE_DIMENSIONS)),
+    profile: z.array(z.enum(ASKABLE_DIMENSIONS)),
   })
   .strict();
 
@@ -254,7 +254,7 @@ export const surveySummarySchema = z
 
 /** A question's breakdown inside survey results: by a profile dimension or by another question (`question:<slug>`). */
 const surveyBreakdownSchema = breakdownSchema
-  .extend({ dimension: z.union([z.enum(PROFILE_DIMENSIONS), z.string().regex(/^question:[a-z0-9-]+$/)]) })
+  .extend({ dimension: z.union([z.enum(ASKABLE_DIMENSIONS), z.string().regex(/^question:[a-z0-9-]+$/)]) })
   .strict();
 
 export const surveyResultsSchema = z

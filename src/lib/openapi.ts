@@ -26,7 +26,7 @@ import {
   voteAcceptedSchema,
 } from './api-schemas';
 import { STATUS_BY_CODE, type ErrorCode } from './errors';
-import { NOT_STATED, PROFILE_CATALOGUE, PROFILE_DIMENSIONS } from './profile';
+import { ASKABLE_DIMENSIONS, NOT_STATED, PROFILE_CATALOGUE, PROFILE_DIMENSIONS } from './profile';
 import { pollInputSchema, pollPatchSchema, voteInputSchema } from './schemas';
 import { surveyInputSchema, surveyPatchSchema, surveyResponseSchema } from './survey-schemas';
 
@@ -68,13 +68,13 @@ const orNull = (schema: z.ZodTypeAny) => z.union([schema, z.null()]);
 
 const slugParams = z.object({ slug: z.string().openapi({ example: 'project-management-tool' }) });
 const profileValues = [...new Set(PROFILE_DIMENSIONS.flatMap((d) => PROFILE_CATALOGUE[d].values.map((v) => v.key)))];
-const profileAnswers = z.record(z.enum(PROFILE_DIMENSIONS), z.string().nullable()).openapi({
-  description: `Optional answers to the poll's profile questions, e.g. { "role": "vp" }; values: ${profileValues.join(', ')}.`,
+const profileAnswers = z.record(z.enum(ASKABLE_DIMENSIONS), z.string().nullable()).openapi({
+  description: `Optional answers to the poll's profile questions, e.g. { "role": "vp" }; values: ${profileValues.join(', ')}; department: the keys of the server's DEPARTMENTS. A dimension filled by the intranet's sign-on (AUTH_ATTRIBUTE_HEADERS) is taken from it and the ballot's answer ignored.`,
 });
 const voteBody = voteInputSchema.extend({ profile: profileAnswers.optional() });
 const breakdownQuery = z.object({
   by: z
-    .enum(PROFILE_DIMENSIONS)
+    .enum(ASKABLE_DIMENSIONS)
     .optional()
     .openapi({ description: 'Break the results down by this profile question.' }),
   where: z
@@ -267,7 +267,7 @@ const surveyBreakdownQuery = breakdownQuery.extend({
     .string()
     .optional()
     .openapi({
-      description: `A profile dimension (${PROFILE_DIMENSIONS.join(', ')}) or question:<slug> of a single-choice or rating question of the survey.`,
+      description: `A profile dimension (${ASKABLE_DIMENSIONS.join(', ')}) or question:<slug> of a single-choice or rating question of the survey.`,
       example: 'question:ai-pulse-1',
     }),
 });

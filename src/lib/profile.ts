@@ -4,8 +4,16 @@
  */
 import { PollError } from './errors';
 
+/** The fixed catalogue's dimensions (SPEC.md): the same on every installation. */
 export const PROFILE_DIMENSIONS = ['role', 'industry', 'companySize', 'region'] as const;
-export type ProfileDimension = (typeof PROFILE_DIMENSIONS)[number];
+/**
+ * Dimensions whose values the operator lists (DEPARTMENTS): an intranet's own breakdowns, often
+ * filled from its sign-on (AUTH_ATTRIBUTE_HEADERS). A poll may ask one only when it is configured.
+ */
+export const OPERATOR_DIMENSIONS = ['department'] as const;
+/** Every dimension a poll may name, catalogue first. */
+export const ASKABLE_DIMENSIONS = [...PROFILE_DIMENSIONS, ...OPERATOR_DIMENSIONS] as const;
+export type ProfileDimension = (typeof ASKABLE_DIMENSIONS)[number];
 
 /** The segment of respondents who did not answer a dimension ("Prefer not to say"). */
 export const NOT_STATED = 'not-stated';
@@ -23,6 +31,21 @@ export interface DimensionInfo {
   noun: string;
   values: readonly ProfileValue[];
 }
+
+/**
+ * The operator's departments (DEPARTMENTS), set once at start by src/app.ts from the
+ * configuration: the list is the installation's, like the catalogue itself, so it is read where
+ * the catalogue is read rather than threaded through every call.
+ */
+let departments: readonly ProfileValue[] = [];
+
+/** Sets the departments a poll may ask about (keys already unique kebab-case; see src/lib/config.ts). */
+export function configureDepartments(values: readonly ProfileValue[]): void {
+  departments = values.map(({ key, label }) => ({ key, label }));
+}
+
+/** Whether the operator listed departments, i.e. whether a poll may ask `department`. */
+export const departmentsConfigured = (): boolean => departments.length > 0;
 
 export const PROFILE_CATALOGUE: Record<ProfileDimension, DimensionInfo> = {
   role: {
@@ -74,13 +97,21 @@ export const PROFILE_CATALOGUE: Record<ProfileDimension, DimensionInfo> = {
       { key: 'apac', label: 'Asia/Pacific' },
     ],
   },
+  department: {
+    label: 'Your department',
+    noun: 'department',
+    // Read on every use: the operator's list, set at start.
+    get values() {
+      return departments;
+    },
+  },
 };
 
 /** A respondent's answers: only the dimensions they answered (the others are "not stated"). */
 export type ProfileAnswers = Partial<Record<ProfileDimension, string>>;
 
 export const isProfileDimension = (value: unknown): value is ProfileDimension =>
-  typeof value === 'string' && (PROFILE_DIMENSIONS as readonly string[]).includes(value);
+  typeof value === 'string' && (ASKABLE_DIMENSIONS as readonly string[]).includes(value);
 
 export const isProfileValue = (dimension: ProfileDimension, value: string) =>
   PROFILE_CATALOGUE[dimension].values.some((v) => v.key === value);
@@ -92,20 +123,31 @@ export function segmentsOf(dimension: ProfileDimension): ProfileValue[] {
 
 /** The dimensions in catalogue order, whatever order they were given in. */
 export const inCatalogueOrder = (dimensions: readonly ProfileDimension[]): ProfileDimension[] =>
-  PROFILE_DIMENSIONS.filter((dimension) => dimensions.includes(dimension));
+  ASKABLE_DIMENSIONS.filter((dimension) => dimensions.includes(dimension));
+
+/** The dimensions a poll may ask on this installation (department only when configured). */
+export const askableDimensions = (): ProfileDimension[] =>
+  ASKABLE_DIMENSIONS.filter((dimension) => dimension !== 'department' || departmentsConfigured());
 
 /**
  * A ballot's `profile` checked against the dimensions the poll asks: absent, null or an empty
  * answer means "prefer not to say"; a dimension the poll does not ask, or a value outside the
  * catalogue, is `422 invalid_profile`.
  */
-export function parseProfile(asked: readonly ProfileDimension[], raw: unknown): ProfileAnswers {
-  if (raw === undefined || raw === null) return {};
+export function parseProfile(
+  asked: readonly ProfileDimension[],
+  raw: unknown,
+  signOn: SignOnProfile | null = null,
+): ProfileAnswers {
+  const fromSignOn = signedOnAnswers(asked, signOn);
+  if (raw === undefined || raw === null) return fromSignOn;
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new PollError('invalid_profile', 'The profile must be an object such as { "role": "manager" }.');
   }
   const answers: ProfileAnswers = {};
   for (const [dimension, value] of Object.entries(raw)) {
+    // The sign-on speaks for this dimension: whatever the ballot says about it is not asked.
+    if (signOn?.dimensions.includes(dimension as ProfileDimension)) continue;
     if (!isProfileDimension(dimension) || !asked.includes(dimension)) {
       const askedList = asked.length ? asked.map((d) => `"${d}"`).join(', ') : 'none';
       throw new PollError(
@@ -123,7 +165,42 @@ export function parseProfile(asked: readonly ProfileDimension[], raw: unknown): 
     }
     answers[dimension] = value;
   }
+  return { ...answers, ...fromSignOn };
+}
+
+/**
+ * Profile answers that the intranet's sign-on states (AUTH_ATTRIBUTE_HEADERS, read by
+ * src/http/person.ts): `dimensions` are every dimension a header is configured for — the ballot's
+ * own answer to those is ignored and their select is not shown — and `answers` what this
+ * request's trusted headers said (a value outside the catalogue is "not stated").
+ */
+export interface SignOnProfile {
+  dimensions: readonly ProfileDimension[];
+  answers: ProfileAnswers;
+}
+
+/** The sign-on's answers for the dimensions a poll asks. */
+function signedOnAnswers(asked: readonly ProfileDimension[], signOn: SignOnProfile | null): ProfileAnswers {
+  const answers: ProfileAnswers = {};
+  for (const dimension of signOn?.dimensions ?? []) {
+    const value = signOn?.answers[dimension];
+    if (asked.includes(dimension) && value !== undefined && isProfileValue(dimension, value)) {
+      answers[dimension] = value;
+    }
+  }
   return answers;
+}
+
+/**
+ * A header's value as an answer of the dimension: the catalogue key or label it names (case and
+ * surrounding spaces aside), or undefined ("not stated") when it names none.
+ */
+export function profileValueFromText(dimension: ProfileDimension, text: string): string | undefined {
+  const wanted = text.trim().toLowerCase();
+  if (!wanted) return undefined;
+  return PROFILE_CATALOGUE[dimension].values.find(
+    (value) => value.key.toLowerCase() === wanted || value.label.toLowerCase() === wanted,
+  )?.key;
 }
 
 /** The form field of a dimension's select on the poll page and the widget. */

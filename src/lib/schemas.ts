@@ -16,7 +16,7 @@ import {
   SLUG_PATTERN,
 } from './limits';
 import { MAX_EMBED_ORIGINS, normaliseEmbedOrigin } from './embed-origins';
-import { PROFILE_DIMENSIONS } from './profile';
+import { ASKABLE_DIMENSIONS, departmentsConfigured } from './profile';
 import {
   DUPLICATE_POLICIES,
   IPV6_BUDGET_PREFIXES,
@@ -56,11 +56,18 @@ const option = z.union([
 /** ISO 8601 with a time zone, so "09:00" never means a different hour on another server. */
 const instant = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' });
 const choiceCount = z.number().int().min(1).max(MAX_OPTIONS);
-/** The profile dimensions a ballot asks: catalogue keys, each at most once. */
+/**
+ * The profile dimensions a ballot asks: catalogue keys, each at most once; `department` only
+ * when the operator lists departments (DEPARTMENTS), since it has no values otherwise.
+ */
 const profileDimensions = z
-  .array(z.enum(PROFILE_DIMENSIONS))
-  .max(PROFILE_DIMENSIONS.length)
-  .refine((dimensions) => new Set(dimensions).size === dimensions.length, 'must not list a dimension twice');
+  .array(z.enum(ASKABLE_DIMENSIONS))
+  .max(ASKABLE_DIMENSIONS.length)
+  .refine((dimensions) => new Set(dimensions).size === dimensions.length, 'must not list a dimension twice')
+  .refine(
+    (dimensions) => !dimensions.includes('department') || departmentsConfigured(),
+    'may ask "department" only when the server lists its departments (DEPARTMENTS)',
+  );
 
 /** The most votes per prefix per hour a budget may allow (beyond it a budget means nothing). */
 export const MAX_VOTES_PER_HOUR = 100_000;

@@ -8,7 +8,7 @@
 import { ballotFromForm, questionFieldNames } from './ballot-form';
 import { PollError } from './errors';
 import { ballotOptionIds } from './poll-rules';
-import { parseProfile, profileFromForm, type ProfileAnswers } from './profile';
+import { parseProfile, profileFromForm, type ProfileAnswers, type SignOnProfile } from './profile';
 import { signResponseToken, verifyResponseToken } from './response-token';
 import { surveyResponseSchema } from './survey-schemas';
 import type {
@@ -22,8 +22,8 @@ import type {
 import { findPublicSurvey, surveyPages, surveyStatus } from './surveys';
 import type { PollStore } from './store';
 import type { DuplicatePolicy, PollStatus, VoteSource } from './types';
-import { deviceKeyFor, surveyDeviceKeyFor, surveyNetworkKeyFor } from './voter';
-import { lockKeysFor, type Voter } from './votes';
+import { deviceKeyFor, surveyDeviceKeyFor, surveyNetworkKeyFor, surveyPersonKeyFor } from './voter';
+import { lockKeysFor, requirePerson, type Voter } from './votes';
 import { parseWriteIn } from './write-in';
 
 export interface SurveyContext {
@@ -152,9 +152,13 @@ const isProblem = (value: SurveyAnswerToRecord | AnswerProblem | null): value is
   value !== null && 'code' in value;
 
 /** The respondent's profile checked against the survey's questions, or its problem. */
-function checkProfile(survey: SurveyRecord, raw: unknown): { profile: ProfileAnswers } | { problem: AnswerProblem } {
+function checkProfile(
+  survey: SurveyRecord,
+  raw: unknown,
+  signOn: SignOnProfile | null,
+): { profile: ProfileAnswers } | { problem: AnswerProblem } {
   try {
-    return { profile: parseProfile(survey.profile, raw) };
+    return { profile: parseProfile(survey.profile, raw, signOn) };
   } catch (error) {
     if (!(error instanceof PollError) || error.code !== 'invalid_profile') throw error;
     const message = error.message.replace('This poll', 'This survey');
@@ -167,7 +171,8 @@ function surveyIdentity(secret: string, survey: SurveyRecord, voter: Voter) {
   const deviceKey = surveyDeviceKeyFor(secret, survey.id, voter.deviceId);
   const others = (voter.otherDeviceIds ?? []).map((id) => surveyDeviceKeyFor(secret, survey.id, id));
   const networkKey = surveyNetworkKeyFor(secret, survey.id, voter.address, voter.userAgent);
-  return { deviceKey, lockKeys: lockKeysFor(survey.duplicatePolicy, [deviceKey, ...others], networkKey) };
+  const personKey = voter.personId ? surveyPersonKeyFor(secret, survey.id, voter.personId) : null;
+  return { deviceKey, lockKeys: lockKeysFor(survey.duplicatePolicy, [deviceKey, ...others], networkKey, personKey) };
 }
 
 /**
@@ -177,11 +182,14 @@ function surveyIdentity(secret: string, survey: SurveyRecord, voter: Voter) {
 async function record(
   ctx: SurveyContext,
   slug: string,
+  voter: Voter,
   build: (survey: SurveyRecord) => Promise<SurveySubmission>,
 ): Promise<{ survey: SurveyRecord; responseId: number; submission: SurveySubmission }> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const survey = await findPublicSurvey(ctx, slug);
     requireOpen(survey, ctx.now);
+    // Every page of a person survey, not only the first: the token alone does not prove the person.
+    requirePerson(survey.duplicatePolicy, voter, 'survey');
     const submission = await build(survey);
     const outcome = await ctx.surveyStore.recordSubmission(submission);
     if (outcome.outcome === 'recorded') return { survey: outcome.survey, responseId: outcome.responseId, submission };
@@ -263,7 +271,7 @@ export async function submitSurveyPage(
   const fields = formFields(form);
   let page = 0;
   let pageCount = 0;
-  const recorded = await record(ctx, slug, async (survey) => {
+  const recorded = await record(ctx, slug, voter, async (survey) => {
     pageCount = surveyPages(survey).length;
     page = pageNumber(fields.get('page'), pageCount);
     const token = fields.get('token') || null;
@@ -279,8 +287,12 @@ export async function submitSurveyPage(
         `Page ${missing + 1} of this survey is not answered yet; go back to it first.`,
       );
     }
-    const { answers, profile } = checkFormPage(survey, page, fields, (pollId) =>
-      deviceKeyFor(ctx.secret, pollId, voter.deviceId),
+    const { answers, profile } = checkFormPage(
+      survey,
+      page,
+      fields,
+      (pollId) => deviceKeyFor(ctx.secret, pollId, voter.deviceId),
+      voter.signOn ?? null,
     );
     return {
       surveyId: survey.id,
@@ -316,6 +328,7 @@ export function checkFormPage(
   page: number,
   form: FormFields,
   deviceKey: (pollId: number) => string,
+  signOn: SignOnProfile | null = null,
 ): { answers: SurveyAnswerToRecord[]; profile: ProfileAnswers | null } {
   const problems: AnswerProblem[] = [];
   const answers: SurveyAnswerToRecord[] = [];
@@ -328,7 +341,7 @@ export function checkFormPage(
   // The profile is asked once, on the first page.
   let profile: ProfileAnswers | null = null;
   if (page === 1) {
-    const checked = checkProfile(survey, profileFromForm(survey.profile, form));
+    const checked = checkProfile(survey, profileFromForm(survey.profile, form), signOn);
     if ('problem' in checked) problems.push(checked.problem);
     else profile = checked.profile;
   }
@@ -345,6 +358,7 @@ export function checkResponseBody(
   survey: SurveyRecord,
   body: unknown,
   deviceKey: (pollId: number) => string,
+  signOn: SignOnProfile | null = null,
 ): { pages: number[]; answers: SurveyAnswerToRecord[]; profile: ProfileAnswers } {
   const problems: AnswerProblem[] = [];
   const given = readResponseBody(body, problems);
@@ -369,7 +383,7 @@ export function checkResponseBody(
     if (isProblem(checked)) problems.push(checked);
     else if (checked) answers.push(checked);
   }
-  const profile = checkProfile(survey, given.profile);
+  const profile = checkProfile(survey, given.profile, signOn);
   if ('problem' in profile) problems.push(profile.problem);
   // An API response with no answer at all would count as started while saying nothing.
   if (!problems.length && !answers.length) {
@@ -464,9 +478,12 @@ export async function submitSurveyResponse(
   voter: Voter,
   source: VoteSource,
 ): Promise<SurveyRecord> {
-  const recorded = await record(ctx, slug, async (survey) => {
-    const { pages, answers, profile } = checkResponseBody(survey, body, (pollId) =>
-      deviceKeyFor(ctx.secret, pollId, voter.deviceId),
+  const recorded = await record(ctx, slug, voter, async (survey) => {
+    const { pages, answers, profile } = checkResponseBody(
+      survey,
+      body,
+      (pollId) => deviceKeyFor(ctx.secret, pollId, voter.deviceId),
+      voter.signOn ?? null,
     );
     return {
       surveyId: survey.id,

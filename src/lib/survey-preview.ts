@@ -6,7 +6,7 @@
  */
 import { PollInputError, preparePoll } from './poll-admin';
 import { questionField, surveyInputFromForm, type SurveyFormValues } from './survey-form';
-import { inCatalogueOrder, PROFILE_DIMENSIONS, type ProfileDimension } from './profile';
+import { ASKABLE_DIMENSIONS, inCatalogueOrder, type ProfileDimension } from './profile';
 import type { PollRecord } from './types';
 
 export interface PreviewQuestion {
@@ -84,7 +84,7 @@ export function surveyPreview(values: SurveyFormValues): SurveyPreview {
   });
   const profile = inCatalogueOrder(
     values.profile.filter((dimension): dimension is ProfileDimension =>
-      (PROFILE_DIMENSIONS as readonly string[]).includes(dimension),
+      (ASKABLE_DIMENSIONS as readonly string[]).includes(dimension),
     ),
   );
   return {

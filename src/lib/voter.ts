@@ -108,6 +108,11 @@ export function surveyDeviceKeyFor(secret: string, surveyId: number, deviceId: s
   return mac(secret, 'survey-device-key', `${surveyId}:${deviceId}`);
 }
 
+/** The survey-level person key (a `person` survey locks it): its own purpose, never a question poll's personKeyFor. */
+export function surveyPersonKeyFor(secret: string, surveyId: number, userId: string): string {
+  return mac(secret, 'survey-person-key', `${surveyId}\0${userId}`);
+}
+
 /** The survey-level network identity: HMAC(secret, survey ‖ client address ‖ user agent), as networkKeyFor for polls. */
 export function surveyNetworkKeyFor(secret: string, surveyId: number, address: string, userAgent: string): string {
   return mac(secret, 'survey-network-key', `${surveyId}\0${address}\0${userAgent}`);

@@ -1,7 +1,7 @@
 /** The vote use case: check the poll and the ballot, apply the duplicate policy, record. */
 import { PollError } from './errors';
 import { getPublicPoll } from './polls';
-import { parseProfile } from './profile';
+import { parseProfile, type SignOnProfile } from './profile';
 import { ballotOptionIds, effectiveStatus } from './poll-rules';
 import { describeIssue, voteInputSchema } from './schemas';
 import { voteRules, type PollStore } from './store';
@@ -28,6 +28,21 @@ export interface Voter {
    * trusted proxy; null or absent when there is none. Used only inside the per-poll person HMAC.
    */
   personId?: string | null;
+  /** Profile answers the sign-on states (AUTH_ATTRIBUTE_HEADERS); they replace the ballot's own. */
+  signOn?: SignOnProfile | null;
+}
+
+/**
+ * 401 for a `person` poll or survey when no trusted sign-on names the voter: checked before the
+ * ballot, so the answer says what is missing rather than what else might be wrong.
+ */
+export function requirePerson(policy: DuplicatePolicy, voter: Pick<Voter, 'personId'>, noun = 'poll'): void {
+  if (policy === 'person' && !voter.personId) {
+    throw new PollError(
+      'unauthorized',
+      `This ${noun} counts one vote per signed-in person: sign in through your intranet and open it from there.`,
+    );
+  }
 }
 
 export interface VoteContext {
@@ -91,6 +106,7 @@ export async function castVote(
     const status = effectiveStatus(poll, now);
     if (status === 'closed') throw new PollError('poll_closed', 'This poll is closed; it no longer takes votes.');
     if (status !== 'open') throw new PollError('poll_not_open', 'This poll is not open for voting yet.');
+    requirePerson(poll.duplicatePolicy, voter);
     const parsed = voteInputSchema.safeParse(body);
     if (!parsed.success)
       throw new PollError(
@@ -103,7 +119,7 @@ export async function castVote(
     // whole order goes to the ranking tallies the runoff reads.
     const ranking = poll.type === 'ranked' ? chosen : null;
     const optionIds = ranking ? chosen.slice(0, 1) : chosen;
-    const profile = parseProfile(poll.profile, parsed.data.profile);
+    const profile = parseProfile(poll.profile, parsed.data.profile, voter.signOn ?? null);
     const deviceKey = deviceKeyFor(secret, poll.id, voter.deviceId);
     const otherDeviceKeys = (voter.otherDeviceIds ?? []).map((id) => deviceKeyFor(secret, poll.id, id));
     const networkKey =

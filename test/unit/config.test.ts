@@ -18,6 +18,8 @@ describe('loadConfig', () => {
       voterKeySecret: null,
       segmentMinN: 10,
       maxStreams: 10_000,
+      signOn: null,
+      departments: [],
     });
   });
 

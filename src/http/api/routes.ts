@@ -14,6 +14,7 @@ import { app } from '@/app';
 import { serveEventStream } from '@/http/event-stream';
 import { refusalFor, replyFor, requestLocals } from '@/http/guards';
 import type { HeaderGetter } from '@/http/origin-checks';
+import { withPerson } from '@/http/person';
 import { readJsonFrom } from '@/http/read-body';
 import { jsonReply, methodNotAllowedReply, thrownReply, type Reply } from '@/http/responses';
 import { REVALIDATE_PRIVATE, sendBody } from '@/http/send';
@@ -48,7 +49,7 @@ const castVoteRoute: Handler = async (request) => {
   const body = await readJsonFrom(nodeBody(request.req, request.headers), MAX_VOTE_BODY_BYTES);
   const now = Date.now();
   const { cookies, locals } = request;
-  const voter = ballotVoter({ cookies, locals, request });
+  const voter = withPerson(ballotVoter({ cookies, locals, request }), locals);
   const poll = await castVote({ store, surveyStore, secret, now }, request.slug, body, voter, 'api');
   return jsonReply({ accepted: true, results: (await resultsViewFor(store, poll, true, now)).results }, 201);
 };

@@ -1,5 +1,6 @@
 import { readJsonBody } from '@/http/read-body';
 import { apiRoute, json, methodNotAllowed } from '@/http/responses';
+import { withPerson } from '@/http/person';
 import { ballotVoter } from '@/http/voter-cookie';
 import { MAX_SURVEY_RESPONSE_BODY_BYTES } from '@/lib/limits';
 import { submitSurveyResponse } from '@/lib/survey-answers';
@@ -15,7 +16,7 @@ export const POST = apiRoute(async (context) => {
     { store, surveyStore, secret, now },
     params.slug!,
     body,
-    ballotVoter(context),
+    withPerson(ballotVoter(context), locals),
     'api',
   );
   // This browser has just responded: the results, unless they wait for the survey to close.
