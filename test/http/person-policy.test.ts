@@ -1,0 +1,304 @@
+/**
+ * The `person` policy over HTTP, behind a small authenticating proxy (test/support/sign-on-proxy.ts)
+ * that forwards to the built server from 127.0.0.2, the one address in TRUSTED_PROXIES: one vote
+ * per signed-in person whatever the browser, 401 (JSON) or a sign-in page (browsers) without a
+ * believed sign-on, spoofed headers ignored, department breakdowns with the usual suppression,
+ * nothing stored on refusal and no user id anywhere in the database file.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPoll, formPost, request, requestFrom } from '../support/api';
+import { LOGIN_HEADER, startSignOnProxy, type SignOnProxy } from '../support/sign-on-proxy';
+import { runServerExpectingExit, useServer } from '../support/server';
+import { createSurvey, storedCounts } from '../support/surveys';
+
+const SIGN_ON_ENV = {
+  TRUST_PROXY: '1',
+  TRUSTED_PROXIES: '127.0.0.2',
+  AUTH_USER_HEADER: 'X-Forwarded-User',
+  AUTH_ATTRIBUTE_HEADERS: 'department=X-Forwarded-Department',
+  DEPARTMENTS: 'Sales;Engineering;Finance',
+  SEGMENT_MIN_N: '3',
+};
+
+/** Distinctive user ids, to look for in the database file's bytes. */
+const ALICE = 'alice.quixote-7f3a@corp.example';
+const BOB = 'bob.zanzibar-91c2@corp.example';
+const CAROL = 'carol.ytterbium-5d0e@corp.example';
+
+const server = useServer({
+  env: SIGN_ON_ENV,
+  setup: async ({ url }) => {
+    await createPoll(url, {
+      slug: 'lunch',
+      question: 'Where do we have lunch?',
+      options: ['Canteen', 'Park'],
+      duplicatePolicy: 'person',
+      resultsVisibility: 'always',
+    });
+    await createPoll(url, {
+      slug: 'tools',
+      question: 'Which tool does your team use?',
+      options: ['Jira', 'Trello'],
+      duplicatePolicy: 'person',
+      resultsVisibility: 'always',
+      profile: ['department', 'role'],
+    });
+    await createPoll(url, {
+      slug: 'open-door',
+      question: 'Coffee or tea?',
+      options: ['Coffee', 'Tea'],
+      duplicatePolicy: 'device',
+      resultsVisibility: 'always',
+      profile: ['department'],
+    });
+    await createSurvey(url, {
+      slug: 'pulse',
+      title: 'Team pulse',
+      duplicatePolicy: 'person',
+      resultsVisibility: 'always',
+      profile: ['department'],
+      questions: [{ question: 'Happy?', options: ['Yes', 'No'] }],
+    });
+  },
+});
+
+let proxy: SignOnProxy;
+beforeAll(async () => {
+  proxy = await startSignOnProxy({
+    target: server.url,
+    attributeHeaders: { department: 'x-forwarded-department' },
+  });
+});
+afterAll(() => proxy?.close());
+
+/** A JSON vote through the proxy as `login` (undefined: nobody signed in), as a fresh browser unless a cookie is given. */
+const voteAs = (login: string | undefined, slug: string, body: unknown, extra: Record<string, string> = {}) =>
+  request(`${proxy.url}/api/polls/${slug}/votes`, {
+    method: 'POST',
+    json: body,
+    headers: { ...(login === undefined ? {} : { [LOGIN_HEADER]: login }), ...extra },
+  });
+const total = async (slug: string) => (await request(`${server.url}/api/polls/${slug}/results`)).body.totalResponses;
+
+describe('one vote per signed-in person', () => {
+  it('counts a person once, whatever browser, cookie or spelling of their name', async () => {
+    const first = await voteAs(ALICE, 'lunch', { choices: ['canteen'] });
+    expect(first.status).toBe(201);
+    // Another browser (no cookie), then the first browser's cookie, then the name in capitals.
+    const again = await voteAs(ALICE, 'lunch', { choices: ['park'] });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({
+      code: 'already_voted',
+      message: expect.stringMatching(/signed-in person/),
+    });
+    const cookie = first.headers.getSetCookie()[0]!.split(';')[0]!;
+    expect((await voteAs(ALICE, 'lunch', { choices: ['park'] }, { cookie })).status).toBe(409);
+    expect((await voteAs(ALICE.toUpperCase(), 'lunch', { choices: ['park'] })).status).toBe(409);
+    // The page and the widget are other doors to the same lock.
+    const page = await formPost(proxy.url, '/polls/lunch', { choice: 'park' }, { [LOGIN_HEADER]: ALICE });
+    expect(page.status).toBe(409);
+    expect(page.body).toMatch(/role="alert"[\s\S]*one vote per signed-in person/);
+    const widget = await formPost(proxy.url, '/embed/lunch', { choice: 'park' }, { [LOGIN_HEADER]: ALICE });
+    expect(widget.status).toBe(409);
+    // Someone else, from the same browser (the same cookie), still votes.
+    expect((await voteAs(BOB, 'lunch', { choices: ['park'] }, { cookie })).status).toBe(201);
+    const byPage = await formPost(proxy.url, '/polls/lunch', { choice: 'park' }, { [LOGIN_HEADER]: CAROL });
+    expect(byPage.status).toBe(303);
+    const results = await request(`${server.url}/api/polls/lunch/results`);
+    expect(results.body.options.map((o: { votes: number }) => o.votes)).toEqual([1, 2]);
+  });
+
+  it('answers 401 without a sign-on, stores nothing, and keeps results readable', async () => {
+    const before = await total('lunch');
+    const refused = await voteAs(undefined, 'lunch', { choices: ['canteen'] });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toEqual({
+      code: 'unauthorized',
+      message: expect.stringMatching(/signed-in person: sign in through your intranet/),
+    });
+    // Before the ballot is looked at: a broken ballot still hears what is missing.
+    expect((await voteAs(undefined, 'lunch', { choices: ['nope'] })).status).toBe(401);
+    // A browser's form post gets the page with the reason, not JSON.
+    const form = await formPost(proxy.url, '/polls/lunch', { choice: 'canteen' }, { accept: 'text/html' });
+    expect(form.status).toBe(401);
+    expect(form.headers.get('content-type')).toMatch(/text\/html/);
+    expect(form.body).toMatch(/role="alert"[\s\S]*sign in through your intranet/);
+    const widget = await formPost(proxy.url, '/embed/lunch', { choice: 'canteen' }, { accept: 'text/html' });
+    expect(widget.status).toBe(401);
+    expect(widget.body).toMatch(/role="alert"[\s\S]*sign in through your intranet/);
+    expect(await total('lunch')).toBe(before);
+    const results = await request(`${proxy.url}/api/polls/lunch/results`);
+    expect(results.status).toBe(200);
+    expect((await request(`${proxy.url}/polls/lunch/results`)).status).toBe(200);
+  });
+
+  it('shows a visitor without a sign-on how to sign in instead of a ballot, on the page and in the widget', async () => {
+    for (const path of ['/polls/lunch', '/embed/lunch']) {
+      const anonymous = await request(`${proxy.url}${path}`);
+      expect(anonymous.status).toBe(200);
+      expect(anonymous.body).toContain('Sign in through your intranet to vote');
+      expect(anonymous.body).not.toContain('<form method="post"');
+      const signedIn = await request(`${proxy.url}${path}`, { headers: { [LOGIN_HEADER]: 'dave@corp.example' } });
+      expect(signedIn.body).toContain('<form method="post"');
+      expect(signedIn.body).not.toContain('Sign in through your intranet');
+      // Never the signed-in page for the next anonymous visitor, through the proxy or directly.
+      expect((await request(`${proxy.url}${path}`)).body).not.toContain('<form method="post"');
+      expect((await request(`${server.url}${path}`)).body).not.toContain('<form method="post"');
+    }
+  });
+});
+
+describe('sign-on headers from anyone but the proxy', () => {
+  it('ignores a user header sent straight to the server from an untrusted address', async () => {
+    const before = await total('lunch');
+    const spoofed = await requestFrom('127.0.0.1', `${server.url}/api/polls/lunch/votes`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-forwarded-user': 'mallory@corp.example',
+        'x-forwarded-for': '127.0.0.2',
+      },
+      body: JSON.stringify({ choices: ['canteen'] }),
+    });
+    expect(spoofed.status).toBe(401);
+    const page = await requestFrom('127.0.0.3', `${server.url}/polls/lunch`, {
+      headers: { 'x-forwarded-user': 'mallory@corp.example' },
+    });
+    expect(page.body).toContain('Sign in through your intranet to vote');
+    expect(await total('lunch')).toBe(before);
+  });
+
+  it('lets the proxy overwrite a user header the visitor sent', async () => {
+    const victim = 'erin@corp.example';
+    const forged = await voteAs(
+      'frank@corp.example',
+      'lunch',
+      { choices: ['canteen'] },
+      { 'x-forwarded-user': victim },
+    );
+    expect(forged.status).toBe(201);
+    // The vote was Frank's: Erin still has hers, Frank has none left.
+    expect((await voteAs('frank@corp.example', 'lunch', { choices: ['canteen'] })).status).toBe(409);
+    expect((await voteAs(victim, 'lunch', { choices: ['canteen'] })).status).toBe(201);
+  });
+});
+
+describe('profile answers from the sign-on', () => {
+  it('fills the department from the header, ignores the ballot’s own, and suppresses small departments', async () => {
+    const ballots: [string, string | undefined, Record<string, string>?][] = [
+      ['sales-1', 'Sales', { department: 'finance' }],
+      ['sales-2', 'sales'],
+      ['sales-3', 'SALES'],
+      ['sales-4', ' Sales '],
+      ['eng-1', 'Engineering', { role: 'manager' }],
+      ['eng-2', 'engineering'],
+      ['eng-3', 'Engineering'],
+      ['fin-1', 'Finance'],
+      ['marketing-1', 'Marketing'],
+      ['no-department-1', undefined],
+    ];
+    for (const [login, department, profile] of ballots) {
+      const response = await request(`${proxy.url}/api/polls/tools/votes`, {
+        method: 'POST',
+        json: { choices: ['jira'], ...(profile ? { profile } : {}) },
+        headers: { [LOGIN_HEADER]: login, ...(department ? { 'x-test-attribute-department': department } : {}) },
+      });
+      expect(response.status, login).toBe(201);
+    }
+    const byDepartment = await request(`${server.url}/api/polls/tools/results?by=department`);
+    expect(byDepartment.status).toBe(200);
+    const segments = byDepartment.body.breakdown.segments.map((s: { value: string; n: number | null }) => [
+      s.value,
+      s.n,
+    ]);
+    // Every department is listed; Finance (1) and "not stated" (Marketing and no header, 2) are
+    // under K = 3, and together hold 3, so no shown segment has to be hidden with them.
+    expect(segments).toEqual([
+      ['sales', 4],
+      ['engineering', 3],
+      ['finance', null],
+      ['not-stated', null],
+    ]);
+    // A ballot's role is still its own to give (role has no header).
+    expect((await request(`${server.url}/api/polls/tools/results?by=role`)).status).toBe(200);
+    const csv = await request(`${server.url}/api/polls/tools/results.csv?by=department`);
+    expect(csv.body).toMatch(/^finance,Finance,,/m);
+  });
+
+  it('takes the department from the sign-on on polls of any policy, and does not ask for it', async () => {
+    const page = await request(`${proxy.url}/polls/open-door`, { headers: { [LOGIN_HEADER]: 'gina@corp.example' } });
+    expect(page.body).not.toContain('name="profile-department"');
+    expect(page.body).toContain('Your department comes from your intranet sign-in');
+    // Straight to the server (no believed sign-on), a ballot's department is ignored too: "not stated".
+    const direct = await request(`${server.url}/api/polls/open-door/votes`, {
+      method: 'POST',
+      json: { choices: ['tea'], profile: { department: 'sales' } },
+    });
+    expect(direct.status).toBe(201);
+    const breakdown = await request(`${server.url}/api/polls/open-door/results?by=department`);
+    expect(breakdown.body.breakdown.segments.map((s: { value: string }) => s.value)).toEqual([
+      'sales',
+      'engineering',
+      'finance',
+      'not-stated',
+    ]);
+    expect(breakdown.body.totalResponses).toBe(1);
+  });
+});
+
+describe('person surveys', () => {
+  it('takes one response per person, 401 without a sign-on, a sign-in notice on the page', async () => {
+    const post = (login: string | undefined) =>
+      request(`${proxy.url}/api/surveys/pulse/responses`, {
+        method: 'POST',
+        json: { answers: { 'pulse-1': { choices: ['yes'] } } },
+        headers: login ? { [LOGIN_HEADER]: login, 'x-test-attribute-department': 'Finance' } : {},
+      });
+    expect((await post(undefined)).status).toBe(401);
+    expect((await post(ALICE)).status).toBe(201);
+    expect((await post(ALICE)).status).toBe(409);
+    const form = await formPost(
+      proxy.url,
+      '/surveys/pulse',
+      { page: '1', 'q:pulse-1': 'no' },
+      { [LOGIN_HEADER]: ALICE },
+    );
+    expect(form.status).toBe(409);
+    expect((await formPost(proxy.url, '/surveys/pulse', { page: '1', 'q:pulse-1': 'no' })).status).toBe(401);
+    const page = await request(`${proxy.url}/surveys/pulse`);
+    expect(page.body).toContain('Sign in through your intranet to answer');
+    expect(page.body).not.toContain('name="q:pulse-1"');
+    const widget = await request(`${proxy.url}/embed/surveys/pulse`);
+    expect(widget.body).toContain('Sign in through your intranet to answer');
+    const counts = await storedCounts(server.url, 'pulse');
+    expect(counts.started).toBe(1);
+  });
+});
+
+describe('the database', () => {
+  it('holds no user id, in any spelling, anywhere in its files', async () => {
+    const files = readdirSync(server.dir).filter((name) => name.startsWith('peer-polls.db'));
+    expect(files).toContain('peer-polls.db');
+    const bytes = Buffer.concat(files.map((name) => readFileSync(join(server.dir, name)))).toString('latin1');
+    for (const user of [ALICE, BOB, CAROL, 'frank@corp.example', 'mallory']) {
+      for (const spelling of [user, user.toUpperCase(), user.split('@')[0]!]) {
+        expect(bytes.toLowerCase().includes(spelling.toLowerCase()), spelling).toBe(false);
+      }
+    }
+  });
+});
+
+describe('start', () => {
+  it('refuses AUTH_USER_HEADER without TRUST_PROXY=1, naming the variable', async () => {
+    const { code, output } = await runServerExpectingExit({ AUTH_USER_HEADER: 'X-Forwarded-User' });
+    expect(code).toBe(1);
+    expect(output).toMatch(/Invalid configuration: AUTH_USER_HEADER is set, but .*TRUST_PROXY=1/);
+  });
+
+  it('says which header it believes from whom', () => {
+    expect(server.output()).toMatch(/Sign-on: .*X-Forwarded-User header.*TRUSTED_PROXIES 127\.0\.0\.2/);
+    expect(server.output()).not.toMatch(/WARNING: TRUSTED_PROXIES is not set/);
+  });
+});
