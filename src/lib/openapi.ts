@@ -118,7 +118,8 @@ function registry(): OpenAPIRegistry {
   r.registerPath({
     method: 'post',
     path: '/api/polls/{slug}/votes',
-    summary: "Cast a vote (a survey's question is answered only through its survey: 403 poll_not_open)",
+    summary:
+      "Cast a vote (a survey's question is answered only through its survey: 403 poll_not_open). A `person` poll takes votes only from a user its intranet sign-on names (AUTH_USER_HEADER from a trusted proxy): 401 unauthorized otherwise.",
     request: { params: slugParams, body: { required: true, content: { 'application/json': { schema: VoteInput } } } },
     responses: {
       201: json(
@@ -126,6 +127,7 @@ function registry(): OpenAPIRegistry {
         'Recorded; the results when this voter may see them.',
       ),
       ...errors(
+        'unauthorized',
         'invalid_json',
         'invalid_body',
         'forbidden_origin',
@@ -317,7 +319,7 @@ function registerSurveys(
     method: 'post',
     path: '/api/surveys/{slug}/responses',
     summary:
-      'Answer a survey: one new response with pages 1…k (k the last page with an answer); every problem is listed in `problems` and nothing is stored. Body limit 64 KiB.',
+      'Answer a survey: one new response with pages 1…k (k the last page with an answer); every problem is listed in `problems` and nothing is stored. Body limit 64 KiB. A `person` survey: 401 unauthorized without a trusted sign-on.',
     request: {
       params: surveyParams,
       body: { required: true, content: { 'application/json': { schema: SurveyResponse } } },
@@ -328,6 +330,7 @@ function registerSurveys(
         'Recorded; the survey results when this respondent may see them.',
       ),
       ...errors(
+        'unauthorized',
         'invalid_json',
         'invalid_body',
         'forbidden_origin',

@@ -8,12 +8,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPoll, formPost, request, requestFrom } from '../support/api';
+import { createPoll, formPost, loginAsAdmin, request, requestFrom } from '../support/api';
 import { LOGIN_HEADER, startSignOnProxy, type SignOnProxy } from '../support/sign-on-proxy';
-import { runServerExpectingExit, useServer } from '../support/server';
+import { ADMIN_TOKEN, runServerExpectingExit, useServer, withServer } from '../support/server';
 import { createSurvey, storedCounts } from '../support/surveys';
 
+const PASSWORD = 'correct horse battery staple';
 const SIGN_ON_ENV = {
+  ADMIN_PASSWORD: PASSWORD,
   TRUST_PROXY: '1',
   TRUSTED_PROXIES: '127.0.0.2',
   AUTH_USER_HEADER: 'X-Forwarded-User',
@@ -287,6 +289,41 @@ describe('the database', () => {
         expect(bytes.toLowerCase().includes(spelling.toLowerCase()), spelling).toBe(false);
       }
     }
+  });
+});
+
+describe('the admin form', () => {
+  const newPollForm = async (base: string) => {
+    const cookie = await loginAsAdmin(base, PASSWORD);
+    return (await request(`${base}/admin/polls/new`, { headers: { cookie } })).body as string;
+  };
+
+  it('offers the person policy with what it means, and the department question', async () => {
+    const html = await newPollForm(server.url);
+    expect(html).toMatch(/<option value="person"[^>]*>\s*One vote per signed-in person/);
+    expect(html).toMatch(/id="person-hint"[^>]*>[^<]*only a keyed hash per poll is stored/);
+    expect(html).toContain('value="department"');
+  });
+
+  it('warns that nobody could vote in a person poll without a sign-on, and offers no department', async () => {
+    await withServer({ env: { ADMIN_PASSWORD: PASSWORD } }, async ({ url }) => {
+      const html = await newPollForm(url);
+      expect(html).toMatch(/<option value="person"/);
+      expect(html).toMatch(/class="hint warning" id="person-hint"[^>]*>[^<]*AUTH_USER_HEADER is not set/);
+      expect(html).not.toContain('value="department"');
+      // Allowed (prepared before the proxy is in place, or imported), but every vote is a 401.
+      await createPoll(url, { slug: 'early', question: 'Early?', options: ['Yes', 'No'], duplicatePolicy: 'person' });
+      expect(
+        (await request(`${url}/api/polls/early/votes`, { method: 'POST', json: { choices: ['yes'] } })).status,
+      ).toBe(401);
+      const refused = await request(`${url}/api/admin/polls`, {
+        method: 'POST',
+        token: ADMIN_TOKEN,
+        json: { question: 'By team?', options: ['Yes', 'No'], profile: ['department'] },
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.body.error.message).toMatch(/department.*DEPARTMENTS/);
+    });
   });
 });
 
