@@ -309,7 +309,7 @@ describe('the admin form', () => {
     await withServer({ env: { ADMIN_PASSWORD: PASSWORD } }, async ({ url }) => {
       const html = await newPollForm(url);
       expect(html).toMatch(/<option value="person"/);
-      expect(html).toMatch(/class="hint warning" id="person-hint"[^>]*>[^<]*AUTH_USER_HEADER is not set/);
+      expect(html).toMatch(/id="person-hint" data-warning[^>]*>[^<]*AUTH_USER_HEADER is not set/);
       expect(html).not.toContain('value="department"');
       // Allowed (prepared before the proxy is in place, or imported), but every vote is a 401.
       await createPoll(url, { slug: 'early', question: 'Early?', options: ['Yes', 'No'], duplicatePolicy: 'person' });
