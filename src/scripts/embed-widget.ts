@@ -80,6 +80,8 @@ function voteAsTheSite(form: HTMLFormElement | null) {
   if (!form || typeof document.hasStorageAccess !== 'function' || typeof document.requestStorageAccess !== 'function')
     return;
   let posting = false;
+  // A page restored from the back/forward cache takes a vote again.
+  addEventListener('pageshow', () => (posting = false));
   form.addEventListener('submit', (event) => {
     if (event.defaultPrevented) return;
     event.preventDefault();
