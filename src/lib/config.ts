@@ -362,7 +362,7 @@ export function signOnNotice(config: Config): string[] {
     `Sign-on: "person" polls and surveys count one vote per user named by the ${header} header${attributes ? ` (profile: ${attributes})` : ''}, believed only from ${
       config.trustedProxies.length > 0
         ? `TRUSTED_PROXIES ${config.trustedProxies.join(', ')}`
-        : 'the immediate peer (TRUST_PROXY=1)'
+        : 'whichever peer connects (TRUST_PROXY=1 without TRUSTED_PROXIES)'
     }; only a per-poll keyed hash of the user is stored.`,
   ];
   if (config.trustedProxies.length === 0) {
