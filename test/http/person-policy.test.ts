@@ -142,6 +142,8 @@ describe('one vote per signed-in person', () => {
       expect(anonymous.status).toBe(200);
       expect(anonymous.body).toContain('Sign in through your intranet to vote');
       expect(anonymous.body).not.toContain('<form method="post"');
+      if (path.startsWith('/embed/'))
+        expect(anonymous.body).toMatch(/<a href="\/polls\/lunch" target="_blank"[^>]*>\s*Sign in and vote/);
       const signedIn = await request(`${proxy.url}${path}`, { headers: { [LOGIN_HEADER]: 'dave@corp.example' } });
       expect(signedIn.body).toContain('<form method="post"');
       expect(signedIn.body).not.toContain('Sign in through your intranet');
@@ -274,6 +276,9 @@ describe('person surveys', () => {
     expect(page.body).not.toContain('name="q:pulse-1"');
     const widget = await request(`${proxy.url}/embed/surveys/pulse`);
     expect(widget.body).toContain('Sign in through your intranet to answer');
+    expect(widget.body).toMatch(
+      /<a href="\/surveys\/pulse" target="_blank" rel="noopener noreferrer">\s*Sign in and answer/,
+    );
     const counts = await storedCounts(server.url, 'pulse');
     expect(counts.started).toBe(1);
   });
