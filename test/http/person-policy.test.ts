@@ -56,6 +56,17 @@ const server = useServer({
       profile: ['department'],
     });
     await createSurvey(url, {
+      slug: 'two-pages',
+      title: 'Two pages',
+      duplicatePolicy: 'person',
+      resultsVisibility: 'always',
+      questions: [
+        { question: 'First?', options: ['Yes', 'No'] },
+        { question: 'Second?', options: ['Yes', 'No'] },
+      ],
+      pages: [[0], [1]],
+    });
+    await createSurvey(url, {
       slug: 'pulse',
       title: 'Team pulse',
       duplicatePolicy: 'person',
@@ -281,6 +292,22 @@ describe('person surveys', () => {
     );
     const counts = await storedCounts(server.url, 'pulse');
     expect(counts.started).toBe(1);
+  });
+});
+
+describe('multi-page person surveys', () => {
+  it('asks for the sign-on on every page, not only the first (the response token alone proves nobody)', async () => {
+    const login = { [LOGIN_HEADER]: 'hana@corp.example' };
+    const first = await formPost(proxy.url, '/surveys/two-pages', { page: '1', 'q:two-pages-1': 'yes' }, login);
+    expect(first.status).toBe(200);
+    const token = /name="token" value="([^"]+)"/.exec(first.body)?.[1];
+    expect(token).toBeTruthy();
+    const page2 = { page: '2', token: token!, 'q:two-pages-2': 'no' };
+    const anonymous = await formPost(proxy.url, '/surveys/two-pages', page2);
+    expect(anonymous.status).toBe(401);
+    expect((await storedCounts(server.url, 'two-pages')).questions['two-pages-2']).toBe(0);
+    expect((await formPost(proxy.url, '/surveys/two-pages', page2, login)).status).toBe(303);
+    expect((await storedCounts(server.url, 'two-pages')).questions['two-pages-2']).toBe(1);
   });
 });
 
