@@ -138,7 +138,8 @@ export async function castVote(
 /** 429 for a vote beyond the poll's address budget: what happened, and when votes from here count again. */
 function overBudget(poll: PollRecord, retryAfterSeconds: number): PollError {
   const minutes = Math.ceil(retryAfterSeconds / 60);
-  const limit = poll.addressBudget ? `at most ${poll.addressBudget.votesPerHour} votes` : 'only so many votes';
+  const perHour = poll.addressBudget?.votesPerHour;
+  const limit = perHour === undefined ? 'only so many votes' : `at most ${perHour} ${perHour === 1 ? 'vote' : 'votes'}`;
   return new PollError(
     'rate_limited',
     `This poll accepts ${limit} an hour from one network, and yours has reached that; try again in ${minutes === 1 ? 'a minute' : `${minutes} minutes`}.`,
