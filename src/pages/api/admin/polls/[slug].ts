@@ -16,7 +16,10 @@ export const PATCH = adminApiRoute(async ({ params, locals, request }) => {
   const body = await readJsonBody(request, MAX_ADMIN_BODY_BYTES);
   const now = Date.now();
   return json(
-    toOwnerPollJson(await updatePoll(locals.app.store, params.slug!, body, now, API_ACTOR, locals.app.surveyStore), now),
+    toOwnerPollJson(
+      await updatePoll(locals.app.store, params.slug!, body, now, API_ACTOR, locals.app.surveyStore),
+      now,
+    ),
   );
 });
 
