@@ -7,10 +7,11 @@
  */
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { createPoll, request, requestFrom, voteFrom } from '../support/api';
-import { useServer, withServer, type RunningServer } from '../support/server';
+import { createPoll, formPost, loginAsAdmin, request, requestFrom, voteFrom } from '../support/api';
+import { ADMIN_TOKEN, useServer, withServer, type RunningServer } from '../support/server';
 
-const server = useServer();
+const PASSWORD = 'correct horse battery staple';
+const server = useServer({ env: { ADMIN_PASSWORD: PASSWORD } });
 
 const resultsOf = async (base: string, slug: string) => (await request(`${base}/api/polls/${slug}/results`)).body;
 
@@ -199,6 +200,71 @@ describe('the address budget', () => {
       Array.from({ length: 20 }, () => voteFrom('127.0.0.40', server.url, 'kiosk', ['a'])),
     );
     expect(answers.every((a) => a.status === 201)).toBe(true);
+  });
+});
+
+describe('the admin form (no JavaScript)', () => {
+  const ownerPoll = async (slug: string) =>
+    (await request(`${server.url}/api/admin/polls/${slug}`, { token: ADMIN_TOKEN })).body;
+  const fields = {
+    question: 'Office lunch?',
+    options: 'Pizza\nSushi',
+    type: 'single',
+    resultsVisibility: 'always',
+    opensAt: '',
+    closesAt: '',
+  };
+
+  it('shows the network protection with the default budget and the office help', async () => {
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
+    const page = (await request(`${server.url}/admin/polls/new`, { headers: { cookie } })).body as string;
+    const html = page.replace(/\s+/g, ' ');
+    expect(html).toMatch(/<select id="networkIdentity" name="networkIdentity"/);
+    expect(html).toMatch(/<input id="addressBudget" name="addressBudget" value="300"/);
+    expect(html).toMatch(/<option value="64" selected/);
+    expect(html).toContain('an office of 200 people behind one address still vote together');
+    expect(html).toContain('refused until the clock hour ends');
+  });
+
+  it.each<[string, Record<string, string>, Record<string, unknown>]>([
+    [
+      'an address-only key and a /48 budget',
+      { duplicatePolicy: 'network', networkIdentity: 'address', addressBudget: '25', addressBudgetIpv6: '48' },
+      { networkIdentity: 'address', addressBudget: { votesPerHour: 25, ipv6Prefix: 48 } },
+    ],
+    [
+      'an empty count: no budget',
+      { duplicatePolicy: 'device', networkIdentity: 'address_agent', addressBudget: '', addressBudgetIpv6: '64' },
+      { networkIdentity: 'address_agent', addressBudget: null },
+    ],
+    [
+      '0: no budget',
+      { duplicatePolicy: 'device', networkIdentity: 'address_agent', addressBudget: '0', addressBudgetIpv6: '64' },
+      { addressBudget: null },
+    ],
+  ])('creates a poll with %s', async (name, budget, expected) => {
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
+    const slug = `form-${name
+      .replace(/[^a-z0-9]+/gi, '-')
+      .toLowerCase()
+      .replace(/-$/, '')}`;
+    const response = await formPost(server.url, '/admin/polls/new', { ...fields, ...budget, slug }, { cookie });
+    expect(response.status).toBe(303);
+    expect(await ownerPoll(slug)).toMatchObject(expected);
+  });
+
+  it('refuses a count that is not a whole number next to its field, storing nothing', async () => {
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
+    const response = await formPost(
+      server.url,
+      '/admin/polls/new',
+      { ...fields, duplicatePolicy: 'device', addressBudget: 'lots', addressBudgetIpv6: '64', slug: 'form-refused' },
+      { cookie },
+    );
+    expect(response.status).toBe(422);
+    expect(response.body).toContain('id="addressBudget-error"');
+    expect(response.body).toContain('The address budget must be a whole number.');
+    expect((await request(`${server.url}/api/admin/polls/form-refused`, { token: ADMIN_TOKEN })).status).toBe(404);
   });
 });
 
