@@ -7,8 +7,8 @@
 import { createServer, type Server } from 'node:http';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPoll } from '../support/api';
-import { launchChromium } from '../support/browser';
+import { createPoll, loginAsAdmin } from '../support/api';
+import { axeViolations, launchChromium } from '../support/browser';
 import { freePort, useServer } from '../support/server';
 
 const SANDBOX = 'allow-forms allow-scripts allow-same-origin allow-popups';
@@ -59,7 +59,10 @@ const POLLS = [
   },
 ] as const;
 
+const PASSWORD = 'correct horse battery staple';
+
 const server = useServer({
+  env: { ADMIN_PASSWORD: PASSWORD },
   setup: async ({ url }) => {
     for (const poll of POLLS) {
       await createPoll(url, { ...poll, resultsVisibility: 'after_vote', options: [...poll.options] });
@@ -81,7 +84,7 @@ beforeAll(async () => {
     const iframe = (snippets.get(slug) ?? '').replace('<iframe ', `<iframe sandbox="${sandbox}" `);
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Intranet</title></head>
-<body style="margin:0;padding:16px"><h1>Team page</h1>${iframe}</body></html>`);
+<body style="margin:0;padding:16px"><main><h1>Team page</h1>${iframe}</main></body></html>`);
   });
   await new Promise<void>((resolve) => host.listen(port, '127.0.0.1', resolve));
   hostUrl = `http://localhost:${port}/`;
@@ -183,5 +186,26 @@ describe('links inside a sandboxed widget', () => {
     // The host page stays where it was.
     expect(page.url()).toBe(`${hostUrl}?poll=lunch&escape=1`);
     await context.close();
+  });
+});
+
+describe('accessibility', () => {
+  it('passes axe-core on the admin page, the poll form and the compact widget, light and dark', async () => {
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
+    const [name, value] = cookie.split('=') as [string, string];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const context = await browser.newContext({ colorScheme });
+      await context.addCookies([{ name, value, url: server.url }]);
+      const page = await context.newPage();
+      for (const path of ['/admin/embedding', '/admin/polls/new']) {
+        await page.goto(`${server.url}${path}`);
+        expect(await axeViolations(page), `${path} ${colorScheme}`).toEqual([]);
+      }
+      // The widget as a host page shows it (axe checks inside the frame too).
+      await page.goto(`${hostUrl}?poll=tools`);
+      await (await widgetFrame(page)).getByRole('button', { name: 'Vote' }).waitFor();
+      expect(await axeViolations(page), `compact widget ${colorScheme}`).toEqual([]);
+      await context.close();
+    }
   });
 });

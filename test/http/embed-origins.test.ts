@@ -278,6 +278,31 @@ describe('the compact widget', () => {
     expect(standard.body.html).toContain(`src="${server.url}/embed/plain"`);
   });
 
+  it('opens every link in a new tab, before and after the vote, in either layout (a sandboxed host allows no _top)', async () => {
+    for (const path of ['/embed/plain', '/embed/plain?layout=compact']) {
+      const ballot = await request(`${server.url}${path}`);
+      const token = /name="device" value="([^"]+)"/.exec(ballot.body)![1]!;
+      const voted = await formPost(server.url, path, { choice: 'no', device: token });
+      const results = await request(`${server.url}${voted.headers.get('location')}`, {
+        headers: {
+          cookie: voted.headers
+            .getSetCookie()
+            .map((c) => c.split(';')[0])
+            .join('; '),
+        },
+      });
+      for (const html of [ballot.body as string, results.body as string]) {
+        const anchors = [...html.matchAll(/<a\s[^>]*>/g)].map((m) => m[0]);
+        expect(anchors.length).toBeGreaterThan(0);
+        for (const anchor of anchors) {
+          expect(anchor).toContain('target="_blank"');
+          expect(anchor).toMatch(/rel="[^"]*noopener/);
+        }
+      }
+      expect(results.body).toContain('Thanks — your vote is counted.');
+    }
+  });
+
   it('is offered in the embed box of the poll page', async () => {
     const page = await request(`${server.url}/polls/plain`);
     expect(page.body).toContain('iframe only, fixed height');
