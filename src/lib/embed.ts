@@ -71,6 +71,11 @@ export const COMPACT = {
   questionChars: 30,
   /** A line for a note the page may add (a refusal, excluded votes). */
   spare: 32,
+  /**
+   * After the vote, the fine print saying repeats are stopped per host site (three lines at 300
+   * px): without a storage-access grant — always so in a host that runs no script — it shows.
+   */
+  finePrint: 66,
 } as const;
 
 type CompactPoll = Pick<PollRecord, 'question' | 'options' | 'type' | 'maxChoices' | 'profile' | 'allowOther'>;
@@ -93,7 +98,7 @@ export function compactWidgetHeight(poll: CompactPoll): number {
   const ballot = question + choices + 8 + (poll.allowOther ? COMPACT.other : 0) + profile + COMPACT.button;
   // Thanks, headline and total lines; a rating's mean or a ranked poll's "First choices" line.
   const extra = poll.type === 'rating' || poll.type === 'ranked' ? 1 : 0;
-  const results = question + (3 + extra) * COMPACT.line + poll.options.length * COMPACT.row + 6;
+  const results = question + (3 + extra) * COMPACT.line + COMPACT.finePrint + poll.options.length * COMPACT.row + 6;
   // The footer line ("Full results").
   return COMPACT.frame + Math.max(ballot, results) + 20 + COMPACT.spare;
 }
