@@ -90,11 +90,15 @@ describe('the compact widget', () => {
     expect(four - three).toBe(COMPACT.row);
   });
 
-  it('grows with the question, write-in and profile questions', () => {
+  it('grows with the question, the profile questions and a write-in', () => {
     const base = compactWidgetHeight(poll() as never);
     expect(compactWidgetHeight(poll({ question: 'x'.repeat(300) }) as never)).toBeGreaterThan(base);
-    expect(compactWidgetHeight(poll({ allowOther: true }) as never)).toBeGreaterThan(base);
-    expect(compactWidgetHeight(poll({ profile: ['role', 'region'] }) as never)).toBeGreaterThan(base);
+    const profiled = compactWidgetHeight(poll({ profile: ['role', 'region'] }) as never);
+    expect(profiled).toBeGreaterThan(base);
+    // A write-in's text box counts where the ballot is the taller state.
+    expect(compactWidgetHeight(poll({ profile: ['role', 'region'], allowOther: true }) as never)).toBeGreaterThan(
+      profiled,
+    );
   });
 
   it('is offered as a plain iframe at that height, with no script', () => {
