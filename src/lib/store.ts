@@ -18,6 +18,12 @@ export const voteMinute = (ms: number) => ms - (ms % VOTE_TIME_PRECISION_MS);
 /** Trends count votes per UTC day: day d covers [d·DAY_MS, (d + 1)·DAY_MS). */
 export const DAY_MS = 86_400_000;
 
+/** Address budgets (and the traffic view) count per UTC clock hour: hour h covers [h·HOUR_MS, (h + 1)·HOUR_MS). */
+export const HOUR_MS = 3_600_000;
+
+/** Seconds from `at` until its clock hour ends (when an address budget renews); at least 1. */
+export const secondsToHourEnd = (at: number) => Math.max(1, Math.ceil((HOUR_MS - (at % HOUR_MS)) / 1000));
+
 /** One UTC day's tallies of a poll. */
 export interface DayCounts {
   /** Days since 1970-01-01 (UTC). */
@@ -205,6 +211,11 @@ export interface PollStore {
   readSetting(key: string): Promise<string | null>;
   /** Deletes a setting so that no copy of it stays in the file, its free pages or its journal. */
   eraseSetting(key: string): Promise<void>;
+  /**
+   * Sets a setting an admin keeps (the site-wide embedding origins), with its audit row (keyed
+   * `auditKey`, e.g. "site:embedding") in the same transaction. Not a read: every kept page drops.
+   */
+  writeSetting(key: string, value: string, change: { now: number; auditKey: string; audit: AuditEntry }): Promise<void>;
   /** Compares tallies with the vote log; with `repair`, rewrites the tallies from the log. */
   recount(repair: boolean): Promise<TallyDrift[]>;
   /** Throws when the database does not answer. */
