@@ -27,9 +27,13 @@ export class StaleOptions extends Error {
  *   moves (`+ 1`): option votes, the poll's response count and updatedAt, segment single and pair
  *   tallies, the day's period tallies, the ranking tally. Throws StaleOptions when an option id
  *   is not the poll's.
- * - withdraw: the reverse (`- 1` on every one of those tallies, the period tallies of the vote's
- *   own day; a tally row brought to 0 is deleted), then the vote row, whose foreign keys take its
- *   choices, profile answers, ranking, write-in, locks and survey answer with it.
+ * - uncount: the reverse of insert's tallies (`- 1` on every one of them, the period tallies of
+ *   the vote's own day; a tally row brought to 0 is deleted); the rows stay. Quarantine uses it.
+ * - countIn: insert's tallies again (`+ 1`), read from the vote's own rows (choices, profile
+ *   answers, ranking, day); restoring a quarantine uses it. Write-ins have no tally: their reads
+ *   leave quarantined votes out instead.
+ * - withdraw: uncount (unless quarantine already did), then the vote row, whose foreign keys take
+ *   its choices, profile answers, ranking, write-in, locks and survey answer with it.
  */
 export function createCountedVotes(db: Db) {
   const writeProfile = createProfileWrites(db);
@@ -100,23 +104,42 @@ export function createCountedVotes(db: Db) {
       prune.run(...values);
     };
   };
+  /** `count + 1` on one tally row, created at 1 when missing (`keys` are the table's primary key). */
+  const increment = (table: string, count: string, keys: string[]) => {
+    const upsert = client.prepare(
+      `insert into ${table} (${keys.join(', ')}, ${count}) values (${keys.map(() => '?').join(', ')}, 1)
+       on conflict (${keys.join(', ')}) do update set ${count} = ${count} + 1`,
+    );
+    return (...values: (string | number)[]) => {
+      upsert.run(...values);
+    };
+  };
   const pairKeys = ['poll_id', 'dimension_a', 'value_a', 'dimension_b', 'value_b'];
+  /** The tallies a vote moves besides its options and poll, each with a `- 1` and a `+ 1`. */
+  const tallies = (move: typeof decrement) => ({
+    segment: move('segment_tallies', 'responses', ['poll_id', 'dimension', 'value']),
+    segmentOption: move('segment_option_tallies', 'votes', ['poll_id', 'dimension', 'value', 'option_id']),
+    pair: move('segment_pair_tallies', 'responses', pairKeys),
+    pairOption: move('segment_pair_option_tallies', 'votes', [...pairKeys, 'option_id']),
+    day: move('period_tallies', 'responses', ['poll_id', 'day']),
+    dayOption: move('period_option_tallies', 'votes', ['poll_id', 'day', 'option_id']),
+    ranking: move('ranking_tallies', 'ballots', ['poll_id', 'ranking']),
+  });
   const down = {
+    ...tallies(decrement),
     option: client.prepare('update poll_options set votes = votes - 1 where id = ?'),
     poll: client.prepare(
       'update polls set response_count = response_count - 1, updated_at = max(updated_at, ?) where id = ?',
     ),
-    segment: decrement('segment_tallies', 'responses', ['poll_id', 'dimension', 'value']),
-    segmentOption: decrement('segment_option_tallies', 'votes', ['poll_id', 'dimension', 'value', 'option_id']),
-    pair: decrement('segment_pair_tallies', 'responses', pairKeys),
-    pairOption: decrement('segment_pair_option_tallies', 'votes', [...pairKeys, 'option_id']),
-    day: decrement('period_tallies', 'responses', ['poll_id', 'day']),
-    dayOption: decrement('period_option_tallies', 'votes', ['poll_id', 'day', 'option_id']),
-    ranking: decrement('ranking_tallies', 'ballots', ['poll_id', 'ranking']),
+  };
+  const back = {
+    ...tallies(increment),
+    option: client.prepare('update poll_options set votes = votes + 1 where id = ?'),
+    poll: up.poll,
   };
   const read = {
-    vote: client.prepare<[number], { pollId: number; createdAt: number }>(
-      'select poll_id as pollId, created_at as createdAt from votes where id = ?',
+    vote: client.prepare<[number], { pollId: number; createdAt: number; quarantineId: number | null }>(
+      'select poll_id as pollId, created_at as createdAt, quarantine_id as quarantineId from votes where id = ?',
     ),
     choices: client.prepare<[number], { optionId: number }>(
       'select option_id as optionId from vote_choices where vote_id = ?',
@@ -128,30 +151,52 @@ export function createCountedVotes(db: Db) {
     remove: client.prepare('delete from votes where id = ?'),
   };
 
+  /**
+   * Moves every tally of one stored vote by one step of `move` (down: `- 1`, back: `+ 1`), read
+   * from its rows; `at` (a minute) moves the poll's updatedAt as a vote does. The rows stay.
+   */
+  const moveTallies = (move: typeof down | typeof back, voteId: number, at: number) => {
+    const vote = read.vote.get(voteId);
+    if (!vote) return null;
+    const { pollId } = vote;
+    const optionIds = read.choices.all(voteId).map((row) => row.optionId);
+    const answered = read.profile.all(voteId);
+    for (const optionId of optionIds) move.option.run(optionId);
+    move.poll.run(voteMinute(at), pollId);
+    answered.forEach(({ dimension, value }, i) => {
+      move.segment(pollId, dimension, value);
+      for (const optionId of optionIds) move.segmentOption(pollId, dimension, value, optionId);
+      for (const b of answered.slice(i + 1)) {
+        move.pair(pollId, dimension, value, b.dimension, b.value);
+        for (const optionId of optionIds) move.pairOption(pollId, dimension, value, b.dimension, b.value, optionId);
+      }
+    });
+    const day = Math.floor(vote.createdAt / DAY_MS);
+    move.day(pollId, day);
+    for (const optionId of optionIds) move.dayOption(pollId, day, optionId);
+    const ranked = read.ranking.get(voteId);
+    if (ranked) move.ranking(pollId, ranked.ranking);
+    return vote;
+  };
+
+  /** Takes one vote out of every tally; its rows stay (quarantine). */
+  const uncount = (voteId: number, at: number) => {
+    moveTallies(down, voteId, at);
+  };
+
+  /** Counts one stored vote in every tally again (a restored quarantine). */
+  const countIn = (voteId: number, at: number) => {
+    moveTallies(back, voteId, at);
+  };
+
   /** Uncounts and deletes one vote; `at` (a minute) moves the poll's updatedAt as a vote does. */
   const withdraw = (voteId: number, at: number) => {
     const vote = read.vote.get(voteId);
     if (!vote) return;
-    const { pollId } = vote;
-    const optionIds = read.choices.all(voteId).map((row) => row.optionId);
-    const answered = read.profile.all(voteId);
-    for (const optionId of optionIds) down.option.run(optionId);
-    down.poll.run(voteMinute(at), pollId);
-    answered.forEach(({ dimension, value }, i) => {
-      down.segment(pollId, dimension, value);
-      for (const optionId of optionIds) down.segmentOption(pollId, dimension, value, optionId);
-      for (const b of answered.slice(i + 1)) {
-        down.pair(pollId, dimension, value, b.dimension, b.value);
-        for (const optionId of optionIds) down.pairOption(pollId, dimension, value, b.dimension, b.value, optionId);
-      }
-    });
-    const day = Math.floor(vote.createdAt / DAY_MS);
-    down.day(pollId, day);
-    for (const optionId of optionIds) down.dayOption(pollId, day, optionId);
-    const ranked = read.ranking.get(voteId);
-    if (ranked) down.ranking(pollId, ranked.ranking);
+    // A quarantined vote is out of the tallies already: taking it out again would count it twice.
+    if (vote.quarantineId === null) uncount(voteId, at);
     read.remove.run(voteId);
   };
 
-  return { insert, withdraw };
+  return { insert, uncount, countIn, withdraw };
 }

@@ -54,6 +54,8 @@ const POLL_READS = new Set([
   'otherAnswerGroups',
   'voteLogPage',
   'auditFor',
+  'trafficOf',
+  'quarantinesOf',
   'ping',
   'probeWrite',
 ]);

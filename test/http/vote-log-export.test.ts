@@ -44,7 +44,7 @@ async function prepareDatabase(dir: string): Promise<string[]> {
       const picked = poll.options.filter((_, bit) => ((i % 7) + 1) & (1 << bit));
       const createdAt = START + Math.floor(i / 7) * 60_000;
       const source = SOURCES[i % 4]!;
-      const line = `${new Date(createdAt).toISOString()},${picked.map((o) => o.key).join(' ')},${source}`;
+      const line = `${new Date(createdAt).toISOString()},${picked.map((o) => o.key).join(' ')},${source},`;
       return { optionIds: picked.map((o) => o.id), createdAt, source, line };
     });
     const inImportOrder = [...votes.slice(VOTES / 2), ...votes.slice(0, VOTES / 2)];
@@ -74,7 +74,7 @@ describe('vote log export', () => {
     const body = response.body as string;
     expect(body.endsWith('\r\n')).toBe(true);
     const lines = body.slice(0, -2).split('\r\n');
-    expect(lines[0]).toBe('time,choices,source');
+    expect(lines[0]).toBe('time,choices,source,excluded');
     expect(lines.length - 1).toBe(VOTES);
     expect(lines.slice(1)).toEqual(expected);
   });
