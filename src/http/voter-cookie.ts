@@ -65,36 +65,66 @@ export function readDeviceId(cookies: CookieJar, secret: string, options: Device
 }
 
 export interface IssueOptions extends DeviceOptions {
-  /** The visitor reached us over HTTPS. */
-  https: boolean;
-  /** The origin accepts `Secure` cookies (HTTPS or loopback): needed for a partitioned cookie. */
-  trustworthy?: boolean;
+  /** The origin accepts `Secure` cookies (HTTPS or loopback): needed for any cross-site cookie. */
+  trustworthy: boolean;
   /** The device id of a valid widget token carried in the widget's form (see verifyWidgetToken). */
   tokenDeviceId?: string | null;
 }
 
+const COMMON = { path: '/', httpOnly: true, maxAge: VOTER_COOKIE_MAX_AGE_SECONDS } as const;
+
+/**
+ * The site's own `pp_voter`. `SameSite=None; Secure` wherever the origin allows `Secure`, so that
+ * a widget granted storage access (the Storage Access API, on the vote click) is sent it: browsers
+ * only ever let `SameSite=None` cookies into a cross-site frame. Cross-site writes are refused
+ * before routing (src/http/origin-checks.ts), so Lax adds nothing there. On a plain-HTTP public
+ * host no cross-site cookie is possible and Lax it stays.
+ */
+export function siteCookieOptions(trustworthy: boolean): CookieOptions {
+  return trustworthy ? { ...COMMON, sameSite: 'none', secure: true } : { ...COMMON, sameSite: 'lax', secure: false };
+}
+
 /**
  * The voter's device id: from a cookie, else from the widget's signed token, else a new one;
- * a missing cookie is issued, so only voting hands out identities. Inside a cross-site iframe
- * a cookie must be `SameSite=None; Secure`, and `Partitioned` (CHIPS) keeps it working where
- * third-party cookies are blocked — it is stored per host site, which is what "one vote per
- * browser on this intranet page" needs.
+ * the cookies this context may hold and lacks are issued with it, so only voting hands out
+ * identities. Inside a cross-site iframe a cookie must be `SameSite=None; Secure`; the widget's
+ * own is `Partitioned` (CHIPS), stored per host site, which keeps "one vote per browser on this
+ * intranet page" where third-party cookies are blocked. The widget also issues the site's
+ * unpartitioned `pp_voter`: a browser that granted storage access (or allows third-party
+ * cookies) stores it and is then one voter on the site and in every widget; any other browser
+ * drops it.
  */
 export function ensureDeviceId(cookies: CookieJar, secret: string, options: IssueOptions): string {
-  const existing = readDeviceId(cookies, secret, options);
-  if (existing) return existing;
-  const deviceId = options.tokenDeviceId ?? newDeviceId();
+  const { embedded = false, trustworthy } = options;
+  const deviceId = readDeviceId(cookies, secret, options) ?? options.tokenDeviceId ?? newDeviceId();
   const value = signDeviceId(secret, deviceId);
-  const common = { path: '/', httpOnly: true, maxAge: VOTER_COOKIE_MAX_AGE_SECONDS } as const;
-  if (!options.embedded) {
-    cookies.set(VOTER_COOKIE, value, { ...common, sameSite: 'lax', secure: options.https });
-  } else if (options.trustworthy) {
-    cookies.set(WIDGET_VOTER_COOKIE, value, { ...common, sameSite: 'none', secure: true, partitioned: true });
-  } else {
-    // Plain HTTP on a public host: no cross-site cookie is possible; the form token carries the identity.
-    cookies.set(WIDGET_VOTER_COOKIE, value, { ...common, sameSite: 'lax' });
+  const hasSite = verifyDeviceCookie(secret, cookies.get(VOTER_COOKIE)?.value) !== null;
+  if (!embedded) {
+    if (!hasSite) cookies.set(VOTER_COOKIE, value, siteCookieOptions(trustworthy));
+    return deviceId;
   }
+  if (verifyDeviceCookie(secret, cookies.get(WIDGET_VOTER_COOKIE)?.value) === null) {
+    cookies.set(
+      WIDGET_VOTER_COOKIE,
+      value,
+      // Plain HTTP on a public host: no cross-site cookie is possible; the form token carries the identity.
+      trustworthy ? { ...COMMON, sameSite: 'none', secure: true, partitioned: true } : { ...COMMON, sameSite: 'lax' },
+    );
+  }
+  if (trustworthy && !hasSite) cookies.set(VOTER_COOKIE, value, siteCookieOptions(true));
   return deviceId;
+}
+
+/**
+ * Whether this widget request knows the browser as the site does: it carries the site's
+ * `pp_voter`, or the browser says (`Sec-Fetch-Storage-Access`, Chromium) that this frame holds
+ * or may activate a storage-access grant, so its next vote click will carry it. Otherwise
+ * repeat votes are stopped per host site only, and the widget's fine print says so.
+ */
+export function sharesSiteIdentity(cookies: CookieJar, secret: string, headers: HeaderGetter): boolean {
+  if (verifyDeviceCookie(secret, cookies.get(VOTER_COOKIE)?.value) !== null) return true;
+  const access = headers.get('sec-fetch-storage-access');
+  return access === 'active' || access === 'inactive';
 }
 
 /** The voter behind a request: device id, client address and user agent. */
@@ -115,7 +145,6 @@ export function ballotVoter(
   const known = [...readDeviceIds(cookies, secret, { embedded }), ...(tokenDeviceId ? [tokenDeviceId] : [])];
   const deviceId = ensureDeviceId(cookies, secret, {
     embedded,
-    https: locals.origin.startsWith('https:'),
     trustworthy: isPotentiallyTrustworthy(locals.origin),
     tokenDeviceId,
   });

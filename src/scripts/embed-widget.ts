@@ -5,6 +5,8 @@
  * changes. The token never goes into a URL. The "About you" answers are pre-filled and
  * remembered as on the site (src/scripts/profile-memory.ts). Results that can still change update
  * live (src/scripts/widget-live.ts); the height messages follow, as they watch the body's size.
+ * The vote click asks for storage access first, where the browser keeps this frame apart from
+ * the site (see voteAsTheSite).
  */
 import { rememberProfile } from './profile-memory';
 import { liveResults } from './widget-live';
@@ -61,6 +63,43 @@ if (!survey)
   });
 
 if (!survey) rememberProfile(document.querySelector('form'));
+
+/**
+ * One identity for a browser across the site and its widgets, where the browser allows it. A
+ * browser that blocks third-party cookies keeps this cross-site frame from the site's own
+ * `pp_voter` cookie; the vote click is the user gesture the Storage Access API needs, so the
+ * ballot first asks for access (granted at once or after a prompt, or refused — Chromium refuses
+ * at once when this browser never used the site itself), then posts. Granted, the post and the
+ * page it leads to carry `pp_voter` (Chromium keeps a grant across the frame's own same-origin
+ * navigations): a browser that voted on the site is refused here, and a vote here counts for the
+ * site. Refused, unsupported, or no JavaScript at all: the form posts as it always did, with the
+ * widget's partitioned cookie and form token, and repeats are stopped per host site (the page
+ * then says so in its fine print).
+ */
+function voteAsTheSite(form: HTMLFormElement | null) {
+  if (!form || typeof document.hasStorageAccess !== 'function' || typeof document.requestStorageAccess !== 'function')
+    return;
+  let posting = false;
+  // A page restored from the back/forward cache takes a vote again.
+  addEventListener('pageshow', () => (posting = false));
+  form.addEventListener('submit', (event) => {
+    if (event.defaultPrevented) return;
+    event.preventDefault();
+    if (posting) return; // a second click while the browser asks
+    posting = true;
+    void (async () => {
+      try {
+        if (!(await document.hasStorageAccess())) await document.requestStorageAccess();
+      } catch {
+        // Refused (or no user gesture left): the vote goes as it would have without asking.
+      }
+      // submit() fires no second submit event: the profile is already remembered.
+      form.submit();
+    })();
+  });
+}
+
+if (!survey) voteAsTheSite(document.querySelector('form'));
 
 const results = document.querySelector<HTMLElement>('ol[data-stream]');
 if (results) liveResults(results);

@@ -107,9 +107,10 @@ describe('cookies and forwarding headers', () => {
   });
 
   it('ignores X-Forwarded-Proto without TRUST_PROXY: no Secure cookie over plain HTTP', async () => {
+    // A public host name: a loopback one accepts Secure cookies over plain HTTP, and gets them.
     const response = await requestFrom('127.0.0.1', `${server.url}/api/polls/proto/votes`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
+      headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https', host: 'polls.example' },
       body: JSON.stringify({ choices: ['a'] }),
     });
     expect(response.status).toBe(201);
@@ -121,7 +122,7 @@ describe('cookies and forwarding headers', () => {
       await createPoll(proxied.url, { slug: 'proto', question: 'Proto?', options: ['A', 'B'] });
       const response = await requestFrom('127.0.0.1', `${proxied.url}/api/polls/proto/votes`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
+        headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https', host: 'polls.example' },
         body: JSON.stringify({ choices: ['a'] }),
       });
       expect(response.status).toBe(201);

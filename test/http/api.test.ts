@@ -138,7 +138,9 @@ describe('POST /api/polls/{slug}/votes', () => {
     expect(response.body.results.options[0]).toMatchObject({ key: 'a', votes: 1, share: 1, ci95: { high: 1 } });
     const cookie = response.headers.getSetCookie().join(';');
     expect(cookie).toMatch(/pp_voter=.*HttpOnly/i);
-    expect(cookie).toMatch(/SameSite=Lax/i);
+    // A loopback origin accepts Secure cookies: SameSite=None, so a widget granted storage access is sent it.
+    expect(cookie).toMatch(/SameSite=None/i);
+    expect(cookie).toMatch(/; Secure/i);
   });
 
   it('refuses a second vote from the same browser with 409 already_voted under the device policy', async () => {

@@ -28,10 +28,10 @@ describe('NodeCookies', () => {
   });
 
   it.each([
-    { embedded: false, https: false },
-    { embedded: false, https: true },
-    { embedded: true, https: true, trustworthy: true },
-    { embedded: true, https: false, trustworthy: false },
+    { embedded: false, trustworthy: false },
+    { embedded: false, trustworthy: true },
+    { embedded: true, trustworthy: true },
+    { embedded: true, trustworthy: false },
   ])('issues the device cookie as AstroCookies does (%j), and reads it back', (options) => {
     const node = new NodeCookies(undefined);
     const astro = astroCookies(undefined);
