@@ -84,7 +84,7 @@ describe('vote log export', () => {
     expect((await vote(server.url, 'big', ['b', 'c'])).status).toBe(201);
     const body = (await request(`${server.url}/admin/polls/big/votes.csv`, { headers: { cookie } })).body as string;
     const last = body.trimEnd().split('\r\n').at(-1)!;
-    expect(last).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z,b c,api$/);
+    expect(last).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z,b c,api,$/);
     const results = await request(`${server.url}/api/polls/big/results`);
     expect(results.body.updatedAt).toMatch(/:00\.000Z$/);
   });
