@@ -47,9 +47,15 @@ export async function pollTraffic(store: PollStore, poll: PollRecord, now: numbe
   };
 }
 
-/** "1 Jun 2026, 08:00 – 10:00" style: a burst's hours for the page and the audit row. */
+/**
+ * A burst's hours for the page and the audit row: "1 Jun 2026, 08:00–10:00 UTC" within one UTC
+ * day (its end may be 24:00), both instants in full across days.
+ */
 export function hoursText(fromAt: number, toAt: number): string {
-  return `${dateTime(fromAt)} – ${dateTime(toAt)}`;
+  const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+  if (toAt <= fromAt || day(fromAt) !== day(toAt - 1)) return `${dateTime(fromAt)} – ${dateTime(toAt)}`;
+  const end = day(toAt) === day(fromAt) ? new Date(toAt).toISOString().slice(11, 16) : '24:00';
+  return `${dateTime(fromAt).replace(/ UTC$/, '')}–${end} UTC`;
 }
 
 /** The form "field" a refusal names, so the page shows it in the Traffic section, not the editor. */

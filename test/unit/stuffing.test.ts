@@ -10,6 +10,7 @@ import {
   TOP_NETWORKS,
 } from '@/lib/stuffing';
 import { HOUR_MS, type PrefixHour, type QuarantineRecord } from '@/lib/store';
+import { hoursText } from '@/lib/traffic';
 
 const H0 = 490_000; // an hour number in 2025
 const row = (prefixKey: string, hour: number, votes: number, refused = 0): PrefixHour => ({
@@ -158,4 +159,13 @@ describe('networkRef', () => {
     expect(digestOfRef([row('digest-two', 0, 1), row('digest-one', 1, 1)], ref)).toBe('digest-one');
     expect(digestOfRef([row('digest-two', 0, 1)], ref)).toBeNull();
   });
+});
+
+describe('hoursText', () => {
+  const at = (iso: string) => Date.parse(iso);
+  it.each([
+    ['one hour', '2026-06-01T08:00Z', '2026-06-01T09:00Z', '1 Jun 2026, 08:00–09:00 UTC'],
+    ['to midnight', '2026-06-01T22:00Z', '2026-06-02T00:00Z', '1 Jun 2026, 22:00–24:00 UTC'],
+    ['across days', '2026-06-01T23:00Z', '2026-06-02T02:00Z', '1 Jun 2026, 23:00 UTC – 2 Jun 2026, 02:00 UTC'],
+  ])('%s', (_, from, to, text) => expect(hoursText(at(from), at(to))).toBe(text));
 });
