@@ -18,6 +18,12 @@ export const voteMinute = (ms: number) => ms - (ms % VOTE_TIME_PRECISION_MS);
 /** Trends count votes per UTC day: day d covers [d·DAY_MS, (d + 1)·DAY_MS). */
 export const DAY_MS = 86_400_000;
 
+/** Address budgets (and the traffic view) count per UTC clock hour: hour h covers [h·HOUR_MS, (h + 1)·HOUR_MS). */
+export const HOUR_MS = 3_600_000;
+
+/** Seconds from `at` until its clock hour ends (when an address budget renews); at least 1. */
+export const secondsToHourEnd = (at: number) => Math.max(1, Math.ceil((HOUR_MS - (at % HOUR_MS)) / 1000));
+
 /** One UTC day's tallies of a poll. */
 export interface DayCounts {
   /** Days since 1970-01-01 (UTC). */
@@ -247,9 +253,6 @@ export interface VoteLogEntry {
 
 /** The last vote of a page: the next page starts after it. */
 export type VoteLogCursor = Pick<VoteLogEntry, 'createdAt' | 'id'>;
-
-/** Votes per network prefix digest are counted per clock hour: hour h covers [h·HOUR_MS, (h + 1)·HOUR_MS). */
-export const HOUR_MS = 3_600_000;
 
 /** One clock hour of one prefix digest's traffic (prefix_hour_tallies). */
 export interface PrefixHour {
