@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTempDb, type TempDb } from '../support/temp-db';
 import { HOUR_MS, T0, publicCounts, quarantinePolls, record, type TestBallot } from '../support/quarantine';
 import type { PollRecord } from '@/lib/types';
+import { QUESTIONS, surveyFields } from '../support/survey-store';
 
 const AUDIT = { actor: 'session:test', action: 'quarantine', details: 'Network A' };
 const BURST = 'digest-burst';
@@ -171,6 +172,19 @@ describe('quarantineBurst and restoreQuarantine', () => {
     expect(await publicCounts(t.store, t.adminStore, 'multi')).toEqual(before);
     expect(await t.adminStore.auditFor('multi')).toEqual(audit);
     expect(await t.store.quarantinesOf(multi.id)).toEqual([]);
+  });
+
+  it('refuses a survey question (resubmission withdraws its answers), writing nothing', async () => {
+    const created = await t.surveyStore.createSurvey(surveyFields({ slug: 'team' }), QUESTIONS, T0, {
+      actor: 'cli',
+      action: 'survey-create',
+    });
+    if ('slugTaken' in created) throw new Error('slug taken');
+    const question = (await t.store.findPoll(QUESTIONS[0]!.fields.slug))!;
+    expect(await t.store.quarantineBurst(question.id, BURST, T0, T0 + HOUR_MS, T0, AUDIT)).toEqual({
+      outcome: 'survey_question',
+    });
+    expect(await t.store.quarantinesOf(question.id)).toEqual([]);
   });
 
   it('keeps tallies equal to the log minus quarantine while votes arrive during the quarantine', async () => {
