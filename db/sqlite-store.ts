@@ -222,6 +222,16 @@ export function createSqliteStore(db: Db): SqlitePollStore {
       db.$client.pragma('wal_checkpoint(TRUNCATE)');
     },
 
+    async writeSetting(key, value, { now, auditKey, audit }) {
+      db.transaction((tx) => {
+        tx.insert(settings)
+          .values({ key, value, createdAt: now })
+          .onConflictDoUpdate({ target: settings.key, set: { value } })
+          .run();
+        insertAudit(tx, auditKey, now, audit);
+      }, IMMEDIATE);
+    },
+
     async recount(repair) {
       return recountTallies(db, repair);
     },

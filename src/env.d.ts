@@ -13,5 +13,7 @@ declare namespace App {
     forwarded: boolean;
     /** Set by a page that a visitor without our cookies may be served again (src/http/page-cache.ts). */
     pageCache?: import('./http/page-cache').PageMark;
+    /** Set by a widget page: who may frame it besides us (src/lib/embed-settings.ts widgetFrameAncestors). */
+    frameAncestors?: string[];
   }
 }

@@ -30,8 +30,9 @@ const refuseRequests = defineMiddleware((context, next) => {
 /** Security headers on every route (the server entry adds them to static files too). */
 const withSecurityHeaders = defineMiddleware(async (context, next) => {
   const response = await next();
-  const { embedAllowedOrigins } = (await app()).config;
-  for (const [name, value] of Object.entries(securityHeaders(context.url.pathname, embedAllowedOrigins))) {
+  // A widget names who may frame it (EMBED_ALLOWED_ORIGINS with the admin lists); anything else the configuration's.
+  const frameAncestors = context.locals.frameAncestors ?? (await app()).config.embedAllowedOrigins;
+  for (const [name, value] of Object.entries(securityHeaders(context.url.pathname, frameAncestors))) {
     response.headers.set(name, value);
   }
   // Owner pages and answers must never sit in a shared or back-button cache.

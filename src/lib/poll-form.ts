@@ -2,6 +2,7 @@
  * The admin form's fields as PollInput / PollPatch objects, so the form is validated by the very
  * schemas of the admin API — and back again, to refill a form after a refusal.
  */
+import { splitOriginList } from './embed-origins';
 import { lineMode, optionLine, parseOptionLines, type FormOption } from './option-lines';
 import { sameLabelKey } from './question-rules';
 import type { PollRecord } from './types';
@@ -22,7 +23,9 @@ type TextFieldName =
   | 'closesAt'
   | 'slug'
   | 'draft'
-  | 'allowOther';
+  | 'allowOther'
+  // Every "embedOrigins" value posted (ticked hosts and the text box), joined by spaces.
+  | 'embedOrigins';
 
 /**
  * The raw text of every form field, as the owner typed it, and the ticked profile questions
@@ -46,6 +49,7 @@ export const EMPTY_FORM: PollFormValues = {
   slug: '',
   draft: '',
   allowOther: '',
+  embedOrigins: '',
   profile: [],
 };
 
@@ -55,6 +59,7 @@ export function formValues(form: URLSearchParams): PollFormValues {
   for (const key of Object.keys(EMPTY_FORM) as (keyof PollFormValues)[]) {
     if (key !== 'profile') values[key] = form.get(key) ?? '';
   }
+  values.embedOrigins = form.getAll('embedOrigins').join(' ');
   return values;
 }
 
@@ -139,6 +144,7 @@ export function pollInputFromForm(values: PollFormValues): Record<string, unknow
     status: values.draft ? 'draft' : 'open',
     // No box ticked: no questions. Unlike options, they may change while the poll has votes.
     profile: values.profile,
+    embedOrigins: splitOriginList(values.embedOrigins),
   };
 }
 
@@ -194,6 +200,7 @@ export function formValuesOf(poll: PollRecord): PollFormValues {
     slug: poll.slug,
     draft: poll.status === 'draft' ? 'on' : '',
     allowOther: poll.allowOther ? 'on' : '',
+    embedOrigins: poll.embedOrigins.join(' '),
     profile: [...poll.profile],
   };
 }

@@ -211,6 +211,11 @@ export interface PollStore extends TrafficStore {
   readSetting(key: string): Promise<string | null>;
   /** Deletes a setting so that no copy of it stays in the file, its free pages or its journal. */
   eraseSetting(key: string): Promise<void>;
+  /**
+   * Sets a setting an admin keeps (the site-wide embedding origins), with its audit row (keyed
+   * `auditKey`, e.g. "site:embedding") in the same transaction. Not a read: every kept page drops.
+   */
+  writeSetting(key: string, value: string, change: { now: number; auditKey: string; audit: AuditEntry }): Promise<void>;
   /** Compares tallies with the vote log; with `repair`, rewrites the tallies from the log. */
   recount(repair: boolean): Promise<TallyDrift[]>;
   /** Throws when the database does not answer. */

@@ -1,9 +1,9 @@
-import { dimension, oembedResponse, slugFromEmbedTarget } from '@/lib/embed';
+import { dimension, oembedLayout, oembedResponse, slugFromEmbedTarget } from '@/lib/embed';
 import { PollError } from '@/lib/errors';
 import { apiRoute, json, methodNotAllowed } from '@/http/responses';
 import { getPublicPoll } from '@/lib/polls';
 
-/** oEmbed 1.0 provider: a "rich" response whose html is the widget's iframe. */
+/** oEmbed 1.0 provider: a "rich" response whose html is the widget's iframe (`&layout=compact`: the iframe-only one). */
 export const GET = apiRoute(async ({ url, locals }) => {
   const format = url.searchParams.get('format') ?? 'json';
   if (format === 'xml') {
@@ -16,7 +16,8 @@ export const GET = apiRoute(async ({ url, locals }) => {
   const poll = await getPublicPoll(locals.app.store, slug).catch(() => {
     throw new PollError('not_found', 'There is no poll at this URL.');
   });
-  return json(oembedResponse(locals.origin, poll, maxWidth, maxHeight), 200, {
+  const layout = oembedLayout(url.searchParams.get('layout'), url.searchParams.get('url'));
+  return json(oembedResponse(locals.origin, poll, maxWidth, maxHeight, layout), 200, {
     'Cache-Control': 'public, max-age=300',
     'Access-Control-Allow-Origin': '*',
     // Without PUBLIC_ORIGIN the URLs inside follow the request's host: a shared cache must key on it.

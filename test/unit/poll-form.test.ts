@@ -62,6 +62,18 @@ describe('formValues', () => {
     });
   });
 
+  it('joins every posted embedOrigins value (ticked hosts and the text box) into one list', () => {
+    const form = new URLSearchParams([
+      ['embedOrigins', 'https://*.sharepoint.com'],
+      ['embedOrigins', 'https://a.example\nhttps://b.example'],
+    ]);
+    expect(pollInputFromForm(formValues(form)).embedOrigins).toEqual([
+      'https://*.sharepoint.com',
+      'https://a.example',
+      'https://b.example',
+    ]);
+  });
+
   it.each<[string, [string, string][], string[]]>([
     ['none ticked', [], []],
     ['one', [['profile', 'role']], ['role']],
@@ -93,6 +105,7 @@ describe('pollInputFromForm', () => {
       closesAt: null,
       status: 'open',
       profile: [],
+      embedOrigins: [],
       allowOther: false,
     });
   });
@@ -304,6 +317,7 @@ describe('pollPatchFromForm', () => {
       opensAt: null,
       closesAt: '2026-12-31T17:30:00Z',
       profile: ['role', 'industry'],
+      embedOrigins: [],
       allowOther: false,
     });
   });
@@ -318,6 +332,7 @@ describe('pollPatchFromForm', () => {
       opensAt: null,
       closesAt: '2026-12-31T17:30:00Z',
       profile: ['role', 'industry'],
+      embedOrigins: [],
     });
   });
 
@@ -419,6 +434,7 @@ describe('formValuesOf', () => {
       opensAt: '2026-06-01T09:00:00Z',
       closesAt: '2026-06-30T18:15:00Z',
       profile: ['industry', 'region'],
+      embedOrigins: [],
       allowOther: false,
     });
   });
