@@ -13,7 +13,14 @@
 // The check phase of the event loop itself (right after the poll phase has read every request that
 // arrived): imported, not the global, so a test's fake clock cannot hold a vote's commit back.
 import { setImmediate } from 'node:timers';
-import { type PollStore, type RecordOutcome, type VoteRules, type VoteToRecord } from '../src/lib/store';
+import {
+  HOUR_MS,
+  secondsToHourEnd,
+  type PollStore,
+  type RecordOutcome,
+  type VoteRules,
+  type VoteToRecord,
+} from '../src/lib/store';
 import type { PollRecord } from '../src/lib/types';
 import type { Db } from './client';
 import { rankingDecoder } from './rankings';
@@ -32,6 +39,13 @@ class Duplicate extends Error {
   }
 }
 
+/** Thrown inside a vote's savepoint to roll the vote back: its prefix's address budget for the hour is spent. */
+class OverBudget extends Error {
+  constructor() {
+    super('over_budget');
+  }
+}
+
 /** How many vote transactions were committed, and how many votes (of any outcome) they held. */
 export interface VoteCommits {
   transactions: number;
@@ -46,7 +60,7 @@ interface Pending {
 }
 
 /** What one vote of a group came to, before the group's COMMIT decides whether it stands. */
-type Written = 'recorded' | 'duplicate' | 'stale_options' | { error: unknown };
+type Written = 'recorded' | 'duplicate' | 'stale_options' | 'over_budget' | { error: unknown };
 
 /** `findById` reads a poll with its options on the same connection (inside the transaction here). */
 export function createSqliteVoteWrites(
@@ -79,9 +93,24 @@ export function createSqliteVoteWrites(
     'select id, key from poll_options where poll_id = ?',
   );
 
-  const rulesOf = client.prepare<[number], VoteRules>(
+  // With the rules, the address budget as it is now (in this transaction): an owner's change
+  // applies to the very next vote, and no vote is checked against a budget read before it.
+  const rulesOf = client.prepare<[number], VoteRules & { votesPerHour: number | null }>(
     `select type, min_choices as minChoices, max_choices as maxChoices, status, opens_at as opensAt,
-       closes_at as closesAt, duplicate_policy as duplicatePolicy from polls where id = ?`,
+       closes_at as closesAt, duplicate_policy as duplicatePolicy,
+       json_extract(address_budget, '$.votesPerHour') as votesPerHour from polls where id = ?`,
+  );
+  // The prefix's accepted votes this hour, `+ 1` only while under the budget (no budget: always):
+  // the row's primary key and the conditional update decide in this transaction, so votes of one
+  // group from one prefix cannot all read "one left". No change means the budget is spent.
+  const spendBudget = client.prepare<[number, string, number, number | null, number | null]>(
+    `insert into prefix_hour_tallies (poll_id, prefix_key, hour, votes) values (?, ?, ?, 1)
+     on conflict (poll_id, prefix_key, hour) do update set votes = votes + 1
+     where ? is null or votes < ?`,
+  );
+  const countRefused = client.prepare<[number, string, number]>(
+    `insert into prefix_hour_tallies (poll_id, prefix_key, hour, refused) values (?, ?, ?, 1)
+     on conflict (poll_id, prefix_key, hour) do update set refused = refused + 1`,
   );
   const lock = client.prepare<[number, string, number]>(
     'insert into vote_locks (poll_id, lock_key, vote_id) values (?, ?, ?) on conflict do nothing',
@@ -112,6 +141,12 @@ export function createSqliteVoteWrites(
     // second vote with the same key in the same group sees the first one's lock.
     for (const lockKey of vote.lockKeys)
       if (lock.run(vote.pollId, lockKey, voteId).changes === 0) throw new Duplicate();
+    // After the locks: a duplicate is refused as one and spends nothing of the budget.
+    if (vote.prefixKey) {
+      const hour = Math.floor(vote.createdAt / HOUR_MS);
+      const budget = rules.votesPerHour;
+      if (spendBudget.run(vote.pollId, vote.prefixKey, hour, budget, budget).changes === 0) throw new OverBudget();
+    }
     return 'recorded';
   };
 
@@ -130,6 +165,11 @@ export function createSqliteVoteWrites(
       tx.rollbackTo.run();
       tx.release.run();
       if (error instanceof StaleOptions) return 'stale_options';
+      if (error instanceof OverBudget) {
+        // Counted as refused by the budget, in the same transaction, after its own writes were undone.
+        countRefused.run(vote.pollId, vote.prefixKey!, Math.floor(vote.createdAt / HOUR_MS));
+        return 'over_budget';
+      }
       if (!(error instanceof Duplicate)) return { error };
       // The refused attempt is counted, in the same transaction, after its own writes were undone.
       countDuplicate.run(vote.pollId);
@@ -181,6 +221,8 @@ export function createSqliteVoteWrites(
     group.forEach((pending, i) => {
       const outcome = written[i]!;
       if (outcome === 'recorded') pending.resolve({ outcome, poll: after.get(pending.vote.pollId)! });
+      else if (outcome === 'over_budget')
+        pending.resolve({ outcome, retryAfterSeconds: secondsToHourEnd(pending.vote.createdAt) });
       else if (typeof outcome === 'string') pending.resolve({ outcome });
       else pending.reject(outcome.error);
     });

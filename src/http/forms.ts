@@ -7,7 +7,7 @@ import { isPollError, type PollError } from '@/lib/errors';
  * status and comes back for the page to show in its alert; anything else is a bug and propagates.
  */
 export async function submitForm<T>(
-  response: { status?: number },
+  response: { status?: number; headers?: Headers },
   action: () => Promise<T>,
 ): Promise<{ done: T } | { refused: PollError }> {
   try {
@@ -15,6 +15,8 @@ export async function submitForm<T>(
   } catch (thrown) {
     if (!isPollError(thrown)) throw thrown;
     response.status = thrown.status;
+    // A refusal with a wait of its own (an address budget spent for the hour) says when to retry.
+    if (thrown.retryAfterSeconds !== undefined) response.headers?.set('Retry-After', String(thrown.retryAfterSeconds));
     return { refused: thrown };
   }
 }

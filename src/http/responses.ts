@@ -40,7 +40,7 @@ export function errorReply(error: PollError): Reply {
   // invalid_answers lists every problem of a survey submission (SurveyAnswersError.problems).
   const problems = (error as { problems?: unknown }).problems;
   const envelope = { code: error.code, message: error.message, ...(Array.isArray(problems) ? { problems } : {}) };
-  return replyWithRetryAfter(jsonReply({ error: envelope }, error.status, headers));
+  return replyWithRetryAfter(jsonReply({ error: envelope }, error.status, { ...headers, ...retryAfterOf(error) }));
 }
 
 export function errorJson(error: PollError): Response {
@@ -56,6 +56,11 @@ export function withRetryAfter(response: Response): Response {
     response.headers.set('Retry-After', String(STORAGE_RETRY_AFTER_SECONDS));
   }
   return response;
+}
+
+/** The Retry-After header a refusal names itself (an address budget's hour ending), if any. */
+export function retryAfterOf(error: PollError): Record<string, string> {
+  return error.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(error.retryAfterSeconds) };
 }
 
 /** withRetryAfter for a Reply. */
@@ -91,7 +96,7 @@ export function refusalReply(error: PollError, accept: string | null, pathname: 
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>${heading} · Peer Polls</title><style>${REFUSAL_STYLE}</style></head><body><main><h1>${heading}</h1><p role="alert">${escapeHtml(error.message)}</p><p><a href="${escapeHtml(home)}">Back to Peer Polls</a></p></main></body></html>`;
   return replyWithRetryAfter({
     status: error.status,
-    headers: { 'Content-Type': 'text/html; charset=utf-8' },
+    headers: { 'Content-Type': 'text/html; charset=utf-8', ...retryAfterOf(error) },
     body: html,
   });
 }

@@ -6,7 +6,7 @@
 import { z } from 'astro/zod';
 import { STATUS_BY_CODE } from './errors';
 import { PROFILE_DIMENSIONS } from './profile';
-import { DUPLICATE_POLICIES, POLL_TYPES, RESULTS_VISIBILITIES, SCALES } from './types';
+import { DUPLICATE_POLICIES, NETWORK_IDENTITIES, POLL_TYPES, RESULTS_VISIBILITIES, SCALES } from './types';
 
 const instant = z.string().datetime({ offset: true });
 const status = z.enum(['draft', 'scheduled', 'open', 'closed']);
@@ -75,8 +75,35 @@ export const pollSchema = z
   })
   .strict();
 
-/** A poll in the owner's list: the poll and its number of respondents. */
-export const ownerPollSchema = pollSchema.extend({ totalResponses: z.number().int() }).strict();
+/**
+ * A poll as its owner sees it (the admin API): the poll, the protections only the owner sets,
+ * and its number of respondents.
+ */
+export const ownerPollSchema = pollSchema
+  .extend({
+    networkIdentity: z
+      .enum(NETWORK_IDENTITIES)
+      .describe(
+        'What the `network` policies key on: the address and User-Agent (address_agent), or the address alone (address: a rotated User-Agent is still a duplicate).',
+      ),
+    addressBudget: z
+      .object({
+        votesPerHour: z.number().int().min(1),
+        ipv6Prefix: z.union([z.literal(48), z.literal(64)]),
+      })
+      .strict()
+      .nullable()
+      .describe(
+        'At most votesPerHour accepted votes per network prefix (IPv4 /24, IPv6 /48 or /64) per clock hour, whatever the duplicate policy; beyond it a vote gets 429 rate_limited with Retry-After (seconds to the end of the hour). Only a keyed per-poll digest of the prefix is stored. null: no budget.',
+      ),
+    embedOrigins: z
+      .array(z.string())
+      .describe(
+        'Origins (or https://*.domain patterns) that may frame this poll’s widget, beyond the site’s own list.',
+      ),
+    totalResponses: z.number().int(),
+  })
+  .strict();
 
 export const pollSummarySchema = z
   .object({

@@ -46,11 +46,14 @@ export class PollError extends Error {
   readonly code: ErrorCode;
   /** The input field at fault, when there is one (forms show the message next to it). */
   readonly field: string | undefined;
-  constructor(code: ErrorCode, message: string, field?: string) {
+  /** Seconds until a retry can succeed (an address budget's hour ending); sent as Retry-After. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(code: ErrorCode, message: string, field?: string, options: { retryAfterSeconds?: number } = {}) {
     super(message);
     this.name = 'PollError';
     this.code = code;
     this.field = field;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   get status(): number {

@@ -35,6 +35,16 @@ extendZodWithOpenApi(z);
 /** Error codes any route may answer: a database outage. Writes also name rate_limited. */
 const COMMON_ERRORS: ErrorCode[] = ['storage_unavailable'];
 
+/** The statuses that say when to come back, and what their Retry-After (seconds) means. */
+const RETRY_AFTER: Record<number, { description: string; schema: { type: 'integer'; minimum: number } }> = {
+  429: {
+    description:
+      'Seconds until a retry can succeed: the write rate limit’s wait, or for a vote beyond the poll’s address budget the seconds until the clock hour ends and the budget renews.',
+    schema: { type: 'integer', minimum: 1 },
+  },
+  503: { description: 'Seconds to wait before trying again.', schema: { type: 'integer', minimum: 1 } },
+};
+
 /** The error responses of a route: one entry per status, naming its codes. */
 const errorResponses =
   (schema: z.ZodTypeAny) =>
@@ -49,6 +59,7 @@ const errorResponses =
         String(status),
         {
           description: `Error codes: ${list.join(', ')}.`,
+          ...(RETRY_AFTER[status] ? { headers: { 'Retry-After': RETRY_AFTER[status] } } : {}),
           content: { 'application/json': { schema } },
         },
       ]),
@@ -119,6 +130,8 @@ function registry(): OpenAPIRegistry {
     method: 'post',
     path: '/api/polls/{slug}/votes',
     summary: "Cast a vote (a survey's question is answered only through its survey: 403 poll_not_open)",
+    description:
+      'A vote beyond the poll’s address budget (accepted votes per network prefix per clock hour; see OwnerPoll.addressBudget) is refused with 429 rate_limited and Retry-After, the seconds until the hour ends; nothing of it is stored but a count of refused votes for the owner’s traffic view.',
     request: { params: slugParams, body: { required: true, content: { 'application/json': { schema: VoteInput } } } },
     responses: {
       201: json(
@@ -222,7 +235,7 @@ function registry(): OpenAPIRegistry {
     summary: 'Create a poll',
     security: admin,
     request: { body: { required: true, content: { 'application/json': { schema: PollInput } } } },
-    responses: { 201: json(Poll, 'Created.'), ...errors(...adminErrors, 'slug_taken', 'invalid_poll') },
+    responses: { 201: json(OwnerPoll, 'Created.'), ...errors(...adminErrors, 'slug_taken', 'invalid_poll') },
   });
   r.registerPath({
     method: 'get',
@@ -230,7 +243,7 @@ function registry(): OpenAPIRegistry {
     summary: 'One poll, drafts included',
     security: admin,
     request: { params: slugParams },
-    responses: { 200: json(Poll, 'The poll.'), ...errors('unauthorized', 'poll_not_found') },
+    responses: { 200: json(OwnerPoll, 'The poll, as its owner sees it.'), ...errors('unauthorized', 'poll_not_found') },
   });
   r.registerPath({
     method: 'patch',
@@ -242,7 +255,7 @@ function registry(): OpenAPIRegistry {
       body: { required: true, content: { 'application/json': { schema: PollPatch } } },
     },
     responses: {
-      200: json(Poll, 'Updated.'),
+      200: json(OwnerPoll, 'Updated.'),
       ...errors(...adminErrors, 'poll_not_found', 'poll_has_votes', 'invalid_poll'),
     },
   });

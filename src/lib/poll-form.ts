@@ -5,7 +5,8 @@
 import { splitOriginList } from './embed-origins';
 import { lineMode, optionLine, parseOptionLines, type FormOption } from './option-lines';
 import { sameLabelKey } from './question-rules';
-import type { PollRecord } from './types';
+import { DEFAULT_ADDRESS_BUDGET, defaultAddressBudget } from './schemas';
+import type { AddressBudget, PollRecord } from './types';
 
 /** The fields that hold one line of text. */
 type TextFieldName =
@@ -19,6 +20,11 @@ type TextFieldName =
   | 'exclusive'
   | 'resultsVisibility'
   | 'duplicatePolicy'
+  | 'networkIdentity'
+  /** Votes per network per hour; empty or 0: no budget. */
+  | 'addressBudget'
+  /** The IPv6 prefix length the budget counts under ("64" or "48"). */
+  | 'addressBudgetIpv6'
   | 'opensAt'
   | 'closesAt'
   | 'slug'
@@ -44,6 +50,9 @@ export const EMPTY_FORM: PollFormValues = {
   exclusive: '',
   resultsVisibility: 'after_vote',
   duplicatePolicy: 'device',
+  networkIdentity: 'address_agent',
+  // The default policy's budget, shown so the owner sees what a new poll gets.
+  ...budgetFields(defaultAddressBudget('device')),
   opensAt: '',
   closesAt: '',
   slug: '',
@@ -52,6 +61,26 @@ export const EMPTY_FORM: PollFormValues = {
   embedOrigins: '',
   profile: [],
 };
+
+/** An address budget as the form's two fields; no budget: an empty count. */
+export function budgetFields(
+  budget: AddressBudget | null,
+): Pick<PollFormValues, 'addressBudget' | 'addressBudgetIpv6'> {
+  return {
+    addressBudget: budget ? String(budget.votesPerHour) : '',
+    addressBudgetIpv6: String(budget?.ipv6Prefix ?? DEFAULT_ADDRESS_BUDGET.ipv6Prefix),
+  };
+}
+
+/**
+ * The budget the form's fields describe: an empty count or 0 means none (null); anything else goes
+ * to the schema as typed, so a count it refuses is named under `addressBudget`.
+ */
+function formBudget(values: PollFormValues): Record<string, unknown> | null {
+  const votesPerHour = count(values.addressBudget);
+  if (votesPerHour === undefined || votesPerHour === 0) return null;
+  return { votesPerHour, ...(values.addressBudgetIpv6.trim() ? { ipv6Prefix: count(values.addressBudgetIpv6) } : {}) };
+}
 
 /** A posted form's fields: the first value of each text field, every ticked profile question. */
 export function formValues(form: URLSearchParams): PollFormValues {
@@ -138,6 +167,8 @@ export function pollInputFromForm(values: PollFormValues): Record<string, unknow
     allowOther: values.allowOther !== '',
     resultsVisibility: choice(values.resultsVisibility),
     duplicatePolicy: choice(values.duplicatePolicy),
+    networkIdentity: choice(values.networkIdentity),
+    addressBudget: formBudget(values),
     opensAt: instant(values.opensAt),
     closesAt: instant(values.closesAt),
     ...(values.slug.trim() ? { slug: values.slug.trim() } : {}),
@@ -195,6 +226,8 @@ export function formValuesOf(poll: PollRecord): PollFormValues {
     exclusive: poll.options.find((option) => option.exclusive)?.label ?? '',
     resultsVisibility: poll.resultsVisibility,
     duplicatePolicy: poll.duplicatePolicy,
+    networkIdentity: poll.networkIdentity,
+    ...budgetFields(poll.addressBudget),
     opensAt: localField(poll.opensAt),
     closesAt: localField(poll.closesAt),
     slug: poll.slug,

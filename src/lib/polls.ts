@@ -35,6 +35,23 @@ export function toPollJson(poll: PollRecord, now: number): Poll {
   };
 }
 
+/**
+ * The owner's JSON of a poll (the admin API): the public shape, the protections only the owner
+ * sets and sees (network identity, address budget, embedding sites), and its respondents.
+ */
+export type OwnerPoll = Poll &
+  Pick<PollRecord, 'networkIdentity' | 'addressBudget' | 'embedOrigins'> & { totalResponses: number };
+
+export function toOwnerPollJson(poll: PollRecord, now: number): OwnerPoll {
+  return {
+    ...toPollJson(poll, now),
+    networkIdentity: poll.networkIdentity,
+    addressBudget: poll.addressBudget,
+    embedOrigins: poll.embedOrigins,
+    totalResponses: poll.responseCount,
+  };
+}
+
 export function toPollSummary(poll: PollRecord, now: number): PollSummary {
   return {
     slug: poll.slug,

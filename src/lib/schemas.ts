@@ -26,6 +26,7 @@ import {
   SCALES,
   type AddressBudget,
   type DuplicatePolicy,
+  type Ipv6BudgetPrefix,
 } from './types';
 
 const slug = z
@@ -78,8 +79,13 @@ export const defaultAddressBudget = (policy: DuplicatePolicy): AddressBudget | n
 const addressBudget = z
   .object({
     votesPerHour: z.number().int().min(1).max(MAX_VOTES_PER_HOUR),
+    // A refinement rather than a union of literals, so a wrong length is refused in words.
     ipv6Prefix: z
-      .union([z.literal(IPV6_BUDGET_PREFIXES[0]), z.literal(IPV6_BUDGET_PREFIXES[1])])
+      .number()
+      .refine(
+        (length): length is Ipv6BudgetPrefix => (IPV6_BUDGET_PREFIXES as readonly number[]).includes(length),
+        'must count IPv6 networks by /48 or /64 (ipv6Prefix 48 or 64)',
+      )
       .default(DEFAULT_ADDRESS_BUDGET.ipv6Prefix),
   })
   .strict()

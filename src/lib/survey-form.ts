@@ -213,6 +213,9 @@ function questionInput(question: QuestionFormValues): Record<string, unknown> {
   const {
     resultsVisibility: _visibility,
     duplicatePolicy: _policy,
+    // A survey's answers are not counted against an address budget (see the poll form).
+    networkIdentity: _identity,
+    addressBudget: _budget,
     opensAt: _opens,
     closesAt: _closes,
     status: _status,

@@ -128,10 +128,24 @@ export async function castVote(
     if (recorded.outcome === 'duplicate') {
       throw new PollError('already_voted', DUPLICATE_MESSAGES[poll.duplicatePolicy]);
     }
+    if (recorded.outcome === 'over_budget') throw overBudget(poll, recorded.retryAfterSeconds);
     if (recorded.outcome === 'recorded') return recorded.poll;
     // 'stale_options': the options or rules were edited between reading and writing; check the ballot again.
   }
   throw new PollError('invalid_choice', 'The options of this poll changed while you voted; please vote again.');
+}
+
+/** 429 for a vote beyond the poll's address budget: what happened, and when votes from here count again. */
+function overBudget(poll: PollRecord, retryAfterSeconds: number): PollError {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  const perHour = poll.addressBudget?.votesPerHour;
+  const limit = perHour === undefined ? 'only so many votes' : `at most ${perHour} ${perHour === 1 ? 'vote' : 'votes'}`;
+  return new PollError(
+    'rate_limited',
+    `This poll accepts ${limit} an hour from one network, and yours has reached that; try again in ${minutes === 1 ? 'a minute' : `${minutes} minutes`}.`,
+    undefined,
+    { retryAfterSeconds },
+  );
 }
 
 /** A survey's question is answered only on its survey's page (its duplicate policy and pages are the survey's). */

@@ -9,7 +9,9 @@
  *   (the formats typed without JavaScript); each shows only while its type and scale are picked;
  * - a rating scale offers quick fills, 1–5 and 0–10, that replace the rows;
  * - fields of the types not picked are disabled (CSS hides them already), so they are not posted;
- * - times are typed and shown in the owner's time zone and submitted as UTC instants.
+ * - times are typed and shown in the owner's time zone and submitted as UTC instants;
+ * - the address budget follows the duplicate policy's default (none for a kiosk or a signed-in
+ *   person, the default count otherwise) until the owner types a count of their own.
  */
 
 /** How the text after an option's bar is read (src/lib/option-lines.ts lineMode, mirrored). */
@@ -311,12 +313,34 @@ function enhanceTimes(form: HTMLFormElement): void {
   }
 }
 
+/**
+ * Keeps the budget count at the chosen policy's default while it still shows the previous one's:
+ * a kiosk poll should not inherit a budget it never asked for. A count the owner typed stays.
+ */
+function enhanceBudget(form: HTMLFormElement): void {
+  const box = form.querySelector<HTMLElement>('[data-budget-defaults]');
+  const policy = form.querySelector<HTMLSelectElement>('select[name="duplicatePolicy"]');
+  const count = form.querySelector<HTMLInputElement>('input[name="addressBudget"]');
+  if (!box || !policy || !count) return;
+  const { budgeted, unbudgeted } = JSON.parse(box.dataset.budgetDefaults!) as {
+    budgeted: string;
+    unbudgeted: string[];
+  };
+  const defaultFor = (value: string) => (unbudgeted.includes(value) ? '' : budgeted);
+  let previous = policy.value;
+  policy.addEventListener('change', () => {
+    if (count.value.trim() === defaultFor(previous)) count.value = defaultFor(policy.value);
+    previous = policy.value;
+  });
+}
+
 // Last, after the module's constants are initialised.
 for (const form of document.querySelectorAll<HTMLFormElement>('form.poll-editor')) {
   enhanceOptions(form);
   enhanceModes(form);
   enhanceTypeFields(form);
   enhanceTimes(form);
+  enhanceBudget(form);
 }
 // The survey editor (admin-survey/SurveyEditor.astro) shares the schedule fields: local times there too.
 for (const form of document.querySelectorAll<HTMLFormElement>('form.survey-editor')) enhanceTimes(form);

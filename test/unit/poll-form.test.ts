@@ -51,6 +51,9 @@ describe('formValues', () => {
       maxChoices: '2',
       resultsVisibility: '',
       duplicatePolicy: '',
+      networkIdentity: '',
+      addressBudget: '',
+      addressBudgetIpv6: '',
       draft: 'on',
     });
   });
@@ -101,6 +104,9 @@ describe('pollInputFromForm', () => {
       scale: 'nominal',
       resultsVisibility: 'after_vote',
       duplicatePolicy: 'device',
+      // The blank form shows the default policy's budget, and posts it.
+      networkIdentity: 'address_agent',
+      addressBudget: { votesPerHour: 300, ipv6Prefix: 64 },
       opensAt: null,
       closesAt: null,
       status: 'open',
@@ -239,6 +245,9 @@ describe('pollInputFromForm', () => {
           maxChoices: '2',
           resultsVisibility: 'always',
           duplicatePolicy: 'network',
+          networkIdentity: 'address',
+          addressBudget: '50',
+          addressBudgetIpv6: '48',
           opensAt: '2026-12-01T09:00',
           closesAt: '2026-12-31T17:30',
           slug: 'ide',
@@ -257,7 +266,8 @@ describe('pollInputFromForm', () => {
       maxChoices: 2,
       resultsVisibility: 'always',
       duplicatePolicy: 'network',
-      networkIdentity: 'address_agent',
+      networkIdentity: 'address',
+      addressBudget: { votesPerHour: 50, ipv6Prefix: 48 },
       embedOrigins: [],
       opensAt: '2026-12-01T09:00:00Z',
       closesAt: '2026-12-31T17:30:00Z',
@@ -286,6 +296,55 @@ describe('pollInputFromForm', () => {
   });
 });
 
+describe('the address budget fields', () => {
+  it.each<[string, Partial<PollFormValues>, unknown]>([
+    ['empty: no budget', { addressBudget: '' }, null],
+    ['blank: no budget', { addressBudget: '  ' }, null],
+    ['0: no budget', { addressBudget: '0' }, null],
+    ['a count, /64', { addressBudget: '300', addressBudgetIpv6: '64' }, { votesPerHour: 300, ipv6Prefix: 64 }],
+    ['a count, /48', { addressBudget: ' 40 ', addressBudgetIpv6: '48' }, { votesPerHour: 40, ipv6Prefix: 48 }],
+    [
+      'a count without a prefix: /64',
+      { addressBudget: '40', addressBudgetIpv6: '' },
+      { votesPerHour: 40, ipv6Prefix: 64 },
+    ],
+  ])('%s', (_name, fields, expected) => {
+    const input = pollInputSchema.parse(pollInputFromForm(form(fields)));
+    expect(input.addressBudget).toEqual(expected);
+  });
+
+  it.each<[string, Partial<PollFormValues>]>([
+    ['a word', { addressBudget: 'lots' }],
+    ['a negative count', { addressBudget: '-5' }],
+    ['a fraction', { addressBudget: '2.5' }],
+    ['beyond the most a budget may allow', { addressBudget: '100001' }],
+    ['a prefix other than /48 or /64', { addressBudget: '10', addressBudgetIpv6: '32' }],
+  ])('refuses %s under the field "addressBudget"', (_name, fields) => {
+    const parsed = pollInputSchema.safeParse(pollInputFromForm(form(fields)));
+    expect(parsed.success).toBe(false);
+    expect(Object.keys(fieldErrors(parsed.error!))).toEqual(['addressBudget']);
+  });
+
+  it.each([
+    ['address_agent', 'address_agent'],
+    ['address', 'address'],
+    ['', undefined],
+  ])('network identity %j → %j', (networkIdentity, expected) => {
+    expect(pollInputFromForm(form({ networkIdentity })).networkIdentity).toBe(expected);
+  });
+
+  it('refuses an unknown network identity under its own field', () => {
+    const parsed = pollInputSchema.safeParse(pollInputFromForm(form({ networkIdentity: 'cookie' })));
+    expect(Object.keys(fieldErrors(parsed.error!))).toEqual(['networkIdentity']);
+  });
+
+  it('in an edit: the budget the owner emptied is cleared (null, not absent)', () => {
+    const patch = pollPatchFromForm(form({ addressBudget: '' }), false);
+    expect(patch).toHaveProperty('addressBudget', null);
+    expect(pollPatchSchema.parse(patch).addressBudget).toBeNull();
+  });
+});
+
 describe('pollPatchFromForm', () => {
   const edit = form({
     question: 'Renamed?',
@@ -296,6 +355,8 @@ describe('pollPatchFromForm', () => {
     maxChoices: '2',
     resultsVisibility: 'always',
     duplicatePolicy: 'none',
+    // A kiosk: no budget.
+    addressBudget: '',
     opensAt: '',
     closesAt: '2026-12-31T17:30',
     slug: 'ignored',
@@ -314,6 +375,8 @@ describe('pollPatchFromForm', () => {
       maxChoices: 2,
       resultsVisibility: 'always',
       duplicatePolicy: 'none',
+      networkIdentity: 'address_agent',
+      addressBudget: null,
       opensAt: null,
       closesAt: '2026-12-31T17:30:00Z',
       profile: ['role', 'industry'],
@@ -329,6 +392,8 @@ describe('pollPatchFromForm', () => {
       scale: 'nominal',
       resultsVisibility: 'always',
       duplicatePolicy: 'none',
+      networkIdentity: 'address_agent',
+      addressBudget: null,
       opensAt: null,
       closesAt: '2026-12-31T17:30:00Z',
       profile: ['role', 'industry'],
@@ -418,6 +483,8 @@ describe('formValuesOf', () => {
       closesAt,
       resultsVisibility: 'always',
       duplicatePolicy: 'network',
+      networkIdentity: 'address',
+      addressBudget: { votesPerHour: 120, ipv6Prefix: 48 },
       profile: ['industry', 'region'],
       options: optionRecords(['vs-code', 'vim']).map((o, i) => ({ ...o, label: ['VS Code', 'Vim'][i]! })),
     });
@@ -431,12 +498,30 @@ describe('formValuesOf', () => {
       maxChoices: 2,
       resultsVisibility: 'always',
       duplicatePolicy: 'network',
+      networkIdentity: 'address',
+      addressBudget: { votesPerHour: 120, ipv6Prefix: 48 },
       opensAt: '2026-06-01T09:00:00Z',
       closesAt: '2026-06-30T18:15:00Z',
       profile: ['industry', 'region'],
       embedOrigins: [],
       allowOther: false,
     });
+  });
+
+  it.each<[string, Parameters<typeof pollRecord>[0], Partial<PollFormValues>]>([
+    ['no budget: an empty count', { addressBudget: null }, { addressBudget: '', addressBudgetIpv6: '64' }],
+    [
+      'the default budget',
+      { addressBudget: { votesPerHour: 300, ipv6Prefix: 64 } },
+      { addressBudget: '300', addressBudgetIpv6: '64' },
+    ],
+    [
+      'an address-only network key and a /48 budget',
+      { networkIdentity: 'address', addressBudget: { votesPerHour: 25, ipv6Prefix: 48 } },
+      { networkIdentity: 'address', addressBudget: '25', addressBudgetIpv6: '48' },
+    ],
+  ])('shows %s', (_name, overrides, expected) => {
+    expect(formValuesOf(pollRecord(overrides))).toMatchObject(expected);
   });
 
   it('shows times to the minute: saving the form unchanged drops seconds set through the API', () => {

@@ -141,6 +141,24 @@ describe('refusal', () => {
   });
 });
 
+describe('a refusal with a wait of its own (an address budget spent)', () => {
+  const spent = () => new PollError('rate_limited', 'Try again in 12 minutes.', undefined, { retryAfterSeconds: 700 });
+
+  it.each<[string, () => Response]>([
+    ['the JSON envelope', () => errorJson(spent())],
+    ['the refusal page a browser gets', () => refusal(spent(), browser(), '/polls/p')],
+    ['the JSON refusal an API client gets', () => refusal(spent(), browser('application/json'), '/api/polls/p/votes')],
+  ])('%s: 429 with its Retry-After', (_name, answer) => {
+    const response = answer();
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('700');
+  });
+
+  it('a rate_limited refusal without a wait names none', () => {
+    expect(errorJson(new PollError('rate_limited', 'Slow down.')).headers.get('retry-after')).toBeNull();
+  });
+});
+
 describe('csvResponse', () => {
   it.each<[string, string | ReadableStream<Uint8Array>]>([
     ['whole', 'a,b\r\n1,2\r\n'],

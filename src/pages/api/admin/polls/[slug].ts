@@ -4,11 +4,11 @@ import { json, methodNotAllowed } from '@/http/responses';
 import { readJsonBody } from '@/http/read-body';
 import { MAX_ADMIN_BODY_BYTES } from '@/lib/limits';
 import { deletePoll, updatePoll } from '@/lib/poll-admin';
-import { getPollForOwner, toPollJson } from '@/lib/polls';
+import { getPollForOwner, toOwnerPollJson } from '@/lib/polls';
 
 export const GET = adminApiRoute(async ({ params, locals, request }) => {
   requireAdminToken(request, locals.app.config.adminToken);
-  return json(toPollJson(await getPollForOwner(locals.app.store, params.slug!), Date.now()));
+  return json(toOwnerPollJson(await getPollForOwner(locals.app.store, params.slug!), Date.now()));
 });
 
 export const PATCH = adminApiRoute(async ({ params, locals, request }) => {
@@ -16,7 +16,10 @@ export const PATCH = adminApiRoute(async ({ params, locals, request }) => {
   const body = await readJsonBody(request, MAX_ADMIN_BODY_BYTES);
   const now = Date.now();
   return json(
-    toPollJson(await updatePoll(locals.app.store, params.slug!, body, now, API_ACTOR, locals.app.surveyStore), now),
+    toOwnerPollJson(
+      await updatePoll(locals.app.store, params.slug!, body, now, API_ACTOR, locals.app.surveyStore),
+      now,
+    ),
   );
 });
 
