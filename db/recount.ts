@@ -3,10 +3,11 @@
  * segment tally (respondents and option votes per profile answer), every per-day tally and every
  * ranking tally are recomputed from `votes`, `vote_choices`, `vote_profiles` and `vote_rankings`,
  * and every survey tally from its responses and answers (db/recount-surveys.ts); with `repair`
- * they are rewritten.
+ * they are rewritten. The rule: tallies count the log minus quarantined votes (quarantine_id
+ * set), and a poll's quarantined_count counts those.
  */
-import { and, asc, count, eq, lt, sql } from 'drizzle-orm';
-import { alias, type SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { and, asc, count, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { alias, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { DAY_MS, type TallyDrift } from '../src/lib/store';
 import type { Db } from './client';
 import { recountSurveyTallies } from './recount-surveys';
@@ -45,6 +46,8 @@ const b = alias(voteProfiles, 'b');
 const dayOf = sql<number>`cast(${votes.createdAt} / ${DAY_MS} as integer)`;
 const pairOf = { pollId: a.pollId, dimensionA: a.dimension, valueA: a.value, dimensionB: b.dimension, valueB: b.value };
 const pairs = and(eq(b.voteId, a.voteId), lt(a.dimension, b.dimension));
+/** Joined on a vote's rows: only votes that count (not quarantined). */
+const countedVote = (voteId: SQLiteColumn) => and(eq(votes.id, voteId), isNull(votes.quarantineId));
 const segmentLabel = (r: Row) => `segment ${r.dimension}=${r.value}`;
 const pairLabel = (r: Row) => `segment ${r.dimensionA}=${r.valueA} & ${r.dimensionB}=${r.valueB}`;
 const dayLabel = (r: Row) => `day ${new Date(Number(r.day) * DAY_MS).toISOString().slice(0, 10)}`;
@@ -64,6 +67,7 @@ const DERIVED: DerivedTally[] = [
           responses: count(),
         })
         .from(voteProfiles)
+        .innerJoin(votes, countedVote(voteProfiles.voteId))
         .groupBy(voteProfiles.pollId, voteProfiles.dimension, voteProfiles.value)
         .all(),
   },
@@ -82,6 +86,7 @@ const DERIVED: DerivedTally[] = [
         })
         .from(voteProfiles)
         .innerJoin(voteChoices, eq(voteChoices.voteId, voteProfiles.voteId))
+        .innerJoin(votes, countedVote(voteProfiles.voteId))
         .groupBy(voteProfiles.pollId, voteProfiles.dimension, voteProfiles.value, voteChoices.optionId)
         .all(),
   },
@@ -94,6 +99,7 @@ const DERIVED: DerivedTally[] = [
         .select({ ...pairOf, responses: count() })
         .from(a)
         .innerJoin(b, pairs)
+        .innerJoin(votes, countedVote(a.voteId))
         .groupBy(a.pollId, a.dimension, a.value, b.dimension, b.value)
         .all(),
   },
@@ -107,6 +113,7 @@ const DERIVED: DerivedTally[] = [
         .from(a)
         .innerJoin(b, pairs)
         .innerJoin(voteChoices, eq(voteChoices.voteId, a.voteId))
+        .innerJoin(votes, countedVote(a.voteId))
         .groupBy(a.pollId, a.dimension, a.value, b.dimension, b.value, voteChoices.optionId)
         .all(),
   },
@@ -118,6 +125,7 @@ const DERIVED: DerivedTally[] = [
       tx
         .select({ pollId: votes.pollId, day: dayOf, responses: count() })
         .from(votes)
+        .where(isNull(votes.quarantineId))
         .groupBy(votes.pollId, dayOf)
         .all(),
   },
@@ -130,6 +138,7 @@ const DERIVED: DerivedTally[] = [
         .select({ pollId: votes.pollId, day: dayOf, optionId: voteChoices.optionId, votes: count() })
         .from(votes)
         .innerJoin(voteChoices, eq(voteChoices.voteId, votes.id))
+        .where(isNull(votes.quarantineId))
         .groupBy(votes.pollId, dayOf, voteChoices.optionId)
         .all(),
   },
@@ -141,6 +150,7 @@ const DERIVED: DerivedTally[] = [
       tx
         .select({ pollId: voteRankings.pollId, ranking: voteRankings.ranking, ballots: count() })
         .from(voteRankings)
+        .innerJoin(votes, countedVote(voteRankings.voteId))
         .groupBy(voteRankings.pollId, voteRankings.ranking)
         .all(),
   },
@@ -221,12 +231,22 @@ export function recountTallies(db: Db, repair: boolean): TallyDrift[] {
       const responses = tx
         .select({ id: polls.id, slug: polls.slug, stored: polls.responseCount, actual: count(votes.id) })
         .from(polls)
-        .leftJoin(votes, eq(votes.pollId, polls.id))
+        .leftJoin(votes, and(eq(votes.pollId, polls.id), isNull(votes.quarantineId)))
         .groupBy(polls.id)
         .all();
       for (const row of responses.filter((r) => r.stored !== r.actual)) {
         drift.push({ pollSlug: row.slug, what: 'responses', stored: row.stored, actual: row.actual });
         if (repair) tx.update(polls).set({ responseCount: row.actual }).where(eq(polls.id, row.id)).run();
+      }
+      const quarantined = tx
+        .select({ id: polls.id, slug: polls.slug, stored: polls.quarantinedCount, actual: count(votes.id) })
+        .from(polls)
+        .leftJoin(votes, and(eq(votes.pollId, polls.id), isNotNull(votes.quarantineId)))
+        .groupBy(polls.id)
+        .all();
+      for (const row of quarantined.filter((r) => r.stored !== r.actual)) {
+        drift.push({ pollSlug: row.slug, what: 'quarantined votes', stored: row.stored, actual: row.actual });
+        if (repair) tx.update(polls).set({ quarantinedCount: row.actual }).where(eq(polls.id, row.id)).run();
       }
       const optionTallies = tx
         .select({
@@ -234,11 +254,12 @@ export function recountTallies(db: Db, repair: boolean): TallyDrift[] {
           key: pollOptions.key,
           slug: polls.slug,
           stored: pollOptions.votes,
-          actual: count(voteChoices.voteId),
+          actual: count(votes.id),
         })
         .from(pollOptions)
         .innerJoin(polls, eq(polls.id, pollOptions.pollId))
         .leftJoin(voteChoices, eq(voteChoices.optionId, pollOptions.id))
+        .leftJoin(votes, countedVote(voteChoices.voteId))
         .groupBy(pollOptions.id)
         .orderBy(asc(polls.id), asc(pollOptions.position))
         .all();

@@ -1,9 +1,12 @@
 /** The SQLite implementation of AdminStore: admin sessions, the audit trail, the vote log. */
-import { and, asc, count, desc, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import type { AdminStore, VoteLogEntry } from '../src/lib/store';
 import type { Db } from './client';
 import { pollRankingDecoder } from './rankings';
 import { adminSessions, auditLog, otherAnswers, pollOptions, voteChoices, voteRankings, votes } from './schema';
+
+/** Write-ins have no tally to uncount: their reads join the vote and leave quarantined ones out. */
+const countedVote = and(eq(votes.id, otherAnswers.voteId), isNull(votes.quarantineId));
 
 export function createSqliteAdminStore(db: Db): AdminStore {
   return {
@@ -48,7 +51,7 @@ export function createSqliteAdminStore(db: Db): AdminStore {
       // rows. (created_at, id) follows the votes_poll_created index (rowid is its last column),
       // so every page is a range seek; keying on id alone would sort the poll's votes per page.
       const page = db
-        .select({ id: votes.id, createdAt: votes.createdAt, source: votes.source })
+        .select({ id: votes.id, createdAt: votes.createdAt, source: votes.source, quarantineId: votes.quarantineId })
         .from(votes)
         .where(
           and(
@@ -65,6 +68,7 @@ export function createSqliteAdminStore(db: Db): AdminStore {
           id: page.id,
           createdAt: page.createdAt,
           source: page.source,
+          quarantineId: page.quarantineId,
           key: pollOptions.key,
           ranking: voteRankings.ranking,
         })
@@ -80,7 +84,13 @@ export function createSqliteAdminStore(db: Db): AdminStore {
         if (row.id !== log.at(-1)?.id) {
           // A ranked ballot lists its whole order, most preferred first.
           const ranked = row.ranking === null ? undefined : decode(row.ranking);
-          log.push({ id: row.id, createdAt: row.createdAt, source: row.source, choices: ranked ?? [] });
+          log.push({
+            id: row.id,
+            createdAt: row.createdAt,
+            source: row.source,
+            choices: ranked ?? [],
+            quarantined: row.quarantineId !== null,
+          });
           if (ranked) continue;
         }
         if (row.key !== null && row.ranking === null) log.at(-1)!.choices.push(row.key);
@@ -92,6 +102,7 @@ export function createSqliteAdminStore(db: Db): AdminStore {
       const groups = db
         .select({ normalized: otherAnswers.normalized, count: count() })
         .from(otherAnswers)
+        .innerJoin(votes, countedVote)
         .where(eq(otherAnswers.pollId, pollId))
         .groupBy(otherAnswers.normalized)
         .orderBy(desc(count()), asc(otherAnswers.normalized))
@@ -100,6 +111,7 @@ export function createSqliteAdminStore(db: Db): AdminStore {
       const spellings = db
         .select({ normalized: otherAnswers.normalized, text: otherAnswers.text, count: count() })
         .from(otherAnswers)
+        .innerJoin(votes, countedVote)
         .where(eq(otherAnswers.pollId, pollId))
         .groupBy(otherAnswers.normalized, otherAnswers.text)
         .orderBy(desc(count()), asc(otherAnswers.text))
@@ -117,7 +129,7 @@ export function createSqliteAdminStore(db: Db): AdminStore {
       return db
         .select({ createdAt: votes.createdAt, text: otherAnswers.text })
         .from(otherAnswers)
-        .innerJoin(votes, eq(votes.id, otherAnswers.voteId))
+        .innerJoin(votes, countedVote)
         .where(eq(otherAnswers.pollId, pollId))
         .orderBy(asc(votes.createdAt), asc(votes.id))
         .all();

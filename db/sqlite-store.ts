@@ -11,6 +11,7 @@ import { rankingDecoder } from './rankings';
 import { recountTallies } from './recount';
 import { createSqlitePeriodReads } from './sqlite-periods';
 import { createSqliteSegmentReads } from './sqlite-segments';
+import { createSqliteTraffic } from './sqlite-traffic';
 import { createSqliteVoteWrites } from './sqlite-votes';
 import { createPollReads } from './sqlite-poll-reads';
 import { auditLog, pollOptions, polls, rankingTallies, settings } from './schema';
@@ -203,6 +204,7 @@ export function createSqliteStore(db: Db): SqlitePollStore {
     ...voteWrites,
     ...createSqliteSegmentReads(db),
     ...createSqlitePeriodReads(db),
+    ...createSqliteTraffic(db),
 
     async readSetting(key) {
       return db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get()?.value ?? null;

@@ -23,7 +23,7 @@ import {
   voteRankings,
   votes,
 } from './schema';
-import { createCountedVotes, StaleOptions, type CountedVote } from './sqlite-votes';
+import { createCountedVotes, StaleOptions, type CountedVote } from './sqlite-counted-votes';
 import { surveyReader } from './sqlite-survey-records';
 
 const IMMEDIATE = { behavior: 'immediate' } as const;

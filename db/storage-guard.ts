@@ -62,6 +62,8 @@ const POLL_STORE_COMMITS: CommitProofs<PollStore> = {
   // 'duplicate' commits the duplicate counter; only a stale ballot rolls back without writing.
   recordVote: (result) => result.outcome !== 'stale_options',
   importVotes: () => true,
+  quarantineBurst: (result) => result.outcome === 'done',
+  restoreQuarantine: (result) => result.outcome === 'done',
   probeWrite: () => true,
 };
 

@@ -55,6 +55,8 @@ const POLL_READS = new Set([
   'otherAnswerGroups',
   'voteLogPage',
   'auditFor',
+  'trafficOf',
+  'quarantinesOf',
   'ping',
   'probeWrite',
 ]);

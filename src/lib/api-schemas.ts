@@ -210,6 +210,8 @@ export const resultsSchema = z
     duplicatePolicy: z.enum(DUPLICATE_POLICIES),
     totalResponses: z.number().int(),
     duplicatesRefused: z.number().int(),
+    /** Votes quarantined after review (issue 16): kept in the owner's log, left out of every count. */
+    excludedVotes: z.number().int(),
     options: z.array(
       z.object({ key: z.string(), label: z.string(), votes: z.number().int(), share, ci95: intervalSchema }).strict(),
     ),

@@ -284,12 +284,22 @@ export class LiveResults {
  * The store with every change a watcher should see reported to the hub: recorded votes and
  * owner edits (closing a poll changes its status in the results).
  */
-export function reportingChanges<T extends Pick<PollStore, 'recordVote' | 'updatePoll' | 'deletePoll'>>(
-  store: T,
-  live: LiveResults,
-): T {
+export function reportingChanges<
+  T extends Pick<PollStore, 'recordVote' | 'updatePoll' | 'deletePoll' | 'quarantineBurst' | 'restoreQuarantine'>,
+>(store: T, live: LiveResults): T {
   return {
     ...store,
+    // A quarantine or its restoring changes the public counts as much as a vote does.
+    async quarantineBurst(...args) {
+      const outcome = await store.quarantineBurst(...args);
+      if (outcome.outcome === 'done') live.changed(outcome.pollSlug);
+      return outcome;
+    },
+    async restoreQuarantine(...args) {
+      const outcome = await store.restoreQuarantine(...args);
+      if (outcome.outcome === 'done') live.changed(outcome.pollSlug);
+      return outcome;
+    },
     async recordVote(vote) {
       const outcome = await store.recordVote(vote);
       if (outcome.outcome === 'recorded') live.changed(outcome.poll.slug);

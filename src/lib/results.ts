@@ -21,6 +21,7 @@ export function buildResults(poll: PollRecord, now: number, ranked: IrvResult | 
     duplicatePolicy: poll.duplicatePolicy,
     totalResponses: poll.responseCount,
     duplicatesRefused: poll.duplicateCount,
+    excludedVotes: poll.quarantinedCount,
     options: optionStatistics(poll.options, poll.responseCount).map(({ key, label, votes, share, ci95 }) => ({
       key,
       label,

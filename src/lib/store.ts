@@ -148,7 +148,7 @@ export interface NewPoll {
   options: NewOption[];
 }
 
-export interface PollStore {
+export interface PollStore extends TrafficStore {
   /** Every poll, drafts included, with options in order. */
   listPolls(): Promise<PollRecord[]>;
   findPoll(slug: string): Promise<PollRecord | null>;
@@ -240,9 +240,9 @@ export interface AdminStore {
    * the last. Pages by key, so each is one indexed read and no cursor stays open between pages.
    */
   voteLogPage(pollId: number, after: VoteLogCursor | null, limit: number): Promise<VoteLogEntry[]>;
-  /** The poll's write-in answers grouped by normalised text, most frequent first. */
+  /** The poll's write-in answers grouped by normalised text, most frequent first (quarantined votes left out). */
   otherAnswerGroups(pollId: number): Promise<OtherAnswerGroup[]>;
-  /** Every write-in answer of a poll, oldest first: the vote's minute and the text. */
+  /** Every write-in answer of a poll, oldest first: the vote's minute and the text (quarantined votes left out). */
   otherAnswers(pollId: number): Promise<{ createdAt: number; text: string }[]>;
 }
 
@@ -252,7 +252,71 @@ export interface VoteLogEntry {
   source: string;
   /** Option keys in the poll's option order (a ranked ballot: in its order of preference). */
   choices: string[];
+  /** Quarantined after review: in the log, out of every public count. */
+  quarantined: boolean;
 }
 
 /** The last vote of a page: the next page starts after it. */
 export type VoteLogCursor = Pick<VoteLogEntry, 'createdAt' | 'id'>;
+
+/** One clock hour of one prefix digest's traffic (prefix_hour_tallies). */
+export interface PrefixHour {
+  /** Per-poll keyed digest of a network prefix: opaque, never shown in a public view. */
+  prefixKey: string;
+  /** Hours since 1970-01-01T00:00Z. */
+  hour: number;
+  /** Votes accepted (quarantined ones included: they arrived). */
+  votes: number;
+  /** Votes refused by the poll's address budget. */
+  refused: number;
+}
+
+/** A burst taken out of the public counts after review (see `quarantines` in db/schema.ts). */
+export interface QuarantineRecord {
+  id: number;
+  prefixKey: string;
+  /** The votes of `prefixKey` cast in [fromAt, toAt) (stored minutes). */
+  fromAt: number;
+  toAt: number;
+  /** Votes it took out when it was made. */
+  votes: number;
+  createdAt: number;
+  /** When it was restored (its votes count again); null while it holds. */
+  restoredAt: number | null;
+}
+
+/** What a quarantine write came to; the poll's slug lets the live streams hear of it. */
+export type QuarantineOutcome =
+  | { outcome: 'done'; quarantine: QuarantineRecord; pollSlug: string }
+  /** No counted vote of that digest in the range (nothing to quarantine). */
+  | { outcome: 'empty' }
+  /** No such poll, or (restore) no such active quarantine of it. */
+  | { outcome: 'not_found' }
+  /** A survey's question: its answers are withdrawn and replaced by resubmission, which quarantine would double-count. */
+  | { outcome: 'survey_question' };
+
+/**
+ * Traffic per network prefix and the quarantine of bursts (issue 16): votes stay in the log,
+ * quarantined ones leave every tally (`polls.quarantined_count` says how many).
+ */
+export interface TrafficStore {
+  /** The poll's prefix-hour tallies for hours fromHour…toHour (inclusive), oldest first. */
+  trafficOf(pollId: number, fromHour: number, toHour: number): Promise<PrefixHour[]>;
+  /**
+   * Quarantines the counted votes of one prefix digest cast in [fromAt, toAt): one quarantines
+   * row, each vote marked and uncounted, `quarantined_count + n` and the audit row, in one
+   * BEGIN IMMEDIATE transaction. `empty` when no counted vote matches (nothing is written).
+   */
+  quarantineBurst(
+    pollId: number,
+    prefixKey: string,
+    fromAt: number,
+    toAt: number,
+    now: number,
+    audit: AuditEntry,
+  ): Promise<QuarantineOutcome>;
+  /** Counts an active quarantine's votes in again (restored_at set), with its audit row, in one transaction. */
+  restoreQuarantine(pollId: number, quarantineId: number, now: number, audit: AuditEntry): Promise<QuarantineOutcome>;
+  /** The poll's quarantines, newest first (restored ones included). */
+  quarantinesOf(pollId: number): Promise<QuarantineRecord[]>;
+}

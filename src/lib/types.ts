@@ -191,6 +191,8 @@ export interface Results {
   duplicatePolicy: DuplicatePolicy;
   totalResponses: number;
   duplicatesRefused: number;
+  /** Votes the owner quarantined after review (a burst from one network): in the log, out of every count here. */
+  excludedVotes: number;
   options: { key: string; label: string; votes: number; share: number; ci95: { low: number; high: number } }[];
   updatedAt: string;
   /** Ordinal polls: the median and cumulative shares (src/lib/ordinal.ts). */

@@ -1,14 +1,22 @@
-/** The anonymised vote log as CSV: time, choices, source — never a voter key or an address. */
+/**
+ * The anonymised vote log as CSV: time, choices, source — never a voter key or an address — and
+ * `excluded`: "quarantined" for a vote kept in the log but out of every public count.
+ */
 import { csvRow } from './csv';
 import type { AdminStore, VoteLogCursor, VoteLogEntry } from './store';
 
-export const VOTE_LOG_HEADER = ['time', 'choices', 'source'] as const;
+export const VOTE_LOG_HEADER = ['time', 'choices', 'source', 'excluded'] as const;
 
 /** Votes per store read: one response chunk of roughly 50 kB. */
 export const VOTE_LOG_PAGE_SIZE = 1000;
 
 export function voteLogRow(vote: VoteLogEntry): string[] {
-  return [new Date(vote.createdAt).toISOString(), vote.choices.join(' '), vote.source];
+  return [
+    new Date(vote.createdAt).toISOString(),
+    vote.choices.join(' '),
+    vote.source,
+    vote.quarantined ? 'quarantined' : '',
+  ];
 }
 
 /**

@@ -385,10 +385,10 @@ describe('forms', () => {
     ]);
     const log = (await request(`${server.url}/admin/polls/export/votes.csv`, { headers: { cookie } })).body as string;
     const lines = log.trim().split('\r\n');
-    expect(lines[0]).toBe('time,choices,source');
+    expect(lines[0]).toBe('time,choices,source,excluded');
     expect(lines.slice(1).map((l) => l.split(',').slice(1))).toEqual([
-      ['red blue', 'api'],
-      ['blue', 'api'],
+      ['red blue', 'api', ''],
+      ['blue', 'api', ''],
     ]);
     expect(log).not.toMatch(/127\.0\.0\.|pp_voter|[A-Za-z0-9_-]{43}/);
   });

@@ -44,7 +44,7 @@ async function prepareDatabase(dir: string): Promise<string[]> {
       const picked = poll.options.filter((_, bit) => ((i % 7) + 1) & (1 << bit));
       const createdAt = START + Math.floor(i / 7) * 60_000;
       const source = SOURCES[i % 4]!;
-      const line = `${new Date(createdAt).toISOString()},${picked.map((o) => o.key).join(' ')},${source}`;
+      const line = `${new Date(createdAt).toISOString()},${picked.map((o) => o.key).join(' ')},${source},`;
       return { optionIds: picked.map((o) => o.id), createdAt, source, line };
     });
     const inImportOrder = [...votes.slice(VOTES / 2), ...votes.slice(0, VOTES / 2)];
@@ -74,7 +74,7 @@ describe('vote log export', () => {
     const body = response.body as string;
     expect(body.endsWith('\r\n')).toBe(true);
     const lines = body.slice(0, -2).split('\r\n');
-    expect(lines[0]).toBe('time,choices,source');
+    expect(lines[0]).toBe('time,choices,source,excluded');
     expect(lines.length - 1).toBe(VOTES);
     expect(lines.slice(1)).toEqual(expected);
   });
@@ -84,7 +84,7 @@ describe('vote log export', () => {
     expect((await vote(server.url, 'big', ['b', 'c'])).status).toBe(201);
     const body = (await request(`${server.url}/admin/polls/big/votes.csv`, { headers: { cookie } })).body as string;
     const last = body.trimEnd().split('\r\n').at(-1)!;
-    expect(last).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z,b c,api$/);
+    expect(last).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z,b c,api,$/);
     const results = await request(`${server.url}/api/polls/big/results`);
     expect(results.body.updatedAt).toMatch(/:00\.000Z$/);
   });

@@ -37,7 +37,7 @@ async function importVotes(count: number): Promise<string[]> {
       optionIds: picked.map((p) => poll.options[p]!.id),
       createdAt: START + Math.floor(i / 3) * 60_000,
       source: SOURCES[i % 4]!,
-      line: `${new Date(START + Math.floor(i / 3) * 60_000).toISOString()},${picked.map((p) => keys[p]).join(' ')},${SOURCES[i % 4]}`,
+      line: `${new Date(START + Math.floor(i / 3) * 60_000).toISOString()},${picked.map((p) => keys[p]).join(' ')},${SOURCES[i % 4]},`,
     };
   });
   const half = Math.floor(count / 2);
@@ -65,7 +65,7 @@ describe('voteLogPage', () => {
       } while (page.length === pageSize);
       expect(new Set(seen.map((vote) => vote.id)).size).toBe(50);
       expect(
-        seen.map((vote) => `${new Date(vote.createdAt).toISOString()},${vote.choices.join(' ')},${vote.source}`),
+        seen.map((vote) => `${new Date(vote.createdAt).toISOString()},${vote.choices.join(' ')},${vote.source},`),
       ).toEqual(expected);
     }
   });
@@ -83,11 +83,11 @@ describe('voteLogCsv', () => {
   it('streams the header and every vote once, in order, across pages', async () => {
     const expected = await importVotes(25);
     const csv = await readAll(voteLogCsv(admin, poll.id, 4));
-    expect(csv).toBe(['time,choices,source', ...expected].map((line) => `${line}\r\n`).join(''));
+    expect(csv).toBe(['time,choices,source,excluded', ...expected].map((line) => `${line}\r\n`).join(''));
   });
 
   it('is the header alone for a poll without votes', async () => {
-    expect(await readAll(voteLogCsv(admin, poll.id, 4))).toBe('time,choices,source\r\n');
+    expect(await readAll(voteLogCsv(admin, poll.id, 4))).toBe('time,choices,source,excluded\r\n');
   });
 
   it('reads a page only when the reader asks for more, and picks up votes recorded meanwhile', async () => {
@@ -103,7 +103,7 @@ describe('voteLogCsv', () => {
     const reader = voteLogCsv(counting, poll.id, 4).getReader();
     const decoder = new TextDecoder();
     let text = decoder.decode((await reader.read()).value);
-    expect(text).toBe('time,choices,source\r\n');
+    expect(text).toBe('time,choices,source,excluded\r\n');
     text += decoder.decode((await reader.read()).value);
     // One page handed over and at most one read ahead: not the whole log.
     expect(reads).toBeLessThanOrEqual(2);
@@ -118,7 +118,9 @@ describe('voteLogCsv', () => {
     );
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value);
     expect(text).toBe(
-      ['time,choices,source', ...expected, '2026-06-02T00:00:00.000Z,c,web'].map((line) => `${line}\r\n`).join(''),
+      ['time,choices,source,excluded', ...expected, '2026-06-02T00:00:00.000Z,c,web,']
+        .map((line) => `${line}\r\n`)
+        .join(''),
     );
     expect(reads).toBe(3);
   });

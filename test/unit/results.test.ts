@@ -30,6 +30,7 @@ describe('buildResults', () => {
       duplicatePolicy: 'network',
       totalResponses: 8,
       duplicatesRefused: 2,
+      excludedVotes: 0,
       options: [
         { key: 'a', label: 'A', votes: 6, share: 0.75, ci95: wilsonInterval(6, 8) },
         { key: 'b', label: 'B', votes: 2, share: 0.25, ci95: wilsonInterval(2, 8) },

@@ -149,6 +149,7 @@ describe('shownShares', () => {
     status: 'open' as const,
     duplicatePolicy: 'none' as const,
     duplicatesRefused: 0,
+    excludedVotes: 0,
     updatedAt: '2026-06-01T12:00:00.000Z',
     totalResponses: 100,
     options: [
