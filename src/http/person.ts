@@ -11,8 +11,9 @@
  */
 import type { SignOnConfig } from '@/lib/config';
 import { profileValueFromText, type ProfileAnswers, type SignOnProfile } from '@/lib/profile';
-import type { Voter } from '@/lib/votes';
+import type { Visitor, Voter } from '@/lib/votes';
 import type { HeaderGetter } from './origin-checks';
+import { readDeviceIds, type CookieJar, type DeviceOptions } from './voter-cookie';
 
 /** Longer than any login name or e-mail address; a longer value is not a user id but junk. */
 export const MAX_USER_ID_LENGTH = 256;
@@ -83,6 +84,22 @@ export function withPerson(voter: Voter, locals: Pick<App.Locals, 'app' | 'perso
     personId: locals.person?.id ?? null,
     signOn: signOnProfile(locals.app.config.signOn, locals.person),
   };
+}
+
+/**
+ * Who a request is, for "has this visitor voted" and "Your choice": the device ids its cookies
+ * prove and the signed-in person, if a believed sign-on names one. The person counts only on a
+ * person poll or survey (src/lib/votes.ts visitorDeviceIds), where votes are stored under them;
+ * it is kept apart from the device ids so that it never reaches a cookie, a widget token or a
+ * device lock. Pages that depend on it are never kept for others: the page cache refuses every
+ * request with the sign-on header (src/http/page-cache.ts).
+ */
+export function visitorOf(
+  cookies: CookieJar,
+  locals: Pick<App.Locals, 'app' | 'person'>,
+  options: DeviceOptions = {},
+): Visitor {
+  return { deviceIds: readDeviceIds(cookies, locals.app.secret, options), personId: locals.person?.id ?? null };
 }
 
 /** The dimensions the sign-on fills: their selects are not shown on ballots. */

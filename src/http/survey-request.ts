@@ -14,9 +14,9 @@ import { profileFromForm } from '@/lib/profile';
 import { pageAnswersFromForm, submitSurveyPage, SurveyAnswersError, surveyPageView } from '@/lib/survey-answers';
 import type { SurveyQuestion, SurveyRecord } from '@/lib/survey-types';
 import { surveyPages } from '@/lib/surveys';
-import { withPerson } from './person';
+import { visitorOf, withPerson } from './person';
 import { readFormBody } from './read-body';
-import { ballotVoter, readDeviceIds } from './voter-cookie';
+import { ballotVoter } from './voter-cookie';
 
 export interface SurveyFormState {
   page: number;
@@ -65,7 +65,7 @@ export async function surveyRequest(
       const view = await surveyPageView(ctx, slug, {
         page: 1,
         token: null,
-        deviceIds: readDeviceIds(astro.cookies, app.secret, { embedded }),
+        visitor: visitorOf(astro.cookies, astro.locals, { embedded }),
       });
       outcome.responded = view.responded && survey.duplicatePolicy !== 'none';
       outcome.form = { ...view, profile: view.profile };
@@ -76,7 +76,7 @@ export async function surveyRequest(
     const token = body.get('token') || null;
     // Back stores nothing; from page 1 (a crafted post) it shows page 1 again.
     if (body.get('nav') === 'back') {
-      const view = await surveyPageView(ctx, slug, { page: Math.max(1, page - 1), token, deviceIds: [] });
+      const view = await surveyPageView(ctx, slug, { page: Math.max(1, page - 1), token, visitor: null });
       outcome.form = { ...view, profile: view.profile };
       return outcome;
     }

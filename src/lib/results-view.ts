@@ -10,7 +10,7 @@ import { rankedCounts } from './ranked-count';
 import { buildResults, hiddenResultsMessage } from './results';
 import type { PollStore } from './store';
 import type { PollRecord, PollStatus, Results } from './types';
-import { ownChoices } from './votes';
+import { ownChoices, type VisitorIds } from './votes';
 
 export interface ResultsView {
   poll: PollRecord;
@@ -45,13 +45,16 @@ export async function resultsViewFor(
   };
 }
 
-/** The view for the browser with these device ids (none: a browser that never voted here). */
+/**
+ * The view for this visitor: the browser's device ids (none: a browser that never voted here)
+ * and, on a person poll, the signed-in person (see visitorDeviceIds).
+ */
 export async function resultsView(
   { store, secret, now }: { store: PollStore; secret: string; now: number },
   poll: PollRecord,
-  deviceIds: string | readonly string[] | null,
+  visitor: VisitorIds,
 ): Promise<ResultsView> {
-  const choices = await ownChoices(store, secret, poll, deviceIds);
+  const choices = await ownChoices(store, secret, poll, visitor);
   return resultsViewFor(store, poll, choices !== null, now, choices ?? []);
 }
 

@@ -23,7 +23,7 @@ import { findPublicSurvey, surveyPages, surveyStatus } from './surveys';
 import type { PollStore } from './store';
 import type { DuplicatePolicy, PollStatus, VoteSource } from './types';
 import { deviceKeyFor, surveyDeviceKeyFor, surveyNetworkKeyFor, surveyPersonKeyFor } from './voter';
-import { lockKeysFor, requirePerson, type Voter } from './votes';
+import { lockKeysFor, requirePerson, storedDeviceId, visitorDeviceIds, type Voter, type VisitorIds } from './votes';
 import { parseWriteIn } from './write-in';
 
 export interface SurveyContext {
@@ -168,7 +168,8 @@ function checkProfile(
 
 /** The survey-level identities of a voter: the device key stored on a response and the keys its policy locks. */
 function surveyIdentity(secret: string, survey: SurveyRecord, voter: Voter) {
-  const deviceKey = surveyDeviceKeyFor(secret, survey.id, voter.deviceId);
+  // A person survey's response is stored under the person, so every browser they sign in on knows it.
+  const deviceKey = surveyDeviceKeyFor(secret, survey.id, storedDeviceId(survey.duplicatePolicy, voter));
   const others = (voter.otherDeviceIds ?? []).map((id) => surveyDeviceKeyFor(secret, survey.id, id));
   const networkKey = surveyNetworkKeyFor(secret, survey.id, voter.address, voter.userAgent);
   const personKey = voter.personId ? surveyPersonKeyFor(secret, survey.id, voter.personId) : null;
@@ -291,7 +292,7 @@ export async function submitSurveyPage(
       survey,
       page,
       fields,
-      (pollId) => deviceKeyFor(ctx.secret, pollId, voter.deviceId),
+      (pollId) => deviceKeyFor(ctx.secret, pollId, storedDeviceId(survey.duplicatePolicy, voter)),
       voter.signOn ?? null,
     );
     return {
@@ -432,7 +433,7 @@ export interface SurveyPageView {
 export async function surveyPageView(
   ctx: SurveyContext,
   slug: string,
-  input: { page: number; token: string | null; deviceIds: readonly string[] },
+  input: { page: number; token: string | null; visitor: VisitorIds },
 ): Promise<SurveyPageView> {
   const survey = await findPublicSurvey(ctx, slug);
   const pages = surveyPages(survey);
@@ -449,17 +450,17 @@ export async function surveyPageView(
     answers: storedPageAnswers(questions, response),
     profile: response?.profile ?? {},
     token: response ? signResponseToken(ctx.secret, response.id, survey.id, ctx.now) : null,
-    responded: await hasRespondedToSurvey(ctx, survey, input.deviceIds),
+    responded: await hasRespondedToSurvey(ctx, survey, input.visitor),
   };
 }
 
-/** Whether any of the browser's device ids has a response in the survey. */
+/** Whether any of the browser's device ids (or, on a person survey, the signed-in person) has a response in the survey. */
 export async function hasRespondedToSurvey(
   ctx: Pick<SurveyContext, 'surveyStore' | 'secret'>,
   survey: SurveyRecord,
-  deviceIds: readonly string[] | null,
+  visitor: VisitorIds,
 ): Promise<boolean> {
-  for (const id of deviceIds ?? []) {
+  for (const id of visitorDeviceIds(survey.duplicatePolicy, visitor)) {
     if (await ctx.surveyStore.hasResponded(survey.id, surveyDeviceKeyFor(ctx.secret, survey.id, id))) return true;
   }
   return false;
@@ -482,7 +483,7 @@ export async function submitSurveyResponse(
     const { pages, answers, profile } = checkResponseBody(
       survey,
       body,
-      (pollId) => deviceKeyFor(ctx.secret, pollId, voter.deviceId),
+      (pollId) => deviceKeyFor(ctx.secret, pollId, storedDeviceId(survey.duplicatePolicy, voter)),
       voter.signOn ?? null,
     );
     return {

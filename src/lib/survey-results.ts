@@ -25,6 +25,7 @@ import { completionOf, funnelSteps } from './survey-funnel';
 import type { SurveyQuestion, SurveyRecord, SurveyResults, SurveyStore } from './survey-types';
 import type { PollRecord, PollStatus, Results } from './types';
 import { surveyDeviceKeyFor } from './voter';
+import { visitorDeviceIds, type VisitorIds } from './votes';
 
 /** The "No answer" segment of a cross-question breakdown: answered the question shown, not the one it is by. */
 export const NOT_ANSWERED = 'not-answered';
@@ -239,14 +240,17 @@ async function brokenDown(
   return { questions, by: { kind: 'question', key: segments.dimension, label: by.question } };
 }
 
-/** Whether this browser (any device id its request proves) has a response in the survey. */
+/**
+ * Whether this visitor has a response in the survey: any device id its request proves, or on a
+ * person survey the signed-in person (visitorDeviceIds).
+ */
 export async function hasResponded(
   surveyStore: Pick<SurveyStore, 'hasResponded'>,
   secret: string,
   survey: SurveyRecord,
-  deviceIds: readonly string[] | null,
+  visitor: VisitorIds,
 ): Promise<boolean> {
-  for (const id of deviceIds ?? []) {
+  for (const id of visitorDeviceIds(survey.duplicatePolicy, visitor)) {
     if (await surveyStore.hasResponded(survey.id, surveyDeviceKeyFor(secret, survey.id, id))) return true;
   }
   return false;
@@ -260,11 +264,11 @@ export async function hasResponded(
 export async function surveyResultsView(
   ctx: SurveyResultsContext,
   survey: SurveyRecord,
-  deviceIds: readonly string[] | null,
+  visitor: VisitorIds,
   params: URLSearchParams,
 ): Promise<SurveyResultsView> {
   const breakdown = parseSurveyBreakdown(survey, params);
-  const responded = await hasResponded(ctx.surveyStore, ctx.secret, survey, deviceIds);
+  const responded = await hasResponded(ctx.surveyStore, ctx.secret, survey, visitor);
   return surveyResultsViewFor(ctx, survey, responded, breakdown);
 }
 

@@ -45,6 +45,47 @@ export function requirePerson(policy: DuplicatePolicy, voter: Pick<Voter, 'perso
   }
 }
 
+/**
+ * The device id a signed-in person's vote is stored under on a `person` poll or survey (the vote's
+ * per-poll device key, deviceKeyFor): the same on every browser, so "you have voted" and "Your
+ * choice" follow the person rather than the cookie. Only ever an input of the per-poll HMAC — never
+ * a cookie, a widget token or a lock of another policy. It cannot equal a browser's device id
+ * (22 base64url characters, no colon).
+ */
+export const personDeviceId = (personId: string): string => `person:${personId}`;
+
+/**
+ * The device id a voter's ballot is stored under: on a `person` poll or survey the signed-in
+ * person's (personDeviceId), on every other policy the browser's own. A person id never keys a
+ * vote of another policy: there it would make a browser-level vote findable by person.
+ */
+export function storedDeviceId(policy: DuplicatePolicy, voter: Pick<Voter, 'deviceId' | 'personId'>): string {
+  return policy === 'person' && voter.personId ? personDeviceId(voter.personId) : voter.deviceId;
+}
+
+/** Who is looking at a poll or survey: the device ids the browser's cookies prove, and the signed-in person, if any. */
+export interface Visitor {
+  deviceIds: readonly string[];
+  /** The user id a believed sign-on names (src/http/person.ts); null without one. */
+  personId: string | null;
+}
+
+/** A visitor, or (where no sign-on can matter) just the browser's device ids. */
+export type VisitorIds = Visitor | string | readonly string[] | null;
+
+/**
+ * The device ids a visitor's vote may be stored under in a poll or survey of this policy: the
+ * browser's, and on a `person` one the person's (see storedDeviceId) — so a colleague who voted on
+ * the laptop is recognised on the phone. Never the person's on another policy.
+ */
+export function visitorDeviceIds(policy: DuplicatePolicy, visitor: VisitorIds): string[] {
+  if (visitor === null) return [];
+  if (typeof visitor === 'string') return [visitor];
+  if (!('deviceIds' in visitor)) return [...visitor];
+  const person = policy === 'person' && visitor.personId ? [personDeviceId(visitor.personId)] : [];
+  return [...visitor.deviceIds, ...person];
+}
+
 export interface VoteContext {
   store: PollStore;
   /** Finds the survey of a question poll, to name it when the question is voted on directly. */
@@ -120,7 +161,7 @@ export async function castVote(
     const ranking = poll.type === 'ranked' ? chosen : null;
     const optionIds = ranking ? chosen.slice(0, 1) : chosen;
     const profile = parseProfile(poll.profile, parsed.data.profile, voter.signOn ?? null);
-    const deviceKey = deviceKeyFor(secret, poll.id, voter.deviceId);
+    const deviceKey = deviceKeyFor(secret, poll.id, storedDeviceId(poll.duplicatePolicy, voter));
     const otherDeviceKeys = (voter.otherDeviceIds ?? []).map((id) => deviceKeyFor(secret, poll.id, id));
     const networkKey =
       poll.networkIdentity === 'address'
@@ -173,30 +214,34 @@ async function answeredThroughSurvey(surveyStore: VoteContext['surveyStore'], po
   return new PollError('poll_not_open', `This question is part of ${where}.`);
 }
 
-/** Whether this browser — any of the device ids its request proves — has a vote in the poll. */
+/**
+ * Whether this visitor has a vote in the poll: any of the device ids its request proves, or on a
+ * person poll the signed-in person (visitorDeviceIds).
+ */
 export async function hasVoted(
   store: PollStore,
   secret: string,
   poll: PollRecord,
-  deviceIds: string | readonly string[] | null,
+  visitor: VisitorIds,
 ): Promise<boolean> {
-  const ids = deviceIds === null ? [] : typeof deviceIds === 'string' ? [deviceIds] : deviceIds;
+  const ids = visitorDeviceIds(poll.duplicatePolicy, visitor);
   for (const id of ids) if (await store.hasDeviceVoted(poll.id, deviceKeyFor(secret, poll.id, id))) return true;
   return false;
 }
 
 /**
- * The options this browser chose in the poll (its newest vote), or null when it has not voted.
- * Found through the per-poll device key already stored with the vote, so marking "Your choice"
- * needs nothing new stored and nothing that links one poll's votes to another's.
+ * The options this visitor chose in the poll (its newest vote), or null when it has not voted.
+ * Found through the per-poll device key already stored with the vote (on a person poll the
+ * person's, see storedDeviceId), so marking "Your choice" needs nothing new stored and nothing
+ * that links one poll's votes to another's.
  */
 export async function ownChoices(
   store: PollStore,
   secret: string,
   poll: PollRecord,
-  deviceIds: string | readonly string[] | null,
+  visitor: VisitorIds,
 ): Promise<string[] | null> {
-  const ids = deviceIds === null ? [] : typeof deviceIds === 'string' ? [deviceIds] : deviceIds;
+  const ids = visitorDeviceIds(poll.duplicatePolicy, visitor);
   for (const id of ids) {
     const choices = await store.deviceVoteChoices(poll.id, deviceKeyFor(secret, poll.id, id));
     if (choices) return choices;

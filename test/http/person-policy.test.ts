@@ -28,6 +28,8 @@ const SIGN_ON_ENV = {
 const ALICE = 'alice.quixote-7f3a@corp.example';
 const BOB = 'bob.zanzibar-91c2@corp.example';
 const CAROL = 'carol.ytterbium-5d0e@corp.example';
+const IVAN = 'ivan.quetzal-2b8e@corp.example';
+const JUDY = 'judy.xylophone-6c1f@corp.example';
 
 const server = useServer({
   env: SIGN_ON_ENV,
@@ -54,6 +56,27 @@ const server = useServer({
       duplicatePolicy: 'device',
       resultsVisibility: 'always',
       profile: ['department'],
+    });
+    await createPoll(url, {
+      slug: 'retro',
+      question: 'Keep the retro format?',
+      options: ['Keep', 'Change'],
+      duplicatePolicy: 'person',
+      resultsVisibility: 'after_vote',
+    });
+    await createPoll(url, {
+      slug: 'desk-plants',
+      question: 'More desk plants?',
+      options: ['Yes', 'No'],
+      duplicatePolicy: 'device',
+      resultsVisibility: 'after_vote',
+    });
+    await createSurvey(url, {
+      slug: 'offsite',
+      title: 'Offsite',
+      duplicatePolicy: 'person',
+      resultsVisibility: 'after_vote',
+      questions: [{ question: 'Come along?', options: ['Yes', 'No'] }],
     });
     await createSurvey(url, {
       slug: 'two-pages',
@@ -311,12 +334,120 @@ describe('multi-page person surveys', () => {
   });
 });
 
+describe('a person who voted, on another browser', () => {
+  // Every request below is a fresh browser (no cookie jar): the laptop votes, the phone looks.
+  const as = (login: string) => ({ headers: { [LOGIN_HEADER]: login } });
+  const ballotForm = '<form method="post"';
+
+  it('is recognised on the poll page, the results page, the widget and the results JSON', async () => {
+    const laptop = await formPost(proxy.url, '/polls/retro', { choice: 'keep' }, { [LOGIN_HEADER]: IVAN });
+    expect(laptop.status).toBe(303);
+    const page = await request(`${proxy.url}/polls/retro`, as(IVAN));
+    expect(page.body).not.toContain(ballotForm);
+    expect(page.body).toContain('You have already voted in this poll.');
+    // after_vote: the results show, with the person's own choice.
+    const results = await request(`${proxy.url}/polls/retro/results`, as(IVAN));
+    expect(results.status).toBe(200);
+    expect(results.body).not.toContain('Results are shown to people who have voted');
+    expect(results.body).toMatch(/<tr class="own-choice"[^>]*>\s*<th[^>]*>\s*Keep/);
+    expect(results.body).toMatch(/own-choice-tag[^>]*>Your choice/);
+    const widget = await request(`${proxy.url}/embed/retro`, as(IVAN));
+    expect(widget.body).not.toContain(ballotForm);
+    expect(widget.body).toMatch(/class="mine"[^>]*>Your choice/);
+    const json = await request(`${proxy.url}/api/polls/retro/results`, as(IVAN));
+    expect(json.status).toBe(200);
+    expect(json.body.totalResponses).toBe(1);
+    const csv = await request(`${proxy.url}/api/polls/retro/results.csv`, as(IVAN));
+    expect(csv.status).toBe(200);
+    // Sending the ballot anyway is still one vote per person.
+    expect((await voteAs(IVAN, 'retro', { choices: ['change'] })).status).toBe(409);
+    // Looking handed out no identity: no cookie names anyone, and none was set at all.
+    for (const seen of [page, results, widget, json]) expect(seen.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('is not lent to someone else on the same browser, nor to a visitor without a sign-on', async () => {
+    // The laptop's cookie, but Judy signed in on it now: her ballot, hidden results.
+    const laptop = await formPost(
+      proxy.url,
+      '/polls/retro',
+      { choice: 'keep' },
+      { [LOGIN_HEADER]: 'kim@corp.example' },
+    );
+    expect(laptop.status).toBe(303);
+    const cookie = laptop.headers.getSetCookie()[0]!.split(';')[0]!;
+    const judy = { headers: { [LOGIN_HEADER]: JUDY, cookie } };
+    const page = await request(`${proxy.url}/polls/retro`, judy);
+    expect(page.body).toContain(ballotForm);
+    const results = await request(`${proxy.url}/polls/retro/results`, judy);
+    expect(results.body).toContain('Results are shown to people who have voted in this poll.');
+    expect(results.body).not.toMatch(/own-choice-tag[^>]*>Your choice/);
+    expect((await request(`${proxy.url}/api/polls/retro/results`, judy)).status).toBe(403);
+    const widget = await request(`${proxy.url}/embed/retro`, as(JUDY));
+    expect(widget.body).toContain(ballotForm);
+    // The widget's device token names a random device, never the person (who is in no form or cookie).
+    const token = /name="device" value="([^"]+)"/.exec(widget.body)?.[1];
+    expect(token).toMatch(/^[A-Za-z0-9_-]{22}\.\d+\.\d+\.[A-Za-z0-9_-]{43}$/);
+    expect(widget.body.toLowerCase()).not.toContain(JUDY.split('@')[0]);
+    // Nobody signed in: the sign-in notice, results hidden as ever.
+    expect((await request(`${proxy.url}/polls/retro`)).body).toContain('Sign in through your intranet to vote');
+    expect((await request(`${proxy.url}/api/polls/retro/results`)).status).toBe(403);
+    // Judy votes on her browser, then sees her own choice only.
+    expect((await voteAs(JUDY, 'retro', { choices: ['change'] })).status).toBe(201);
+    const hers = await request(`${proxy.url}/polls/retro/results`, as(JUDY));
+    expect(hers.body).toMatch(/<tr class="own-choice"[^>]*>\s*<th[^>]*>\s*Change/);
+  });
+
+  it('counts the person only on person polls: a device poll still remembers the browser', async () => {
+    const laptop = await formPost(proxy.url, '/polls/desk-plants', { choice: 'yes' }, { [LOGIN_HEADER]: IVAN });
+    expect(laptop.status).toBe(303);
+    const cookie = laptop.headers.getSetCookie()[0]!.split(';')[0]!;
+    // The same browser knows; another browser of the same person does not (one vote per browser, as the poll says).
+    const same = await request(`${proxy.url}/polls/desk-plants/results`, { headers: { [LOGIN_HEADER]: IVAN, cookie } });
+    expect(same.body).toMatch(/own-choice-tag[^>]*>Your choice/);
+    const phone = await request(`${proxy.url}/polls/desk-plants`, as(IVAN));
+    expect(phone.body).toContain(ballotForm);
+    expect((await request(`${proxy.url}/api/polls/desk-plants/results`, as(IVAN))).status).toBe(403);
+  });
+
+  it('is recognised by a person survey: already answered, results shown, on every browser', async () => {
+    const laptop = await formPost(
+      proxy.url,
+      '/surveys/offsite',
+      { page: '1', 'q:offsite-1': 'yes' },
+      { [LOGIN_HEADER]: IVAN },
+    );
+    expect(laptop.status).toBe(303);
+    for (const path of ['/surveys/offsite', '/embed/surveys/offsite']) {
+      const phone = await request(`${proxy.url}${path}`, as(IVAN));
+      expect(phone.body, path).toContain('You have already answered this survey.');
+      expect(phone.body, path).not.toContain('name="q:offsite-1"');
+      const other = await request(`${proxy.url}${path}`, as(JUDY));
+      expect(other.body, path).toContain('name="q:offsite-1"');
+    }
+    const results = await request(`${proxy.url}/surveys/offsite/results`, as(IVAN));
+    expect(results.body).not.toContain('Results are shown to people who have answered this survey.');
+    expect((await request(`${proxy.url}/api/surveys/offsite/results`, as(IVAN))).status).toBe(200);
+    expect((await request(`${proxy.url}/api/surveys/offsite/results`, as(JUDY))).status).toBe(403);
+    // The survey's question page knows the answer too ("Your choice" on the question's results).
+    const question = await request(`${proxy.url}/polls/offsite-1/results`, as(IVAN));
+    expect(question.body).toMatch(/own-choice-tag[^>]*>Your choice/);
+    // And a second response from the phone is still refused.
+    const again = await formPost(
+      proxy.url,
+      '/surveys/offsite',
+      { page: '1', 'q:offsite-1': 'no' },
+      { [LOGIN_HEADER]: IVAN },
+    );
+    expect(again.status).toBe(409);
+  });
+});
+
 describe('the database', () => {
   it('holds no user id, in any spelling, anywhere in its files', async () => {
     const files = readdirSync(server.dir).filter((name) => name.startsWith('peer-polls.db'));
     expect(files).toContain('peer-polls.db');
     const bytes = Buffer.concat(files.map((name) => readFileSync(join(server.dir, name)))).toString('latin1');
-    for (const user of [ALICE, BOB, CAROL, 'frank@corp.example', 'mallory']) {
+    for (const user of [ALICE, BOB, CAROL, IVAN, JUDY, 'frank@corp.example', 'mallory']) {
       for (const spelling of [user, user.toUpperCase(), user.split('@')[0]!]) {
         expect(bytes.toLowerCase().includes(spelling.toLowerCase()), spelling).toBe(false);
       }

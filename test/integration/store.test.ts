@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPoll, deletePoll, updatePoll } from '@/lib/poll-admin';
 import { buildResults } from '@/lib/results';
-import { castVote, hasVoted } from '@/lib/votes';
+import { castVote, hasVoted, ownChoices } from '@/lib/votes';
 import { newDeviceId } from '@/lib/voter';
 import { refusal } from '../support/errors';
 import { openTempDb, type TempDb } from '../support/temp-db';
@@ -116,6 +116,29 @@ describe('votes and tallies', () => {
     expect(stored.options.map((o) => o.votes)).toEqual([1, 0]);
     expect(await hasVoted(t.store, SECRET, stored, sameBrowser.deviceId)).toBe(true);
     expect(await hasVoted(t.store, SECRET, stored, newDeviceId())).toBe(false);
+  });
+
+  it('knows a signed-in person’s vote on a person poll from any browser, and only there', async () => {
+    const ctx = { store: t.store, secret: SECRET, now: NOW };
+    const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'], duplicatePolicy: 'person' }, NOW);
+    const laptop = { ...aVoter(), personId: 'alice@corp.example' };
+    await castVote(ctx, poll.slug, { choices: ['b'] }, laptop, 'web');
+    const stored = (await t.store.findPoll(poll.slug))!;
+    // The phone: another device, the same person.
+    const phone = { deviceIds: [newDeviceId()], personId: 'alice@corp.example' };
+    expect(await hasVoted(t.store, SECRET, stored, phone)).toBe(true);
+    expect(await ownChoices(t.store, SECRET, stored, phone)).toEqual(['b']);
+    // Someone else on the laptop's browser has not voted: the vote is the person's, not the cookie's.
+    expect(
+      await hasVoted(t.store, SECRET, stored, { deviceIds: [laptop.deviceId], personId: 'bob@corp.example' }),
+    ).toBe(false);
+    expect(await hasVoted(t.store, SECRET, stored, { deviceIds: [laptop.deviceId], personId: null })).toBe(false);
+    // On a device poll the person does not count: one vote per browser, the browser's own key.
+    const device = await createPoll(t.store, { question: 'D', options: ['A', 'B'], duplicatePolicy: 'device' }, NOW);
+    await castVote(ctx, device.slug, { choices: ['a'] }, laptop, 'web');
+    const deviceStored = (await t.store.findPoll(device.slug))!;
+    expect(await hasVoted(t.store, SECRET, deviceStored, phone)).toBe(false);
+    expect(await hasVoted(t.store, SECRET, deviceStored, { deviceIds: [laptop.deviceId], personId: null })).toBe(true);
   });
 
   it('enforces one vote per network identity (address and user agent) under the network policy', async () => {

@@ -90,7 +90,7 @@ describe('submitSurveyPage', () => {
     expect((await snapshot()).started).toBe(1);
 
     // Back to page 1: its stored answers and profile come back.
-    const back = await surveyPageView(ctx, 'pulse', { page: 1, token: first.token, deviceIds: [voter.deviceId] });
+    const back = await surveyPageView(ctx, 'pulse', { page: 1, token: first.token, visitor: [voter.deviceId] });
     expect([...back.answers]).toEqual([['pulse-1', { choices: ['a'], other: '' }]]);
     expect(back.profile).toEqual({ role: 'vp' });
     expect(back.responded).toBe(true);
@@ -259,7 +259,7 @@ describe('submitSurveyPage', () => {
     // Only the refused duplicate is counted, as a poll counts refused votes.
     expect(after).toEqual({ ...before, duplicates: before.duplicates + 1 });
     // The stored answers of page 1 are those of the first submission.
-    const view = await surveyPageView(ctx, 'pulse', { page: 1, token: first.token, deviceIds: [] });
+    const view = await surveyPageView(ctx, 'pulse', { page: 1, token: first.token, visitor: [] });
     expect(view.answers.get('pulse-1')).toEqual({ choices: ['a'], other: '' });
   });
 
@@ -297,15 +297,15 @@ describe('submitSurveyPage', () => {
 
 describe('surveyPageView', () => {
   it('shows page 1 fresh without a token, and refuses a later page without one', async () => {
-    const view = await surveyPageView(ctx, 'pulse', { page: 1, token: null, deviceIds: [voter.deviceId] });
+    const view = await surveyPageView(ctx, 'pulse', { page: 1, token: null, visitor: [voter.deviceId] });
     expect(view).toMatchObject({ page: 1, pageCount: 3, token: null, responded: false, status: 'open' });
     expect(view.questions.map((q) => q.poll.slug)).toEqual(['pulse-1']);
-    const lost = await refusedWith(() => surveyPageView(ctx, 'pulse', { page: 2, token: null, deviceIds: [] }));
+    const lost = await refusedWith(() => surveyPageView(ctx, 'pulse', { page: 2, token: null, visitor: [] }));
     expect(lost).toMatchObject({ code: 'invalid_body', message: LOST_RESPONSE_MESSAGE });
   });
 
   it('answers 404 not_found for an unknown survey', async () => {
-    const missing = await refusedWith(() => surveyPageView(ctx, 'nope', { page: 1, token: null, deviceIds: [] }));
+    const missing = await refusedWith(() => surveyPageView(ctx, 'nope', { page: 1, token: null, visitor: [] }));
     expect(missing).toMatchObject({ code: 'not_found', status: 404 });
   });
 });

@@ -14,11 +14,11 @@ import { app } from '@/app';
 import { serveEventStream } from '@/http/event-stream';
 import { refusalFor, replyFor, requestLocals } from '@/http/guards';
 import type { HeaderGetter } from '@/http/origin-checks';
-import { withPerson } from '@/http/person';
+import { visitorOf, withPerson } from '@/http/person';
 import { readJsonFrom } from '@/http/read-body';
 import { jsonReply, methodNotAllowedReply, thrownReply, type Reply } from '@/http/responses';
 import { REVALIDATE_PRIVATE, sendBody } from '@/http/send';
-import { ballotVoter, readDeviceIds } from '@/http/voter-cookie';
+import { ballotVoter } from '@/http/voter-cookie';
 import { MAX_VOTE_BODY_BYTES } from '@/lib/limits';
 import { getPublicPoll } from '@/lib/polls';
 import { resultsView, resultsViewFor, resultsWithBreakdown, visibleResults } from '@/lib/results-view';
@@ -61,15 +61,17 @@ const castVoteRoute: Handler = async (request) => {
 const results: Handler = async ({ req, locals, cookies, slug, query }) => {
   const { store, secret, config, pageCache } = locals.app;
   const now = Date.now();
-  const deviceIds = readDeviceIds(cookies, secret);
+  const visitor = visitorOf(cookies, locals);
   // A browser that never voted here gets what every such browser gets: kept until a write moves
   // the poll's version (src/lib/data-versions.ts), so a burst of readers reads the tallies once.
-  const key = deviceIds.length === 0 ? pageCache.keyOf(req, locals.forwarded) : null;
+  // Never a signed-in person's (keyOf refuses the sign-on header too): theirs may say they voted.
+  const anonymous = visitor.deviceIds.length === 0 && visitor.personId === null;
+  const key = anonymous ? pageCache.keyOf(req, locals.forwarded) : null;
   const kept = key === null ? null : pageCache.get(key, now);
   if (kept) return { status: kept.status, headers: kept.headers as Record<string, string>, body: kept.body };
   const begun = pageCache.begin();
   const poll = await getPublicPoll(store, slug);
-  const view = await resultsView({ store, secret, now }, poll, deviceIds);
+  const view = await resultsView({ store, secret, now }, poll, visitor);
   const answer = await resultsWithBreakdown({ store, now, minCellSize: config.segmentMinN }, view, query);
   // Depends on this visitor (shown only after voting): private, revalidated with sendBody's ETag.
   const reply = jsonReply(answer, 200, { 'Cache-Control': REVALIDATE_PRIVATE });
@@ -87,7 +89,7 @@ const results: Handler = async ({ req, locals, cookies, slug, query }) => {
 const resultsStream: Handler = async ({ locals, cookies, slug, res }) => {
   const { store, secret, live } = locals.app;
   const poll = await getPublicPoll(store, slug);
-  const view = await resultsView({ store, secret, now: Date.now() }, poll, readDeviceIds(cookies, secret));
+  const view = await resultsView({ store, secret, now: Date.now() }, poll, visitorOf(cookies, locals));
   const visible = visibleResults(view);
   serveEventStream(res, live, poll.slug, poll.id, view.voted, JSON.stringify(visible));
   return null;
@@ -104,7 +106,7 @@ const surveyResultsStream: Handler = async ({ locals, cookies, slug, res }) => {
   const view = await surveyResultsView(
     { store, surveyStore, secret, now: Date.now(), minCellSize: config.segmentMinN },
     survey,
-    readDeviceIds(cookies, secret),
+    visitorOf(cookies, locals),
     new URLSearchParams(),
   );
   const visible = visibleSurveyResults(view);

@@ -1,5 +1,5 @@
 import { apiRoute, csvResponse, methodNotAllowed } from '@/http/responses';
-import { readDeviceIds } from '@/http/voter-cookie';
+import { visitorOf } from '@/http/person';
 import { getPublicPoll } from '@/lib/polls';
 import { breakdownCsv, resultsCsv } from '@/lib/results';
 import { resultsView, resultsWithBreakdown } from '@/lib/results-view';
@@ -9,7 +9,7 @@ export const GET = apiRoute(async ({ params, locals, cookies, url }) => {
   const { store, secret, config } = locals.app;
   const now = Date.now();
   const poll = await getPublicPoll(store, params.slug!);
-  const view = await resultsView({ store, secret, now }, poll, readDeviceIds(cookies, secret));
+  const view = await resultsView({ store, secret, now }, poll, visitorOf(cookies, locals));
   const results = await resultsWithBreakdown({ store, now, minCellSize: config.segmentMinN }, view, url.searchParams);
   if (!results.breakdown) return csvResponse(resultsCsv(results), `${poll.slug}-results.csv`);
   const where = results.breakdown.where ? `-${results.breakdown.where.dimension}-${results.breakdown.where.value}` : '';

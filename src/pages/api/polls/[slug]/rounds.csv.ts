@@ -1,5 +1,5 @@
 import { apiRoute, csvResponse, methodNotAllowed } from '@/http/responses';
-import { readDeviceIds } from '@/http/voter-cookie';
+import { visitorOf } from '@/http/person';
 import { PollError } from '@/lib/errors';
 import { getPublicPoll } from '@/lib/polls';
 import { roundsCsv } from '@/lib/ranked-csv';
@@ -18,7 +18,7 @@ export const GET = apiRoute(async ({ params, locals, cookies }) => {
       `This poll is not ranked, so it has no runoff rounds; its results are at /api/polls/${poll.slug}/results.csv.`,
     );
   }
-  const view = await resultsView({ store, secret, now: Date.now() }, poll, readDeviceIds(cookies, secret));
+  const view = await resultsView({ store, secret, now: Date.now() }, poll, visitorOf(cookies, locals));
   const results = visibleResults(view);
   return csvResponse(roundsCsv(results.ranked!, results.options), `${poll.slug}-rounds.csv`);
 });

@@ -1,5 +1,5 @@
 import { apiRoute, json, methodNotAllowed } from '@/http/responses';
-import { readDeviceIds } from '@/http/voter-cookie';
+import { visitorOf } from '@/http/person';
 import { getPublicPoll } from '@/lib/polls';
 import { resultsView, visibleResults } from '@/lib/results-view';
 import { parseTrendInterval, readTrend } from '@/lib/trend';
@@ -10,7 +10,7 @@ export const GET = apiRoute(async ({ params, locals, cookies, url }) => {
   const now = Date.now();
   const poll = await getPublicPoll(store, params.slug!);
   const interval = parseTrendInterval(url.searchParams);
-  visibleResults(await resultsView({ store, secret, now }, poll, readDeviceIds(cookies, secret)));
+  visibleResults(await resultsView({ store, secret, now }, poll, visitorOf(cookies, locals)));
   return json(await readTrend(store, poll, interval, now), 200, { 'Cache-Control': 'no-store' });
 });
 

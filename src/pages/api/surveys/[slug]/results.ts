@@ -1,5 +1,5 @@
 import { apiRoute, json, methodNotAllowed } from '@/http/responses';
-import { readDeviceIds } from '@/http/voter-cookie';
+import { visitorOf } from '@/http/person';
 import { surveyResultsView, visibleSurveyResults } from '@/lib/survey-results';
 import { findPublicSurvey } from '@/lib/surveys';
 
@@ -15,7 +15,7 @@ export const GET = apiRoute(async ({ params, locals, cookies, url }) => {
   const view = await surveyResultsView(
     { store, surveyStore, secret, now, minCellSize: config.segmentMinN },
     survey,
-    readDeviceIds(cookies, secret),
+    visitorOf(cookies, locals),
     url.searchParams,
   );
   return json(visibleSurveyResults(view), 200, { 'Cache-Control': 'no-store' });

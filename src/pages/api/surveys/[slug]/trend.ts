@@ -1,5 +1,5 @@
 import { apiRoute, json, methodNotAllowed } from '@/http/responses';
-import { readDeviceIds } from '@/http/voter-cookie';
+import { visitorOf } from '@/http/person';
 import { PollError } from '@/lib/errors';
 import { hasResponded, surveyHiddenMessage, surveyHiddenReason } from '@/lib/survey-results';
 import { readSurveyTrend } from '@/lib/survey-trend';
@@ -12,7 +12,7 @@ export const GET = apiRoute(async ({ params, locals, cookies, url }) => {
   const now = Date.now();
   const survey = await findPublicSurvey({ surveyStore }, params.slug!);
   const interval = parseTrendInterval(url.searchParams);
-  const responded = await hasResponded(surveyStore, secret, survey, readDeviceIds(cookies, secret));
+  const responded = await hasResponded(surveyStore, secret, survey, visitorOf(cookies, locals));
   const reason = surveyHiddenReason(survey, { responded }, now);
   if (reason) throw new PollError('results_hidden', surveyHiddenMessage(survey, reason));
   return json(await readSurveyTrend(surveyStore, survey, interval, now), 200, { 'Cache-Control': 'no-store' });
