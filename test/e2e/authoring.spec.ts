@@ -111,8 +111,8 @@ describe.each([
     expect(page.url()).toMatch(/\/admin\/polls\/which-editor-[^/]+\?created$/);
     const link = await page.getByLabel('Link to the poll').inputValue();
     expect(link).toMatch(/\/polls\/which-editor-/);
-    await expect(page.getByText('Embed this poll').isVisible()).resolves.toBe(true);
-    await expect(page.getByLabel('iframe').isVisible()).resolves.toBe(true);
+    await expect(page.getByText('Embed this poll', { exact: true }).isVisible()).resolves.toBe(true);
+    await expect(page.getByLabel('iframe', { exact: true }).isVisible()).resolves.toBe(true);
     // Stored in UTC: 09:00 in Kathmandu is 03:15Z.
     const slug = link.split('/polls/')[1]!;
     const api = await page.request.get(`${server.url}/api/polls/${slug}`);
