@@ -212,6 +212,23 @@ export const voteLocks = sqliteTable(
 );
 
 /**
+ * The `person` policy's locks ("p:<per-poll person key>"), apart from vote_locks: no vote id and,
+ * created WITHOUT ROWID (migration 0011), no insertion order, so whoever holds the database and
+ * the voter-key secret and computes every colleague's key learns at most who took part, never
+ * which vote was theirs. Inserted in the vote's savepoint: the primary key refuses a second vote.
+ */
+export const personLocks = sqliteTable(
+  'person_locks',
+  {
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    lockKey: text('lock_key').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.lockKey] })],
+);
+
+/**
  * A vote's profile answers, one row per dimension answered ("not stated" has no row). Keyed by
  * the vote only: nothing here links one voter's votes in different polls. poll_id is repeated
  * so a cross-section (`?where=`) is one index range.
@@ -523,6 +540,18 @@ export const surveyLocks = sqliteTable(
       .references(() => surveyResponses.id, { onDelete: 'cascade' }),
   },
   (t) => [primaryKey({ columns: [t.surveyId, t.lockKey] }), index('survey_locks_response').on(t.responseId)],
+);
+
+/** A person survey's lock ("p:…"): like person_locks, with no response id and no insertion order. */
+export const surveyPersonLocks = sqliteTable(
+  'survey_person_locks',
+  {
+    surveyId: integer('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    lockKey: text('lock_key').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.surveyId, t.lockKey] })],
 );
 
 /** Tally (funnel): responses that reached and that submitted each 0-based page. */

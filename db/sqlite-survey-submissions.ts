@@ -7,7 +7,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { ProfileAnswers } from '../src/lib/profile';
-import { DAY_MS, voteMinute } from '../src/lib/store';
+import { DAY_MS, isPersonLock, voteMinute } from '../src/lib/store';
 import type { SubmissionOutcome, SurveyRecord, SurveyStore, SurveySubmission } from '../src/lib/survey-types';
 import type { VoteSource } from '../src/lib/types';
 import type { Db } from './client';
@@ -16,6 +16,7 @@ import {
   surveyAnswers,
   surveyDayTallies,
   surveyLocks,
+  surveyPersonLocks,
   surveyPageTallies,
   surveyResponses,
   surveys,
@@ -205,11 +206,10 @@ export function createSurveySubmissions(db: Db): Pick<SurveyStore, 'recordSubmis
           .returning()
           .get();
         for (const lockKey of submission.lockKeys) {
-          const locked = tx
-            .insert(surveyLocks)
-            .values({ surveyId, lockKey, responseId: response.id })
-            .onConflictDoNothing()
-            .run();
+          // A person's lock names no response (db/schema.ts surveyPersonLocks).
+          const locked = isPersonLock(lockKey)
+            ? tx.insert(surveyPersonLocks).values({ surveyId, lockKey }).onConflictDoNothing().run()
+            : tx.insert(surveyLocks).values({ surveyId, lockKey, responseId: response.id }).onConflictDoNothing().run();
           if (locked.changes === 0) throw new Rollback('duplicate');
         }
         tx.update(surveys)

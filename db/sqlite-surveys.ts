@@ -24,6 +24,7 @@ import {
   surveyPageTallies,
   surveyPairOptionTallies,
   surveyPairTallies,
+  surveyPersonLocks,
   surveyResponses,
   surveys,
   voteChoices,
@@ -287,6 +288,15 @@ export function createSqliteSurveyStore(db: Db): SurveyStore {
       );
     },
 
+    async hasSurveyPersonLock(surveyId, lockKey) {
+      return (
+        db
+          .select({ surveyId: surveyPersonLocks.surveyId })
+          .from(surveyPersonLocks)
+          .where(and(eq(surveyPersonLocks.surveyId, surveyId), eq(surveyPersonLocks.lockKey, lockKey)))
+          .get() !== undefined
+      );
+    },
     async hasResponded(surveyId, deviceKey) {
       return (
         db

@@ -15,6 +15,7 @@
 import { setImmediate } from 'node:timers';
 import {
   HOUR_MS,
+  isPersonLock,
   secondsToHourEnd,
   type PollStore,
   type RecordOutcome,
@@ -66,7 +67,7 @@ type Written = 'recorded' | 'duplicate' | 'stale_options' | 'over_budget' | { er
 export function createSqliteVoteWrites(
   db: Db,
   findById: (id: number) => PollRecord | null,
-): Pick<PollStore, 'recordVote' | 'importVotes' | 'hasDeviceVoted' | 'deviceVoteChoices'> & {
+): Pick<PollStore, 'recordVote' | 'importVotes' | 'hasDeviceVoted' | 'deviceVoteChoices' | 'hasPersonLock'> & {
   voteCommits(): VoteCommits;
   /** Votes waiting for their group's transaction now. */
   queuedVotes(): number;
@@ -115,6 +116,14 @@ export function createSqliteVoteWrites(
   const lock = client.prepare<[number, string, number]>(
     'insert into vote_locks (poll_id, lock_key, vote_id) values (?, ?, ?) on conflict do nothing',
   );
+  // A person's lock names no vote (db/schema.ts personLocks): the secret and a staff list must
+  // not lead from a colleague's key to their ballot.
+  const personLock = client.prepare<[number, string]>(
+    'insert into person_locks (poll_id, lock_key) values (?, ?) on conflict do nothing',
+  );
+  const personLocked = client.prepare<[number, string], { one: number }>(
+    'select 1 as one from person_locks where poll_id = ? and lock_key = ?',
+  );
   const countDuplicate = client.prepare<[number]>(
     'update polls set duplicate_count = duplicate_count + 1 where id = ?',
   );
@@ -139,8 +148,12 @@ export function createSqliteVoteWrites(
     const voteId = counted.insert(vote);
     // The lock's primary key decides, in this transaction: no check-then-insert race, and a
     // second vote with the same key in the same group sees the first one's lock.
-    for (const lockKey of vote.lockKeys)
-      if (lock.run(vote.pollId, lockKey, voteId).changes === 0) throw new Duplicate();
+    for (const lockKey of vote.lockKeys) {
+      const taken = isPersonLock(lockKey)
+        ? personLock.run(vote.pollId, lockKey)
+        : lock.run(vote.pollId, lockKey, voteId);
+      if (taken.changes === 0) throw new Duplicate();
+    }
     // After the locks: a duplicate is refused as one and spends nothing of the budget.
     if (vote.prefixKey) {
       const hour = Math.floor(vote.createdAt / HOUR_MS);
@@ -260,6 +273,9 @@ export function createSqliteVoteWrites(
       }, IMMEDIATE);
     },
 
+    async hasPersonLock(pollId, lockKey) {
+      return personLocked.get(pollId, lockKey) !== undefined;
+    },
     async hasDeviceVoted(pollId, deviceKey) {
       return deviceVote.get(pollId, deviceKey) !== undefined;
     },

@@ -57,6 +57,7 @@ const POLL_READS = new Set([
   'auditFor',
   'trafficOf',
   'quarantinesOf',
+  'hasPersonLock',
   'ping',
   'probeWrite',
 ]);
@@ -67,6 +68,7 @@ const SURVEY_READS = new Set([
   'surveyOfPoll',
   'findResponse',
   'hasResponded',
+  'hasSurveyPersonLock',
   'funnel',
   'crossQuestionCounts',
   'surveyDailyCounts',

@@ -88,11 +88,13 @@ export function withPerson(voter: Voter, locals: Pick<App.Locals, 'app' | 'perso
 
 /**
  * Who a request is, for "has this visitor voted" and "Your choice": the device ids its cookies
- * prove and the signed-in person, if a believed sign-on names one. The person counts only on a
- * person poll or survey (src/lib/votes.ts visitorDeviceIds), where votes are stored under them;
- * it is kept apart from the device ids so that it never reaches a cookie, a widget token or a
- * device lock. Pages that depend on it are never kept for others: the page cache refuses every
- * request with the sign-on header (src/http/page-cache.ts).
+ * prove and the signed-in person, if a believed sign-on names one. Votes are stored under the
+ * browser's device key on every policy; on a person poll or survey the person only finds their
+ * lock (src/lib/votes.ts ownChoices), which says that they voted, never how — so another browser
+ * of theirs shows "already voted" but no "Your choice". The person is kept apart from the device
+ * ids so that it never reaches a cookie, a widget token or a device lock. Pages that depend on it
+ * are never kept for others: the page cache refuses every request with the sign-on header
+ * (src/http/page-cache.ts).
  */
 export function visitorOf(
   cookies: CookieJar,

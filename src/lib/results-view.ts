@@ -47,7 +47,7 @@ export async function resultsViewFor(
 
 /**
  * The view for this visitor: the browser's device ids (none: a browser that never voted here)
- * and, on a person poll, the signed-in person (see visitorDeviceIds).
+ * and, on a person poll, the signed-in person (their lock: voted, choice not known; see ownChoices).
  */
 export async function resultsView(
   { store, secret, now }: { store: PollStore; secret: string; now: number },

@@ -203,6 +203,11 @@ export interface PollStore extends TrafficStore {
   rankingTallies(pollId: number): Promise<StoredRanking[]>;
   hasDeviceVoted(pollId: number, deviceKey: string): Promise<boolean>;
   /**
+   * Whether the poll holds this `person` lock ("p:<person key>", src/lib/votes.ts lockKeysFor):
+   * the person took part. Person locks name no vote, so this never says how.
+   */
+  hasPersonLock(pollId: number, lockKey: string): Promise<boolean>;
+  /**
    * The option keys (in option order) of the newest vote this per-poll device key cast in the
    * poll, or null when it has none. The key is per poll, so this never links polls together.
    */
@@ -320,3 +325,6 @@ export interface TrafficStore {
   /** The poll's quarantines, newest first (restored ones included). */
   quarantinesOf(pollId: number): Promise<QuarantineRecord[]>;
 }
+
+/** A `person` policy's lock key ("p:…"): kept apart from the vote (db/schema.ts personLocks). */
+export const isPersonLock = (lockKey: string): boolean => lockKey.startsWith('p:');

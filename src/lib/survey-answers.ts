@@ -19,11 +19,12 @@ import type {
   SurveyStore,
   SurveySubmission,
 } from './survey-types';
+import { hasResponded } from './survey-results';
 import { findPublicSurvey, surveyPages, surveyStatus } from './surveys';
 import type { PollStore } from './store';
 import type { DuplicatePolicy, PollStatus, VoteSource } from './types';
 import { deviceKeyFor, surveyDeviceKeyFor, surveyNetworkKeyFor, surveyPersonKeyFor } from './voter';
-import { lockKeysFor, requirePerson, storedDeviceId, visitorDeviceIds, type Voter, type VisitorIds } from './votes';
+import { lockKeysFor, requirePerson, storedVoteTime, type Voter, type VisitorIds } from './votes';
 import { parseWriteIn } from './write-in';
 
 export interface SurveyContext {
@@ -168,8 +169,8 @@ function checkProfile(
 
 /** The survey-level identities of a voter: the device key stored on a response and the keys its policy locks. */
 function surveyIdentity(secret: string, survey: SurveyRecord, voter: Voter) {
-  // A person survey's response is stored under the person, so every browser they sign in on knows it.
-  const deviceKey = surveyDeviceKeyFor(secret, survey.id, storedDeviceId(survey.duplicatePolicy, voter));
+  // The browser's own key on every policy: a person survey's person is only a lock that names no response.
+  const deviceKey = surveyDeviceKeyFor(secret, survey.id, voter.deviceId);
   const others = (voter.otherDeviceIds ?? []).map((id) => surveyDeviceKeyFor(secret, survey.id, id));
   const networkKey = surveyNetworkKeyFor(secret, survey.id, voter.address, voter.userAgent);
   const personKey = voter.personId ? surveyPersonKeyFor(secret, survey.id, voter.personId) : null;
@@ -292,7 +293,7 @@ export async function submitSurveyPage(
       survey,
       page,
       fields,
-      (pollId) => deviceKeyFor(ctx.secret, pollId, storedDeviceId(survey.duplicatePolicy, voter)),
+      (pollId) => deviceKeyFor(ctx.secret, pollId, voter.deviceId),
       voter.signOn ?? null,
     );
     return {
@@ -301,7 +302,7 @@ export async function submitSurveyPage(
       pages: [page - 1],
       answers,
       profile,
-      createdAt: ctx.now,
+      createdAt: storedVoteTime(survey.duplicatePolicy, ctx.now),
       source,
       ...surveyIdentity(ctx.secret, survey, voter),
       checkedAgainst: survey.updatedAt,
@@ -460,10 +461,7 @@ export async function hasRespondedToSurvey(
   survey: SurveyRecord,
   visitor: VisitorIds,
 ): Promise<boolean> {
-  for (const id of visitorDeviceIds(survey.duplicatePolicy, visitor)) {
-    if (await ctx.surveyStore.hasResponded(survey.id, surveyDeviceKeyFor(ctx.secret, survey.id, id))) return true;
-  }
-  return false;
+  return hasResponded(ctx.surveyStore, ctx.secret, survey, visitor);
 }
 
 /**
@@ -483,7 +481,7 @@ export async function submitSurveyResponse(
     const { pages, answers, profile } = checkResponseBody(
       survey,
       body,
-      (pollId) => deviceKeyFor(ctx.secret, pollId, storedDeviceId(survey.duplicatePolicy, voter)),
+      (pollId) => deviceKeyFor(ctx.secret, pollId, voter.deviceId),
       voter.signOn ?? null,
     );
     return {
@@ -492,7 +490,7 @@ export async function submitSurveyResponse(
       pages,
       answers,
       profile,
-      createdAt: ctx.now,
+      createdAt: storedVoteTime(survey.duplicatePolicy, ctx.now),
       source,
       ...surveyIdentity(ctx.secret, survey, voter),
       checkedAgainst: survey.updatedAt,

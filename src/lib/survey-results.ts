@@ -24,8 +24,8 @@ import type { PollStore } from './store';
 import { completionOf, funnelSteps } from './survey-funnel';
 import type { SurveyQuestion, SurveyRecord, SurveyResults, SurveyStore } from './survey-types';
 import type { PollRecord, PollStatus, Results } from './types';
-import { surveyDeviceKeyFor } from './voter';
-import { visitorDeviceIds, type VisitorIds } from './votes';
+import { surveyDeviceKeyFor, surveyPersonKeyFor } from './voter';
+import { visitorDeviceIds, visitorPersonId, type VisitorIds } from './votes';
 
 /** The "No answer" segment of a cross-question breakdown: answered the question shown, not the one it is by. */
 export const NOT_ANSWERED = 'not-answered';
@@ -242,18 +242,23 @@ async function brokenDown(
 
 /**
  * Whether this visitor has a response in the survey: any device id its request proves, or on a
- * person survey the signed-in person (visitorDeviceIds).
+ * person survey the signed-in person's lock (survey_person_locks: who answered, never how).
  */
 export async function hasResponded(
-  surveyStore: Pick<SurveyStore, 'hasResponded'>,
+  surveyStore: Pick<SurveyStore, 'hasResponded' | 'hasSurveyPersonLock'>,
   secret: string,
   survey: SurveyRecord,
   visitor: VisitorIds,
 ): Promise<boolean> {
-  for (const id of visitorDeviceIds(survey.duplicatePolicy, visitor)) {
+  for (const id of visitorDeviceIds(visitor)) {
     if (await surveyStore.hasResponded(survey.id, surveyDeviceKeyFor(secret, survey.id, id))) return true;
   }
-  return false;
+  // A person survey: the signed-in person's lock says that they answered (never how).
+  const personId = visitorPersonId(survey.duplicatePolicy, visitor);
+  return (
+    personId !== null &&
+    surveyStore.hasSurveyPersonLock(survey.id, `p:${surveyPersonKeyFor(secret, survey.id, personId)}`)
+  );
 }
 
 /**

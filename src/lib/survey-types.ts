@@ -224,6 +224,8 @@ export interface SurveyStore {
   findResponse(surveyId: number, responseId: number): Promise<StoredResponse | null>;
   /** Whether this survey-level device key has a response in the survey. */
   hasResponded(surveyId: number, deviceKey: string): Promise<boolean>;
+  /** Whether the person survey holds this person lock ("p:…"): they answered; the lock names no response. */
+  hasSurveyPersonLock(surveyId: number, lockKey: string): Promise<boolean>;
   /** Reached and completed per page (every page listed, zeros included), from the funnel tallies. */
   funnel(surveyId: number): Promise<FunnelStep[]>;
   /**

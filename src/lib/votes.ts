@@ -4,7 +4,7 @@ import { getPublicPoll } from './polls';
 import { parseProfile, type SignOnProfile } from './profile';
 import { ballotOptionIds, effectiveStatus } from './poll-rules';
 import { describeIssue, voteInputSchema } from './schemas';
-import { voteRules, type PollStore } from './store';
+import { HOUR_MS, secondsToHourEnd, voteRules, type PollStore } from './store';
 import type { SurveyStore } from './survey-types';
 import type { DuplicatePolicy, PollRecord, VoteSource } from './types';
 import { addressKeyFor, deviceKeyFor, networkKeyFor, personKeyFor, prefixKeyFor } from './voter';
@@ -46,22 +46,12 @@ export function requirePerson(policy: DuplicatePolicy, voter: Pick<Voter, 'perso
 }
 
 /**
- * The device id a signed-in person's vote is stored under on a `person` poll or survey (the vote's
- * per-poll device key, deviceKeyFor): the same on every browser, so "you have voted" and "Your
- * choice" follow the person rather than the cookie. Only ever an input of the per-poll HMAC — never
- * a cookie, a widget token or a lock of another policy. It cannot equal a browser's device id
- * (22 base64url characters, no colon).
+ * When a vote of this policy is stored as cast: on a `person` poll or survey floored to the UTC
+ * hour, since the authenticating proxy's logs hold each user's request times and a vote stored to
+ * the minute could be matched against them. Trends per day and the hourly traffic view are kept.
  */
-export const personDeviceId = (personId: string): string => `person:${personId}`;
-
-/**
- * The device id a voter's ballot is stored under: on a `person` poll or survey the signed-in
- * person's (personDeviceId), on every other policy the browser's own. A person id never keys a
- * vote of another policy: there it would make a browser-level vote findable by person.
- */
-export function storedDeviceId(policy: DuplicatePolicy, voter: Pick<Voter, 'deviceId' | 'personId'>): string {
-  return policy === 'person' && voter.personId ? personDeviceId(voter.personId) : voter.deviceId;
-}
+export const storedVoteTime = (policy: DuplicatePolicy, now: number): number =>
+  policy === 'person' ? now - (now % HOUR_MS) : now;
 
 /** Who is looking at a poll or survey: the device ids the browser's cookies prove, and the signed-in person, if any. */
 export interface Visitor {
@@ -74,17 +64,22 @@ export interface Visitor {
 export type VisitorIds = Visitor | string | readonly string[] | null;
 
 /**
- * The device ids a visitor's vote may be stored under in a poll or survey of this policy: the
- * browser's, and on a `person` one the person's (see storedDeviceId) — so a colleague who voted on
- * the laptop is recognised on the phone. Never the person's on another policy.
+ * The browser's device ids of a visitor. A person id is never one of them: votes are stored under
+ * the browser's random device key on every policy, and on a `person` poll the person is only a
+ * lock that names no vote (visitorPersonId) — so nothing leads from a person to a ballot.
  */
-export function visitorDeviceIds(policy: DuplicatePolicy, visitor: VisitorIds): string[] {
+export function visitorDeviceIds(visitor: VisitorIds): readonly string[] {
   if (visitor === null) return [];
   if (typeof visitor === 'string') return [visitor];
-  if (!('deviceIds' in visitor)) return [...visitor];
-  const person = policy === 'person' && visitor.personId ? [personDeviceId(visitor.personId)] : [];
-  return [...visitor.deviceIds, ...person];
+  if (!('deviceIds' in visitor)) return visitor;
+  return visitor.deviceIds;
 }
+
+/** The signed-in person of a visitor on a `person` poll or survey, else null. */
+export const visitorPersonId = (policy: DuplicatePolicy, visitor: VisitorIds): string | null =>
+  policy === 'person' && visitor !== null && typeof visitor === 'object' && 'personId' in visitor
+    ? visitor.personId
+    : null;
 
 export interface VoteContext {
   store: PollStore;
@@ -161,7 +156,7 @@ export async function castVote(
     const ranking = poll.type === 'ranked' ? chosen : null;
     const optionIds = ranking ? chosen.slice(0, 1) : chosen;
     const profile = parseProfile(poll.profile, parsed.data.profile, voter.signOn ?? null);
-    const deviceKey = deviceKeyFor(secret, poll.id, storedDeviceId(poll.duplicatePolicy, voter));
+    const deviceKey = deviceKeyFor(secret, poll.id, voter.deviceId);
     const otherDeviceKeys = (voter.otherDeviceIds ?? []).map((id) => deviceKeyFor(secret, poll.id, id));
     const networkKey =
       poll.networkIdentity === 'address'
@@ -172,7 +167,7 @@ export async function castVote(
     const recorded = await store.recordVote({
       pollId: poll.id,
       optionIds,
-      createdAt: now,
+      createdAt: storedVoteTime(poll.duplicatePolicy, now),
       source,
       deviceKey,
       lockKeys: lockKeysFor(poll.duplicatePolicy, [deviceKey, ...otherDeviceKeys], networkKey, personKey),
@@ -185,7 +180,8 @@ export async function castVote(
     if (recorded.outcome === 'duplicate') {
       throw new PollError('already_voted', DUPLICATE_MESSAGES[poll.duplicatePolicy]);
     }
-    if (recorded.outcome === 'over_budget') throw overBudget(poll, recorded.retryAfterSeconds);
+    // (From now: a person poll's vote time was floored to the hour.)
+    if (recorded.outcome === 'over_budget') throw overBudget(poll, secondsToHourEnd(now));
     if (recorded.outcome === 'recorded') return recorded.poll;
     // 'stale_options': the options or rules were edited between reading and writing; check the ballot again.
   }
@@ -216,7 +212,7 @@ async function answeredThroughSurvey(surveyStore: VoteContext['surveyStore'], po
 
 /**
  * Whether this visitor has a vote in the poll: any of the device ids its request proves, or on a
- * person poll the signed-in person (visitorDeviceIds).
+ * person poll the signed-in person's lock (which says that they voted, never how).
  */
 export async function hasVoted(
   store: PollStore,
@@ -224,16 +220,21 @@ export async function hasVoted(
   poll: PollRecord,
   visitor: VisitorIds,
 ): Promise<boolean> {
-  const ids = visitorDeviceIds(poll.duplicatePolicy, visitor);
-  for (const id of ids) if (await store.hasDeviceVoted(poll.id, deviceKeyFor(secret, poll.id, id))) return true;
-  return false;
+  return (await ownChoices(store, secret, poll, visitor)) !== null;
+}
+
+/** Whether the signed-in person of a visitor holds the person poll's lock. */
+async function personVoted(store: PollStore, secret: string, poll: PollRecord, visitor: VisitorIds): Promise<boolean> {
+  const personId = visitorPersonId(poll.duplicatePolicy, visitor);
+  return personId !== null && store.hasPersonLock(poll.id, `p:${personKeyFor(secret, poll.id, personId)}`);
 }
 
 /**
- * The options this visitor chose in the poll (its newest vote), or null when it has not voted.
- * Found through the per-poll device key already stored with the vote (on a person poll the
- * person's, see storedDeviceId), so marking "Your choice" needs nothing new stored and nothing
- * that links one poll's votes to another's.
+ * The options this browser chose in the poll (its newest vote), or null when the visitor has not
+ * voted. Found through the per-poll device key already stored with the vote, so marking "Your
+ * choice" needs nothing new stored and nothing that links one poll's votes to another's. On a
+ * person poll a signed-in colleague who voted on another browser gets [] (voted, choice not
+ * known here): their lock names no vote, so no person leads to a ballot.
  */
 export async function ownChoices(
   store: PollStore,
@@ -241,10 +242,9 @@ export async function ownChoices(
   poll: PollRecord,
   visitor: VisitorIds,
 ): Promise<string[] | null> {
-  const ids = visitorDeviceIds(poll.duplicatePolicy, visitor);
-  for (const id of ids) {
+  for (const id of visitorDeviceIds(visitor)) {
     const choices = await store.deviceVoteChoices(poll.id, deviceKeyFor(secret, poll.id, id));
     if (choices) return choices;
   }
-  return null;
+  return (await personVoted(store, secret, poll, visitor)) ? [] : null;
 }
