@@ -250,15 +250,14 @@ export async function hasResponded(
   survey: SurveyRecord,
   visitor: VisitorIds,
 ): Promise<boolean> {
+  // A person survey with a signed-in visitor: the person's lock (who answered, never how) decides.
+  const personId = visitorPersonId(survey.duplicatePolicy, visitor);
+  if (personId !== null)
+    return surveyStore.hasSurveyPersonLock(survey.id, `p:${surveyPersonKeyFor(secret, survey.id, personId)}`);
   for (const id of visitorDeviceIds(visitor)) {
     if (await surveyStore.hasResponded(survey.id, surveyDeviceKeyFor(secret, survey.id, id))) return true;
   }
-  // A person survey: the signed-in person's lock says that they answered (never how).
-  const personId = visitorPersonId(survey.duplicatePolicy, visitor);
-  return (
-    personId !== null &&
-    surveyStore.hasSurveyPersonLock(survey.id, `p:${surveyPersonKeyFor(secret, survey.id, personId)}`)
-  );
+  return false;
 }
 
 /**

@@ -223,18 +223,14 @@ export async function hasVoted(
   return (await ownChoices(store, secret, poll, visitor)) !== null;
 }
 
-/** Whether the signed-in person of a visitor holds the person poll's lock. */
-async function personVoted(store: PollStore, secret: string, poll: PollRecord, visitor: VisitorIds): Promise<boolean> {
-  const personId = visitorPersonId(poll.duplicatePolicy, visitor);
-  return personId !== null && store.hasPersonLock(poll.id, `p:${personKeyFor(secret, poll.id, personId)}`);
-}
-
 /**
  * The options this browser chose in the poll (its newest vote), or null when the visitor has not
  * voted. Found through the per-poll device key already stored with the vote, so marking "Your
- * choice" needs nothing new stored and nothing that links one poll's votes to another's. On a
- * person poll a signed-in colleague who voted on another browser gets [] (voted, choice not
- * known here): their lock names no vote, so no person leads to a ballot.
+ * choice" needs nothing new stored and nothing that links one poll's votes to another's.
+ *
+ * On a person poll with a signed-in visitor the person decides: their lock (which names no vote)
+ * says whether they voted — on another browser they get [] (voted, choice not known here), and a
+ * browser someone else voted on does not lend them that vote.
  */
 export async function ownChoices(
   store: PollStore,
@@ -242,9 +238,12 @@ export async function ownChoices(
   poll: PollRecord,
   visitor: VisitorIds,
 ): Promise<string[] | null> {
+  const personId = visitorPersonId(poll.duplicatePolicy, visitor);
+  if (personId !== null && !(await store.hasPersonLock(poll.id, `p:${personKeyFor(secret, poll.id, personId)}`)))
+    return null;
   for (const id of visitorDeviceIds(visitor)) {
     const choices = await store.deviceVoteChoices(poll.id, deviceKeyFor(secret, poll.id, id));
     if (choices) return choices;
   }
-  return (await personVoted(store, secret, poll, visitor)) ? [] : null;
+  return personId !== null ? [] : null;
 }
