@@ -28,14 +28,33 @@ export interface SignedInPerson {
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// Bytes above ASCII, as Node hands them over.
+const HIGH_BYTES = /[\u0080-\u00ff]/;
+// eslint-disable-next-line no-control-regex -- any character a byte cannot be
+const BEYOND_BYTES = /[^\u0000-\u00ff]/;
 
 /**
- * A sign-on header's value, or null: trimmed, at most MAX_USER_ID_LENGTH characters and free of
- * control characters; anything else is treated as no header at all (never truncated, which could
- * make two users one).
+ * A header value as the proxy wrote it: proxies send user ids in UTF-8 ("michał", "田中"), and
+ * Node hands header bytes over one character per byte (latin1), so a UTF-8 name arrives as
+ * mojibake whose bytes 0x80–0x9F look like control characters. The bytes are decoded as UTF-8;
+ * bytes that are not valid UTF-8 make the value unusable (null), never a guess.
+ */
+export function fromWire(raw: string): string | null {
+  if (!HIGH_BYTES.test(raw)) return raw; // ASCII, or already decoded text (characters above U+00FF)
+  if (BEYOND_BYTES.test(raw)) return raw;
+  const text = Buffer.from(raw, 'latin1').toString('utf8');
+  return text.includes('\uFFFD') ? null : text;
+}
+
+/**
+ * A sign-on header's value, or null: decoded from UTF-8 (fromWire), trimmed, at most
+ * MAX_USER_ID_LENGTH characters and free of control characters; anything else is treated as no
+ * header at all (never truncated, which could make two users one).
  */
 export function headerText(raw: string | null | undefined): string | null {
-  const text = (raw ?? '').trim();
+  const decoded = fromWire(raw ?? '');
+  if (decoded === null) return null;
+  const text = decoded.trim();
   if (text === '' || text.length > MAX_USER_ID_LENGTH || CONTROL.test(text)) return null;
   return text;
 }

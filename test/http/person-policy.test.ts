@@ -448,6 +448,28 @@ describe('a person who voted, on another browser', () => {
   });
 });
 
+describe('non-ASCII user ids', () => {
+  // What a proxy sends: the name's UTF-8 bytes (Node and fetch carry header values one byte per character).
+  const wire = (name: string) => Buffer.from(name, 'utf8').toString('latin1');
+
+  it('are people: michał, 田中, ÁLVARO and Борис vote once each, in any case or composition', async () => {
+    await createPoll(server.url, {
+      slug: 'names',
+      question: 'Names?',
+      options: ['Yes', 'No'],
+      duplicatePolicy: 'person',
+      resultsVisibility: 'always',
+    });
+    for (const name of ['michał', '田中', 'ÁLVARO', 'CONTOSO\\Борис', 'zoe\u0301'])
+      expect((await voteAs(wire(name), 'names', { choices: ['yes'] })).status, name).toBe(201);
+    for (const name of ['MICHAŁ', '田中', 'álvaro', 'contoso\\борис', 'ZOÉ'])
+      expect((await voteAs(wire(name), 'names', { choices: ['no'] })).status, name).toBe(409);
+    // Bytes that are not UTF-8 (a lone latin1 é) name nobody: 401, nothing stored.
+    expect((await voteAs('Jos\u00e9', 'names', { choices: ['no'] })).status).toBe(401);
+    expect(await total('names')).toBe(5);
+  });
+});
+
 describe('the database', () => {
   it('holds no user id, in any spelling, anywhere in its files', async () => {
     const files = readdirSync(server.dir).filter((name) => name.startsWith('peer-polls.db'));

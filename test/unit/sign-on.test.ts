@@ -117,6 +117,34 @@ describe('sign-on headers', () => {
     expect(headerText(raw)).toBe(expected);
   });
 
+  /** A value as Node hands it over: the proxy's UTF-8 bytes, one character per byte. */
+  const wire = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+
+  it.each([
+    ['michał', 'michał'],
+    ['田中', '田中'],
+    ['ÁLVARO', 'ÁLVARO'],
+    ['CONTOSO\\Борис', 'CONTOSO\\Борис'],
+    ['zoe\u0301', 'zoe\u0301'],
+    ['ali\u0085ce', null], // a real C1 control character, once decoded
+    ['ali\u200bce', 'ali\u200bce'],
+  ])('UTF-8 header value %j on the wire → %j', (text, expected) => {
+    expect(headerText(wire(text))).toBe(expected);
+  });
+
+  it('refuses bytes that are not UTF-8 rather than guessing', () => {
+    expect(headerText('Jos\u00e9')).toBeNull(); // a lone latin1 é
+    expect(headerText(wire('José').slice(0, -1))).toBeNull(); // a cut UTF-8 sequence
+    expect(headerText('\u00c3\u0028')).toBeNull();
+  });
+
+  it('names one person in any case and composition of a non-ASCII name', () => {
+    const id = (text: string) => personId(headerText(wire(text))!);
+    expect(id('ÁLVARO')).toBe('álvaro');
+    expect(id('Zoe\u0301')).toBe(id('ZOÉ'));
+    expect(id('MICHAŁ')).toBe('michał');
+  });
+
   it('names one person however the directory spells them', () => {
     expect(personId('CONTOSO\\Alice')).toBe(personId('contoso\\alice'));
     expect(personId('Re\u0301my')).toBe(personId('Rémy'));
