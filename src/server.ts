@@ -85,6 +85,23 @@ const hostLines = (rawHeaders: string[]) =>
   rawHeaders.filter((value, index) => index % 2 === 0 && value.toLowerCase() === 'host').length;
 
 /**
+ * Drops each sign-on header (the user and attribute headers of AUTH_USER_HEADER /
+ * AUTH_ATTRIBUTE_HEADERS) that arrived on more than one header line: Node would join them into
+ * one value ("forged, alice"), a different person per forged line. A proxy sets the header once
+ * on every path; several lines mean one of them came from the visitor past a proxy that appends
+ * instead of replacing (README: One vote per person), so the request counts as not signed in.
+ */
+function dropRepeatedSignOnHeaders(req: IncomingMessage, names: readonly string[]): void {
+  if (names.length === 0) return;
+  const counts = new Map<string, number>();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!.toLowerCase();
+    if (names.includes(name)) counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  for (const [name, count] of counts) if (count > 1) delete req.headers[name];
+}
+
+/**
  * A refusal made here, before routing: the strictest security headers (those of an ordinary
  * page, whatever the path said) and never cached. `Connection: close` — a client sending such
  * requests is not worth keeping a connection for.
@@ -118,6 +135,9 @@ export function start(...[manifest, options]: Parameters<typeof createExports>):
       const renderAstro = astroRenderer(manifest as SSRManifest, pageCache, (peer) =>
         forwardingTrusted(peer, proxyTrust),
       );
+      const signOnHeaders = config.signOn
+        ? [config.signOn.userHeader, ...config.signOn.attributeHeaders.map((a) => a.header)].map((h) => h.toLowerCase())
+        : [];
       const server = createServer(SERVER_OPTIONS, (req, res) => {
         if (tooManyWaiting(req, res)) return void req.socket.destroy();
         const target = req.url ?? '/';
@@ -145,6 +165,7 @@ export function start(...[manifest, options]: Parameters<typeof createExports>):
         if (hostLines(req.rawHeaders) > 1) {
           return refuse(res, 400, 'invalid_body', 'The request names more than one host.', config.embedAllowedOrigins);
         }
+        dropRepeatedSignOnHeaders(req, signOnHeaders);
         req.url = normalised.url;
         const path = normalised.path;
         for (const [name, value] of Object.entries(securityHeaders(path, config.embedAllowedOrigins))) {

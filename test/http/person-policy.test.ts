@@ -208,6 +208,28 @@ describe('sign-on headers from anyone but the proxy', () => {
     expect(await total('lunch')).toBe(before);
   });
 
+  it('treats a user header on several lines (a proxy that appends instead of replacing) as no sign-on', async () => {
+    const before = await total('lunch');
+    // From the trusted proxy's address: the visitor's own line, then the proxy's appended one.
+    const appended = (user: string[]) =>
+      requestFrom('127.0.0.2', `${server.url}/api/polls/lunch/votes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-user': user },
+        body: JSON.stringify({ choices: ['canteen'] }),
+      });
+    for (let i = 0; i < 3; i++)
+      expect((await appended([`forged-${i}@corp.example`, 'frank@corp.example'])).status).toBe(401);
+    const page = await requestFrom('127.0.0.2', `${server.url}/polls/lunch`, {
+      headers: { 'x-forwarded-user': ['forged@corp.example', 'frank@corp.example'] },
+    });
+    expect(page.body).toContain('Sign in through your intranet to vote');
+    const widget = await requestFrom('127.0.0.2', `${server.url}/embed/lunch`, {
+      headers: { 'x-forwarded-user': ['forged@corp.example', 'frank@corp.example'] },
+    });
+    expect(widget.body).toContain('Sign in through your intranet to vote');
+    expect(await total('lunch')).toBe(before);
+  });
+
   it('lets the proxy overwrite a user header the visitor sent', async () => {
     const victim = 'erin@corp.example';
     const forged = await voteAs(

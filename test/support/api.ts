@@ -88,7 +88,7 @@ export async function loginAsAdmin(base: string, password: string): Promise<stri
 /** What requestFrom and rawRequest send: a method, headers and a text body. */
 export interface NodeRequestInit {
   method?: string;
-  headers?: Record<string, string>;
+  headers?: Record<string, string | string[]>;
   body?: string;
 }
 
