@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPoll, deletePoll, updatePoll } from '@/lib/poll-admin';
 import { buildResults } from '@/lib/results';
 import { castVote, hasVoted, ownChoices } from '@/lib/votes';
-import { newDeviceId } from '@/lib/voter';
+import { deviceKeyFor, newDeviceId, personKeyFor } from '@/lib/voter';
 import { refusal } from '../support/errors';
 import { openTempDb, type TempDb } from '../support/temp-db';
 
@@ -81,6 +81,15 @@ describe('polls', () => {
     expect(await t.store.findPoll(poll.slug)).toBeNull();
     expect(t.db.$client.prepare('select count(*) as n from votes').get()).toEqual({ n: 0 });
   });
+
+  it('deletes a person poll with its person locks', async () => {
+    const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'], duplicatePolicy: 'person' }, NOW);
+    const ctx = { store: t.store, secret: SECRET, now: NOW };
+    await castVote(ctx, poll.slug, { choices: ['a'] }, { ...voter(), personId: 'alice@corp.example' }, 'api');
+    expect(t.db.$client.prepare('select count(*) as n from person_locks').get()).toEqual({ n: 1 });
+    await deletePoll(t.store, poll.slug, NOW);
+    expect(t.db.$client.prepare('select count(*) as n from person_locks').get()).toEqual({ n: 0 });
+  });
 });
 
 describe('votes and tallies', () => {
@@ -118,21 +127,42 @@ describe('votes and tallies', () => {
     expect(await hasVoted(t.store, SECRET, stored, newDeviceId())).toBe(false);
   });
 
-  it('knows a signed-in person’s vote on a person poll from any browser, and only there', async () => {
+  it('knows a signed-in person took part on a person poll from any browser, their choice only on their own', async () => {
     const ctx = { store: t.store, secret: SECRET, now: NOW };
     const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'], duplicatePolicy: 'person' }, NOW);
     const laptop = { ...aVoter(), personId: 'alice@corp.example' };
     await castVote(ctx, poll.slug, { choices: ['b'] }, laptop, 'web');
     const stored = (await t.store.findPoll(poll.slug))!;
-    // The phone: another device, the same person.
+    // The phone: another device, the same person — voted (their lock), but which choice is not known there.
     const phone = { deviceIds: [newDeviceId()], personId: 'alice@corp.example' };
     expect(await hasVoted(t.store, SECRET, stored, phone)).toBe(true);
-    expect(await ownChoices(t.store, SECRET, stored, phone)).toEqual(['b']);
-    // Someone else on the laptop's browser has not voted: the vote is the person's, not the cookie's.
+    expect(await ownChoices(t.store, SECRET, stored, phone)).toEqual([]);
+    // The laptop itself finds its ballot by its own cookie key.
+    expect(
+      await ownChoices(t.store, SECRET, stored, { deviceIds: [laptop.deviceId], personId: laptop.personId }),
+    ).toEqual(['b']);
+    // Someone else on the laptop's browser has not voted: their own lock decides, not the cookie.
     expect(
       await hasVoted(t.store, SECRET, stored, { deviceIds: [laptop.deviceId], personId: 'bob@corp.example' }),
     ).toBe(false);
-    expect(await hasVoted(t.store, SECRET, stored, { deviceIds: [laptop.deviceId], personId: null })).toBe(false);
+    // The vote is stored under the browser's random key, at the hour, and the lock names no vote.
+    const row = t.db.$client
+      .prepare('select device_key as deviceKey, created_at as at from votes where poll_id = ?')
+      .get(poll.id) as { deviceKey: string; at: number };
+    expect(row.deviceKey).toBe(deviceKeyFor(SECRET, poll.id, laptop.deviceId));
+    expect(row.at % 3_600_000).toBe(0);
+    expect(t.db.$client.prepare('select count(*) as n from vote_locks where poll_id = ?').get(poll.id)).toEqual({
+      n: 0,
+    });
+    expect(t.db.$client.prepare('select * from person_locks where poll_id = ?').all(poll.id)).toEqual([
+      { poll_id: poll.id, lock_key: `p:${personKeyFor(SECRET, poll.id, 'alice@corp.example')}` },
+    ]);
+    // A second vote of the person from another browser is a counted duplicate, through that lock.
+    expect(
+      await refusal(() =>
+        castVote(ctx, poll.slug, { choices: ['a'] }, { ...aVoter(), personId: 'alice@corp.example' }, 'web'),
+      ),
+    ).toBe('already_voted');
     // On a device poll the person does not count: one vote per browser, the browser's own key.
     const device = await createPoll(t.store, { question: 'D', options: ['A', 'B'], duplicatePolicy: 'device' }, NOW);
     await castVote(ctx, device.slug, { choices: ['a'] }, laptop, 'web');
