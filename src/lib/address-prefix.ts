@@ -28,6 +28,16 @@ function ipv6Groups(address: string): number[] {
 }
 
 /**
+ * What the `address` network identity keys on: an IPv4 address as it is, an IPv6 address by its
+ * /64 — one subnet is one household or one machine, and a script on it can take any of its 2^64
+ * addresses, so the full address would make every one of them a new voter.
+ */
+export function addressIdentity(address: string): string {
+  const plain = unmapped(address.trim());
+  return isIP(plain) === 6 ? (networkPrefix(plain, 64) ?? plain) : plain;
+}
+
+/**
  * "203.0.113.7" → "203.0.113.0/24"; "2001:db8:1:2::9" → "2001:db8:1:2::/64" (or "2001:db8:1::/48");
  * null for something that is not an address (then no budget applies: nothing to count under).
  */

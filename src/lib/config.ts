@@ -335,6 +335,12 @@ export function startupWarnings(config: Config): string[] {
       `Note: TRUSTED_PROXIES includes ${broad.join(', ')}: a client inside such a range can write its own X-Forwarded-For and choose its address. List your proxies' exact addresses.`,
     );
   }
+  if (config.trustProxy && config.trustedProxies.length === 0 && !config.signOn) {
+    // The sign-on notice says this (louder) when a sign-on header is set.
+    warnings.push(
+      "Note: TRUST_PROXY=1 without TRUSTED_PROXIES believes X-Forwarded-For from any peer: a client that reaches this port directly chooses its own address, and with it its rate limit, network identity and address budget. Set TRUSTED_PROXIES to your proxies' addresses, or let only the proxy reach the port.",
+    );
+  }
   warnings.push(...signOnNotice(config));
   if (config.publicOrigin === null) {
     warnings.push(

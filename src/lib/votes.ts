@@ -8,7 +8,7 @@ import { voteRules, type PollStore } from './store';
 import type { SurveyStore } from './survey-types';
 import type { DuplicatePolicy, PollRecord, VoteSource } from './types';
 import { addressKeyFor, deviceKeyFor, networkKeyFor, personKeyFor, prefixKeyFor } from './voter';
-import { networkPrefix } from './address-prefix';
+import { addressIdentity, networkPrefix } from './address-prefix';
 import { parseWriteIn } from './write-in';
 
 export interface Voter {
@@ -165,7 +165,7 @@ export async function castVote(
     const otherDeviceKeys = (voter.otherDeviceIds ?? []).map((id) => deviceKeyFor(secret, poll.id, id));
     const networkKey =
       poll.networkIdentity === 'address'
-        ? addressKeyFor(secret, poll.id, voter.address)
+        ? addressKeyFor(secret, poll.id, addressIdentity(voter.address))
         : networkKeyFor(secret, poll.id, voter.address, voter.userAgent);
     const personKey = voter.personId ? personKeyFor(secret, poll.id, voter.personId) : null;
     const prefix = networkPrefix(voter.address, poll.addressBudget?.ipv6Prefix ?? 64);

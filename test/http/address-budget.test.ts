@@ -300,4 +300,19 @@ describe('the address budget behind a proxy, over IPv6', () => {
       expect(await votesVia(proxied, 'v6-48', clients)).toEqual([201, 201, 429, 429, 429, 201]);
     });
   });
+
+  it('keys the address-only identity on the /64, so rotating interface ids is a duplicate (attack review)', async () => {
+    await withServer({ env: { TRUST_PROXY: '1' } }, async (proxied) => {
+      await createPoll(proxied.url, {
+        slug: 'v6-rotation',
+        question: 'Rotated?',
+        options: ['A', 'B'],
+        duplicatePolicy: 'network',
+        networkIdentity: 'address',
+        addressBudget: null,
+      });
+      const rotated = ['2001:db8:1:1::a', '2001:db8:1:1::b', '2001:db8:1:1:ffff:1:2:3', '2001:db8:1:2::a'];
+      expect(await votesVia(proxied, 'v6-rotation', rotated)).toEqual([201, 409, 409, 201]);
+    });
+  });
 });

@@ -219,6 +219,13 @@ describe('voting in the widget without JavaScript', () => {
     expect(after).toMatch(/<p class="n">1 response · few so far, shares will move a lot<\/p>/);
     expect(after).toMatch(/<p class="headline">[^<]*too close to call, with 1 response\.<\/p>/);
     expect(after).toMatch(/Yes\s*<strong class="mine">Your choice<\/strong>/);
+    // Every other row takes the tag's room without its words, so the widget's height (which a
+    // host page sees) is the same whichever option was chosen (attack review).
+    const rows = after.match(/<li data-key="[^"]+">[\s\S]*?<\/li>/g)!;
+    expect(rows.length).toBeGreaterThan(1);
+    for (const row of rows)
+      expect(row).toMatch(/<strong class="mine( unmarked" aria-hidden="true" data-tag="Your choice">)?/);
+    expect(after.match(/>Your choice</g)).toHaveLength(1);
     expect(after).not.toContain('<form');
   });
 

@@ -1,6 +1,6 @@
 /** The network prefix an address budget counts under: IPv4 /24, IPv6 /48 or /64, anything else none. */
 import { describe, expect, it } from 'vitest';
-import { networkPrefix } from '@/lib/address-prefix';
+import { addressIdentity, networkPrefix } from '@/lib/address-prefix';
 
 describe('networkPrefix', () => {
   it.each<[string, string | null]>([
@@ -63,5 +63,19 @@ describe('networkPrefix', () => {
     '::ffff:1.2.3',
   ])('junk %j → null (nothing to count under)', (address) => {
     expect(networkPrefix(address, 64)).toBeNull();
+  });
+});
+
+describe('addressIdentity (what the address-only network identity keys on)', () => {
+  it.each<[string, string]>([
+    ['203.0.113.7', '203.0.113.7'],
+    ['::ffff:203.0.113.7', '203.0.113.7'],
+    // Every address of one IPv6 subnet is one identity: a script cannot rotate through 2^64 of them.
+    ['2001:db8:1:2::9', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2:ffff:ffff:ffff:ffff', '2001:db8:1:2::/64'],
+    ['2001:DB8:1:2::1', '2001:db8:1:2::/64'],
+    ['2001:db8:1:3::9', '2001:db8:1:3::/64'],
+  ])('%s → %s', (address, identity) => {
+    expect(addressIdentity(address)).toBe(identity);
   });
 });

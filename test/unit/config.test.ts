@@ -111,4 +111,9 @@ describe('startupWarnings', () => {
     });
     expect(startupWarnings(broad)).toEqual([expect.stringMatching(/10\.0\.0\.0\/8, fd00::\/8: a client inside/)]);
   });
+
+  it('warns that TRUST_PROXY=1 without TRUSTED_PROXIES lets any peer choose its address (attack review)', () => {
+    const open = loadConfig({ PUBLIC_ORIGIN: 'https://polls.example.com', TRUST_PROXY: '1' });
+    expect(startupWarnings(open)).toEqual([expect.stringMatching(/without TRUSTED_PROXIES .* address budget/)]);
+  });
 });
