@@ -14,7 +14,7 @@ const QUARANTINE_COLUMNS = `id, prefix_key as prefixKey, from_at as fromAt, to_a
 
 export function createSqliteTraffic(
   db: Db,
-): Pick<PollStore, 'trafficOf' | 'quarantineBurst' | 'restoreQuarantine' | 'quarantinesOf'> {
+): Pick<PollStore, 'trafficOf' | 'quarantineBurst' | 'restoreQuarantine' | 'quarantinesOf' | 'countedVotesIn'> {
   const counted = createCountedVotes(db);
   const client = db.$client;
   const traffic = client.prepare<[number, number, number], PrefixHour>(
@@ -27,6 +27,10 @@ export function createSqliteTraffic(
   // The votes_poll_prefix index (poll, prefix, time) finds them without touching other votes.
   const burstVotes = client.prepare<[number, string, number, number], { id: number }>(
     `select id from votes where poll_id = ? and prefix_key = ? and created_at >= ? and created_at < ?
+     and quarantine_id is null`,
+  );
+  const countBurst = client.prepare<[number, string, number, number], { n: number }>(
+    `select count(*) as n from votes where poll_id = ? and prefix_key = ? and created_at >= ? and created_at < ?
      and quarantine_id is null`,
   );
   const insertQuarantine = client.prepare<[number, string, number, number, number, number], { id: number }>(
@@ -98,6 +102,9 @@ export function createSqliteTraffic(
     },
     async quarantinesOf(pollId) {
       return quarantines.all(pollId);
+    },
+    async countedVotesIn(pollId, prefixKey, fromAt, toAt) {
+      return countBurst.get(pollId, prefixKey, fromAt, toAt)!.n;
     },
   };
 }

@@ -56,6 +56,7 @@ const POLL_READS = new Set([
   'voteLogPage',
   'auditFor',
   'trafficOf',
+  'countedVotesIn',
   'quarantinesOf',
   'hasPersonLock',
   'ping',

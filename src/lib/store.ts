@@ -324,6 +324,11 @@ export interface TrafficStore {
   restoreQuarantine(pollId: number, quarantineId: number, now: number, audit: AuditEntry): Promise<QuarantineOutcome>;
   /** The poll's quarantines, newest first (restored ones included). */
   quarantinesOf(pollId: number): Promise<QuarantineRecord[]>;
+  /**
+   * How many votes of one prefix digest cast in [fromAt, toAt) still count (not quarantined):
+   * a quarantined burst is held only while this is 0.
+   */
+  countedVotesIn(pollId: number, prefixKey: string, fromAt: number, toAt: number): Promise<number>;
 }
 
 /** A `person` policy's lock key ("p:…"): kept apart from the vote (db/schema.ts personLocks). */

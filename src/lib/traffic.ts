@@ -8,7 +8,7 @@ import { z } from 'astro/zod';
 import { PollError } from './errors';
 import { dateTime } from './format';
 import { HOUR_MS, type PollStore, type QuarantineRecord } from './store';
-import { analyseTraffic, digestOfRef, trafficWindow, type TrafficView } from './stuffing';
+import { analyseTraffic, burstKey, digestOfRef, hasOlderHours, trafficWindow, type TrafficView } from './stuffing';
 import type { PollRecord } from './types';
 
 export interface QuarantineView extends Omit<QuarantineRecord, 'prefixKey'> {
@@ -23,16 +23,34 @@ export interface PollTraffic {
   restored: QuarantineView[];
   /** Survey questions cannot be quarantined (their answers are withdrawn and replaced by resubmission). */
   canQuarantine: boolean;
+  /** Whether the view covers every hour (`?traffic=all`) rather than the default last hours. */
+  all: boolean;
+  /** Whether the poll has hours before the default window (the page then links to every hour). */
+  olderHours: boolean;
 }
 
-/** Everything the Traffic section shows, read in two store calls. */
-export async function pollTraffic(store: PollStore, poll: PollRecord, now: number): Promise<PollTraffic> {
-  const window = trafficWindow(poll, now);
+/**
+ * Everything the Traffic section shows: the tallies and quarantines in two store calls, then,
+ * for each flagged burst an active quarantine covers, its votes still counted (cast after the
+ * quarantine) from the vote log by the (poll, prefix, time) index.
+ */
+export async function pollTraffic(store: PollStore, poll: PollRecord, now: number, all = false): Promise<PollTraffic> {
+  const window = trafficWindow(poll, now, all);
   const [rows, quarantines] = await Promise.all([
     store.trafficOf(poll.id, window.fromHour, window.toHour),
     store.quarantinesOf(poll.id),
   ]);
-  const view = analyseTraffic(rows, window, quarantines);
+  const first = analyseTraffic(rows, window, quarantines);
+  const covered = first.bursts.filter((burst) => burst.coveredBy !== null);
+  const counts = await Promise.all(
+    covered.map((burst) =>
+      store.countedVotesIn(poll.id, burst.prefixKey, burst.fromHour * HOUR_MS, burst.toHour * HOUR_MS),
+    ),
+  );
+  const view =
+    covered.length === 0
+      ? first
+      : analyseTraffic(rows, window, quarantines, new Map(covered.map((burst, i) => [burstKey(burst), counts[i]!])));
   // The digest stays here: the views carry the label only.
   const shown = quarantines.map(({ prefixKey, ...rest }) => ({
     ...rest,
@@ -44,6 +62,8 @@ export async function pollTraffic(store: PollStore, poll: PollRecord, now: numbe
     active: shown.filter((q) => q.restoredAt === null),
     restored: shown.filter((q) => q.restoredAt !== null),
     canQuarantine: poll.surveyId === null,
+    all,
+    olderHours: hasOlderHours(poll, now),
   };
 }
 
@@ -80,6 +100,8 @@ export async function quarantineFromForm(
   form: URLSearchParams,
   now: number,
   actor: string,
+  /** The page showed every hour: the audit names the network by that view's label. */
+  all = false,
 ): Promise<QuarantineRecord> {
   const parsed = quarantineForm.safeParse(Object.fromEntries(form));
   if (!parsed.success || parsed.data.to <= parsed.data.from || parsed.data.to - parsed.data.from > 24 * 366)
@@ -97,7 +119,7 @@ export async function quarantineFromForm(
       'That network cast no votes in those hours: nothing to quarantine.',
       TRAFFIC_FIELD,
     );
-  const window = trafficWindow(poll, now);
+  const window = trafficWindow(poll, now, all);
   const label = analyseTraffic(await store.trafficOf(poll.id, window.fromHour, window.toHour), window).labels.get(
     prefixKey,
   );

@@ -241,6 +241,11 @@ describe('an existing survey', () => {
     expect(question).not.toContain('id="edit-heading"');
     expect(question).not.toContain('Close poll');
     expect(question).not.toContain('Embed this poll');
+    // Survey answers carry no network: the Traffic section says they are outside budget and view.
+    expect(question.replace(/\s+/g, ' ')).toContain(
+      'Survey answers are outside the address budget and this traffic view in this version',
+    );
+    expect(question).not.toContain('name="action" value="quarantine"');
   });
 
   it('closes, reopens, deletes behind a confirmation, and keeps an audit log', async () => {

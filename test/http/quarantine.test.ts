@@ -152,7 +152,19 @@ describe('quarantine from the admin poll page', () => {
     const after = (await request(`${server.url}/admin/polls/stuffed?quarantined=25`, { headers: { cookie } }))
       .body as string;
     expect(after).toContain('25 votes quarantined: out of the public results, kept in the vote log.');
-    expect(after).toContain('Quarantined: these votes are out of the public results.');
+    // The 3 later votes came from the burst's network: in its hour they reopen it (see the next test).
+    const later = sqlite();
+    const inBurstHour = (
+      later
+        .prepare('select count(*) as n from votes where prefix_key = ? and created_at / 3600000 = ?')
+        .get(prefixKey, hour) as { n: number }
+    ).n;
+    later.close();
+    expect(after).toContain(
+      inBurstHour === BURST + 3
+        ? 'Quarantine the 3 votes counted since'
+        : 'Quarantined: these votes are out of the public results.',
+    );
     expect(after).toMatch(/<td>quarantine<\/td>\s*<td>Network A, /);
     const log = (await request(`${server.url}/admin/polls/stuffed/votes.csv`, { headers: { cookie } })).body as string;
     expect(log.split('\r\n')[0]).toBe('time,choices,source,excluded');
@@ -175,5 +187,86 @@ describe('quarantine from the admin poll page', () => {
     const twice = await formPost(server.url, '/admin/polls/stuffed', { ...restore, action: 'restore' }, { cookie });
     expect(twice.status).toBe(404);
     expect(counts()).toMatchObject({ responses: BURST + 3, quarantined: 0, quarantines: 1 });
+  });
+
+  it('reopens a quarantined burst when its network votes again in its hours, and quarantines only those votes', async () => {
+    await createPoll(server.url, {
+      slug: 'held',
+      question: 'Held?',
+      options: ['A', 'B'],
+      duplicatePolicy: 'none',
+      resultsVisibility: 'always',
+    });
+    const cast = async (n: number) => {
+      for (let i = 0; i < n; i++) expect((await vote(server.url, 'held', ['b'])).status).toBe(201);
+    };
+    await cast(10);
+    const db = sqlite();
+    const { pollId, prefixKey, hour } = db
+      .prepare(
+        `select v.poll_id as pollId, v.prefix_key as prefixKey, v.created_at / 3600000 as hour from votes v
+         join polls p on p.id = v.poll_id where p.slug = 'held' limit 1`,
+      )
+      .get() as { pollId: number; prefixKey: string; hour: number };
+    // Flagged as over the budget, as the vote path marks an hour whose budget refused a vote.
+    db.prepare('update prefix_hour_tallies set refused = 1 where poll_id = ? and prefix_key = ?').run(
+      pollId,
+      prefixKey,
+    );
+    db.close();
+    const cookie = await loginAsAdmin(server.url, PASSWORD);
+    const page = async (query = '') =>
+      (await request(`${server.url}/admin/polls/held${query}`, { headers: { cookie } })).body as string;
+    const first = await formPost(
+      server.url,
+      '/admin/polls/held',
+      { ...formFields(await page(), 'quarantine'), action: 'quarantine' },
+      { cookie },
+    );
+    expect(first.headers.get('location')).toBe('/admin/polls/held?quarantined=10#traffic');
+
+    // Four more from the same network, in the burst's hour (moved there should the clock have
+    // turned the hour meanwhile): they count, and the page must say so and offer to take them.
+    await cast(4);
+    const move = sqlite();
+    move
+      .prepare('update votes set created_at = ? where poll_id = ? and quarantine_id is null')
+      .run(hour * 3_600_000 + 3_599_000, pollId);
+    move.close();
+    expect((await request(`${server.url}/api/polls/held/results`)).body).toMatchObject({
+      totalResponses: 4,
+      excludedVotes: 10,
+    });
+    const reopened = await page();
+    expect(reopened).not.toContain('Quarantined: these votes are out of the public results.');
+    expect(reopened.replace(/\s+/g, ' ')).toContain(
+      '4 votes of this network in these hours arrived after the quarantine and are counted',
+    );
+    expect(reopened).toContain('Quarantine the 4 votes counted since');
+    const second = await formPost(
+      server.url,
+      '/admin/polls/held',
+      { ...formFields(reopened, 'quarantine'), action: 'quarantine' },
+      { cookie },
+    );
+    expect(second.status).toBe(303);
+    expect(second.headers.get('location')).toBe('/admin/polls/held?quarantined=4#traffic');
+    expect((await request(`${server.url}/api/polls/held/results`)).body).toMatchObject({
+      totalResponses: 0,
+      excludedVotes: 14,
+    });
+    const held = await page();
+    expect(held).toContain('Quarantined: these votes are out of the public results.');
+    expect(held).not.toContain('name="action" value="quarantine"');
+
+    // A poll older than the default window links to every hour; that view keeps its query on the forms.
+    const aged = sqlite();
+    aged.prepare('update polls set created_at = ? where id = ?').run((hour - 72) * 3_600_000, pollId);
+    aged.close();
+    expect(await page()).toContain('href="/admin/polls/held?traffic=all#traffic"');
+    const all = await page('?traffic=all');
+    expect(all).toContain('Votes per hour over the poll’s whole life');
+    expect(all).toContain('action="/admin/polls/held?traffic=all#traffic"');
+    expect(all).toContain('Show the last 48 hours only');
   });
 });

@@ -88,4 +88,46 @@ describe('traffic through the vote path', () => {
     expect(shown.active).toEqual([expect.objectContaining({ label: 'Network A', votes: 5, restoredAt: null })]);
     expect(JSON.stringify(shown.active)).not.toContain(burst!.prefixKey);
   });
+
+  it('reopens a quarantined burst when the network votes again in its hours, and takes only the new votes', async () => {
+    const poll = await createPoll(
+      t.store,
+      {
+        slug: 'budget',
+        question: 'Which?',
+        options: ['A', 'B'],
+        duplicatePolicy: 'none',
+        addressBudget: { votesPerHour: 5, ipv6Prefix: 64 },
+      },
+      NOW - HOUR_MS,
+    );
+    const hour = Math.floor(NOW / HOUR_MS);
+    const range = [hour * HOUR_MS, (hour + 1) * HOUR_MS] as const;
+    const quarantine = async (at: number) => {
+      const prefixKey = (await t.store.trafficOf(poll.id, hour, hour))[0]!.prefixKey;
+      return t.store.quarantineBurst(poll.id, prefixKey, ...range, at, { actor: 'cli', action: 'quarantine' });
+    };
+    for (let i = 0; i < 4; i++) await from(`203.0.113.${i + 1}`, NOW + i * 1000);
+    expect(await quarantine(NOW + 60_000)).toMatchObject({ outcome: 'done', quarantine: { votes: 4 } });
+    // The same network, the same hour, after the quarantine: one more vote counted, two refused.
+    for (let i = 0; i < 3; i++)
+      await from(`203.0.113.${i + 10}`, NOW + 120_000 + i * 1000).catch((error: unknown) =>
+        expect((error as PollError).code).toBe('rate_limited'),
+      );
+    const prefixKey = (await t.store.trafficOf(poll.id, hour, hour))[0]!.prefixKey;
+    expect(await t.store.countedVotesIn(poll.id, prefixKey, ...range)).toBe(1);
+    const open = await pollTraffic(t.store, (await t.store.findPoll('budget'))!, NOW + 180_000);
+    expect(open.view.bursts).toEqual([
+      expect.objectContaining({ votes: 5, refused: 2, coveredBy: expect.any(Number), countedLeft: 1, heldBy: null }),
+    ]);
+    expect((await t.store.findPoll('budget'))!.options.map((o) => o.votes)).toEqual([1, 0]);
+
+    // Quarantining the burst's hours again takes only the vote counted since.
+    expect(await quarantine(NOW + 240_000)).toMatchObject({ outcome: 'done', quarantine: { votes: 1 } });
+    const held = await pollTraffic(t.store, (await t.store.findPoll('budget'))!, NOW + 300_000);
+    expect(held.view.bursts).toEqual([expect.objectContaining({ countedLeft: 0, heldBy: expect.any(Number) })]);
+    const after = (await t.store.findPoll('budget'))!;
+    expect([after.responseCount, after.quarantinedCount]).toEqual([0, 5]);
+    expect(await t.store.recount(false)).toEqual([]);
+  });
 });

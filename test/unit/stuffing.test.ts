@@ -3,9 +3,13 @@ import { describe, expect, it } from 'vitest';
 import {
   analyseTraffic,
   BURST_MIN_VOTES,
+  burstKey,
   digestOfRef,
+  DOMINANT_MIN_VOTES,
+  hasOlderHours,
   networkLabel,
   networkRef,
+  TRAFFIC_MAX_HOURS,
   trafficWindow,
   TOP_NETWORKS,
 } from '@/lib/stuffing';
@@ -55,6 +59,17 @@ describe('trafficWindow', () => {
     ],
     ['created this hour', { createdAt: created, closesAt: null }, created + 1, [H0, H0]],
   ])('%s', (_, poll, now, [fromHour, toHour]) => expect(trafficWindow(poll, now)).toEqual({ fromHour, toHour }));
+
+  it('shows every hour on request, at most the last TRAFFIC_MAX_HOURS, and says when there are older hours', () => {
+    const poll = { createdAt: created, closesAt: null };
+    expect(trafficWindow(poll, (H0 + 100) * HOUR_MS, true)).toEqual({ fromHour: H0, toHour: H0 + 100 });
+    expect(trafficWindow(poll, (H0 + 5000) * HOUR_MS, true)).toEqual({
+      fromHour: H0 + 5001 - TRAFFIC_MAX_HOURS,
+      toHour: H0 + 5000,
+    });
+    expect(hasOlderHours(poll, (H0 + 47) * HOUR_MS)).toBe(false);
+    expect(hasOlderHours(poll, (H0 + 48) * HOUR_MS)).toBe(true);
+  });
 });
 
 describe('analyseTraffic', () => {
@@ -96,10 +111,11 @@ describe('analyseTraffic', () => {
     ['5× the usual hour is flagged', [row('x', 31, 100)], [['x', 31, 32, 100, ['above_usual']]]],
     ['refused by the budget is flagged whatever the size', [row('x', 31, 3, 1)], [['x', 31, 32, 3, ['over_budget']]]],
     [
-      'adjacent hours of one network merge, with both reasons',
+      'adjacent hours of one network merge, with both reasons; its whole span is flagged as dominant (46 %)',
       [row('x', 31, 100), row('x', 32, 300, 50), row('x', 34, 120)],
       [
         ['x', 34, 35, 120, ['above_usual']],
+        ['x', 31, 35, 520, ['dominant']],
         ['x', 31, 33, 400, ['above_usual', 'over_budget']],
       ],
     ],
@@ -138,15 +154,69 @@ describe('analyseTraffic', () => {
       restoredAt,
     });
     const rows = [...steady, row('x', 31, 100), row('x', 32, 100), row('x', 40, 100)];
-    const view = analyseTraffic(rows, WINDOW, [
-      quarantine(1, 31, 33),
-      quarantine(2, 40, 41, 5),
-      quarantine(3, 40, 40.5),
+    const quarantines = [quarantine(1, 31, 33), quarantine(2, 40, 41, 5), quarantine(3, 40, 40.5)];
+    const view = analyseTraffic(rows, WINDOW, quarantines);
+    expect(view.bursts.map((b) => [b.fromHour - H0, b.coveredBy, b.heldBy])).toEqual([
+      [40, null, null], // restored, or covering part of it only
+      [31, null, null], // x's whole span (a third of the votes): dominant, and only partly quarantined
+      [31, 1, 1], // no count of votes left given: held
     ]);
-    expect(view.bursts.map((b) => [b.fromHour - H0, b.heldBy])).toEqual([
-      [40, null], // restored, or covering part of it only
-      [31, 1],
-    ]);
+    // Votes of x cast in 31–33 after the quarantine still count: no longer held, 3 to quarantine.
+    const key = burstKey({ prefixKey: 'x', fromHour: H0 + 31, toHour: H0 + 33 });
+    const open = analyseTraffic(rows, WINDOW, quarantines, new Map([[key, 3]])).bursts[2]!;
+    expect([open.coveredBy, open.countedLeft, open.heldBy]).toEqual([1, 3, null]);
+    const held = analyseTraffic(rows, WINDOW, quarantines, new Map([[key, 0]])).bursts[2]!;
+    expect([held.coveredBy, held.countedLeft, held.heldBy]).toEqual([1, 0, 1]);
+  });
+});
+
+describe('the yardstick is the other networks', () => {
+  /** Ten offices voting 4 at a time in every third hour (about 13 votes an hour between them). */
+  const offices = Array.from({ length: 48 }, (_, hour) =>
+    Array.from({ length: 10 }, (_, n) => ((hour + n) % 3 === 0 ? [row(`office-${n}`, hour, 4)] : [])).flat(),
+  ).flat();
+  const shape = (rows: PrefixHour[]) =>
+    analyseTraffic(rows, WINDOW).bursts.map((b) => [b.prefixKey, b.fromHour - H0, b.toHour - H0, b.votes, b.reasons]);
+
+  it('flags a patient stuffer under the budget in most hours (the attack: 93 % of 9,600 votes)', () => {
+    const stuffer = Array.from({ length: 31 }, (_, h) => row('stuffer', 10 + h, 290));
+    const view = analyseTraffic([...offices, ...stuffer], WINDOW);
+    expect(view.usualRate).toBeGreaterThan(290); // all networks together: the stuffer's own hours
+    expect(shape([...offices, ...stuffer])).toEqual([['stuffer', 10, 41, 8990, ['above_usual', 'dominant']]]);
+    expect(view.bursts[0]!.usualRate).toBe(12); // the offices' median hour
+  });
+
+  it('flags a network at 3× the others in every hour by its share alone', () => {
+    const steadyStuffer = Array.from({ length: 48 }, (_, h) => row('steady', h, 40));
+    expect(shape([...offices, ...steadyStuffer])).toEqual([['steady', 0, 48, 1920, ['dominant']]]);
+  });
+
+  it.each([
+    ['alone: no other network, no yardstick', []],
+    [
+      'with a few colleagues from home (under 20 other votes)',
+      [row('home-1', 9, 1), row('home-2', 10, 3), row('home-3', 12, 2)],
+    ],
+  ])('leaves an office of 200 voting in its meeting hour unflagged %s', (_, others) => {
+    expect(shape([row('office', 10, 200), ...(others as PrefixHour[])])).toEqual([]);
+  });
+
+  it('flags the same office when a real audience elsewhere gives a usual rate (a look, not a verdict)', () => {
+    expect(shape([...offices, row('office', 10, 200)])).toEqual([['office', 10, 11, 200, ['above_usual']]]);
+  });
+
+  it.each([
+    ['29 % of the votes', 6 * 5, 12, []],
+    ['30 % of the votes', 6 * 5, 13, [['big', 0, 5, 65, ['dominant']]]],
+    [`under ${DOMINANT_MIN_VOTES} votes`, 6 * 5, 9, []],
+    ['only two other networks', 2, 65, []],
+  ])('dominance: %s', (_, otherCount, perHour, expected) => {
+    // `otherCount` networks share 150 votes in hours 0–4; `big` casts `perHour` in each of them.
+    const others = Array.from({ length: otherCount }, (_, n) =>
+      Array.from({ length: 5 }, (_, h) => row(`o${n}`, h, 150 / otherCount / 5)),
+    ).flat();
+    const big = Array.from({ length: 5 }, (_, h) => row('big', h, perHour));
+    expect(shape([...others, ...big])).toEqual(expected);
   });
 });
 
