@@ -9,7 +9,7 @@
  * memory for the request and enters only the per-poll HMAC (src/lib/voter.ts personKeyFor): it is
  * never stored, logged or rendered.
  */
-import type { SignOnConfig } from '@/lib/config';
+import type { SignOnConfig } from '@/lib/sign-on-config';
 import { profileValueFromText, type ProfileAnswers, type SignOnProfile } from '@/lib/profile';
 import type { Visitor, Voter } from '@/lib/votes';
 import type { HeaderGetter } from './origin-checks';
