@@ -9,12 +9,12 @@ import type { Db } from './client';
  * Finds db/migrations by walking up from this module, so it works from the sources (tests,
  * scripts) and from the bundled server in dist/server/chunks alike.
  */
-export function findMigrationsFolder(from = dirname(fileURLToPath(import.meta.url))): string {
+export function findMigrationsFolder(from = dirname(fileURLToPath(import.meta.url)), name = 'migrations'): string {
   for (let dir = from; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'db', 'migrations');
+    const candidate = join(dir, 'db', name);
     if (existsSync(join(candidate, 'meta', '_journal.json'))) return candidate;
-    if (existsSync(join(dir, 'meta', '_journal.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error('db/migrations not found above ' + from);
+    if (dir.endsWith(name) && existsSync(join(dir, 'meta', '_journal.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`db/${name} not found above ${from}`);
   }
 }
 

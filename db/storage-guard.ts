@@ -6,7 +6,7 @@
  * rethrown untouched: it is a bug and should surface as one.
  */
 import { PollError } from '../src/lib/errors';
-import type { StorageHealth } from '../src/lib/storage-health';
+import type { StorageFailure, StorageHealth } from '../src/lib/storage-health';
 import type { AdminStore, PollStore } from '../src/lib/store';
 import type { SurveyStore } from '../src/lib/survey-types';
 import type { Db } from './client';
@@ -33,7 +33,12 @@ export type CommitProofs<T> = {
 };
 
 /** Wraps every method of a store: storage failures become PollError, outcomes reach the tracker. */
-export function guardStore<T extends AsyncMethods<T>>(store: T, health: StorageHealth, commits: CommitProofs<T>): T {
+export function guardStore<T extends AsyncMethods<T>>(
+  store: T,
+  health: StorageHealth,
+  commits: CommitProofs<T>,
+  failureOf: (error: unknown) => StorageFailure | null = storageFailureOf,
+): T {
   const guarded = {} as Record<string, unknown>;
   for (const [name, method] of Object.entries(store) as [string, (...args: unknown[]) => Promise<unknown>][]) {
     const committed = (commits as Record<string, ((result: unknown) => boolean) | undefined>)[name];
@@ -42,7 +47,7 @@ export function guardStore<T extends AsyncMethods<T>>(store: T, health: StorageH
       try {
         result = await method.apply(store, args);
       } catch (error) {
-        const failure = storageFailureOf(error);
+        const failure = failureOf(error);
         if (!failure) throw error;
         health.failed(failure, Date.now());
         throw new PollError('storage_unavailable', MESSAGE);
@@ -54,7 +59,7 @@ export function guardStore<T extends AsyncMethods<T>>(store: T, health: StorageH
   return guarded as T;
 }
 
-const POLL_STORE_COMMITS: CommitProofs<PollStore> = {
+export const POLL_STORE_COMMITS: CommitProofs<PollStore> = {
   createPoll: (result) => result !== 'slug_taken',
   createPolls: (result) => Array.isArray(result),
   updatePoll: (result) => typeof result === 'object',
@@ -67,11 +72,11 @@ const POLL_STORE_COMMITS: CommitProofs<PollStore> = {
   probeWrite: () => true,
 };
 
-const ADMIN_STORE_COMMITS: CommitProofs<AdminStore> = {
+export const ADMIN_STORE_COMMITS: CommitProofs<AdminStore> = {
   createSession: () => true,
 };
 
-const SURVEY_STORE_COMMITS: CommitProofs<SurveyStore> = {
+export const SURVEY_STORE_COMMITS: CommitProofs<SurveyStore> = {
   createSurvey: (result) => !('slugTaken' in result),
   updateSurvey: (result) => typeof result === 'object' && !('slugTaken' in result),
   deleteSurvey: (result) => result,

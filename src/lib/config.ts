@@ -16,6 +16,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string;
+  /** PostgreSQL only: connections this instance keeps at most. */
+  databasePoolSize: number;
   seedDemo: boolean;
   adminToken: string | null;
   adminPassword: string | null;
@@ -63,21 +65,45 @@ function port(env: Env): number {
   return value;
 }
 
+/** A PostgreSQL connection URL (postgres:// or postgresql://). */
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
+
 function databaseUrl(env: Env): string {
   const raw = env.DATABASE_URL?.trim() || 'file:./data/peer-polls.db';
-  if (/^postgres(ql)?:\/\//.test(raw)) {
-    throw new ConfigError(
-      'DATABASE_URL',
-      'points to PostgreSQL, which this version does not support yet; use a file: URL.',
-    );
+  if (isPostgresUrl(raw)) {
+    try {
+      new URL(raw);
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'is not a valid postgres:// URL.');
+    }
+    // Several instances share one database, so they must key voters alike; the secret must not
+    // live in the database it protects (src/lib/voter-secret.ts), so it comes from the environment.
+    if (!env.VOTER_KEY_SECRET) {
+      throw new ConfigError(
+        'VOTER_KEY_SECRET',
+        'must be set (the same value on every instance) when DATABASE_URL points to PostgreSQL.',
+      );
+    }
+    return raw;
   }
   if (!raw.startsWith('file:') || raw === 'file:') {
     throw new ConfigError(
       'DATABASE_URL',
-      `must be a SQLite file URL such as file:./data/peer-polls.db (got "${raw}").`,
+      `must be a SQLite file URL such as file:./data/peer-polls.db, or postgres://… (got "${raw}").`,
     );
   }
   return raw;
+}
+
+/** Connections each instance keeps to PostgreSQL at most (DATABASE_POOL_SIZE, 1–100). */
+function poolSize(env: Env): number {
+  const raw = env.DATABASE_POOL_SIZE?.trim();
+  if (!raw) return 10;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > 100) {
+    throw new ConfigError('DATABASE_POOL_SIZE', `must be a whole number from 1 to 100 (got "${raw}").`);
+  }
+  return value;
 }
 
 function secret(env: Env, name: string, minLength: number): string | null {
@@ -165,6 +191,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: port(env),
     host: env.HOST?.trim() || 'localhost',
     databaseUrl: databaseUrl(env),
+    databasePoolSize: poolSize(env),
     seedDemo: flag(env, 'SEED_DEMO', true),
     adminToken: secret(env, 'ADMIN_TOKEN', MIN_ADMIN_TOKEN_LENGTH),
     adminPassword: secret(env, 'ADMIN_PASSWORD', MIN_ADMIN_PASSWORD_LENGTH),
