@@ -3,10 +3,37 @@
  * PostgreSQL: each one statement (one round trip), as db/sqlite-votes.ts and sqlite-store.ts
  * read them from SQLite.
  */
-import { sql, type SQL } from 'drizzle-orm';
+import { eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PollStore } from '../../src/lib/store';
-import type { StoredRanking } from '../../src/lib/types';
+import type { PollRecord, StoredRanking } from '../../src/lib/types';
+import { toRecord } from '../sqlite-store';
 import type { PgDb } from './client';
+import type { PgReader } from './records';
+import { type pollOptions, polls } from './schema';
+
+type OptionRow = typeof pollOptions.$inferSelect;
+
+/** A poll's options in order, as one JSON array of option rows (the row itself in the same statement). */
+const optionsJson = sql<OptionRow[]>`coalesce((
+  select json_agg(json_build_object(
+    'id', o.id, 'pollId', o.poll_id, 'key', o.key, 'label', o.label, 'position', o.position,
+    'exclusive', o.exclusive, 'rangeLow', o.range_low, 'rangeHigh', o.range_high, 'value', o.value,
+    'other', o.other, 'votes', o.votes) order by o.position)
+  from poll_options o where o.poll_id = polls.id), '[]'::json)`;
+
+/**
+ * A poll by slug with its options in ONE statement (one round trip, one snapshot): the read on
+ * every vote and results request. Mapped by toRecord, as records.ts maps its two reads.
+ */
+export async function readPollBySlugOnce(reader: PgReader, slug: string): Promise<PollRecord | null> {
+  const [row] = await reader
+    .select({ ...getTableColumns(polls), options: optionsJson })
+    .from(polls)
+    .where(eq(polls.slug, slug));
+  if (!row) return null;
+  const { options, ...poll } = row;
+  return toRecord(poll, options);
+}
 
 /**
  * A stored ranking ("12,15,13": option ids, most preferred first) as an array of the poll's

@@ -10,8 +10,8 @@ import type { AuditEntry, PollStore, TrafficStore } from '../../src/lib/store';
 import type { NewOption, PollFields } from '../../src/lib/types';
 import type { PgDb, PgTx } from './client';
 import { createPgPeriodReads } from './periods-read';
-import { createPgPollReads } from './poll-reads';
-import { readAllPolls, readPollById, readPollBySlug } from './records';
+import { createPgPollReads, readPollBySlugOnce } from './poll-reads';
+import { readAllPolls, readPollById } from './records';
 import { inTransaction } from './retry';
 import { auditLog, pollOptions, polls, settings } from './schema';
 import { createPgSegmentReads } from './segments-read';
@@ -88,7 +88,7 @@ export function createPgPollCore(db: PgDb): PgPollCore {
     },
 
     async findPoll(slug) {
-      return readPollBySlug(db, slug);
+      return readPollBySlugOnce(db, slug);
     },
 
     async slugExists(slug) {
