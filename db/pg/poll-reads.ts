@@ -1,7 +1,7 @@
 /**
- * What a browser or a person already did in a poll, and a ranked poll's tallies, from
- * PostgreSQL: each one statement (one round trip), as db/sqlite-votes.ts and sqlite-store.ts
- * read them from SQLite.
+ * The poll reads of every request — the poll by slug, what a browser or a person already did in
+ * it, a ranked poll's tallies — from PostgreSQL, each in one statement (one round trip), as
+ * db/sqlite-poll-reads.ts, sqlite-votes.ts and sqlite-store.ts read them from SQLite.
  */
 import { eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PollStore } from '../../src/lib/store';
