@@ -11,7 +11,7 @@
  * reads them before writing anything, and a refusal counts `duplicate_count + 1` in the same
  * transaction.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { ProfileAnswers } from '../../src/lib/profile';
 import { DAY_MS, isPersonLock, voteMinute } from '../../src/lib/store';
 import type { SubmissionOutcome, SurveyRecord, SurveyStore, SurveySubmission } from '../../src/lib/survey-types';
@@ -24,7 +24,6 @@ import {
   otherAnswers,
   polls,
   surveyAnswers,
-  surveyDayTallies,
   surveyLocks,
   surveyPersonLockSets,
   surveyResponses,
@@ -184,32 +183,18 @@ export function createPgSurveySubmissions(db: PgDb): Pick<SurveyStore, 'recordSu
     }));
   };
 
-  /** `+ n` on funnel rows (page → reached, completed), one statement. */
-  const countPages = async (tx: PgTx, surveyId: number, moves: Map<number, { reached: number; completed: number }>) => {
-    if (moves.size === 0) return;
+  /** `+ n` on funnel rows (page → reached, completed), as one statement. */
+  const countPages = (surveyId: number, moves: Map<number, { reached: number; completed: number }>) => {
     const pages = [...moves.keys()].sort((a, b) => a - b);
-    await tx.execute(sql`
+    return sql`
       insert into survey_page_tallies (survey_id, page, reached, completed)
       select ${surveyId}::int, page, reached, completed
       from unnest(${ints(pages)}, ${ints(pages.map((page) => moves.get(page)!.reached))},
                   ${ints(pages.map((page) => moves.get(page)!.completed))}) as v(page, reached, completed)
       on conflict (survey_id, page) do update set
         reached = survey_page_tallies.reached + excluded.reached,
-        completed = survey_page_tallies.completed + excluded.completed`);
+        completed = survey_page_tallies.completed + excluded.completed`;
   };
-
-  /** `+ started`, `+ finished` on one day's row. */
-  const countDay = (tx: PgTx, surveyId: number, day: number, started: number, finished: number) =>
-    tx
-      .insert(surveyDayTallies)
-      .values({ surveyId, day, started, finished })
-      .onConflictDoUpdate({
-        target: [surveyDayTallies.surveyId, surveyDayTallies.day],
-        set: {
-          started: sql`${surveyDayTallies.started} + ${started}::int`,
-          finished: sql`${surveyDayTallies.finished} + ${finished}::int`,
-        },
-      });
 
   /** Locks the survey row, then its question polls in id order; the survey as it is now, or null. */
   const lockSurvey = async (tx: PgTx, surveyId: number): Promise<SurveyRecord | null> => {
@@ -295,7 +280,7 @@ export function createPgSurveySubmissions(db: PgDb): Pick<SurveyStore, 'recordSu
     let response: typeof surveyResponses.$inferSelect;
     const created = submission.responseId === null;
     if (created) {
-      if (await anyLockHeld(tx, surveyId, submission.lockKeys)) return 'duplicate';
+      if (submission.lockKeys.length > 0 && (await anyLockHeld(tx, surveyId, submission.lockKeys))) return 'duplicate';
       [response] = await tx
         .insert(surveyResponses)
         .values({
@@ -364,28 +349,27 @@ export function createPgSurveySubmissions(db: PgDb): Pick<SurveyStore, 'recordSu
       movePage(page, 'completed');
       if (page + 1 < pageCount) movePage(page + 1, 'reached');
     }
-    await countPages(tx, surveyId, pageMoves);
     const finishes = !response.finished && done.has(pageCount - 1);
+    // The funnel, the survey's counts, the day's counts and the response: one statement.
+    const moves: SQL[] = [];
+    if (pageMoves.size > 0) moves.push(sql`pages as (${countPages(surveyId, pageMoves)})`);
     if (created || finishes) {
-      await tx
-        .update(surveys)
-        .set({
-          startedCount: sql`${surveys.startedCount} + ${created ? 1 : 0}::int`,
-          finishedCount: sql`${surveys.finishedCount} + ${finishes ? 1 : 0}::int`,
-        })
-        .where(eq(surveys.id, surveyId));
-      await countDay(tx, surveyId, day, created ? 1 : 0, finishes ? 1 : 0);
+      const [started, finished] = [created ? 1 : 0, finishes ? 1 : 0];
+      moves.push(sql`counts as (update surveys set started_count = started_count + ${started}::int,
+        finished_count = finished_count + ${finished}::int where id = ${surveyId})`);
+      moves.push(sql`days as (insert into survey_day_tallies (survey_id, day, started, finished)
+        values (${surveyId}, ${day}::int, ${started}::int, ${finished}::int)
+        on conflict (survey_id, day) do update set started = survey_day_tallies.started + excluded.started,
+          finished = survey_day_tallies.finished + excluded.finished)`);
     }
-    await tx
-      .update(surveyResponses)
-      .set({
-        updatedAt: sql`greatest(${surveyResponses.updatedAt}, ${minute}::bigint)`,
-        profile,
-        pagesDone: [...done].sort((a, b) => a - b),
-        finished: response.finished || finishes,
-        ...(finishes ? { finishedAt: minute } : {}),
-      })
-      .where(eq(surveyResponses.id, response.id));
+    await tx.execute(sql`${moves.length > 0 ? sql`with ${sql.join(moves, sql`, `)} ` : sql``}
+      update survey_responses set
+        updated_at = greatest(updated_at, ${minute}::bigint),
+        profile = ${JSON.stringify(profile)}::jsonb,
+        pages_done = ${JSON.stringify([...done].sort((a, b) => a - b))}::jsonb,
+        finished = ${response.finished || finishes},
+        finished_at = ${finishes ? sql`${minute}::bigint` : sql`finished_at`}
+      where id = ${response.id}`);
     // The survey and its questions' tallies as this submission left it.
     return { responseId: response.id, survey: (await readSurveyById(tx, surveyId))! };
   };
