@@ -206,6 +206,8 @@ export interface CopyReport {
   voterKeyFileExists: boolean;
   /** Whether the source still held the secret in its settings and it was moved to voterKeyFile. */
   movedLegacySecret: boolean;
+  /** Why the legacy secret could not be moved to its file (the copy is committed all the same). */
+  legacySecretError: string | null;
 }
 
 type Row = Record<string, unknown>;
@@ -282,15 +284,19 @@ async function pgValue(tx: PgTx, query: ReturnType<typeof sql>): Promise<number>
 
 const notLegacySecret = sql`${liteSchema.settings.key} <> ${LEGACY_SECRET_SETTING}`;
 
-/** Rows in each PostgreSQL table that holds any. */
+/** Rows (counted up to OCCUPIED_CAP) in each PostgreSQL table that holds any. */
 async function occupiedTables(tx: PgTx): Promise<{ table: string; rows: number }[]> {
   const found: { table: string; rows: number }[] = [];
   for (const table of postgresTables()) {
-    const rows = await pgValue(tx, sql`select count(*) as n from ${table}`);
+    const rows = await pgValue(tx, sql`select count(*) as n from (select 1 from ${table} limit ${OCCUPIED_CAP}) s`);
     if (rows > 0) found.push({ table: getTableName(table), rows });
   }
   return found;
 }
+
+const OCCUPIED_CAP = 1000;
+const rowsText = (rows: number) =>
+  rows >= OCCUPIED_CAP ? `${OCCUPIED_CAP}+ rows` : `${rows} ${rows === 1 ? 'row' : 'rows'}`;
 
 interface Verified {
   counts: TableCount[];
@@ -304,7 +310,7 @@ async function copyInto(lite: Db, tx: PgTx): Promise<Verified> {
   await tx.execute(sql`lock table ${sql.join(all, sql`, `)} in exclusive mode`);
   const occupied = await occupiedTables(tx);
   if (occupied.length > 0) {
-    const list = occupied.map((o) => `${o.table} (${o.rows} ${o.rows === 1 ? 'row' : 'rows'})`).join(', ');
+    const list = occupied.map((o) => `${o.table} (${rowsText(o.rows)})`).join(', ');
     throw new CopyRefused(
       `The target database is not empty: ${list}. db:copy only copies into an empty database ` +
         '(a new one, migrated or not); it never merges. Nothing was written.',
@@ -435,6 +441,8 @@ export interface CopyOptions extends CopyArguments {
 export async function copyDatabase({ from, to, log = () => {} }: CopyOptions): Promise<CopyReport> {
   checkPlan();
   const path = sqlitePathFromUrl(from);
+  // openDatabase would create a missing file: an empty copy is never what was meant.
+  if (!existsSync(path)) throw new CopyUsageError(`The source file ${path} does not exist.`);
   const before = appliedMigrations(path);
   let source: OpenDatabase | undefined;
   let target: OpenPostgres | undefined;
@@ -462,10 +470,14 @@ export async function copyDatabase({ from, to, log = () => {} }: CopyOptions): P
       recountError = error instanceof Error ? error.message : String(error);
     }
     const voterKeyFile = voterKeyFileFor(path);
-    const legacy = await source.store.readSetting(LEGACY_SECRET_SETTING);
-    if (legacy !== null) {
+    let legacy: string | null = null;
+    let legacySecretError: string | null = null;
+    try {
+      legacy = await source.store.readSetting(LEGACY_SECRET_SETTING);
       // As the SQLite site does on start: into the file beside the database (unless one exists), out of the database.
-      await loadVoterKeySecret(source.store, { configured: legacy, file: voterKeyFile });
+      if (legacy !== null) await loadVoterKeySecret(source.store, { configured: legacy, file: voterKeyFile });
+    } catch (error) {
+      legacySecretError = error instanceof Error ? error.message : String(error);
     }
     return {
       sourceMigrations,
@@ -474,7 +486,8 @@ export async function copyDatabase({ from, to, log = () => {} }: CopyOptions): P
       recountError,
       voterKeyFile,
       voterKeyFileExists: existsSync(voterKeyFile),
-      movedLegacySecret: legacy !== null,
+      movedLegacySecret: legacy !== null && legacySecretError === null,
+      legacySecretError,
     };
   } finally {
     await target?.close().catch(() => {});
@@ -527,41 +540,54 @@ export async function runDbCopy(
       out.error(error.message);
     } else {
       out.error(
-        `The copy failed, nothing was written to the target: ${error instanceof Error ? error.message : String(error)}`,
+        `The copy failed; nothing was written to the target: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
     return 1;
   }
   for (const line of formatCounts(report.counts)) out.log(line);
   out.log(`Tally sums equal: ${report.sums.length} columns.`);
-  out.log("The legacy setting 'voter_key_secret' was left out (the secret never lives in PostgreSQL).");
-  if (report.movedLegacySecret) {
-    out.log(
-      `The source still held the voter key secret in its settings; it was moved to ${report.voterKeyFile}, as the site does on start.`,
-    );
-  }
-  out.log(
-    `\nNext: set VOTER_KEY_SECRET on the PostgreSQL site to the content of ${report.voterKeyFile}` +
-      (report.voterKeyFileExists
-        ? ''
-        : ' (not found: if the SQLite site ran with VOTER_KEY_SECRET set, use that value)') +
-      ' — or to the VOTER_KEY_SECRET the SQLite site was started with, if it was — so existing voters keep their identities' +
-      ' (their browsers\u2019 votes and duplicate locks).',
-  );
+  let failed = false;
   if (report.drift === null) {
     out.error(`The copy is committed, but the recount on PostgreSQL could not run: ${report.recountError}`);
     out.error('Check it with: DATABASE_URL=<target> npm run db:recount -- --check');
-    return 1;
-  }
-  if (report.drift.length > 0) {
+    failed = true;
+  } else if (report.drift.length > 0) {
     out.error(
       `The recount on PostgreSQL found ${report.drift.length} tallies that do not match its vote log (the copy is committed):`,
     );
-    for (const d of report.drift)
+    for (const d of report.drift) {
       out.error(`  ${d.pollSlug}: ${d.what} tally is ${d.stored}, the vote log has ${d.actual}`);
-    out.error('The source most likely has the same drift. Repair: DATABASE_URL=<target> npm run db:recount.');
-    return 1;
+    }
+    out.error('The source most likely has the same drift. Repair: DATABASE_URL=<target> npm run db:recount');
+    failed = true;
+  } else {
+    out.log('Recount on PostgreSQL: every tally matches the vote log.');
   }
-  out.log('Recount on PostgreSQL: every tally matches the vote log.');
-  return 0;
+  if (report.movedLegacySecret) {
+    out.log(
+      "The legacy setting 'voter_key_secret' was left out (the voter key secret never lives in PostgreSQL) and " +
+        `moved out of the source to ${report.voterKeyFile}, as the site does on start.`,
+    );
+  }
+  if (report.legacySecretError !== null) {
+    out.error(
+      `The source still holds the voter key secret in its settings ('voter_key_secret'), and moving it to ` +
+        `${report.voterKeyFile} failed: ${report.legacySecretError}. Start the SQLite site once (it moves it there).`,
+    );
+    failed = true;
+  }
+  out.log('');
+  out.log('Next:');
+  out.log(
+    `- Set VOTER_KEY_SECRET on the PostgreSQL site to the secret the SQLite site used, so existing voters keep their ` +
+      `identities (their browsers' votes, duplicate locks and person locks): the content of ${report.voterKeyFile}` +
+      (report.voterKeyFileExists ? '' : ' (not found)') +
+      ', or the VOTER_KEY_SECRET the SQLite site was started with if it was set.',
+  );
+  out.log(
+    '- Votes cast on the SQLite site after this copy began are not in PostgreSQL: keep it stopped from now on, ' +
+      'and start the site with DATABASE_URL set to the PostgreSQL database.',
+  );
+  return failed ? 1 : 0;
 }
