@@ -1,33 +1,32 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SESSION_TTL_MS, hashToken, sessionActor, startSession } from '@/lib/admin-session';
 import type { AdminStore } from '@/lib/store';
-import { openTempDb, type TempDb } from '../support/temp-db';
+import { openTempStores, type TempStores } from '../support/temp-db';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 
-let t: TempDb;
+let t: TempStores;
 let admin: AdminStore;
-beforeEach(() => {
-  t = openTempDb();
+beforeEach(async () => {
+  t = await openTempStores();
   admin = t.adminStore;
 });
 afterEach(() => t.cleanup());
 
 const sessionRows = () =>
-  t.db.$client.prepare('select token_hash, expires_at from admin_sessions order by created_at').all() as {
-    token_hash: string;
-    expires_at: number;
-  }[];
+  t.query<{ token_hash: string; expires_at: number }>(
+    'select token_hash, expires_at from admin_sessions order by created_at',
+  );
 
 describe('admin sessions', () => {
   it('deletes expired rows when a session starts, keeping the live ones', async () => {
     const old = await startSession(admin, NOW - SESSION_TTL_MS - 1);
     const endsNow = await startSession(admin, NOW - SESSION_TTL_MS);
     const live = await startSession(admin, NOW - 60_000);
-    expect(sessionRows()).toHaveLength(3);
+    expect(await sessionRows()).toHaveLength(3);
 
     const fresh = await startSession(admin, NOW);
-    expect(sessionRows().map((row) => row.token_hash)).toEqual([hashToken(live), hashToken(fresh)]);
+    expect((await sessionRows()).map((row) => row.token_hash)).toEqual([hashToken(live), hashToken(fresh)]);
     for (const gone of [old, endsNow]) expect(await sessionActor(admin, gone, NOW)).toBeNull();
     expect(await sessionActor(admin, live, NOW)).toMatch(/^session:[0-9a-f]{12}$/);
     expect(await sessionActor(admin, fresh, NOW)).toMatch(/^session:[0-9a-f]{12}$/);

@@ -23,6 +23,13 @@ function databaseUrl(admin: string, name: string): string {
   return url.toString();
 }
 
+/** The URL of the test database `name` on this run's cluster. */
+export const testDatabaseUrl = (name: string): string => databaseUrl(testPostgresUrl()!, name);
+
+export async function dropTestDatabase(name: string): Promise<void> {
+  await withAdmin((client) => client.query(`drop database if exists ${name} with (force)`));
+}
+
 async function withAdmin<T>(use: (client: pg.Client) => Promise<T>): Promise<T> {
   const admin = testPostgresUrl();
   if (!admin) throw new Error('PEER_POLLS_TEST_POSTGRES is not set');
@@ -71,6 +78,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     url: databaseUrl(testPostgresUrl()!, name),
-    drop: () => withAdmin((client) => client.query(`drop database if exists ${name} with (force)`)).then(() => {}),
+    drop: () => dropTestDatabase(name),
   };
 }

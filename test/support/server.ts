@@ -3,11 +3,15 @@
  * temporary database, and talks to it over HTTP.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { createTestDatabase, dropTestDatabase, onPostgres, testDatabaseUrl } from './postgres';
 import { tempDir } from './temp-db';
+
+/** The voter-key secret of servers on PostgreSQL (where it must come from the environment). */
+export const TEST_VOTER_KEY_SECRET = 'test-voter-key-secret-0123456789abcdef';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 const ENTRY = join(ROOT, 'dist', 'server', 'entry.mjs');
@@ -50,7 +54,7 @@ export interface StartOptions {
 export async function startServer({ env = {}, dir = tempDir(), port }: StartOptions = {}): Promise<RunningServer> {
   if (!existsSync(ENTRY)) throw new Error('dist/server/entry.mjs is missing: run `npm run build` first.');
   port ??= await freePort();
-  const databaseUrl = `file:${join(dir, 'peer-polls.db')}`;
+  const databaseUrl = await serverDatabaseUrl(dir);
   const child = spawn(process.execPath, [ENTRY], {
     cwd: ROOT,
     env: {
@@ -63,6 +67,7 @@ export async function startServer({ env = {}, dir = tempDir(), port }: StartOpti
       // Tests fire requests much faster than people; the rate limit has its own tests.
       RATE_LIMIT: '0',
       ADMIN_TOKEN,
+      ...(isPostgres(databaseUrl) ? { VOTER_KEY_SECRET: TEST_VOTER_KEY_SECRET } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -89,9 +94,35 @@ export async function startServer({ env = {}, dir = tempDir(), port }: StartOpti
       await exited;
     },
     cleanup() {
+      dropServerDatabase(dir);
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+const isPostgres = (url: string) => url.startsWith('postgres');
+/** In the `postgres` project a server folder names its database here, so a restart finds it again. */
+const PG_DATABASE_FILE = 'postgres-database';
+
+/**
+ * The database of a server folder: its SQLite file, or (in the `postgres` project) a fresh
+ * PostgreSQL database made on first use and named in the folder for restarts.
+ */
+async function serverDatabaseUrl(dir: string): Promise<string> {
+  if (!onPostgres()) return `file:${join(dir, 'peer-polls.db')}`;
+  const file = join(dir, PG_DATABASE_FILE);
+  if (existsSync(file)) return testDatabaseUrl(readFileSync(file, 'utf8').trim());
+  const database = await createTestDatabase();
+  writeFileSync(file, database.name);
+  return database.url;
+}
+
+/** Drops a server folder's PostgreSQL database (in the background: cleanup stays synchronous). */
+function dropServerDatabase(dir: string): void {
+  const file = join(dir, PG_DATABASE_FILE);
+  if (!existsSync(file)) return;
+  const name = readFileSync(file, 'utf8').trim();
+  void dropTestDatabase(name).catch(() => {});
 }
 
 export interface UseServerOptions extends StartOptions {
