@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LiveResults, reportingSurveyChanges, type Watcher } from '@/lib/live-results';
 import { preparePoll } from '@/lib/poll-admin';
 import type { SurveyRecord, SurveyResults, SurveyStore } from '@/lib/survey-types';
-import { openTempDb, type TempDb } from '../support/temp-db';
+import { tracker, type Tracker } from '../support/pending';
+import { openTempStores, type TempStores } from '../support/temp-db';
 
 class Recorder implements Watcher {
   events: SurveyResults[] = [];
@@ -26,17 +27,24 @@ const question = (input: { slug: string } & Record<string, unknown>, page: numbe
   return { fields: { ...fields, slug: input.slug }, options, page, required: false };
 };
 
-let t: TempDb;
+let t: TempStores;
+let hub: Tracker;
 let live: LiveResults;
 let surveyStore: SurveyStore;
 let survey: SurveyRecord;
 let clock: number;
 
 beforeEach(async () => {
+  t = await openTempStores();
+  hub = tracker();
   vi.useFakeTimers();
   clock = Date.parse('2026-11-27T08:00:00Z');
-  t = openTempDb();
-  live = new LiveResults({ store: t.store, surveyStore: t.surveyStore, maxStreams: 3, now: () => clock });
+  live = new LiveResults({
+    store: hub.track(t.store),
+    surveyStore: hub.track(t.surveyStore),
+    maxStreams: 3,
+    now: () => clock,
+  });
   surveyStore = reportingSurveyChanges(t.surveyStore, live);
   const created = await surveyStore.createSurvey(
     {
@@ -62,7 +70,7 @@ beforeEach(async () => {
 afterEach(() => {
   live.closeAll();
   vi.useRealTimers();
-  t.cleanup();
+  return t.cleanup();
 });
 
 /** A new response to page 1 (and page 2 when `both`). */
@@ -92,7 +100,7 @@ async function submit(both = false) {
 
 async function advance(ms: number) {
   clock += ms;
-  await vi.advanceTimersByTimeAsync(ms);
+  await hub.advance(ms);
 }
 
 describe('live survey results', () => {
