@@ -261,7 +261,7 @@ describe('db:copy arguments', () => {
   });
 });
 
-describe.runIf(PG)('db:copy into PostgreSQL', () => {
+describe('db:copy into PostgreSQL', () => {
   let dir: string;
   let sourceUrl: string;
   let personKeys: string[];
