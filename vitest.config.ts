@@ -26,6 +26,8 @@ const SQLITE_ONLY = [
   // Power loss of the SQLite file (PostgreSQL: SIGKILL in test/http/multi-instance.test.ts).
   'test/http/durability.test.ts',
   'test/http/survey-durability.test.ts',
+  // The SQLite-specific parts split out of files that run on both stores (pragmas, group commit, file bytes).
+  '**/*.sqlite.test.ts',
 ];
 
 const postgres = process.env.PEER_POLLS_TEST_POSTGRES;

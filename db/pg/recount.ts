@@ -104,7 +104,7 @@ const DERIVED: DerivedTally[] = [
     pollColumns: ['poll_id'],
     label: dayLabel,
     actual: (scope) => sql`select v.poll_id, ${DAY} as day, count(*) as responses from votes v
-      where v.quarantine_id is null and v.poll_id = any(${scope.polls}) group by v.poll_id, ${DAY}`,
+      where v.quarantine_id is null and v.poll_id = any(${scope.polls}) group by 1, 2`,
   },
   {
     table: 'period_option_tallies',
@@ -114,7 +114,7 @@ const DERIVED: DerivedTally[] = [
     label: dayLabel,
     actual: (scope) => sql`select v.poll_id, ${DAY} as day, c.option_id, count(*) as votes
       from votes v join vote_choices c on c.vote_id = v.id
-      where v.quarantine_id is null and v.poll_id = any(${scope.polls}) group by v.poll_id, ${DAY}, c.option_id`,
+      where v.quarantine_id is null and v.poll_id = any(${scope.polls}) group by 1, 2, 3`,
   },
   {
     table: 'ranking_tallies',

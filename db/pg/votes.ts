@@ -5,8 +5,8 @@
  * (db/sqlite-votes.ts): the rules and options it was checked against still hold (else
  * `stale_options`), none of its duplicate-policy locks is taken (else `duplicate`, counted in
  * `duplicate_count`), its network prefix has budget left this hour (else `over_budget`, counted
- * as refused). Under the poll's row lock these checks cannot race another vote of the poll, so a
- * refused vote writes nothing but its refusal count: no savepoint, one round trip saved both ways.
+ * as refused). Read after the poll's row lock is held, these checks cannot race another vote of
+ * the poll, so a refused vote writes nothing but its refusal count: no savepoint needed.
  * A recorded vote then writes its rows and tallies (db/pg/counted-votes.ts), its locks (a person's
  * into the poll's sorted lock array, naming no vote), its prefix's `votes + 1`, and reads the
  * poll as it now is, before COMMIT.
@@ -53,8 +53,14 @@ type PollState = VoteRules & {
 export function createPgVoteWrites(db: PgDb): Pick<PollStore, 'recordVote' | 'importVotes'> {
   const counted = createPgCountedVotes();
 
-  /** Locks the poll's row and reads what the vote is checked against; null: no such poll. */
+  /**
+   * Locks the poll's row, then reads what the vote is checked against; null: no such poll. Two
+   * statements: a statement's snapshot is taken before it waits for a row lock, so reads in the
+   * locking statement could miss what the vote holding the lock just committed.
+   */
   const lockPoll = async (tx: PgTx, vote: VoteToRecord, hour: number): Promise<PollState | null> => {
+    const locked = await tx.execute(sql`select id from polls where id = ${int(vote.pollId)} for update`);
+    if (locked.rows.length === 0) return null;
     const keys = vote.lockKeys.filter((key) => !isPersonLock(key));
     const personKeys = vote.lockKeys.filter(isPersonLock);
     const { rows } = await tx.execute<PollState>(sql`
@@ -68,7 +74,7 @@ export function createPgVoteWrites(db: PgDb): Pick<PollStore, 'recordVote' | 'im
           as locked,
         (select h.votes from prefix_hour_tallies h
           where h.poll_id = p.id and h.prefix_key = ${vote.prefixKey ?? null}::text and h.hour = ${int(hour)}) as spent
-      from polls p where p.id = ${int(vote.pollId)} for update of p`);
+      from polls p where p.id = ${int(vote.pollId)}`);
     return rows[0] ?? null;
   };
 
