@@ -3,7 +3,9 @@
  * the response (created with its survey-level locks, or found), its answers on the submitted pages
  * replaced — old votes withdrawn with every tally they moved, new ones counted through the same
  * code as a poll vote (counted-votes.ts) — the cross-question pair tallies by the delta rule, the
- * funnel and the per-day counts. Tallies move with SQL increments, never read-modify-write in JS.
+ * funnel and the per-day counts. Tallies move with SQL increments, never read-modify-write in JS:
+ * what a submission adds to the survey tallies goes in one statement (flush), an import's new
+ * responses' once for the whole batch.
  *
  * Lock order (no deadlocks with votes, edits or other submissions): the survey row, then its
  * question polls in id order, before anything is read or written. Every survey_locks row and the
