@@ -209,18 +209,32 @@ export async function verifyVoterKeySecret(db: PgDb, secret: string): Promise<vo
   }
 }
 
-/** Runs `work` holding a session-level advisory lock on a connection of its own (the others wait). */
+/**
+ * Runs `work` holding a session-level advisory lock on a connection of its own: the others wait
+ * for as long as it takes (no statement timeout on the wait: seeding takes a while).
+ */
 export async function withAdvisoryLock<T>(db: PgDb, key: number, work: () => Promise<T>): Promise<T> {
   const client = await db.$client.connect();
+  // A connection the server drops while checked out reports it here, not as an uncaught error.
+  let broken: Error | undefined;
+  const onError = (error: Error) => (broken = error);
+  client.on('error', onError);
   try {
+    await client.query('set statement_timeout = 0');
     await client.query('select pg_advisory_lock($1)', [key]);
+    await client.query('reset statement_timeout');
     try {
       return await work();
     } finally {
-      await client.query('select pg_advisory_unlock($1)', [key]);
+      await client.query('select pg_advisory_unlock($1)', [key]).catch((error: Error) => (broken ??= error));
     }
+  } catch (error) {
+    broken ??= error as Error;
+    throw error;
   } finally {
-    client.release();
+    client.removeListener('error', onError);
+    // A broken connection (or one whose lock state is unknown) is closed, not reused.
+    client.release(broken);
   }
 }
 
