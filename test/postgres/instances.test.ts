@@ -61,7 +61,8 @@ const loginRequest = (password: string) =>
   });
 
 describe('two instances on one database', () => {
-  it('seed the demo once when they start together on an empty database', async () => {
+  // Seeding writes a few thousand votes and responses: allow it time on a busy machine.
+  it('seed the demo once when they start together on an empty database', { timeout: 120_000 }, async () => {
     const [a, b] = await Promise.all([start({ SEED_DEMO: '1' }), start({ SEED_DEMO: '1' })]);
     const polls = await a.store.listPolls();
     expect(polls.length).toBeGreaterThan(0);
@@ -91,15 +92,14 @@ describe('two instances on one database', () => {
     const [a, b] = await Promise.all([start(), start()]);
     const headers = new Headers();
     const url = new URL('http://localhost/polls/x/vote');
+    // All at one instant (no refill between them): exactly the burst passes, whichever instance took.
+    const now = Date.now();
     const refusal = (app: App) =>
-      refusalFor(app, 'POST', url.pathname, headers, requestLocals(app, '192.0.2.200', headers, url), Date.now());
+      refusalFor(app, 'POST', url.pathname, headers, requestLocals(app, '192.0.2.200', headers, url), now);
     const outcomes = await Promise.all(
       Array.from({ length: WRITE_LIMIT.capacity + 10 }, (_, i) => refusal(i % 2 === 0 ? a : b)),
     );
-    // The refill may add a token or two while they run: a handful beyond the burst, never twice it.
-    const allowed = outcomes.filter((refused) => refused === null).length;
-    expect(allowed).toBeGreaterThanOrEqual(WRITE_LIMIT.capacity);
-    expect(allowed).toBeLessThan(WRITE_LIMIT.capacity + 10);
+    expect(outcomes.filter((refused) => refused === null)).toHaveLength(WRITE_LIMIT.capacity);
     expect(outcomes.find((refused) => refused !== null)).toMatchObject({ retryAfterSeconds: 1 });
   });
 
@@ -120,7 +120,7 @@ describe('two instances on one database', () => {
     await castVote(
       { store: a.store, surveyStore: a.surveyStore, secret: a.secret, now: Date.now() },
       'lunch',
-      { choices: ['a'] },
+      { choices: [poll.options[0]!.key] },
       { deviceId: newDeviceId(), address: '192.0.2.1', userAgent: 'vitest' },
       'api',
     );
