@@ -6,35 +6,34 @@
  * as refused in the same transaction; a duplicate is refused as a duplicate and spends nothing.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSqliteStore, type SqlitePollStore } from '../../db/sqlite-store';
 import { PollError } from '@/lib/errors';
 import { createPoll, updatePoll } from '@/lib/poll-admin';
-import { HOUR_MS } from '@/lib/store';
+import { HOUR_MS, type PollStore } from '@/lib/store';
 import type { PollRecord } from '@/lib/types';
 import { castVote, type Voter } from '@/lib/votes';
 import { newDeviceId } from '@/lib/voter';
-import { openTempDb, type TempDb } from '../support/temp-db';
+import { openTempStores, type TempStores } from '../support/temp-db';
 
 const SECRET = 'integration-secret-integration-secret';
 /** 12:45:30 UTC: 14 min 30 s before the hour ends. */
 const NOW = Date.parse('2026-06-01T12:45:30Z');
 const HOUR = Math.floor(NOW / HOUR_MS);
 
-let t: TempDb;
-let store: SqlitePollStore;
-beforeEach(() => {
-  t = openTempDb();
-  store = createSqliteStore(t.db);
+let t: TempStores;
+let store: PollStore;
+beforeEach(async () => {
+  t = await openTempStores();
+  store = t.store;
 });
 afterEach(() => t.cleanup());
 
-const rows = <T>(sql: string, ...params: unknown[]) => t.db.$client.prepare(sql).all(...params) as T[];
-const count = (sql: string, ...params: unknown[]) => (t.db.$client.prepare(sql).get(...params) as { n: number }).n;
+const rows = <T>(sql: string, ...params: unknown[]) => t.query<T>(sql, params);
+const count = async (sql: string, ...params: unknown[]) => (await t.query<{ n: number }>(sql, params))[0]!.n;
 
 /** The poll's prefix rows (digest, hour, accepted, refused), hour by hour. */
 const tallies = (poll: PollRecord) =>
   rows<{ prefixKey: string; hour: number; votes: number; refused: number }>(
-    `select prefix_key as prefixKey, hour, votes, refused from prefix_hour_tallies where poll_id = ? order by hour, votes`,
+    `select prefix_key as "prefixKey", hour, votes, refused from prefix_hour_tallies where poll_id = ? order by hour, votes`,
     poll.id,
   );
 
@@ -69,13 +68,11 @@ const refusals = (settled: PromiseSettledResult<unknown>[]) =>
 describe('the address budget', () => {
   it('takes exactly N of 2N concurrent votes from one prefix in one group; the rest are refused and counted', async () => {
     const poll = await budgetPoll('burst');
-    const before = store.voteCommits();
     const settled = await burst(
       poll,
       Array.from({ length: 10 }, (_, i) => from(`192.0.2.${i + 1}`)),
     );
-    // One group, one transaction: the budget held inside it.
-    expect(store.voteCommits().transactions - before.transactions).toBe(1);
+    // (That one group is one SQLite transaction: address-budget.sqlite.test.ts.)
     expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(5);
     const refused = refusals(settled);
     expect(refused).toHaveLength(5);
@@ -90,12 +87,12 @@ describe('the address budget', () => {
     const after = (await store.findPoll(poll.slug))!;
     expect(after.responseCount).toBe(5);
     expect(after.duplicateCount).toBe(0);
-    expect(count('select count(*) n from votes where poll_id = ?', poll.id)).toBe(5);
-    expect(count('select count(*) n from vote_locks')).toBe(5);
-    expect(tallies(poll)).toEqual([{ prefixKey: expect.any(String), hour: HOUR, votes: 5, refused: 5 }]);
+    expect(await count('select count(*) n from votes where poll_id = ?', poll.id)).toBe(5);
+    expect(await count('select count(*) n from vote_locks')).toBe(5);
+    expect(await tallies(poll)).toEqual([{ prefixKey: expect.any(String), hour: HOUR, votes: 5, refused: 5 }]);
     // The stored digest is the votes' own, and never the prefix or an address.
-    const { prefixKey } = tallies(poll)[0]!;
-    expect(count('select count(*) n from votes where prefix_key = ?', prefixKey)).toBe(5);
+    const { prefixKey } = (await tallies(poll))[0]!;
+    expect(await count('select count(*) n from votes where prefix_key = ?', prefixKey)).toBe(5);
     expect(prefixKey).not.toMatch(/192\.0\.2/);
     expect(await store.recount(false)).toEqual([]);
   });
@@ -116,7 +113,7 @@ describe('the address budget', () => {
       code: 'rate_limited',
       retryAfterSeconds: 60,
     });
-    expect(tallies(poll).map(({ hour, votes, refused }) => ({ hour, votes, refused }))).toEqual([
+    expect((await tallies(poll)).map(({ hour, votes, refused }) => ({ hour, votes, refused }))).toEqual([
       { hour: HOUR, votes: 2, refused: 2 },
       { hour: HOUR + 1, votes: 2, refused: 1 },
     ]);
@@ -133,7 +130,7 @@ describe('the address budget', () => {
       ...['fulfilled', 'fulfilled', 'fulfilled', 'rejected'],
       ...['fulfilled', 'fulfilled', 'fulfilled', 'rejected'],
     ]);
-    expect(tallies(poll).map(({ votes, refused }) => ({ votes, refused }))).toEqual([
+    expect((await tallies(poll)).map(({ votes, refused }) => ({ votes, refused }))).toEqual([
       { votes: 3, refused: 1 },
       { votes: 3, refused: 1 },
     ]);
@@ -155,7 +152,7 @@ describe('the address budget', () => {
   ])('counts IPv6 by its prefix — %s', async (_name, ipv6Prefix, addresses, accepted) => {
     const poll = await budgetPoll('v6', { addressBudget: { votesPerHour: 2, ipv6Prefix } });
     for (const address of addresses) await vote(poll, from(address)).catch(() => undefined);
-    expect(tallies(poll).map(({ votes }) => votes)).toEqual(accepted);
+    expect((await tallies(poll)).map(({ votes }) => votes)).toEqual(accepted);
     expect((await store.findPoll(poll.slug))!.responseCount).toBe(accepted.reduce((a, b) => a + b, 0));
   });
 });
@@ -169,7 +166,7 @@ describe('the address budget and the duplicate policy', () => {
     await vote(poll, from('192.0.2.2'));
     await expect(vote(poll, from('192.0.2.3'))).rejects.toMatchObject({ code: 'rate_limited' });
     await expect(vote(poll, alice)).rejects.toMatchObject({ code: 'already_voted' });
-    expect(tallies(poll).map(({ votes, refused }) => ({ votes, refused }))).toEqual([{ votes: 2, refused: 1 }]);
+    expect((await tallies(poll)).map(({ votes, refused }) => ({ votes, refused }))).toEqual([{ votes: 2, refused: 1 }]);
     const after = (await store.findPoll(poll.slug))!;
     expect(after.responseCount).toBe(2);
     expect(after.duplicateCount).toBe(2);
@@ -185,7 +182,7 @@ describe('the address budget and the duplicate policy', () => {
       'ok',
       'rate_limited',
     ]);
-    expect(tallies(poll).map(({ votes, refused }) => ({ votes, refused }))).toEqual([{ votes: 2, refused: 1 }]);
+    expect((await tallies(poll)).map(({ votes, refused }) => ({ votes, refused }))).toEqual([{ votes: 2, refused: 1 }]);
   });
 
   it('an address-only network key refuses a rotated User-Agent as a duplicate', async () => {
@@ -207,7 +204,9 @@ describe('without a budget, and when it changes', () => {
       Array.from({ length: 40 }, () => from('192.0.2.50')),
     );
     expect(settled.every((s) => s.status === 'fulfilled')).toBe(true);
-    expect(tallies(poll).map(({ votes, refused }) => ({ votes, refused }))).toEqual([{ votes: 40, refused: 0 }]);
+    expect((await tallies(poll)).map(({ votes, refused }) => ({ votes, refused }))).toEqual([
+      { votes: 40, refused: 0 },
+    ]);
   });
 
   it('a policy that names no budget gets the default, 300 an hour per /64; none and person get none', async () => {
@@ -227,14 +226,14 @@ describe('without a budget, and when it changes', () => {
     await vote(poll, from('192.0.2.3'));
     await updatePoll(store, poll.slug, { addressBudget: null }, NOW);
     await vote(poll, from('192.0.2.4'));
-    expect(tallies(poll).map(({ votes, refused }) => ({ votes, refused }))).toEqual([{ votes: 3, refused: 1 }]);
+    expect((await tallies(poll)).map(({ votes, refused }) => ({ votes, refused }))).toEqual([{ votes: 3, refused: 1 }]);
   });
 
   it('an address that names no network (a unix socket peer, say) is not counted under any prefix', async () => {
     const poll = await budgetPoll('no-address', { addressBudget: { votesPerHour: 1 } });
     await vote(poll, from('unknown'));
     await vote(poll, from('unknown'));
-    expect(tallies(poll)).toEqual([]);
-    expect(count('select count(*) n from votes where prefix_key is null')).toBe(2);
+    expect(await tallies(poll)).toEqual([]);
+    expect(await count('select count(*) n from votes where prefix_key is null')).toBe(2);
   });
 });

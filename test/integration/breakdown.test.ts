@@ -1,5 +1,5 @@
 /**
- * Breakdowns against a real migrated SQLite file: profile answers stored with the vote, segment
+ * Breakdowns against a real migrated database (SQLite or PostgreSQL): profile answers stored with the vote, segment
  * tallies kept in its transaction, `?where=` read from the vote log, recount checking both.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,16 +10,16 @@ import type { PollRecord } from '@/lib/types';
 import { castVote } from '@/lib/votes';
 import { newDeviceId } from '@/lib/voter';
 import { refusal } from '../support/errors';
-import { openTempDb, type TempDb } from '../support/temp-db';
+import { openTempStores, type TempStores } from '../support/temp-db';
 
 const SECRET = 'integration-secret-integration-secret';
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const K = 3;
 
-let t: TempDb;
+let t: TempStores;
 let poll: PollRecord;
 beforeEach(async () => {
-  t = openTempDb();
+  t = await openTempStores();
   poll = await createPoll(
     t.store,
     {
@@ -128,9 +128,9 @@ describe('readBreakdown', () => {
 
   it('keeps segment tallies equal to the vote log (recount finds no drift) and repairs drift', async () => {
     expect(await t.store.recount(false)).toEqual([]);
-    t.db.$client.prepare("update segment_tallies set responses = responses + 2 where dimension = 'role'").run();
-    t.db.$client.prepare('delete from segment_option_tallies where option_id = ?').run(poll.options[0]!.id);
-    t.db.$client.prepare("update segment_pair_tallies set responses = 0 where value_a = 'lt-1000'").run();
+    await t.query("update segment_tallies set responses = responses + 2 where dimension = 'role'");
+    await t.query('delete from segment_option_tallies where option_id = ?', [poll.options[0]!.id]);
+    await t.query("update segment_pair_tallies set responses = 0 where value_a = 'lt-1000'");
     const drift = await t.store.recount(true);
     expect(drift.map((d) => d.what)).toEqual(
       expect.arrayContaining([

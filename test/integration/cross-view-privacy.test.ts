@@ -8,12 +8,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readBreakdown } from '@/lib/breakdown';
 import { PROFILE_DIMENSIONS, segmentsOf, type ProfileDimension } from '@/lib/profile';
 import { seedDemo } from '../../db/seed';
-import { openTempDb, type TempDb } from '../support/temp-db';
+import { openTempStores, type TempStores } from '../support/temp-db';
 
 const K = 10;
-let t: TempDb;
-beforeEach(() => {
-  t = openTempDb();
+let t: TempStores;
+beforeEach(async () => {
+  t = await openTempStores();
 });
 afterEach(() => t.cleanup());
 

@@ -15,7 +15,8 @@ import { createPoll } from '@/lib/poll-admin';
 import type { Results } from '@/lib/types';
 import { castVote } from '@/lib/votes';
 import { newDeviceId } from '@/lib/voter';
-import { openTempDb, type TempDb } from '../support/temp-db';
+import { tracker, type Tracker } from '../support/pending';
+import { openTempStores, type TempStores } from '../support/temp-db';
 
 const SECRET = 'integration-secret-integration-secret';
 
@@ -33,15 +34,17 @@ class Recorder implements Watcher {
   close() {}
 }
 
-let t: TempDb;
+let t: TempStores;
+let hub: Tracker;
 let live: LiveResults;
 let clock: number;
 let pollId: number;
 beforeEach(async () => {
+  t = await openTempStores();
+  hub = tracker();
   vi.useFakeTimers();
   clock = Date.parse('2026-06-01T12:00:00Z');
-  t = openTempDb();
-  live = new LiveResults({ store: t.store, maxStreams: 10_000, now: () => clock });
+  live = new LiveResults({ store: hub.track(t.store), maxStreams: 10_000, now: () => clock });
   pollId = (
     await createPoll(
       t.store,
@@ -53,7 +56,7 @@ beforeEach(async () => {
 afterEach(() => {
   live.closeAll();
   vi.useRealTimers();
-  t.cleanup();
+  return t.cleanup();
 });
 
 const vote = () =>
@@ -67,7 +70,7 @@ const vote = () =>
 
 async function advance(ms: number) {
   clock += ms;
-  await vi.advanceTimersByTimeAsync(ms);
+  await hub.advance(ms);
 }
 
 /** Lets a fan-out's later slices (each a turn of the event loop) run. */

@@ -5,7 +5,8 @@ import { createPoll, deletePoll, updatePoll } from '@/lib/poll-admin';
 import type { Results } from '@/lib/types';
 import { castVote } from '@/lib/votes';
 import { newDeviceId } from '@/lib/voter';
-import { openTempDb, type TempDb } from '../support/temp-db';
+import { tracker, type Tracker } from '../support/pending';
+import { openTempStores, type TempStores } from '../support/temp-db';
 
 const SECRET = 'integration-secret-integration-secret';
 
@@ -24,15 +25,17 @@ class Recorder implements Watcher {
   }
 }
 
-let t: TempDb;
+let t: TempStores;
+let hub: Tracker;
 let live: LiveResults;
 let clock: number;
 let pollId: number;
 beforeEach(async () => {
+  t = await openTempStores();
+  hub = tracker();
   vi.useFakeTimers();
   clock = Date.parse('2026-06-01T12:00:00Z');
-  t = openTempDb();
-  live = new LiveResults({ store: t.store, maxStreams: 3, now: () => clock });
+  live = new LiveResults({ store: hub.track(t.store), maxStreams: 3, now: () => clock });
   pollId = (
     await createPoll(
       t.store,
@@ -44,7 +47,7 @@ beforeEach(async () => {
 afterEach(() => {
   live.closeAll();
   vi.useRealTimers();
-  t.cleanup();
+  return t.cleanup();
 });
 
 const vote = (choice = 'a') =>
@@ -59,7 +62,7 @@ const vote = (choice = 'a') =>
 /** Lets the hub's timers fire and its database read settle. */
 async function advance(ms: number) {
   clock += ms;
-  await vi.advanceTimersByTimeAsync(ms);
+  await hub.advance(ms);
 }
 
 describe('LiveResults', () => {

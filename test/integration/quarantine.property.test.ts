@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { openTempDb } from '../support/temp-db';
+import { openTempStores } from '../support/temp-db';
 import { HOUR_MS, T0, publicCounts, quarantinePolls, record } from '../support/quarantine';
 
 const NETWORKS = ['net-a', 'net-b', 'net-c'];
@@ -50,7 +50,7 @@ describe('quarantine and restore, any sequence', () => {
   it('keep every tally equal to the log minus quarantine', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 40 }), async (steps) => {
-        const t = openTempDb();
+        const t = await openTempStores();
         try {
           const polls = await quarantinePolls(t.store);
           const pollOf = (ranked: boolean) => (ranked ? polls.ranked : polls.multiple);
@@ -78,16 +78,16 @@ describe('quarantine and restore, any sequence', () => {
           for (const poll of [polls.multiple, polls.ranked])
             for (const q of await t.store.quarantinesOf(poll.id))
               if (q.restoredAt === null) await t.store.restoreQuarantine(poll.id, q.id, T0, AUDIT);
-          const votes = t.db.$client.prepare('select count(*) as n from votes').get() as { n: number };
+          const [votes] = await t.query<{ n: number }>('select count(*) as n from votes');
           const restored = [
             await publicCounts(t.store, t.adminStore, 'multi'),
             await publicCounts(t.store, t.adminStore, 'ranked'),
           ];
-          expect(restored[0]!.responses + restored[1]!.responses).toBe(votes.n);
+          expect(restored[0]!.responses + restored[1]!.responses).toBe(votes!.n);
           expect(restored.map((counts) => counts.quarantined)).toEqual([0, 0]);
           expect(await t.store.recount(false)).toEqual([]);
         } finally {
-          t.cleanup();
+          await t.cleanup();
         }
       }),
       { numRuns: 40 },

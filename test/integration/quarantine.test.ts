@@ -1,10 +1,10 @@
 /**
- * Quarantine on a real migrated SQLite file: a burst's votes leave every tally (options, responses,
+ * Quarantine on a real migrated database (either store): a burst's votes leave every tally (options, responses,
  * segments with and without `where`, days, rankings, write-ins) and come back exactly on restore;
  * the recount agrees at every step; audit rows; refusals write nothing.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTempDb, type TempDb } from '../support/temp-db';
+import { openTempStores, type TempStores } from '../support/temp-db';
 import { HOUR_MS, T0, publicCounts, quarantinePolls, record, type TestBallot } from '../support/quarantine';
 import type { PollRecord } from '@/lib/types';
 import { QUESTIONS, surveyFields } from '../support/survey-store';
@@ -14,7 +14,7 @@ const BURST = 'digest-burst';
 const ROLES = ['manager', 'individual', 'vp'];
 const INDUSTRIES = ['software', 'banking'];
 
-let t: TempDb;
+let t: TempStores;
 let multi: PollRecord;
 let ranked: PollRecord;
 
@@ -47,7 +47,7 @@ async function votes() {
 }
 
 beforeEach(async () => {
-  t = openTempDb();
+  t = await openTempStores();
   ({ multiple: multi, ranked } = await quarantinePolls(t.store));
 });
 afterEach(() => t.cleanup());
@@ -83,7 +83,7 @@ describe('quarantineBurst and restoreQuarantine', () => {
     expect(zx(rankedQuarantined)).toBe(zx(rankedWithBurst)! - 30);
 
     // Compared with a database that only ever had the 40 ordinary ballots: the same counts.
-    const clean = openTempDb();
+    const clean = await openTempStores();
     try {
       const polls = await quarantinePolls(clean.store);
       const saved = t;
@@ -107,7 +107,7 @@ describe('quarantineBurst and restoreQuarantine', () => {
         (await publicCounts(clean.store, clean.adminStore, 'ranked')).rankings,
       );
     } finally {
-      clean.cleanup();
+      await clean.cleanup();
     }
 
     const restored = await t.store.restoreQuarantine(
@@ -200,11 +200,12 @@ describe('quarantineBurst and restoreQuarantine', () => {
     );
     await Promise.all([...arriving, quarantine, ...more]);
     expect(await t.store.recount(false)).toEqual([]);
-    const held = t.db.$client
-      .prepare('select count(*) as n from votes where poll_id = ? and quarantine_id is not null')
-      .get(multi.id) as { n: number };
+    const [held] = await t.query<{ n: number }>(
+      'select count(*) as n from votes where poll_id = ? and quarantine_id is not null',
+      [multi.id],
+    );
     const poll = (await t.store.findPoll('multi'))!;
-    expect(poll.quarantinedCount).toBe(held.n);
+    expect(poll.quarantinedCount).toBe(held!.n);
     expect(poll.responseCount + poll.quarantinedCount).toBe(40 + 30 + 100);
   });
 });
@@ -216,10 +217,10 @@ describe('recount', () => {
     await t.store.quarantineBurst(multi.id, BURST, from, from + HOUR_MS, T0 + 40 * HOUR_MS, AUDIT);
     const c = multi.options[2]!.id;
     // As if the quarantine had forgotten to uncount one vote and to count itself.
-    t.db.$client.prepare('update poll_options set votes = votes + 1 where id = ?').run(c);
-    t.db.$client
-      .prepare('update polls set quarantined_count = 0, response_count = response_count + 1 where id = ?')
-      .run(multi.id);
+    await t.query('update poll_options set votes = votes + 1 where id = ?', [c]);
+    await t.query('update polls set quarantined_count = 0, response_count = response_count + 1 where id = ?', [
+      multi.id,
+    ]);
     const drift = await t.store.recount(false);
     expect(drift).toEqual(
       expect.arrayContaining([

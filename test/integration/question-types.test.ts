@@ -1,11 +1,10 @@
 /**
- * Ranked, rating and write-in ballots through the vote use case into a real migrated SQLite
- * file: what each type stores (first choices in the option tallies, whole orders in the ranking
+ * Ranked, rating and write-in ballots through the vote use case into a real migrated database
+ * (either store): what each type stores (first choices in the option tallies, whole orders in the ranking
  * tallies, write-ins with their normalised form), what a refusal leaves (nothing), and that
  * db:recount knows the new tallies.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rankingTallies } from '../../db/schema';
 import { createPoll, updatePoll } from '@/lib/poll-admin';
 import { rankedCounts } from '@/lib/ranked-count';
 import { buildResults } from '@/lib/results';
@@ -14,15 +13,15 @@ import type { PollRecord } from '@/lib/types';
 import { castVote, ownChoices } from '@/lib/votes';
 import { newDeviceId } from '@/lib/voter';
 import { refusal } from '../support/errors';
-import { openTempDb, type TempDb } from '../support/temp-db';
+import { openTempStores, type TempStores } from '../support/temp-db';
 
 const SECRET = 'integration-secret-integration-secret';
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const voter = (deviceId = newDeviceId()) => ({ deviceId, address: '192.0.2.10', userAgent: 'vitest' });
 
-let t: TempDb;
-beforeEach(() => {
-  t = openTempDb();
+let t: TempStores;
+beforeEach(async () => {
+  t = await openTempStores();
 });
 afterEach(() => t.cleanup());
 
@@ -33,7 +32,7 @@ const results = async (slug: string) => {
   return buildResults(poll, NOW, await rankedCounts.count(t.store, poll));
 };
 /** Rows in a table, to prove a refusal stored nothing. */
-const rows = (table: string) => (t.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+const rows = async (table: string) => (await t.query<{ n: number }>(`select count(*) as n from ${table}`))[0]!.n;
 
 /** The textbook Tennessee capital election, as 100 ballots. */
 const TENNESSEE: [number, string[]][] = [
@@ -81,8 +80,8 @@ describe('ranked ballots', () => {
     ]);
     expect(counted.ranked!.positions.find((p) => p.key === 'memphis')!.counts).toEqual([42, 0, 0, 58]);
     // Four distinct rankings: four tally rows, whatever the number of ballots.
-    expect(rows('ranking_tallies')).toBe(4);
-    expect(rows('vote_rankings')).toBe(100);
+    expect(await rows('ranking_tallies')).toBe(4);
+    expect(await rows('vote_rankings')).toBe(100);
     expect(await t.store.recount(false)).toEqual([]);
   });
 
@@ -108,7 +107,7 @@ describe('ranked ballots', () => {
     ];
     for (const [body, code] of cases) expect(await refusal(() => vote('capital', body))).toBe(code);
     for (const table of ['votes', 'vote_choices', 'vote_rankings', 'ranking_tallies', 'period_tallies'])
-      expect(rows(table)).toBe(0);
+      expect(await rows(table)).toBe(0);
   });
 
   it('are checked again when the type or rank counts changed after the check, storing nothing meanwhile', async () => {
@@ -131,7 +130,7 @@ describe('ranked ballots', () => {
       checkedAgainst: voteRules(poll),
     });
     expect(stale.outcome).toBe('stale_options');
-    expect(rows('votes')).toBe(0);
+    expect(await rows('votes')).toBe(0);
     // castVote reads the poll again and refuses the ballot under the new rule.
     expect(await refusal(() => vote('capital', { choices: ['memphis', 'nashville', 'chattanooga'] }))).toBe(
       'too_many_choices',
@@ -142,7 +141,7 @@ describe('ranked ballots', () => {
     await rankedPoll();
     await vote('capital', { choices: ['memphis', 'knoxville'] });
     await vote('capital', { choices: ['memphis', 'knoxville'] });
-    t.db.update(rankingTallies).set({ ballots: 7 }).run();
+    await t.query('update ranking_tallies set ballots = 7');
     const drift = await t.store.recount(true);
     expect(drift).toEqual([expect.objectContaining({ pollSlug: 'capital', stored: 7, actual: 2 })]);
     expect(drift[0]!.what).toMatch(/^ranking /);
@@ -188,7 +187,7 @@ describe('rating scales', () => {
       );
       expect(error).toBe('invalid_poll');
     }
-    expect(rows('polls')).toBe(0);
+    expect(await rows('polls')).toBe(0);
   });
 });
 
@@ -249,8 +248,8 @@ describe('write-in "Other"', () => {
     ];
     for (const body of cases) expect(await refusal(() => vote('tool', body))).toBe('invalid_other');
     expect(await refusal(() => vote('single', { choices: [], other: 'x' }))).toBe('poll_not_found');
-    expect(rows('votes')).toBe(0);
-    expect(rows('other_answers')).toBe(0);
+    expect(await rows('votes')).toBe(0);
+    expect(await rows('other_answers')).toBe(0);
   });
 
   it('is refused on a poll without it, and on ranked, rating and ordered polls', async () => {

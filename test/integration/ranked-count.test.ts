@@ -9,12 +9,12 @@ import { RankedCounts } from '@/lib/ranked-count';
 import type { PollStore } from '@/lib/store';
 import { castVote } from '@/lib/votes';
 import { newDeviceId } from '@/lib/voter';
-import { openTempDb, type TempDb } from '../support/temp-db';
+import { openTempStores, type TempStores } from '../support/temp-db';
 
 const SECRET = 'integration-secret-integration-secret';
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 
-let t: TempDb;
+let t: TempStores;
 let clock: number;
 let reads: number;
 /** The real store, counting its ranking reads and making each take `readMs` on the test's clock. */
@@ -28,7 +28,7 @@ const timed = (store: PollStore): Pick<PollStore, 'rankingTallies'> => ({
 });
 
 beforeEach(async () => {
-  t = openTempDb();
+  t = await openTempStores();
   clock = 0;
   reads = 0;
   readMs = 1;
@@ -101,7 +101,7 @@ describe('RankedCounts', () => {
     await vote(['a']);
     expect(ballots(await counts.count(t.store, await poll()))).toBe(1);
     // Another database whose poll has the same id and the same state is counted on its own.
-    const other = openTempDb();
+    const other = await openTempStores();
     try {
       const twin = await createPoll(
         other.store,
@@ -112,7 +112,7 @@ describe('RankedCounts', () => {
       const empty = await counts.count(other.store, { ...(await poll()), options: twin.options });
       expect(ballots(empty)).toBe(0);
     } finally {
-      other.cleanup();
+      await other.cleanup();
     }
   });
 });

@@ -6,15 +6,15 @@ import { resultsView, visibleResults } from '@/lib/results-view';
 import { castVote } from '@/lib/votes';
 import { newDeviceId } from '@/lib/voter';
 import { refusal } from '../support/errors';
-import { openTempDb, type TempDb } from '../support/temp-db';
+import { openTempStores, type TempStores } from '../support/temp-db';
 
 const SECRET = 'integration-secret-integration-secret';
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const ctx = () => ({ store: t.store, secret: SECRET, now: NOW });
 
-let t: TempDb;
-beforeEach(() => {
-  t = openTempDb();
+let t: TempStores;
+beforeEach(async () => {
+  t = await openTempStores();
 });
 afterEach(() => t.cleanup());
 
@@ -84,7 +84,10 @@ describe('findPublicPoll', () => {
 
   it('throws when the database fails, so an outage never reads as "not found"', async () => {
     await createPoll(t.store, { slug: 'p', question: 'P?', options: ['A', 'B'] }, NOW);
-    t.db.$client.close();
-    await expect(findPublicPoll(t.store, 'p')).rejects.toThrow();
+    // Closed and dropped under the store (afterEach cleans up a fresh one).
+    const closed = t;
+    t = await openTempStores();
+    await closed.cleanup();
+    await expect(findPublicPoll(closed.store, 'p')).rejects.toThrow();
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The demo seed on a real migrated SQLite file: the demo polls keep their shares (SPEC.md's), and
+ * The demo seed on a real migrated database (either store): the demo polls keep their shares (SPEC.md's), and
  * their profile answers tell the stories the breakdowns are there to show, read through the
  * real breakdown code at the default K = 10.
  */
@@ -11,7 +11,7 @@ import { buildResults } from '@/lib/results';
 import { readTrend } from '@/lib/trend';
 import { surveyResultsView, visibleSurveyResults } from '@/lib/survey-results';
 import { DEMO_POLLS, DEMO_SURVEY_RESPONSES, seedDemo, VOTES_PER_POINT } from '../../db/seed';
-import { openTempDb, type TempDb } from '../support/temp-db';
+import { openTempStores, type TempStores } from '../support/temp-db';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 /** The default SEGMENT_MIN_N: what a fresh start shows. */
@@ -19,11 +19,30 @@ const K = 10;
 const AI = 'ai-projects-in-production';
 const TOOL = 'project-management-tool';
 
-let t: TempDb;
-beforeEach(() => {
-  t = openTempDb();
+let t: TempStores;
+beforeEach(async () => {
+  t = await openTempStores();
 });
 afterEach(() => t.cleanup());
+
+/** Every vote with its choices and profile answers, in id order: what two runs of the seed must agree on. */
+async function voteDump(temp: TempStores) {
+  const votes = await temp.query<{ id: number }>('select id, poll_id, created_at, source from votes order by id');
+  const choices = await temp.query<{ vote_id: number; option_id: number }>(
+    'select vote_id, option_id from vote_choices order by vote_id, option_id',
+  );
+  const profiles = await temp.query<{ vote_id: number; dimension: string; value: string }>(
+    'select vote_id, dimension, value from vote_profiles order by vote_id, dimension',
+  );
+  const of = <T extends { vote_id: number }, V>(rows: T[], value: (row: T) => V) => {
+    const byVote = new Map<number, V[]>();
+    for (const row of rows) byVote.set(row.vote_id, [...(byVote.get(row.vote_id) ?? []), value(row)]);
+    return (id: number) => byVote.get(id) ?? [];
+  };
+  const choicesOf = of(choices, (c) => c.option_id);
+  const profileOf = of(profiles, (p) => `${p.dimension}=${p.value}`);
+  return votes.map((vote) => ({ ...vote, choices: choicesOf(vote.id), profile: profileOf(vote.id) }));
+}
 
 async function breakdownOf(slug: string, by: ProfileDimension, where: BreakdownQuery['where'] = null) {
   const poll = (await t.store.findPoll(slug))!;
@@ -48,13 +67,12 @@ describe('seedDemo', () => {
       expect(poll.options.map((o) => o.votes)).toEqual(demo.shares.map((share) => share * VOTES_PER_POINT));
       expect(poll.responseCount).toBe(demo.shares.reduce((a, b) => a + b, 0) * VOTES_PER_POINT);
     }
-    const span = t.db.$client.prepare('select min(created_at) lo, max(created_at) hi from votes').get() as {
-      lo: number;
-      hi: number;
-    };
-    expect(span.lo).toBeGreaterThanOrEqual(NOW - 30 * 86_400_000);
-    expect(span.hi).toBeLessThanOrEqual(NOW);
-    expect(span.hi - span.lo).toBeGreaterThan(20 * 86_400_000);
+    const [span] = await t.query<{ lo: number; hi: number }>(
+      'select min(created_at) as lo, max(created_at) as hi from votes',
+    );
+    expect(span!.lo).toBeGreaterThanOrEqual(NOW - 30 * 86_400_000);
+    expect(span!.hi).toBeLessThanOrEqual(NOW);
+    expect(span!.hi - span.lo).toBeGreaterThan(20 * 86_400_000);
     expect(await t.store.recount(false)).toEqual([]);
   });
 
@@ -81,25 +99,15 @@ describe('seedDemo', () => {
   });
 
   it('writes the same votes, times and profile answers on every run', async () => {
-    const dump = (db: TempDb) =>
-      db.db.$client
-        .prepare(
-          `select v.id, v.poll_id, v.created_at, v.source,
-             (select group_concat(option_id) from vote_choices c where c.vote_id = v.id) choices,
-             (select group_concat(dimension || '=' || value, ';') from
-               (select * from vote_profiles p where p.vote_id = v.id order by dimension)) profile
-           from votes v order by v.id`,
-        )
-        .all();
     await seedDemo(t.store, NOW);
-    const other = openTempDb();
+    const other = await openTempStores();
     try {
       await seedDemo(other.store, NOW);
-      const first = dump(t);
+      const first = await voteDump(t);
       expect(first.length).toBeGreaterThan(500);
-      expect(dump(other)).toEqual(first);
+      expect(await voteDump(other)).toEqual(first);
     } finally {
-      other.cleanup();
+      await other.cleanup();
     }
   });
 });
@@ -173,12 +181,10 @@ describe('demo profile answers', () => {
         expect(notStated, `${slug} ${dimension}`).toBeLessThanOrEqual(0.2);
       }
     }
-    const answered = t.db.$client
-      .prepare(
-        `select answers, count(*) n from (select v.id, (select count(*) from vote_profiles p where p.vote_id = v.id) answers
-           from votes v) group by answers order by answers`,
-      )
-      .all() as { answers: number; n: number }[];
+    const answered = await t.query<{ answers: number; n: number }>(
+      `select answers, count(*) as n from (select v.id, (select count(*) from vote_profiles p where p.vote_id = v.id) as answers
+         from votes v) as counted group by answers order by answers`,
+    );
     // Some voters answer nothing, some one or two questions, most all three.
     expect(answered.map((row) => row.answers)).toEqual([0, 1, 2, 3]);
     expect(answered.at(-1)!.n).toBeGreaterThan(answered.reduce((sum, row) => sum + row.n, 0) / 2);
@@ -294,21 +300,13 @@ describe('the demo survey', () => {
   });
 
   it('writes the same responses on every run', async () => {
-    const dump = (db: TempDb) =>
-      db.db.$client
-        .prepare(
-          `select v.id, v.poll_id, v.created_at,
-             (select group_concat(option_id) from vote_choices c where c.vote_id = v.id) choices
-           from votes v order by v.id`,
-        )
-        .all();
     await seedDemo(t.store, NOW, t.surveyStore);
-    const other = openTempDb();
+    const other = await openTempStores();
     try {
       await seedDemo(other.store, NOW, other.surveyStore);
-      expect(dump(other)).toEqual(dump(t));
+      expect(await voteDump(other)).toEqual(await voteDump(t));
     } finally {
-      other.cleanup();
+      await other.cleanup();
     }
   });
 });

@@ -8,7 +8,7 @@ import { createPoll } from '@/lib/poll-admin';
 import { NOT_STATED, PROFILE_CATALOGUE, type ProfileAnswers, type ProfileDimension } from '@/lib/profile';
 import type { CrossSection, SegmentCounts } from '@/lib/store';
 import type { PollRecord } from '@/lib/types';
-import { openTempDb, type TempDb } from '../support/temp-db';
+import { openTempStores, type TempStores } from '../support/temp-db';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const ASKED: ProfileDimension[] = ['role', 'industry', 'companySize'];
@@ -27,12 +27,12 @@ interface Ballot {
   profile: ProfileAnswers;
 }
 
-let t: TempDb;
+let t: TempStores;
 let poll: PollRecord;
 const ballots: Ballot[] = [];
 
 beforeAll(async () => {
-  t = openTempDb();
+  t = await openTempStores();
   poll = await createPoll(
     t.store,
     {

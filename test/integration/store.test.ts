@@ -4,7 +4,7 @@ import { buildResults } from '@/lib/results';
 import { castVote, hasVoted, ownChoices } from '@/lib/votes';
 import { deviceKeyFor, newDeviceId, personKeyFor } from '@/lib/voter';
 import { refusal } from '../support/errors';
-import { openTempDb, type TempDb } from '../support/temp-db';
+import { openTempStores, type TempStores } from '../support/temp-db';
 
 const SECRET = 'integration-secret-integration-secret';
 const NOW = Date.parse('2026-06-01T12:00:00Z');
@@ -15,21 +15,26 @@ function aVoter(address = '192.0.2.10', userAgent = 'vitest') {
 }
 const voter = () => aVoter();
 
-let t: TempDb;
-beforeEach(() => {
-  t = openTempDb();
+let t: TempStores;
+beforeEach(async () => {
+  t = await openTempStores();
 });
 afterEach(() => t.cleanup());
 
-describe('the SQLite connection', () => {
-  it('runs in WAL mode with synchronous=FULL, foreign keys and a busy timeout', () => {
-    const client = t.db.$client;
-    expect(client.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(client.pragma('synchronous', { simple: true })).toBe(2);
-    expect(client.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(client.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
-  });
-});
+/** The count of a query's rows (`count(*) as n`). */
+const count = async (sql: string, ...params: unknown[]) => (await t.query<{ n: number }>(sql, params))[0]!.n;
+
+/**
+ * The person locks (poll, lock key): rows of person_locks on SQLite; on PostgreSQL one sorted
+ * array per poll in person_lock_sets, so that no row pairs a person's lock with their vote.
+ */
+const personLocks = (pollId?: number) =>
+  t.query<{ poll_id: number; lock_key: string }>(
+    t.kind === 'sqlite'
+      ? `select poll_id, lock_key from person_locks ${pollId === undefined ? '' : 'where poll_id = ?'} order by poll_id, lock_key`
+      : `select poll_id, unnest(lock_keys) as lock_key from person_lock_sets ${pollId === undefined ? '' : 'where poll_id = ?'} order by poll_id, lock_key`,
+    pollId === undefined ? [] : [pollId],
+  );
 
 describe('polls', () => {
   it('creates a poll with derived slug and keys, and suffixes a clashing derived slug', async () => {
@@ -79,16 +84,16 @@ describe('polls', () => {
     await castVote({ store: t.store, secret: SECRET, now: NOW }, poll.slug, { choices: ['a'] }, voter(), 'api');
     await deletePoll(t.store, poll.slug, NOW);
     expect(await t.store.findPoll(poll.slug)).toBeNull();
-    expect(t.db.$client.prepare('select count(*) as n from votes').get()).toEqual({ n: 0 });
+    expect(await count('select count(*) as n from votes')).toBe(0);
   });
 
   it('deletes a person poll with its person locks', async () => {
     const poll = await createPoll(t.store, { question: 'Q', options: ['A', 'B'], duplicatePolicy: 'person' }, NOW);
     const ctx = { store: t.store, secret: SECRET, now: NOW };
     await castVote(ctx, poll.slug, { choices: ['a'] }, { ...voter(), personId: 'alice@corp.example' }, 'api');
-    expect(t.db.$client.prepare('select count(*) as n from person_locks').get()).toEqual({ n: 1 });
+    expect(await personLocks()).toHaveLength(1);
     await deletePoll(t.store, poll.slug, NOW);
-    expect(t.db.$client.prepare('select count(*) as n from person_locks').get()).toEqual({ n: 0 });
+    expect(await personLocks()).toEqual([]);
   });
 });
 
@@ -146,15 +151,14 @@ describe('votes and tallies', () => {
       await hasVoted(t.store, SECRET, stored, { deviceIds: [laptop.deviceId], personId: 'bob@corp.example' }),
     ).toBe(false);
     // The vote is stored under the browser's random key, at the hour, and the lock names no vote.
-    const row = t.db.$client
-      .prepare('select device_key as deviceKey, created_at as at from votes where poll_id = ?')
-      .get(poll.id) as { deviceKey: string; at: number };
-    expect(row.deviceKey).toBe(deviceKeyFor(SECRET, poll.id, laptop.deviceId));
-    expect(row.at % 3_600_000).toBe(0);
-    expect(t.db.$client.prepare('select count(*) as n from vote_locks where poll_id = ?').get(poll.id)).toEqual({
-      n: 0,
-    });
-    expect(t.db.$client.prepare('select * from person_locks where poll_id = ?').all(poll.id)).toEqual([
+    const [row] = await t.query<{ deviceKey: string; at: number }>(
+      'select device_key as "deviceKey", created_at as at from votes where poll_id = ?',
+      [poll.id],
+    );
+    expect(row!.deviceKey).toBe(deviceKeyFor(SECRET, poll.id, laptop.deviceId));
+    expect(row!.at % 3_600_000).toBe(0);
+    expect(await count('select count(*) as n from vote_locks where poll_id = ?', poll.id)).toBe(0);
+    expect(await personLocks(poll.id)).toEqual([
       { poll_id: poll.id, lock_key: `p:${personKeyFor(SECRET, poll.id, 'alice@corp.example')}` },
     ]);
     // A second vote of the person from another browser is a counted duplicate, through that lock.
@@ -226,10 +230,9 @@ describe('votes and tallies', () => {
     }
     const closedCtx = { ...ctx, now: Date.parse('2026-06-02T00:00:00Z') };
     expect(await refusal(() => castVote(closedCtx, poll.slug, { choices: ['a'] }, voter(), 'api'))).toBe('poll_closed');
-    const counts = t.db.$client
-      .prepare('select (select count(*) from votes) v, (select count(*) from vote_choices) c')
-      .get();
-    expect(counts).toEqual({ v: 0, c: 0 });
+    expect(await t.query('select (select count(*) from votes) as v, (select count(*) from vote_choices) as c')).toEqual(
+      [{ v: 0, c: 0 }],
+    );
   });
 
   it('refuses votes before a scheduled opening and in drafts', async () => {
@@ -255,8 +258,8 @@ describe('recount', () => {
     );
     await castVote(ctx, poll.slug, { choices: ['a'] }, voter(), 'api');
     // Simulate damage done outside the app (a hand edit, a restored partial backup).
-    t.db.$client.prepare("update poll_options set votes = 7 where key = 'b'").run();
-    t.db.$client.prepare('update polls set response_count = 3').run();
+    await t.query("update poll_options set votes = 7 where key = 'b'");
+    await t.query('update polls set response_count = 3');
     const drift = await t.store.recount(true);
     expect(drift).toEqual([
       { pollSlug: 'drift', what: 'responses', stored: 3, actual: 1 },

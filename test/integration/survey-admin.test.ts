@@ -4,13 +4,13 @@ import { createSurvey, deleteSurvey, updateSurvey } from '@/lib/survey-admin';
 import { importSurvey, toSurveyInput } from '@/lib/survey-files';
 import { toSurveyJson } from '@/lib/surveys';
 import { surveyAuditKey } from '@/lib/survey-types';
-import { openTempDb, type TempDb } from '../support/temp-db';
+import { openTempStores, type TempStores } from '../support/temp-db';
 
 const NOW = Date.parse('2026-11-27T08:00:00Z');
-let temp: TempDb;
+let temp: TempStores;
 
-beforeEach(() => {
-  temp = openTempDb();
+beforeEach(async () => {
+  temp = await openTempStores();
 });
 afterEach(() => temp.cleanup());
 

@@ -15,18 +15,18 @@ import {
 } from '@/lib/survey-answers';
 import { signResponseToken } from '@/lib/response-token';
 import type { Voter } from '@/lib/votes';
-import { openTempDb, type TempDb } from '../support/temp-db';
+import { openTempStores, type TempStores } from '../support/temp-db';
 
 const SECRET = 'integration-secret-integration-secret';
 const NOW = Date.parse('2026-11-27T08:00:00Z');
 const voter: Voter = { deviceId: 'a'.repeat(22), address: '192.0.2.1', userAgent: 'test' };
 const other: Voter = { deviceId: 'b'.repeat(22), address: '192.0.2.2', userAgent: 'test' };
 
-let temp: TempDb;
+let temp: TempStores;
 let ctx: SurveyContext;
 
 beforeEach(async () => {
-  temp = openTempDb();
+  temp = await openTempStores();
   ctx = { store: temp.store, surveyStore: temp.surveyStore, secret: SECRET, now: NOW };
   await createSurvey(
     temp,

@@ -1,25 +1,17 @@
 /**
- * The SQLite SurveyStore on a real, migrated database: authoring (question polls keep the
+ * The SurveyStore on a real, migrated database (SQLite, or PostgreSQL in the `postgres` project): authoring (question polls keep the
  * survey's settings), submissions (new response, further pages, going back, profile change,
  * duplicate, stale, unknown response) with every tally checked against a recount from the rows.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTempDb, type TempDb } from '../support/temp-db';
-import {
-  QUESTIONS,
-  T0,
-  dumpAll,
-  responseIdOf,
-  submission,
-  surveyFields,
-  surveyTallies,
-  type KeyAnswer,
-} from '../support/survey-store';
+import { openTempStores, type TempStores } from '../support/temp-db';
+import { QUESTIONS, T0, responseIdOf, submission, surveyFields, type KeyAnswer } from '../support/survey-store';
+import { dumpAll, surveyTallies } from '../support/survey-rows';
 import type { SurveyRecord } from '@/lib/survey-types';
 
-let temp: TempDb;
-beforeEach(() => {
-  temp = openTempDb();
+let temp: TempStores;
+beforeEach(async () => {
+  temp = await openTempStores();
 });
 afterEach(() => temp.cleanup());
 
@@ -36,7 +28,7 @@ async function createSurvey(slug = 'team'): Promise<SurveyRecord> {
 /** The poll tallies and the survey tallies both equal their recounts from the rows. */
 async function expectConsistent() {
   expect(await temp.store.recount(false)).toEqual([]);
-  const { stored, recounted } = surveyTallies(temp);
+  const { stored, recounted } = await surveyTallies(temp);
   expect(stored).toEqual(recounted);
 }
 
@@ -68,18 +60,18 @@ describe('authoring', () => {
     expect((await temp.store.findPoll('team-1'))!.surveyId).toBe(survey.id);
     expect(await temp.surveyStore.surveySlugExists('team')).toBe(true);
     expect(await temp.surveyStore.listSurveys()).toEqual([survey]);
-    const audit = temp.db.$client.prepare('select action, poll_slug as slug from audit_log').all();
+    const audit = await temp.query('select action, poll_slug as slug from audit_log');
     expect(audit).toEqual([{ action: 'survey-create', slug: 'survey:team' }]);
   });
 
   it('refuses a taken survey slug or question slug and stores nothing', async () => {
     await createSurvey();
-    const before = dumpAll(temp);
+    const before = await dumpAll(temp);
     expect(await temp.surveyStore.createSurvey(surveyFields(), QUESTIONS, T0)).toEqual({ slugTaken: 'team' });
     expect(await temp.surveyStore.createSurvey(surveyFields({ slug: 'other' }), QUESTIONS, T0)).toEqual({
       slugTaken: 'team-1',
     });
-    expect(dumpAll(temp)).toEqual(before);
+    expect(await dumpAll(temp)).toEqual(before);
     // A poll and a survey may share a slug: separate namespaces.
     await temp.store.createPoll({ ...QUESTIONS[0].fields, slug: 'shared' }, QUESTIONS[0].options, T0);
     const shared = await temp.surveyStore.createSurvey(
@@ -113,11 +105,11 @@ describe('authoring', () => {
     await temp.surveyStore.recordSubmission(
       submission(replaced, { pages: [0], answers: [{ slug: 'team-1', keys: ['a'] }] }),
     );
-    const before = dumpAll(temp);
+    const before = await dumpAll(temp);
     expect(await temp.surveyStore.updateSurvey(survey.id, {}, { questions: QUESTIONS, now: T0 + 3000 })).toBe(
       'has_responses',
     );
-    expect(dumpAll(temp)).toEqual(before);
+    expect(await dumpAll(temp)).toEqual(before);
     expect(await temp.surveyStore.updateSurvey(999, {}, { now: T0 })).toBe('not_found');
     await createSurvey('second').catch(() => undefined);
     expect(
@@ -141,7 +133,7 @@ describe('authoring', () => {
     );
     expect(await temp.surveyStore.deleteSurvey(survey.id, T0, { actor: 'cli', action: 'survey-delete' })).toBe(true);
     expect(await temp.surveyStore.findSurvey('team')).toBeNull();
-    const counts = Object.fromEntries(Object.entries(dumpAll(temp)).map(([table, rows]) => [table, rows.length]));
+    const counts = Object.fromEntries(Object.entries(await dumpAll(temp)).map(([table, rows]) => [table, rows.length]));
     expect(counts).toMatchObject({
       polls: 1,
       votes: 0,
@@ -212,7 +204,7 @@ describe('recordSubmission', () => {
     await expectConsistent();
     expect(await votesOf('team-1')).toEqual({ a: 0, b: 1, c: 0, other: 0 });
     expect(await votesOf('team-2')).toEqual({ x: 0, y: 0, z: 0 });
-    expect(temp.db.$client.prepare('select count(*) as n from other_answers').get()).toEqual({ n: 0 });
+    expect(await temp.query('select count(*) as n from other_answers')).toEqual([{ n: 0 }]);
     expect(await temp.store.rankingTallies((await temp.store.findPoll('team-3'))!.id)).toEqual([
       { ranking: ['r3', 'r1', 'r2'], ballots: 1 },
     ]);
@@ -259,11 +251,9 @@ describe('recordSubmission', () => {
       }),
     );
     await expectConsistent();
-    const segments = temp.db.$client
-      .prepare(
-        'select p.slug, s.dimension, s.value, s.responses from segment_tallies s join polls p on p.id = s.poll_id',
-      )
-      .all();
+    const segments = await temp.query(
+      'select p.slug, s.dimension, s.value, s.responses from segment_tallies s join polls p on p.id = s.poll_id',
+    );
     expect(segments).toEqual(
       expect.arrayContaining([
         { slug: 'team-1', dimension: 'role', value: 'engineer', responses: 1 },
@@ -273,11 +263,9 @@ describe('recordSubmission', () => {
     );
     expect(segments).toHaveLength(4);
     // The re-filed page-2 answer keeps its day; the replaced page-1 answer moves to the new one.
-    const days = temp.db.$client
-      .prepare(
-        'select p.slug, t.day, t.responses from period_tallies t join polls p on p.id = t.poll_id order by p.slug',
-      )
-      .all();
+    const days = await temp.query(
+      'select p.slug, t.day, t.responses from period_tallies t join polls p on p.id = t.poll_id order by p.slug',
+    );
     const day0 = Math.floor(T0 / 86_400_000);
     expect(days).toEqual([
       { slug: 'team-1', day: day0 + 3, responses: 1 },
@@ -292,7 +280,7 @@ describe('recordSubmission', () => {
     const responseId = responseIdOf(
       await temp.surveyStore.recordSubmission(submission(survey, { ...page1, lockKeys: ['d:k', 'n:k'] })),
     );
-    const before = dumpAll(temp);
+    const before = await dumpAll(temp);
     const refused = [
       { ...submission(survey, page1), checkedAgainst: T0 - 1 },
       submission(survey, { pages: [1], answers: [{ slug: 'team-1', keys: ['a'] }], responseId }),
@@ -307,12 +295,12 @@ describe('recordSubmission', () => {
     const outcomes = [];
     for (const input of refused) outcomes.push((await temp.surveyStore.recordSubmission(input)).outcome);
     expect(outcomes).toEqual(['stale', 'stale', 'stale', 'stale', 'response_not_found', 'response_not_found']);
-    expect(dumpAll(temp)).toEqual(before);
+    expect(await dumpAll(temp)).toEqual(before);
 
     expect(await temp.surveyStore.recordSubmission(submission(survey, { ...page1, lockKeys: ['n:k'] }))).toEqual({
       outcome: 'duplicate',
     });
-    const after = dumpAll(temp);
+    const after = await dumpAll(temp);
     expect(after.surveys).toEqual(
       (before.surveys as { id: number; duplicate_count: number }[]).map((row) =>
         row.id === survey.id ? { ...row, duplicate_count: 1 } : row,
@@ -324,10 +312,10 @@ describe('recordSubmission', () => {
   it('imports a batch of submissions in one transaction: all of them, or none when one is refused', async () => {
     const survey = await createSurvey();
     const page1 = { pages: [0], answers: [{ slug: 'team-1', keys: ['a'] }] };
-    const before = dumpAll(temp);
+    const before = await dumpAll(temp);
     const batch = [submission(survey, page1), { ...submission(survey, page1), checkedAgainst: T0 - 1 }];
     await expect(temp.surveyStore.importSubmissions(batch)).rejects.toThrow();
-    expect(dumpAll(temp)).toEqual(before);
+    expect(await dumpAll(temp)).toEqual(before);
 
     await temp.surveyStore.importSubmissions([submission(survey, page1), submission(survey, page1)]);
     expect((await temp.surveyStore.findSurvey(survey.slug))!.startedCount).toBe(2);
@@ -405,12 +393,16 @@ describe('recordSubmission', () => {
       }),
     );
     await expectConsistent();
-    const sqlite = temp.db.$client;
-    sqlite.exec(`update surveys set started_count = 5, finished_count = 0;
-      update survey_pair_tallies set responses = responses + 1;
-      update survey_pair_option_tallies set votes = 7 where rowid = 1;
-      update survey_page_tallies set reached = 9 where page = 1;
-      update survey_day_tallies set finished = 0;`);
+    for (const drift of [
+      'update surveys set started_count = 5, finished_count = 0',
+      'update survey_pair_tallies set responses = responses + 1',
+      `update survey_pair_option_tallies set votes = 7
+       where (by_poll_id, poll_id, by_option_id, option_id) = (select by_poll_id, poll_id, by_option_id, option_id
+         from survey_pair_option_tallies order by by_poll_id, poll_id, by_option_id, option_id limit 1)`,
+      'update survey_page_tallies set reached = 9 where page = 1',
+      'update survey_day_tallies set finished = 0',
+    ])
+      await temp.query(drift);
     const drift = await temp.store.recount(false);
     expect(drift).toEqual(
       expect.arrayContaining([

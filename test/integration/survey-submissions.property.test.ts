@@ -5,8 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { openTempDb } from '../support/temp-db';
-import { QUESTIONS, T0, submission, surveyFields, surveyTallies, type KeyAnswer } from '../support/survey-store';
+import { openTempStores } from '../support/temp-db';
+import { QUESTIONS, T0, submission, surveyFields, type KeyAnswer } from '../support/survey-store';
+import { surveyTallies } from '../support/survey-rows';
 import type { ProfileAnswers } from '@/lib/profile';
 import type { SurveyRecord } from '@/lib/survey-types';
 
@@ -57,7 +58,7 @@ describe('survey submissions (property)', () => {
   it('keep every tally equal to a recount, whatever the sequence', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 12 }), async (steps) => {
-        const temp = openTempDb();
+        const temp = await openTempStores();
         try {
           const survey = (await temp.surveyStore.createSurvey(surveyFields(), QUESTIONS, T0)) as SurveyRecord;
           const ids: number[] = [];
@@ -91,7 +92,7 @@ describe('survey submissions (property)', () => {
           }
 
           expect(await temp.store.recount(false)).toEqual([]);
-          const { stored, recounted } = surveyTallies(temp);
+          const { stored, recounted } = await surveyTallies(temp);
           expect(stored).toEqual(recounted);
           for (const { fields, options } of QUESTIONS) {
             const poll = (await temp.store.findPoll(fields.slug))!;
@@ -130,7 +131,7 @@ describe('survey submissions (property)', () => {
           const started = ids.length;
           expect((await temp.surveyStore.findSurvey('team'))!.startedCount).toBe(started);
         } finally {
-          temp.cleanup();
+          await temp.cleanup();
         }
       }),
       { numRuns: 40 },

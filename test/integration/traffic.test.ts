@@ -11,14 +11,14 @@ import { analyseTraffic, trafficWindow } from '@/lib/stuffing';
 import { pollTraffic } from '@/lib/traffic';
 import { castVote } from '@/lib/votes';
 import { newDeviceId } from '@/lib/voter';
-import { openTempDb, type TempDb } from '../support/temp-db';
+import { openTempStores, type TempStores } from '../support/temp-db';
 
 const SECRET = 'integration-secret-integration-secret';
 const NOW = Date.parse('2026-06-01T12:20:00Z');
 
-let t: TempDb;
-beforeEach(() => {
-  t = openTempDb();
+let t: TempStores;
+beforeEach(async () => {
+  t = await openTempStores();
 });
 afterEach(() => t.cleanup());
 

@@ -6,16 +6,16 @@ import { castVote } from '@/lib/votes';
 import { newDeviceId } from '@/lib/voter';
 import { voteLogCsv } from '@/lib/vote-log';
 import type { PollRecord, VoteSource } from '@/lib/types';
-import { openTempDb, type TempDb } from '../support/temp-db';
+import { openTempStores, type TempStores } from '../support/temp-db';
 
 const START = Date.parse('2026-06-01T00:00:00Z');
 const SOURCES: VoteSource[] = ['web', 'api', 'embed', 'seed'];
 
-let t: TempDb;
+let t: TempStores;
 let admin: AdminStore;
 let poll: PollRecord;
 beforeEach(async () => {
-  t = openTempDb();
+  t = await openTempStores();
   admin = t.adminStore;
   poll = await createPoll(
     t.store,
