@@ -34,6 +34,8 @@ interface VoteTallies {
 }
 
 const ascending = (a: number, b: number) => a - b;
+/** Votes per statement of an import (its arrays stay well within a statement's size). */
+const IMPORT_SLICE = 5000;
 const int = (value: number) => sql`${value}::int`;
 const ints = (values: readonly number[]) => sql`${sql.param([...values])}::int[]`;
 const texts = (values: readonly string[]) => sql`${sql.param([...values])}::text[]`;
@@ -325,7 +327,86 @@ export function createPgCountedVotes() {
   /** Uncounts and deletes one vote; `at` (ms) moves the poll's updatedAt to its minute as a vote does. */
   const withdraw = (tx: PgTx, voteId: number, at: number) => withdrawAll(tx, [voteId], at);
 
-  return { insert, writeVote, uncount, countIn, withdraw, uncountAll, countInAll, withdrawAll };
+  /**
+   * Bulk insert of votes without locks (importVotes: the demo seed, imports) in two statements
+   * per slice: their rows (votes, choices, profile answers, rankings, write-ins) in one, then
+   * every tally they move, grouped, in one (countInAll). The caller holds the poll's row lock.
+   * Throws StaleOptions, as insert does, when a ballot names an option twice or one not the poll's.
+   */
+  const importAll = async (tx: PgTx, pollId: number, votes: readonly CountedVote[]): Promise<void> => {
+    const chosen = new Set<number>();
+    for (const vote of votes) {
+      if (new Set(vote.optionIds).size !== vote.optionIds.length) throw new StaleOptions();
+      for (const optionId of vote.optionIds) chosen.add(optionId);
+    }
+    const { rows } = await tx.execute<{ n: number }>(sql`select count(*)::int as n from poll_options
+      where poll_id = ${int(pollId)} and id = any(${ints([...chosen])})`);
+    if (rows[0]!.n !== chosen.size) throw new StaleOptions();
+    for (let start = 0; start < votes.length; start += IMPORT_SLICE) {
+      const slice = votes.slice(start, start + IMPORT_SLICE);
+      // Rows of each kind as parallel arrays, `n` the vote's 1-based place in the slice.
+      const choices = { n: [] as number[], optionId: [] as number[] };
+      const answers = { n: [] as number[], dimension: [] as string[], value: [] as string[] };
+      const rankings = { n: [] as number[], ranking: [] as string[] };
+      const others = { n: [] as number[], text: [] as string[], normalized: [] as string[] };
+      slice.forEach((vote, i) => {
+        for (const optionId of [...vote.optionIds].sort(ascending)) {
+          choices.n.push(i + 1);
+          choices.optionId.push(optionId);
+        }
+        const answered = answeredOf(vote.profile);
+        answered.dimensions.forEach((dimension, j) => {
+          answers.n.push(i + 1);
+          answers.dimension.push(dimension);
+          answers.value.push(answered.values[j]!);
+        });
+        if (vote.ranking) {
+          rankings.n.push(i + 1);
+          rankings.ranking.push(vote.ranking.join(','));
+        }
+        if (vote.otherText) {
+          others.n.push(i + 1);
+          others.text.push(vote.otherText);
+          others.normalized.push(normaliseWriteIn(vote.otherText));
+        }
+      });
+      const poll = int(pollId);
+      // Identity values are drawn in the order rows are inserted: ascending ids are the slice's order.
+      const inserted = await tx.execute<{ ids: number[] }>(sql`
+        with input as (
+          select * from unnest(${sql.param(slice.map((vote) => voteMinute(vote.createdAt)))}::bigint[],
+            ${texts(slice.map((vote) => vote.source))}) with ordinality as i(created_at, source, n)
+        ), v as (
+          insert into votes (poll_id, created_at, source) select ${poll}, created_at, source from input order by n
+          returning id
+        ), numbered as (
+          select id, row_number() over (order by id) as n from v
+        ), choices as (
+          insert into vote_choices (vote_id, option_id)
+          select numbered.id, c.option_id from unnest(${ints(choices.n)}, ${ints(choices.optionId)}) as c(n, option_id)
+          join numbered using (n)
+        ), answers as (
+          insert into vote_profiles (vote_id, poll_id, dimension, value)
+          select numbered.id, ${poll}, a.dimension, a.value
+          from unnest(${ints(answers.n)}, ${texts(answers.dimension)}, ${texts(answers.value)}) as a(n, dimension, value)
+          join numbered using (n)
+        ), ranked as (
+          insert into vote_rankings (vote_id, poll_id, ranking)
+          select numbered.id, ${poll}, r.ranking from unnest(${ints(rankings.n)}, ${texts(rankings.ranking)}) as r(n, ranking)
+          join numbered using (n)
+        ), other as (
+          insert into other_answers (vote_id, poll_id, text, normalized)
+          select numbered.id, ${poll}, o.text, o.normalized
+          from unnest(${ints(others.n)}, ${texts(others.text)}, ${texts(others.normalized)}) as o(n, text, normalized)
+          join numbered using (n)
+        )
+        select coalesce(array_agg(id order by id), '{}') as ids from v`);
+      const latest = Math.max(...slice.map((vote) => vote.createdAt));
+      await countInAll(tx, inserted.rows[0]!.ids, latest);
+    }
+  };
+
+  return { insert, writeVote, uncount, countIn, withdraw, uncountAll, countInAll, withdrawAll, importAll };
 }
 
 export type PgCountedVotes = ReturnType<typeof createPgCountedVotes>;

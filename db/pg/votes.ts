@@ -188,8 +188,10 @@ export function createPgVoteWrites(db: PgDb): Pick<PollStore, 'recordVote' | 'im
     async importVotes(pollId, batch) {
       await inTransaction(db, async (tx) => {
         await tx.execute(sql`select id from polls where id = ${int(pollId)} for update`);
-        for (const vote of batch) {
-          await counted.insert(tx, {
+        await counted.importAll(
+          tx,
+          pollId,
+          batch.map((vote) => ({
             pollId,
             optionIds: vote.optionIds,
             createdAt: vote.createdAt,
@@ -198,8 +200,8 @@ export function createPgVoteWrites(db: PgDb): Pick<PollStore, 'recordVote' | 'im
             profile: vote.profile ?? {},
             ranking: vote.ranking ?? null,
             otherText: vote.otherText ?? null,
-          });
-        }
+          })),
+        );
       });
     },
   };
