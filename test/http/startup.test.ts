@@ -3,13 +3,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { request } from '../support/api';
+import { onPostgres } from '../support/postgres';
+import { withRawDatabase } from '../support/raw-database';
 import { runServerExpectingExit, withServer } from '../support/server';
 import { tempDir } from '../support/temp-db';
 
 describe('startup', () => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
-    [{ PORT: '4321', DATABASE_URL: 'postgres://user@localhost/polls' }, 'DATABASE_URL'],
+    [{ PORT: '4321', DATABASE_URL: 'mysql://user@localhost/polls' }, 'DATABASE_URL'],
+    [{ PORT: '4321', DATABASE_URL: 'postgres://user@localhost/polls' }, 'VOTER_KEY_SECRET'],
     [{ PORT: '4321', SEED_DEMO: 'sometimes' }, 'SEED_DEMO'],
     [{ PORT: '4321', ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN'],
     [{ PORT: '4321', ADMIN_PASSWORD: 'hunter2' }, 'ADMIN_PASSWORD'],
@@ -22,10 +25,13 @@ describe('startup', () => {
     expect(lines[0]).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
   });
 
-  it('creates and migrates the database file and seeds the demo polls when asked', async () => {
+  it('creates and migrates the database and seeds the demo polls when asked', async () => {
     const dir = tempDir();
     await withServer({ dir: join(dir, 'nested', 'data'), env: { SEED_DEMO: '1' } }, async (server) => {
-      expect(existsSync(join(dir, 'nested', 'data', 'peer-polls.db'))).toBe(true);
+      // SQLite: the file, in folders made for it; PostgreSQL: the (test's) database named by the URL.
+      if (!onPostgres()) expect(existsSync(join(dir, 'nested', 'data', 'peer-polls.db'))).toBe(true);
+      const tables = await withRawDatabase(server.databaseUrl, (db) => db.tables());
+      expect(tables.map((table) => table.name)).toEqual(expect.arrayContaining(['polls', 'votes', 'surveys']));
       const polls = (await request(`${server.url}/api/polls`)).body.polls.map((p: { slug: string }) => p.slug).sort();
       expect(polls).toEqual(['ai-projects-in-production', 'ai-rollout-tactics', 'project-management-tool']);
       const results = await request(`${server.url}/api/polls/ai-projects-in-production/results`);
