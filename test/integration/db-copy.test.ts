@@ -3,8 +3,9 @@
  * survey, a quarantined burst, write-ins, ranked ballots, a deleted poll, the legacy secret) copied
  * into a real PostgreSQL database — every row count and tally sum equal, the PostgreSQL stores read
  * the same results, the recount finds no drift; a non-empty target is refused with nothing changed;
- * bad arguments change nothing (the script spawned through tsx). The PostgreSQL parts run where a
- * cluster is configured (PEER_POLLS_TEST_POSTGRES: the `postgres` leg, scripts/pg-cluster.sh).
+ * bad arguments change nothing (the script spawned through tsx). The copy runs in the `postgres`
+ * project (PEER_POLLS_TEST_POSTGRES names a cluster: scripts/pg-cluster.sh), each target a new
+ * database of its own that db:copy migrates; the argument checks in the `sqlite` project.
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -24,7 +25,7 @@ import { castVote } from '@/lib/votes';
 import { newDeviceId, personKeyFor } from '@/lib/voter';
 import { HOUR_MS, T0, quarantinePolls, record } from '../support/quarantine';
 import { QUESTIONS, submission, surveyFields } from '../support/survey-store';
-import { testPostgresUrl } from '../support/postgres';
+import { onPostgres, testPostgresUrl } from '../support/postgres';
 import { tempDir } from '../support/temp-db';
 
 const SECRET = 'db-copy-test-secret-db-copy-test-secret';
@@ -199,7 +200,8 @@ async function buildSource(dir: string): Promise<{ url: string; personKeys: stri
 
 const DAY = 24 * HOUR_MS;
 
-describe('db:copy arguments', () => {
+// Once per run: the arguments in the SQLite leg (they need no cluster), the copy in the PostgreSQL leg.
+describe.runIf(!onPostgres())('db:copy arguments', () => {
   let dir: string;
   let source: string;
   beforeAll(() => {
@@ -261,7 +263,7 @@ describe('db:copy arguments', () => {
   });
 });
 
-describe.runIf(PG)('db:copy into PostgreSQL', () => {
+describe.runIf(onPostgres() && PG !== null)('db:copy into PostgreSQL', () => {
   let dir: string;
   let sourceUrl: string;
   let personKeys: string[];
@@ -405,6 +407,11 @@ describe.runIf(PG)('db:copy into PostgreSQL', () => {
       .run(poll, NOW).lastInsertRowid;
     sqlite.prepare('insert into vote_choices (vote_id, option_id) values (?, ?)').run(vote, option);
     sqlite.prepare(`insert into vote_locks (poll_id, lock_key, vote_id) values (?, 'p:someone', ?)`).run(poll, vote);
+    const day = Math.floor(NOW / DAY);
+    sqlite.prepare('insert into period_tallies (poll_id, day, responses) values (?, ?, 1)').run(poll, day);
+    sqlite
+      .prepare('insert into period_option_tallies (poll_id, day, option_id, votes) values (?, ?, ?, 1)')
+      .run(poll, day, option);
     sqlite.close();
 
     const into = await emptyDatabase();
@@ -419,6 +426,36 @@ describe.runIf(PG)('db:copy into PostgreSQL', () => {
       { poll_id: Number(poll), lock_keys: ['p:someone'] },
     ]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
+  it('reports tallies that drifted from the vote log (exit 1), the copy committed', async () => {
+    const drifted = `file:${join(dir, 'drifted.db')}`;
+    const site = openDatabase(drifted);
+    const ctx = { store: site.store, secret: SECRET, now: NOW };
+    const poll = await createPoll(site.store, { slug: 'drift', question: 'D?', options: ['A', 'B'] }, NOW);
+    await castVote(
+      ctx,
+      poll.slug,
+      { choices: ['a'] },
+      { deviceId: newDeviceId(), address: '192.0.2.1', userAgent: 'x' },
+      'api',
+    );
+    site.db.$client.prepare("update poll_options set votes = 5 where key = 'a'").run();
+    site.close();
+
+    const into = await emptyDatabase();
+    dropped.push(into.drop);
+    const out: string[] = [];
+    const errors: string[] = [];
+    const code = await runDbCopy(['--from', drifted, '--to', into.url], {
+      log: (l) => out.push(l),
+      error: (l) => errors.push(l),
+    });
+    expect(code).toBe(1);
+    expect(errors.join('\n')).toContain('(the copy is committed)');
+    expect(errors.join('\n')).toMatch(/drift: .*a.* tally is 5, the vote log has 1/);
+    expect(out.join('\n')).toContain('VOTER_KEY_SECRET');
+    expect(await query(into.url, "select votes from poll_options where key = 'a'")).toEqual([{ votes: 5 }]);
   });
 
   it('bad arguments write nothing to a valid target either', async () => {
