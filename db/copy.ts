@@ -12,7 +12,7 @@
 import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { getTableColumns, getTableName, is, sql } from 'drizzle-orm';
-import { PgTable } from 'drizzle-orm/pg-core';
+import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { isPostgresUrl } from '../src/lib/config';
 import type { TallyDrift } from '../src/lib/store';
@@ -226,7 +226,18 @@ export function checkPlan(): void {
   ]);
   const unplanned = postgresTables().filter((table) => !targets.has(table));
   if (unplanned.length > 0) throw new Error(`db:copy has no plan for ${unplanned.map(getTableName).join(', ')}`);
+  const copied = new Set<PgTable>();
   for (const { source, target, tallies } of TABLES) {
+    // Parents first: every table a foreign key points to is copied before (or is this one).
+    for (const fk of getTableConfig(target).foreignKeys) {
+      const parent = fk.reference().foreignTable;
+      if (parent !== target && !copied.has(parent)) {
+        throw new Error(
+          `db:copy: ${getTableName(target)} is copied before ${getTableName(parent)}, which it references`,
+        );
+      }
+    }
+    copied.add(target);
     const [a, b] = [columnKeys(source), columnKeys(target)];
     if (getTableName(source) !== getTableName(target) || a.join() !== b.join()) {
       throw new Error(`db:copy: ${getTableName(source)} differs between the schemas (${a.join()} / ${b.join()})`);

@@ -13,7 +13,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFi
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyDatabase, CopyRefused, runDbCopy, type CopyReport } from '../../db/copy';
+import { checkPlan, copyDatabase, CopyRefused, runDbCopy, type CopyReport } from '../../db/copy';
 import { createDb } from '../../db/client';
 import { findMigrationsFolder, migrateDb } from '../../db/migrate';
 import { openDatabase, type OpenDatabase } from '../../db/open';
@@ -254,6 +254,10 @@ describe.runIf(!onPostgres())('db:copy arguments', () => {
     expect(code).toBe(2);
     expect(stderr).toContain(`The source file ${missing} does not exist`);
     expect(existsSync(missing)).toBe(false);
+  });
+
+  it('plans every table of both schemas, column for column, parents before children', () => {
+    expect(() => checkPlan()).not.toThrow();
   });
 
   it('--help prints the usage', async () => {
