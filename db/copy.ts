@@ -314,11 +314,8 @@ interface Verified {
   sums: TallySum[];
 }
 
-/** Copies everything inside `tx` and checks it; throws (rolling back) on any difference. */
-async function copyInto(lite: Db, tx: PgTx): Promise<Verified> {
-  // Nobody else writes the target while it is filled; readers wait for the commit.
-  const all = postgresTables();
-  await tx.execute(sql`lock table ${sql.join(all, sql`, `)} in exclusive mode`);
+/** Throws CopyRefused when any table of the target holds a row. */
+async function refuseOccupied(tx: PgTx): Promise<void> {
   const occupied = await occupiedTables(tx);
   if (occupied.length > 0) {
     const list = occupied.map((o) => `${o.table} (${rowsText(o.rows)})`).join(', ');
@@ -327,6 +324,14 @@ async function copyInto(lite: Db, tx: PgTx): Promise<Verified> {
         '(a new one, migrated or not); it never merges. Nothing was written.',
     );
   }
+}
+
+/** Copies everything inside `tx` and checks it; throws (rolling back) on any difference. */
+async function copyInto(lite: Db, tx: PgTx): Promise<Verified> {
+  // Other writers wait until the copy commits (readers see the empty tables until then), so the
+  // emptiness checked here still holds when the rows go in.
+  await tx.execute(sql`lock table ${sql.join(postgresTables(), sql`, `)} in exclusive mode`);
+  await refuseOccupied(tx);
 
   for (const { source, target } of TABLES) {
     const skipLegacy = source === liteSchema.settings;
@@ -454,10 +459,13 @@ export async function copyDatabase({ from, to, log = () => {} }: CopyOptions): P
   const path = sqlitePathFromUrl(from);
   // openDatabase would create a missing file: an empty copy is never what was meant.
   if (!existsSync(path)) throw new CopyUsageError(`The source file ${path} does not exist.`);
-  const before = appliedMigrations(path);
   let source: OpenDatabase | undefined;
   let target: OpenPostgres | undefined;
   try {
+    // The target first: an unreachable or non-empty one leaves the source as it was (not migrated).
+    target = await openPostgres(to, { poolSize: 2 });
+    await target.db.transaction((tx) => refuseOccupied(tx), { accessMode: 'read only' });
+    const before = appliedMigrations(path);
     source = openDatabase(from);
     const sourceMigrations = appliedMigrations(path) - before;
     log(
@@ -466,8 +474,7 @@ export async function copyDatabase({ from, to, log = () => {} }: CopyOptions): P
           ? `migrated to the newest schema first (${sourceMigrations} ${sourceMigrations === 1 ? 'migration' : 'migrations'} applied).`
           : 'already at the newest schema.'),
     );
-    target = await openPostgres(to, { poolSize: 2 });
-    log(`Target: ${redact(to)} (PostgreSQL), migrated to the newest schema.`);
+    log(`Target: ${redact(to)} (PostgreSQL), migrated to the newest schema, empty.`);
 
     const lite = source.db;
     const verified = await readSnapshot(lite, () => inTransaction(target!.db as PgDb, (tx) => copyInto(lite, tx)));

@@ -388,35 +388,36 @@ describe.runIf(onPostgres() && PG !== null)('db:copy into PostgreSQL', () => {
     await expect(copyDatabase({ from: sourceUrl, to: other.url })).rejects.toThrow(CopyRefused);
     await expect(copyDatabase({ from: sourceUrl, to: other.url })).rejects.toThrow(/settings \(1 row\)/);
     expect(await tableCounts(other.url)).toEqual(counts);
+
+    // Refused before the source is opened: an older source is not even migrated.
+    const { old } = oldSource(join(dir, 'refused'));
+    const file = join(old, 'old.db');
+    const bytes = sha256(file);
+    await expect(copyDatabase({ from: `file:${file}`, to: other.url })).rejects.toThrow(CopyRefused);
+    expect(sha256(file)).toBe(bytes);
+    expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it('an unreachable target: exit 1, nothing written, the source not even migrated', async () => {
+    const { old } = oldSource(join(dir, 'unreachable'));
+    const file = join(old, 'old.db');
+    const bytes = sha256(file);
+    const closed = new URL(PG!);
+    closed.port = '1';
+    closed.password = 'hunter2';
+    const errors: string[] = [];
+    const code = await runDbCopy(['--from', `file:${file}`, '--to', closed.toString()], {
+      log: () => {},
+      error: (l) => errors.push(l),
+    });
+    expect(code).toBe(1);
+    expect(errors.join('\n')).toMatch(/^The copy failed; nothing was written to the target: .*ECONNREFUSED/);
+    expect(errors.join('\n')).not.toContain('hunter2');
+    expect(sha256(file)).toBe(bytes);
   });
 
   it('migrates an older source first and says so; the person locks it moves come along', async () => {
-    const old = join(dir, 'old');
-    mkdirSync(old);
-    const db = createDb(`file:${join(old, 'old.db')}`);
-    migrateDb(db, migrationsUpTo('0010_address_budget_and_quarantine', join(old, 'migrations')));
-    const sqlite = db.$client;
-    const poll = sqlite
-      .prepare(
-        `insert into polls (slug, question, type, min_choices, max_choices, status, results_visibility,
-          duplicate_policy, response_count, created_at, updated_at)
-         values ('old', 'Q', 'single', 1, 1, 'open', 'always', 'person', 1, ?, ?)`,
-      )
-      .run(NOW, NOW).lastInsertRowid;
-    const option = sqlite
-      .prepare(`insert into poll_options (poll_id, key, label, position, votes) values (?, 'a', 'A', 0, 1)`)
-      .run(poll).lastInsertRowid;
-    const vote = sqlite
-      .prepare(`insert into votes (poll_id, created_at, source) values (?, ?, 'web')`)
-      .run(poll, NOW).lastInsertRowid;
-    sqlite.prepare('insert into vote_choices (vote_id, option_id) values (?, ?)').run(vote, option);
-    sqlite.prepare(`insert into vote_locks (poll_id, lock_key, vote_id) values (?, 'p:someone', ?)`).run(poll, vote);
-    const day = Math.floor(NOW / DAY);
-    sqlite.prepare('insert into period_tallies (poll_id, day, responses) values (?, ?, 1)').run(poll, day);
-    sqlite
-      .prepare('insert into period_option_tallies (poll_id, day, option_id, votes) values (?, ?, ?, 1)')
-      .run(poll, day, option);
-    sqlite.close();
+    const { old, poll } = oldSource(join(dir, 'old'));
 
     const into = await emptyDatabase();
     dropped.push(into.drop);
@@ -470,6 +471,36 @@ describe.runIf(onPostgres() && PG !== null)('db:copy into PostgreSQL', () => {
     expect(await tableCounts(into.url)).toEqual({});
   });
 });
+
+/** A SQLite file as release 0010 left it: a person poll whose lock is still in vote_locks (0011 moves it). */
+function oldSource(old: string) {
+  mkdirSync(old);
+  const db = createDb(`file:${join(old, 'old.db')}`);
+  migrateDb(db, migrationsUpTo('0010_address_budget_and_quarantine', join(old, 'migrations')));
+  const sqlite = db.$client;
+  const poll = sqlite
+    .prepare(
+      `insert into polls (slug, question, type, min_choices, max_choices, status, results_visibility,
+          duplicate_policy, response_count, created_at, updated_at)
+         values ('old', 'Q', 'single', 1, 1, 'open', 'always', 'person', 1, ?, ?)`,
+    )
+    .run(NOW, NOW).lastInsertRowid;
+  const option = sqlite
+    .prepare(`insert into poll_options (poll_id, key, label, position, votes) values (?, 'a', 'A', 0, 1)`)
+    .run(poll).lastInsertRowid;
+  const vote = sqlite
+    .prepare(`insert into votes (poll_id, created_at, source) values (?, ?, 'web')`)
+    .run(poll, NOW).lastInsertRowid;
+  sqlite.prepare('insert into vote_choices (vote_id, option_id) values (?, ?)').run(vote, option);
+  sqlite.prepare(`insert into vote_locks (poll_id, lock_key, vote_id) values (?, 'p:someone', ?)`).run(poll, vote);
+  const day = Math.floor(NOW / DAY);
+  sqlite.prepare('insert into period_tallies (poll_id, day, responses) values (?, ?, 1)').run(poll, day);
+  sqlite
+    .prepare('insert into period_option_tallies (poll_id, day, option_id, votes) values (?, ?, ?, 1)')
+    .run(poll, day, option);
+  sqlite.close();
+  return { old, poll };
+}
 
 interface Journal {
   entries: { tag: string }[];
