@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -210,6 +210,7 @@ describe.runIf(!onPostgres())('db:copy arguments', () => {
     source = join(dir, 'untouched.db');
     writeFileSync(source, '');
   });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const cases: [string[], string][] = [
     [[], '--from is missing'],
@@ -287,6 +288,7 @@ describe.runIf(onPostgres() && PG !== null)('db:copy into PostgreSQL', () => {
   });
   afterAll(async () => {
     for (const drop of dropped) await drop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('copies every table: row counts equal, tally sums equal, the legacy secret left out', async () => {
