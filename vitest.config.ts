@@ -16,14 +16,14 @@ const SQLITE_ONLY = [
   'test/integration/group-commit.test.ts',
   'test/integration/poll-reads.test.ts',
   'test/integration/start-reads.test.ts',
-  // Disk faults injected into the SQLite file (PostgreSQL outages: test/integration/pg-outage.test.ts).
+  // Disk faults injected into the SQLite file (PostgreSQL outages: test/postgres/outage.test.ts).
   'test/integration/storage-unavailable.test.ts',
   'test/integration/survey-storage-unavailable.test.ts',
   'test/http/disk-full.test.ts',
   // The voter-key file beside the SQLite database (PostgreSQL requires VOTER_KEY_SECRET).
   'test/integration/voter-secret.test.ts',
   'test/http/voter-secret.test.ts',
-  // Power loss of the SQLite file (PostgreSQL: SIGKILL in test/http/multi-instance.test.ts).
+  // Power loss of the SQLite file (PostgreSQL: SIGKILL in test/postgres/multi-instance.test.ts).
   'test/http/durability.test.ts',
   'test/http/survey-durability.test.ts',
   // The SQLite-specific parts split out of files that run on both stores (pragmas, group commit, file bytes).
@@ -56,7 +56,8 @@ export default defineConfig({
               extends: true as const,
               test: {
                 name: 'postgres',
-                include: ['test/integration/**/*.test.ts', 'test/http/**/*.test.ts'],
+                // test/postgres: what only PostgreSQL has (several instances, shared state, its outages, db:copy).
+                include: ['test/integration/**/*.test.ts', 'test/http/**/*.test.ts', 'test/postgres/**/*.test.ts'],
                 exclude: SQLITE_ONLY,
                 env: { PEER_POLLS_TEST_STORE: 'postgres' },
                 globalSetup: ['test/support/postgres-setup.ts'],

@@ -20,9 +20,9 @@ const attachApp = defineMiddleware(async (context, next) => {
 });
 
 /** Wrong host (421), too many writes (429 with Retry-After), cross-site writes (403). */
-const refuseRequests = defineMiddleware((context, next) => {
+const refuseRequests = defineMiddleware(async (context, next) => {
   const { request, url, locals } = context;
-  const refused = refusalFor(locals.app, request.method, url.pathname, request.headers, locals, Date.now());
+  const refused = await refusalFor(locals.app, request.method, url.pathname, request.headers, locals, Date.now());
   if (!refused) return next();
   return toResponse(replyFor(refused, request.headers.get('accept'), url.pathname));
 });

@@ -127,7 +127,7 @@ function readProcLimits(): string {
 
 export function start(...[manifest, options]: Parameters<typeof createExports>): void {
   app().then(
-    ({ config, store, proxyTrust, live, pageCache }) => {
+    ({ config, proxyTrust, live, pageCache, close }) => {
       // Static files are known and read at start; every other path goes straight to the app,
       // skipping a file-system lookup per request. (The adapter's own handler, which the generated
       // entry still creates, is not used — only its unhandled-rejection logger stays installed.)
@@ -205,8 +205,9 @@ export function start(...[manifest, options]: Parameters<typeof createExports>):
       const shutdown = () => {
         // Open streams would hold server.close() open until the 5 s fallback; end them first.
         live.closeAll();
+        // The stores, and on PostgreSQL the shared state and the change feed (its last changes sent).
         server.close(() => {
-          void store.close().finally(() => process.exit(0));
+          void close().finally(() => process.exit(0));
         });
         server.closeIdleConnections();
         // Connections whose last response (a stream, say) just ended become idle a moment later.

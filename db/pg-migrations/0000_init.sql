@@ -352,7 +352,7 @@ CREATE INDEX "vote_choices_option" ON "vote_choices" USING btree ("option_id");-
 CREATE INDEX "vote_locks_vote" ON "vote_locks" USING btree ("vote_id");--> statement-breakpoint
 CREATE INDEX "vote_profiles_segment" ON "vote_profiles" USING btree ("poll_id","dimension","value","vote_id");--> statement-breakpoint
 CREATE INDEX "vote_rankings_poll" ON "vote_rankings" USING btree ("poll_id","ranking");--> statement-breakpoint
-CREATE INDEX "votes_poll_created" ON "votes" USING btree ("poll_id","created_at");--> statement-breakpoint
+CREATE INDEX "votes_poll_created" ON "votes" USING btree ("poll_id","created_at","id");--> statement-breakpoint
 CREATE INDEX "votes_poll_device" ON "votes" USING btree ("poll_id","device_key");--> statement-breakpoint
 CREATE INDEX "votes_poll_prefix" ON "votes" USING btree ("poll_id","prefix_key","created_at");--> statement-breakpoint
 CREATE INDEX "votes_quarantine" ON "votes" USING btree ("quarantine_id");

@@ -131,7 +131,8 @@ export const votes = pgTable(
     quarantineId: integer('quarantine_id').references((): AnyPgColumn => quarantines.id),
   },
   (t) => [
-    index('votes_poll_created').on(t.pollId, t.createdAt),
+    // SQLite's index ends in the rowid by itself; here `id` is named, so the vote log pages by key.
+    index('votes_poll_created').on(t.pollId, t.createdAt, t.id),
     index('votes_poll_device').on(t.pollId, t.deviceKey),
     index('votes_poll_prefix').on(t.pollId, t.prefixKey, t.createdAt),
     index('votes_quarantine').on(t.quarantineId),

@@ -6,14 +6,15 @@
 import { startSession } from '@/lib/admin-session';
 import { isPollError } from '@/lib/errors';
 import { MAX_ADMIN_BODY_BYTES } from '@/lib/limits';
-import type { LoginThrottle } from '@/lib/login-throttle';
+import type { LoginThrottling } from '@/lib/login-throttle';
 import type { AdminStore } from '@/lib/store';
 import { rateLimitKey } from './client-address';
 import { readFormBody } from './read-body';
 
 /** What the login page needs from the app. */
 export interface LoginApp {
-  loginThrottle: LoginThrottle;
+  /** In memory (SQLite), or shared by every instance (PostgreSQL). */
+  loginThrottle: LoginThrottling;
   /** null when ADMIN_PASSWORD is unset. */
   checkAdminPassword: ((attempt: string) => Promise<boolean>) | null;
   adminStore: AdminStore;
@@ -35,8 +36,9 @@ const minutes = (seconds: number) => {
 export async function attemptLogin(app: LoginApp, request: Request, clientAddress: string): Promise<LoginOutcome> {
   const checkPassword = app.checkAdminPassword;
   if (!checkPassword) return { kind: 'error', status: 404, message: 'The admin UI is disabled.' };
-  // Nothing may be awaited before this line: the reservation is what makes the throttle race-free.
-  const slot = app.loginThrottle.reserve(rateLimitKey(clientAddress), Date.now());
+  // Nothing may be awaited before this call: the reservation is what makes the throttle race-free
+  // (in memory it counts synchronously, in this call; on PostgreSQL under an advisory lock).
+  const slot = await app.loginThrottle.reserve(rateLimitKey(clientAddress), Date.now());
   if (!slot.reserved) {
     const wait = minutes(slot.retryAfterSeconds);
     const message =
@@ -48,7 +50,7 @@ export async function attemptLogin(app: LoginApp, request: Request, clientAddres
   try {
     const attempt = (await readFormBody(request, MAX_ADMIN_BODY_BYTES)).get('password') ?? '';
     if (!(await checkPassword(attempt))) return { kind: 'wrong', status: 401, message: 'That password is not right.' };
-    slot.release();
+    await slot.release();
     return { kind: 'ok', token: await startSession(app.adminStore, Date.now()) };
   } catch (thrown) {
     // Unless the password proved right, the reservation stays: an unreadable body is no free retry.

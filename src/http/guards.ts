@@ -37,7 +37,8 @@ export function requestLocals(
 
 /**
  * Writes per client address, one set of buckets for the whole process: a page's form post and a
- * JSON vote take from the same bucket, whichever layer serves them.
+ * JSON vote take from the same bucket, whichever layer serves them. The app's limiter on SQLite;
+ * on PostgreSQL the app takes from the buckets every instance shares instead (`App.writeLimit`).
  */
 export const writeLimit = new TokenBuckets(WRITE_LIMIT);
 
@@ -57,21 +58,21 @@ export interface Refusal {
  * rate limit (429; RATE_LIMIT=0 turns it off, e.g. for benchmarks), then a cross-site write (403,
  * CSRF). In that order, on every route.
  */
-export function refusalFor(
+export async function refusalFor(
   app: App.Locals['app'],
   method: string,
   pathname: string,
   headers: HeaderGetter,
   locals: RequestLocals,
   now: number,
-): Refusal | null {
+): Promise<Refusal | null> {
   const { publicOrigin: expected, rateLimit } = app.config;
   if (expected !== null && pathname !== '/healthz' && isForeignHost(headers, locals.forwarded, expected)) {
     const error = new PollError('misdirected_request', `This server answers only for ${new URL(expected).host}.`);
     return { error, home: `${expected}/` };
   }
   if (rateLimit && !SAFE_METHODS.has(method)) {
-    const outcome = writeLimit.take(rateLimitKey(locals.clientAddress), now);
+    const outcome = await app.writeLimit.take(rateLimitKey(locals.clientAddress), now);
     if (!outcome.allowed) {
       const error = new PollError('rate_limited', 'Too many requests from your network; try again in a moment.');
       return { error, retryAfterSeconds: outcome.retryAfterSeconds };

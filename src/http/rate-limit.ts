@@ -20,7 +20,16 @@ export const WRITE_LIMIT: BucketPolicy = { capacity: 60, refillPerSecond: 10, ma
 
 export type TakeResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-export class TokenBuckets {
+/**
+ * Takes a token for a client's network (rateLimitKey of its address) at `now` (ms): TokenBuckets
+ * in memory for one process (SQLite), or the buckets several instances share in PostgreSQL
+ * (db/pg/shared-state.ts PgWriteLimiter, one atomic upsert per take). The app chooses.
+ */
+export interface WriteLimiter {
+  take(key: string, now: number): TakeResult | Promise<TakeResult>;
+}
+
+export class TokenBuckets implements WriteLimiter {
   readonly #policy: BucketPolicy;
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
 

@@ -63,6 +63,13 @@ interface Watch {
   writing: Promise<void> | null;
 }
 
+/**
+ * A change the streams react to, as one instance tells the others (several instances on
+ * PostgreSQL: db/pg/change-feed.ts): a poll's (survey's) results changed, or it was deleted.
+ */
+export type LiveChange =
+  { type: 'changed'; kind: WatchKind; slug: string } | { type: 'deleted'; kind: WatchKind; id: number };
+
 export interface LiveResultsOptions {
   store: Pick<PollStore, 'findPoll' | 'rankingTallies'>;
   /** Survey streams read here; without it a survey watch sees no events (its watchers get heartbeats only). */
@@ -156,8 +163,33 @@ export class LiveResults {
     }
   }
 
+  /**
+   * Where this process's changes also go, for the streams of other instances (the app sets it on
+   * PostgreSQL); null: nowhere. Changes received from others come in through `apply`.
+   */
+  relay: ((change: LiveChange) => void) | null = null;
+
   /** A vote or an edit changed the poll: its watchers get one event, at most every second. */
   changed(slug: string, kind: WatchKind = 'poll'): void {
+    this.relay?.({ type: 'changed', kind, slug });
+    this.refresh(slug, kind);
+  }
+
+  /** A change another instance made: the streams here react as to their own; nothing is relayed. */
+  apply(change: LiveChange): void {
+    if (change.type === 'changed') this.refresh(change.slug, change.kind);
+    else this.end(change.id, change.kind);
+  }
+
+  /**
+   * Anything may have changed (changes of other instances may have been missed: their feed
+   * reconnected): every poll and survey watched gets an event, and a deleted one's streams end.
+   */
+  changedAll(): void {
+    for (const watch of [...this.watches.values()]) this.refresh(watch.slug, watch.kind);
+  }
+
+  private refresh(slug: string, kind: WatchKind): void {
     const watch = this.watches.get(keyOf(kind, slug));
     if (!watch || watch.timer) return;
     const delay = Math.max(0, watch.lastEventAt + this.minIntervalMs - this.now());
@@ -172,6 +204,11 @@ export class LiveResults {
 
   /** The poll (with kind 'survey': the survey) was deleted: its streams end. */
   deleted(id: number, kind: WatchKind = 'poll'): void {
+    this.relay?.({ type: 'deleted', kind, id });
+    this.end(id, kind);
+  }
+
+  private end(id: number, kind: WatchKind): void {
     for (const watch of [...this.watches.values()]) if (watch.kind === kind && watch.id === id) this.endWatch(watch);
   }
 

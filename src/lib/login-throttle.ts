@@ -1,6 +1,7 @@
 /**
  * Failed-login throttling, framework-free: attempts per network and overall in a sliding
- * window, in memory. An attempt counts from the moment it starts, not when its password has
+ * window, in memory (one process: SQLite), or shared by several instances on PostgreSQL
+ * (db/pg/shared-state.ts PgLoginThrottle, the same semantics). An attempt counts from the moment it starts, not when its password has
  * been found wrong: `reserve` checks and counts in one synchronous step, so neither concurrent
  * requests nor bodies held back until the last byte get more guesses than the allowance. Only a
  * right password gives its reservation back.
@@ -41,10 +42,20 @@ interface Attempt {
  * a refusal with the seconds until the oldest counted attempt leaves the window.
  */
 export type Reservation =
-  { reserved: true; release(): void } | { reserved: false; retryAfterSeconds: number; scope: 'network' | 'everyone' };
+  | { reserved: true; release(): void | Promise<void> }
+  | { reserved: false; retryAfterSeconds: number; scope: 'network' | 'everyone' };
+
+/**
+ * What the login page counts attempts with: LoginThrottle in memory, or PostgreSQL's shared
+ * table. `reserve` must count the attempt before its promise settles, and a caller must call it
+ * before anything else is awaited (the in-memory throttle counts synchronously, in that call).
+ */
+export interface LoginThrottling {
+  reserve(key: string, now: number): Reservation | Promise<Reservation>;
+}
 
 /** Failed (and in-progress) logins per network and overall, in a sliding window, in memory. */
-export class LoginThrottle {
+export class LoginThrottle implements LoginThrottling {
   readonly #limits: LoginLimits;
   readonly #byKey = new Map<string, Attempt[]>();
   #all: Attempt[] = [];

@@ -167,7 +167,7 @@ async function serve(
       socketAddress,
       ...requestLocals(running, socketAddress, headers, fallbackUrl(req)),
     };
-    const refused = refusalFor(running, method, path, headers, locals, Date.now());
+    const refused = await refusalFor(running, method, path, headers, locals, Date.now());
     const handler = route.methods[method];
     if (refused) {
       reply = replyFor(refused, headers.get('accept'), path);

@@ -3,9 +3,9 @@
  * survey, a quarantined burst, write-ins, ranked ballots, a deleted poll, the legacy secret) copied
  * into a real PostgreSQL database — every row count and tally sum equal, the PostgreSQL stores read
  * the same results, the recount finds no drift; a non-empty target is refused with nothing changed;
- * bad arguments change nothing (the script spawned through tsx). The copy runs in the `postgres`
- * project (PEER_POLLS_TEST_POSTGRES names a cluster: scripts/pg-cluster.sh), each target a new
- * database of its own that db:copy migrates; the argument checks in the `sqlite` project.
+ * bad arguments change nothing (the script spawned through tsx). In the `postgres` project alone
+ * (PEER_POLLS_TEST_POSTGRES names a cluster: scripts/pg-cluster.sh); each target is a new database
+ * of its own, which db:copy migrates.
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -25,7 +25,7 @@ import { castVote } from '@/lib/votes';
 import { newDeviceId, personKeyFor } from '@/lib/voter';
 import { HOUR_MS, T0, quarantinePolls, record } from '../support/quarantine';
 import { QUESTIONS, submission, surveyFields } from '../support/survey-store';
-import { onPostgres, testPostgresUrl } from '../support/postgres';
+import { testPostgresUrl } from '../support/postgres';
 import { tempDir } from '../support/temp-db';
 
 const SECRET = 'db-copy-test-secret-db-copy-test-secret';
@@ -200,8 +200,7 @@ async function buildSource(dir: string): Promise<{ url: string; personKeys: stri
 
 const DAY = 24 * HOUR_MS;
 
-// Once per run: the arguments in the SQLite leg (they need no cluster), the copy in the PostgreSQL leg.
-describe.runIf(!onPostgres())('db:copy arguments', () => {
+describe('db:copy arguments', () => {
   let dir: string;
   let source: string;
   beforeAll(() => {
@@ -268,7 +267,7 @@ describe.runIf(!onPostgres())('db:copy arguments', () => {
   });
 });
 
-describe.runIf(onPostgres() && PG !== null)('db:copy into PostgreSQL', () => {
+describe('db:copy into PostgreSQL', () => {
   let dir: string;
   let sourceUrl: string;
   let personKeys: string[];
