@@ -17,7 +17,9 @@ import { checkPlan, copyDatabase, CopyRefused, runDbCopy, type CopyReport } from
 import { createDb } from '../../db/client';
 import { findMigrationsFolder, migrateDb } from '../../db/migrate';
 import { openDatabase, type OpenDatabase } from '../../db/open';
+import { createPgDb } from '../../db/pg/client';
 import { openPostgres, type OpenPostgres } from '../../db/pg/open';
+import { verifyVoterKeySecret, voterKeyCheck } from '../../db/pg/shared-state';
 import { seedDemo } from '../../db/seed';
 import { createPoll, deletePoll } from '@/lib/poll-admin';
 import type { ProfileDimension } from '@/lib/profile';
@@ -36,9 +38,15 @@ const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const PG = testPostgresUrl();
 
 /** Runs scripts/db-copy.ts through tsx, as `npm run db:copy` does. */
-function runScript(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runScript(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['scripts/db-copy.ts', ...args], { cwd: ROOT, env: process.env });
+    const child = spawn(TSX, ['scripts/db-copy.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, VOTER_KEY_SECRET: '', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -308,7 +316,21 @@ describe('db:copy into PostgreSQL', () => {
       expect.arrayContaining(['poll_options.votes', 'polls.response_count', 'surveys.started_count']),
     );
     expect(report.sums.find((s) => s.column === 'polls.quarantined_count')!.target).toBe(6);
-    expect(await query(target.url, 'select key from settings')).toEqual([{ key: 'site_embed_origins' }]);
+    // The legacy secret stays behind; a check of it (the site's secret: no file, no VOTER_KEY_SECRET) comes instead.
+    expect(await query(target.url, 'select key, value from settings order by key')).toEqual([
+      { key: 'site_embed_origins', value: '[]' },
+      { key: 'voter_key_check', value: voterKeyCheck(LEGACY_SECRET) },
+    ]);
+    expect(report.secretCheckFrom).toBe('legacy setting');
+    const db = createPgDb(target.url, { max: 1 });
+    try {
+      await expect(verifyVoterKeySecret(db, LEGACY_SECRET)).resolves.toBeUndefined();
+      await expect(verifyVoterKeySecret(db, 'another-secret-another-secret-another')).rejects.toThrow(
+        /VOTER_KEY_SECRET/,
+      );
+    } finally {
+      await db.$client.end();
+    }
     // The legacy secret was moved out of the source, into the file beside it, as the site does.
     expect(report.movedLegacySecret).toBe(true);
     expect(readFileSync(`${join(dir, 'site.db')}.voter-key`, 'utf8').trim()).toBe(LEGACY_SECRET);
@@ -422,12 +444,18 @@ describe('db:copy into PostgreSQL', () => {
 
     const into = await emptyDatabase();
     dropped.push(into.drop);
-    const { code, stdout, stderr } = await runScript(['--from', `file:${join(old, 'old.db')}`, '--to', into.url]);
+    const secret = 'the-secret-the-sqlite-site-ran-with-0123456789';
+    const { code, stdout, stderr } = await runScript(['--from', `file:${join(old, 'old.db')}`, '--to', into.url], {
+      VOTER_KEY_SECRET: secret,
+    });
     expect(stdout).toMatch(/old\.db \(SQLite\), migrated to the newest schema first \(1 migration applied\)\./);
     expect(stdout).toMatch(/^person_locks → person_lock_sets \(locks\) +1 +1$/m);
     expect(stdout).toMatch(/^vote_locks +0 +0$/m);
     expect(stdout).toContain('VOTER_KEY_SECRET');
-    expect(stdout).toContain(`${join(old, 'old.db')}.voter-key`);
+    expect(stdout).toContain('the VOTER_KEY_SECRET this copy ran with');
+    expect(await query(into.url, "select value from settings where key = 'voter_key_check'")).toEqual([
+      { value: voterKeyCheck(secret) },
+    ]);
     expect(await query(into.url, 'select poll_id, lock_keys from person_lock_sets')).toEqual([
       { poll_id: Number(poll), lock_keys: ['p:someone'] },
     ]);
@@ -448,19 +476,25 @@ describe('db:copy into PostgreSQL', () => {
     );
     site.db.$client.prepare("update poll_options set votes = 5 where key = 'a'").run();
     site.close();
+    writeFileSync(`${join(dir, 'drifted.db')}.voter-key`, 'the-secret-in-the-file-0123456789abcdef\n', { mode: 0o600 });
 
     const into = await emptyDatabase();
     dropped.push(into.drop);
     const out: string[] = [];
     const errors: string[] = [];
-    const code = await runDbCopy(['--from', drifted, '--to', into.url], {
-      log: (l) => out.push(l),
-      error: (l) => errors.push(l),
-    });
+    const code = await runDbCopy(
+      ['--from', drifted, '--to', into.url],
+      { log: (l) => out.push(l), error: (l) => errors.push(l) },
+      {},
+    );
     expect(code).toBe(1);
     expect(errors.join('\n')).toContain('(the copy is committed)');
     expect(errors.join('\n')).toMatch(/drift: .*a.* tally is 5, the vote log has 1/);
-    expect(out.join('\n')).toContain('VOTER_KEY_SECRET');
+    expect(out.join('\n')).toContain(`the content of ${join(dir, 'drifted.db')}.voter-key`);
+    expect(out.join('\n')).toContain('a check of that secret (from the file;');
+    expect(await query(into.url, "select value from settings where key = 'voter_key_check'")).toEqual([
+      { value: voterKeyCheck('the-secret-in-the-file-0123456789abcdef') },
+    ]);
     expect(await query(into.url, "select votes from poll_options where key = 'a'")).toEqual([{ votes: 5 }]);
   });
 
