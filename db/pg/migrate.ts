@@ -22,6 +22,10 @@ export async function withSessionLock<T>(
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  // A connection the server drops while checked out reports it here, not as an uncaught error.
+  let broken: Error | undefined;
+  const onError = (error: Error) => (broken = error);
+  client.on('error', onError);
   try {
     await client.query('set statement_timeout = 0');
     await client.query('select pg_advisory_lock($1)', [key]);
@@ -29,10 +33,15 @@ export async function withSessionLock<T>(
     try {
       return await work(client);
     } finally {
-      await client.query('select pg_advisory_unlock($1)', [key]);
+      await client.query('select pg_advisory_unlock($1)', [key]).catch((error: Error) => (broken ??= error));
     }
+  } catch (error) {
+    broken ??= error as Error;
+    throw error;
   } finally {
-    client.release();
+    client.removeListener('error', onError);
+    // A broken connection (or one whose lock state is unknown) is closed, not returned to the pool.
+    client.release(broken);
   }
 }
 
