@@ -6,15 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTempStores, type TempStores } from '../support/temp-db';
-import {
-  QUESTIONS,
-  T0,
-  responseIdOf,
-  submission,
-  surveyFields,
-  surveyTallies,
-  type KeyAnswer,
-} from '../support/survey-store';
+import { QUESTIONS, T0, responseIdOf, submission, surveyFields, type KeyAnswer } from '../support/survey-store';
+import { surveyTallies } from '../support/survey-rows';
 import type { SurveyRecord } from '@/lib/survey-types';
 
 let temp: TempStores;

@@ -1,5 +1,5 @@
 /**
- * Live survey results over a real SQLite store: a recorded submission reaches the survey's
+ * Live survey results over a real store (SQLite, or PostgreSQL in the `postgres` project): a recorded submission reaches the survey's
  * watchers (one coalesced event) and the watchers of each question it answered; the visibility
  * and deletion rules are a poll's.
  */
@@ -7,7 +7,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LiveResults, reportingSurveyChanges, type Watcher } from '@/lib/live-results';
 import { preparePoll } from '@/lib/poll-admin';
 import type { SurveyRecord, SurveyResults, SurveyStore } from '@/lib/survey-types';
-import { tracker, type Tracker } from '../support/pending';
 import { openTempStores, type TempStores } from '../support/temp-db';
 
 class Recorder implements Watcher {
@@ -27,21 +26,44 @@ const question = (input: { slug: string } & Record<string, unknown>, page: numbe
   return { fields: { ...fields, slug: input.slug }, options, page, required: false };
 };
 
+/**
+ * The store reads LiveResults has started and that are not answered yet: PostgreSQL answers over
+ * a socket, not within the microtasks fake timers flush, so `advance` waits for them.
+ */
+const inflight = new Set<Promise<unknown>>();
+function tracked<T extends object>(store: T): T {
+  return new Proxy(store, {
+    get(target, name, receiver) {
+      const value: unknown = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (result instanceof Promise) {
+          inflight.add(result);
+          result.then(
+            () => inflight.delete(result),
+            () => inflight.delete(result),
+          );
+        }
+        return result;
+      };
+    },
+  });
+}
+
 let t: TempStores;
-let hub: Tracker;
 let live: LiveResults;
 let surveyStore: SurveyStore;
 let survey: SurveyRecord;
 let clock: number;
 
 beforeEach(async () => {
-  t = await openTempStores();
-  hub = tracker();
   vi.useFakeTimers();
   clock = Date.parse('2026-11-27T08:00:00Z');
+  t = await openTempStores();
   live = new LiveResults({
-    store: hub.track(t.store),
-    surveyStore: hub.track(t.surveyStore),
+    store: tracked(t.store),
+    surveyStore: tracked(t.surveyStore),
     maxStreams: 3,
     now: () => clock,
   });
@@ -67,10 +89,10 @@ beforeEach(async () => {
   if (!('id' in created)) throw new Error('slug taken');
   survey = created;
 });
-afterEach(() => {
+afterEach(async () => {
   live.closeAll();
   vi.useRealTimers();
-  return t.cleanup();
+  await t.cleanup();
 });
 
 /** A new response to page 1 (and page 2 when `both`). */
@@ -100,7 +122,12 @@ async function submit(both = false) {
 
 async function advance(ms: number) {
   clock += ms;
-  await hub.advance(ms);
+  await vi.advanceTimersByTimeAsync(ms);
+  // The events' reads, and what each answer starts next (the results build reads more).
+  while (inflight.size > 0) {
+    await Promise.allSettled([...inflight]);
+    await vi.advanceTimersByTimeAsync(0);
+  }
 }
 
 describe('live survey results', () => {

@@ -1,20 +1,12 @@
 /**
- * The SurveyStore (SQLite or PostgreSQL) on a real, migrated database: authoring (question polls keep the
+ * The SurveyStore on a real, migrated database (SQLite, or PostgreSQL in the `postgres` project): authoring (question polls keep the
  * survey's settings), submissions (new response, further pages, going back, profile change,
  * duplicate, stale, unknown response) with every tally checked against a recount from the rows.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTempStores, type TempStores } from '../support/temp-db';
-import {
-  QUESTIONS,
-  T0,
-  dumpAll,
-  responseIdOf,
-  submission,
-  surveyFields,
-  surveyTallies,
-  type KeyAnswer,
-} from '../support/survey-store';
+import { QUESTIONS, T0, responseIdOf, submission, surveyFields, type KeyAnswer } from '../support/survey-store';
+import { dumpAll, surveyTallies } from '../support/survey-rows';
 import type { SurveyRecord } from '@/lib/survey-types';
 
 let temp: TempStores;
@@ -404,9 +396,9 @@ describe('recordSubmission', () => {
     for (const drift of [
       'update surveys set started_count = 5, finished_count = 0',
       'update survey_pair_tallies set responses = responses + 1',
-      `update survey_pair_option_tallies set votes = 7 where (by_poll_id, by_option_id, poll_id, option_id) in
-        (select by_poll_id, by_option_id, poll_id, option_id from survey_pair_option_tallies
-         order by by_poll_id, by_option_id, poll_id, option_id limit 1)`,
+      `update survey_pair_option_tallies set votes = 7
+       where (by_poll_id, poll_id, by_option_id, option_id) = (select by_poll_id, poll_id, by_option_id, option_id
+         from survey_pair_option_tallies order by by_poll_id, poll_id, by_option_id, option_id limit 1)`,
       'update survey_page_tallies set reached = 9 where page = 1',
       'update survey_day_tallies set finished = 0',
     ])

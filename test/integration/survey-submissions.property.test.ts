@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openTempStores } from '../support/temp-db';
-import { QUESTIONS, T0, submission, surveyFields, surveyTallies, type KeyAnswer } from '../support/survey-store';
+import { QUESTIONS, T0, submission, surveyFields, type KeyAnswer } from '../support/survey-store';
+import { surveyTallies } from '../support/survey-rows';
 import type { ProfileAnswers } from '@/lib/profile';
 import type { SurveyRecord } from '@/lib/survey-types';
 
