@@ -4,7 +4,7 @@
  * Uses DATABASE_URL like the server; changes are recorded in the audit log as "cli".
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { openDatabase } from '../db/open';
+import { openStores } from '../db/open-store';
 import { ConfigError, loadConfig } from '@/lib/config';
 import { exportPolls, ImportError, importPolls } from '@/lib/poll-files';
 
@@ -15,7 +15,7 @@ async function main(): Promise<number> {
     console.error('Usage: npm run polls -- export [file.json] | import file.json');
     return 2;
   }
-  const { store } = openDatabase(loadConfig().databaseUrl);
+  const { store } = await openStores(loadConfig().databaseUrl, { poolSize: 2 });
   try {
     if (command === 'export') {
       const json = `${JSON.stringify(await exportPolls(store), null, 2)}\n`;
