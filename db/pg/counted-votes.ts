@@ -7,6 +7,7 @@
  * sorted order (option ids, then profile answers by dimension), and a vote's whole write is two
  * statements: the option tallies first (their row count is the stale-ballot check), then one
  * statement whose data-modifying CTEs insert the vote with its rows and move every other tally.
+ * Stored votes are moved from their own rows, any number of them in one statement.
  * The caller holds the poll's row lock (or its survey's), so no two writers move one poll's
  * tallies at once.
  */
@@ -223,6 +224,9 @@ export const countOptions = (pollId: number, optionIds: readonly number[]) =>
  *   moves the poll's updatedAt to its minute as a vote does. The rows stay.
  * - withdraw: uncount (unless quarantine already did), then the vote row and, by their foreign
  *   keys, its choices, profile answers, ranking, write-in, locks and survey answer.
+ * - uncountAll / countInAll / withdrawAll: the same for many votes in ONE statement (grouped
+ *   `± n` per tally row): a quarantine, its restoring or a resubmission of any size.
+ * - importAll: votes without locks in bulk (importVotes), two statements per 5,000 votes.
  */
 export function createPgCountedVotes() {
   /**
