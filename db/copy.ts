@@ -5,14 +5,17 @@
  * table is copied in foreign-key order inside ONE PostgreSQL transaction, with the source's ids,
  * from one SQLite read snapshot; the person locks become one sorted array per poll or survey
  * (person_lock_sets, survey_person_lock_sets); the legacy `voter_key_secret` setting stays behind
- * (the secret never lives in PostgreSQL: VOTER_KEY_SECRET). Before the commit every table's row
+ * (the secret never lives in PostgreSQL: VOTER_KEY_SECRET) and a check of the site's secret comes
+ * instead (db/pg/shared-state.ts: an instance started with another secret refuses to run — the
+ * secret is VOTER_KEY_SECRET when the copy runs with one, else the file beside the SQLite database,
+ * else that legacy setting, as the SQLite site resolves it). Before the commit every table's row
  * count and every tally column's sum are compared on both sides (a difference rolls it all back);
  * after it, the PostgreSQL store's recount must find no drift between its tallies and its log.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { getTableColumns, getTableName, is, sql } from 'drizzle-orm';
-import { PgTable } from 'drizzle-orm/pg-core';
+import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { isPostgresUrl } from '../src/lib/config';
 import type { TallyDrift } from '../src/lib/store';
@@ -21,12 +24,15 @@ import { sqlitePathFromUrl, type Db } from './client';
 import { openDatabase, type OpenDatabase } from './open';
 import type { PgDb, PgTx } from './pg/client';
 import { openPostgres, type OpenPostgres } from './pg/open';
+import { VOTER_KEY_CHECK_SETTING, voterKeyCheck } from './pg/shared-state';
 import { inTransaction } from './pg/retry';
 import * as pgSchema from './pg/schema';
 import * as liteSchema from './schema';
 
-export const USAGE =
-  'Usage: npm run db:copy -- --from file:./data/peer-polls.db --to postgres://user@host:5432/peer_polls';
+export const USAGE = [
+  'Usage: npm run db:copy -- --from file:./data/peer-polls.db --to postgres://user@host:5432/peer_polls',
+  'Stop the SQLite site first. If it ran with VOTER_KEY_SECRET set, run the copy with the same VOTER_KEY_SECRET.',
+].join('\n');
 
 /** Bad arguments: nothing was opened, nothing written (exit 2). */
 export class CopyUsageError extends Error {}
@@ -206,6 +212,8 @@ export interface CopyReport {
   voterKeyFileExists: boolean;
   /** Whether the source still held the secret in its settings and it was moved to voterKeyFile. */
   movedLegacySecret: boolean;
+  /** Whose voter-key check the target now holds (settings 'voter_key_check'); null: no secret was found. */
+  secretCheckFrom: SecretSource | null;
   /** Why the legacy secret could not be moved to its file (the copy is committed all the same). */
   legacySecretError: string | null;
 }
@@ -226,7 +234,18 @@ export function checkPlan(): void {
   ]);
   const unplanned = postgresTables().filter((table) => !targets.has(table));
   if (unplanned.length > 0) throw new Error(`db:copy has no plan for ${unplanned.map(getTableName).join(', ')}`);
+  const copied = new Set<PgTable>();
   for (const { source, target, tallies } of TABLES) {
+    // Parents first: every table a foreign key points to is copied before (or is this one).
+    for (const fk of getTableConfig(target).foreignKeys) {
+      const parent = fk.reference().foreignTable;
+      if (parent !== target && !copied.has(parent)) {
+        throw new Error(
+          `db:copy: ${getTableName(target)} is copied before ${getTableName(parent)}, which it references`,
+        );
+      }
+    }
+    copied.add(target);
     const [a, b] = [columnKeys(source), columnKeys(target)];
     if (getTableName(source) !== getTableName(target) || a.join() !== b.join()) {
       throw new Error(`db:copy: ${getTableName(source)} differs between the schemas (${a.join()} / ${b.join()})`);
@@ -282,7 +301,12 @@ async function pgValue(tx: PgTx, query: ReturnType<typeof sql>): Promise<number>
   return Number((rows[0] as { n: unknown } | undefined)?.n ?? 0);
 }
 
-const notLegacySecret = sql`${liteSchema.settings.key} <> ${LEGACY_SECRET_SETTING}`;
+/** Settings that stay behind: the legacy secret, and a voter-key check (PostgreSQL's own, written below). */
+const LEFT_OUT_SETTINGS = [LEGACY_SECRET_SETTING, VOTER_KEY_CHECK_SETTING];
+const copiedSetting = sql`${liteSchema.settings.key} not in (${sql.join(
+  LEFT_OUT_SETTINGS.map((key) => sql`${key}`),
+  sql`, `,
+)})`;
 
 /** Rows (counted up to OCCUPIED_CAP) in each PostgreSQL table that holds any. */
 async function occupiedTables(tx: PgTx): Promise<{ table: string; rows: number }[]> {
@@ -303,11 +327,8 @@ interface Verified {
   sums: TallySum[];
 }
 
-/** Copies everything inside `tx` and checks it; throws (rolling back) on any difference. */
-async function copyInto(lite: Db, tx: PgTx): Promise<Verified> {
-  // Nobody else writes the target while it is filled; readers wait for the commit.
-  const all = postgresTables();
-  await tx.execute(sql`lock table ${sql.join(all, sql`, `)} in exclusive mode`);
+/** Throws CopyRefused when any table of the target holds a row. */
+async function refuseOccupied(tx: PgTx): Promise<void> {
   const occupied = await occupiedTables(tx);
   if (occupied.length > 0) {
     const list = occupied.map((o) => `${o.table} (${rowsText(o.rows)})`).join(', ');
@@ -316,12 +337,25 @@ async function copyInto(lite: Db, tx: PgTx): Promise<Verified> {
         '(a new one, migrated or not); it never merges. Nothing was written.',
     );
   }
+}
+
+/** Copies everything inside `tx` and checks it; throws (rolling back) on any difference. */
+async function copyInto(lite: Db, tx: PgTx, voterKeyCheck: string | null, now: number): Promise<Verified> {
+  // Other writers wait until the copy commits (readers see the empty tables until then), so the
+  // emptiness checked here still holds when the rows go in.
+  await tx.execute(sql`lock table ${sql.join(postgresTables(), sql`, `)} in exclusive mode`);
+  await refuseOccupied(tx);
 
   for (const { source, target } of TABLES) {
-    const skipLegacy = source === liteSchema.settings;
+    const settings = source === liteSchema.settings;
     for (const batch of readBatches(lite, source)) {
-      const rows = skipLegacy ? batch.filter((row) => row.key !== LEGACY_SECRET_SETTING) : batch;
+      const rows = settings ? batch.filter((row) => !LEFT_OUT_SETTINGS.includes(row.key as string)) : batch;
       if (rows.length > 0) await tx.insert(target).values(rows as never);
+    }
+    // What verifyVoterKeySecret (db/pg/shared-state.ts) compares at every start: an instance started
+    // with another VOTER_KEY_SECRET than the site's refuses to run, instead of re-keying every voter.
+    if (settings && voterKeyCheck !== null) {
+      await tx.insert(pgSchema.settings).values({ key: VOTER_KEY_CHECK_SETTING, value: voterKeyCheck, createdAt: now });
     }
     if (source === liteSchema.votes) await copyLockSet(lite, tx, LOCK_SETS[0]!);
   }
@@ -386,8 +420,13 @@ async function verify(lite: Db, tx: PgTx): Promise<Verified> {
     const table = getTableName(source);
     counts.push({
       table,
-      source: countOf(lite, source, source === liteSchema.settings ? notLegacySecret : undefined),
-      target: await pgValue(tx, sql`select count(*) as n from ${target}`),
+      source: countOf(lite, source, source === liteSchema.settings ? copiedSetting : undefined),
+      target: await pgValue(
+        tx,
+        target === pgSchema.settings
+          ? sql`select count(*) as n from ${target} where ${pgSchema.settings.key} <> ${VOTER_KEY_CHECK_SETTING}`
+          : sql`select count(*) as n from ${target}`,
+      ),
     });
     const sourceColumns = getTableColumns(source);
     const targetColumns = getTableColumns(target);
@@ -435,18 +474,45 @@ async function verify(lite: Db, tx: PgTx): Promise<Verified> {
 
 export interface CopyOptions extends CopyArguments {
   log?: (line: string) => void;
+  /** VOTER_KEY_SECRET as set for the copy: the SQLite site's secret when it ran with one (it wins over the file, as on the site). */
+  voterKeySecret?: string | null;
+}
+
+/** Where the SQLite site's voter-key secret was found (as loadVoterKeySecret resolves it), if anywhere. */
+export type SecretSource = 'VOTER_KEY_SECRET' | 'file' | 'legacy setting';
+
+function siteSecret(
+  configured: string | null,
+  file: string,
+  legacy: string | null,
+): { secret: string; from: SecretSource } | null {
+  if (configured) return { secret: configured, from: 'VOTER_KEY_SECRET' };
+  if (existsSync(file)) {
+    const secret = readFileSync(file, 'utf8').trim();
+    if (secret.length > 0) return { secret, from: 'file' };
+  }
+  if (legacy) return { secret: legacy, from: 'legacy setting' };
+  return null;
 }
 
 /** Runs the whole copy; throws CopyUsageError / CopyRefused / anything unexpected. */
-export async function copyDatabase({ from, to, log = () => {} }: CopyOptions): Promise<CopyReport> {
+export async function copyDatabase({
+  from,
+  to,
+  log = () => {},
+  voterKeySecret = null,
+}: CopyOptions): Promise<CopyReport> {
   checkPlan();
   const path = sqlitePathFromUrl(from);
   // openDatabase would create a missing file: an empty copy is never what was meant.
   if (!existsSync(path)) throw new CopyUsageError(`The source file ${path} does not exist.`);
-  const before = appliedMigrations(path);
   let source: OpenDatabase | undefined;
   let target: OpenPostgres | undefined;
   try {
+    // The target first: an unreachable or non-empty one leaves the source as it was (not migrated).
+    target = await openPostgres(to, { poolSize: 2 });
+    await target.db.transaction((tx) => refuseOccupied(tx), { accessMode: 'read only' });
+    const before = appliedMigrations(path);
     source = openDatabase(from);
     const sourceMigrations = appliedMigrations(path) - before;
     log(
@@ -455,11 +521,15 @@ export async function copyDatabase({ from, to, log = () => {} }: CopyOptions): P
           ? `migrated to the newest schema first (${sourceMigrations} ${sourceMigrations === 1 ? 'migration' : 'migrations'} applied).`
           : 'already at the newest schema.'),
     );
-    target = await openPostgres(to, { poolSize: 2 });
-    log(`Target: ${redact(to)} (PostgreSQL), migrated to the newest schema.`);
+    log(`Target: ${redact(to)} (PostgreSQL), migrated to the newest schema, empty.`);
 
     const lite = source.db;
-    const verified = await readSnapshot(lite, () => inTransaction(target!.db as PgDb, (tx) => copyInto(lite, tx)));
+    const voterKeyFile = voterKeyFileFor(path);
+    const secret = siteSecret(voterKeySecret, voterKeyFile, await source.store.readSetting(LEGACY_SECRET_SETTING));
+    const check = secret === null ? null : voterKeyCheck(secret.secret);
+    const verified = await readSnapshot(lite, () =>
+      inTransaction(target!.db as PgDb, (tx) => copyInto(lite, tx, check, Date.now())),
+    );
     log('Copied in one transaction, committed; row counts and tally sums are equal on both sides.');
 
     let drift: TallyDrift[] | null = null;
@@ -469,7 +539,6 @@ export async function copyDatabase({ from, to, log = () => {} }: CopyOptions): P
     } catch (error) {
       recountError = error instanceof Error ? error.message : String(error);
     }
-    const voterKeyFile = voterKeyFileFor(path);
     let legacy: string | null = null;
     let legacySecretError: string | null = null;
     try {
@@ -486,6 +555,7 @@ export async function copyDatabase({ from, to, log = () => {} }: CopyOptions): P
       recountError,
       voterKeyFile,
       voterKeyFileExists: existsSync(voterKeyFile),
+      secretCheckFrom: secret?.from ?? null,
       movedLegacySecret: legacy !== null && legacySecretError === null,
       legacySecretError,
     };
@@ -519,6 +589,7 @@ export function formatCounts(counts: TableCount[]): string[] {
 export async function runDbCopy(
   argv: string[],
   out: { log: (line: string) => void; error: (line: string) => void } = console,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
     out.log(USAGE);
@@ -534,7 +605,7 @@ export async function runDbCopy(
   }
   let report: CopyReport;
   try {
-    report = await copyDatabase({ ...args, log: out.log });
+    report = await copyDatabase({ ...args, log: out.log, voterKeySecret: env.VOTER_KEY_SECRET?.trim() || null });
   } catch (error) {
     if (error instanceof CopyRefused) {
       out.error(error.message);
@@ -579,12 +650,26 @@ export async function runDbCopy(
   }
   out.log('');
   out.log('Next:');
+  const secretIs =
+    report.secretCheckFrom === 'VOTER_KEY_SECRET'
+      ? 'the VOTER_KEY_SECRET this copy ran with'
+      : report.voterKeyFileExists
+        ? `the content of ${report.voterKeyFile}`
+        : `the content of ${report.voterKeyFile} (not found), or the VOTER_KEY_SECRET the SQLite site ran with`;
   out.log(
-    `- Set VOTER_KEY_SECRET on the PostgreSQL site to the secret the SQLite site used, so existing voters keep their ` +
-      `identities (their browsers' votes, duplicate locks and person locks): the content of ${report.voterKeyFile}` +
-      (report.voterKeyFileExists ? '' : ' (not found)') +
-      ', or the VOTER_KEY_SECRET the SQLite site was started with if it was set.',
+    `- Set VOTER_KEY_SECRET on the PostgreSQL site to the secret the SQLite site used — ${secretIs} — so existing ` +
+      `voters keep their identities (their browsers' votes, duplicate locks and person locks).`,
   );
+  if (report.secretCheckFrom !== null) {
+    out.log(
+      `  The database holds a check of that secret (from the ${report.secretCheckFrom}; the setting ` +
+        `'${VOTER_KEY_CHECK_SETTING}', never the secret itself): an instance started with another one refuses to start.`,
+    );
+  } else {
+    out.log(
+      '  No secret of the SQLite site was found, so nothing checks it: the first instance to start keeps the one it has.',
+    );
+  }
   out.log(
     '- Votes cast on the SQLite site after this copy began are not in PostgreSQL: keep it stopped from now on, ' +
       'and start the site with DATABASE_URL set to the PostgreSQL database.',

@@ -23,7 +23,8 @@ export function createPgDb(url: string, { max = 10 }: { max?: number } = {}): Pg
     max,
     application_name: 'peer-polls',
     statement_timeout: STATEMENT_TIMEOUT_MS,
-    connectionTimeoutMillis: 10_000,
+    // Also how long a query waits for a free connection: under a burst, waiting beats a 503.
+    connectionTimeoutMillis: 30_000,
     idleTimeoutMillis: 30_000,
   });
   // An idle connection that the server drops (restart, failover) must not crash the process;

@@ -3,7 +3,7 @@
  * it, a ranked poll's tallies — from PostgreSQL, each in one statement (one round trip), as
  * db/sqlite-poll-reads.ts, sqlite-votes.ts and sqlite-store.ts read them from SQLite.
  */
-import { eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { asc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PollStore } from '../../src/lib/store';
 import type { PollRecord, StoredRanking } from '../../src/lib/types';
 import { toRecord } from '../sqlite-store';
@@ -22,18 +22,25 @@ const optionsJson = sql<OptionRow[]>`coalesce((
   from poll_options o where o.poll_id = polls.id), '[]'::json)`;
 
 /**
- * A poll by slug with its options in ONE statement (one round trip, one snapshot): the read on
- * every vote and results request. Mapped by toRecord, as records.ts maps its two reads.
+ * Polls with their options in ONE statement (one round trip, one snapshot: never a poll without
+ * the options it had), by id; mapped by toRecord, as records.ts maps its two reads.
  */
-export async function readPollBySlugOnce(reader: PgReader, slug: string): Promise<PollRecord | null> {
-  const [row] = await reader
+export async function readPollsOnce(reader: PgReader, where?: SQL): Promise<PollRecord[]> {
+  const rows = await reader
     .select({ ...getTableColumns(polls), options: optionsJson })
     .from(polls)
-    .where(eq(polls.slug, slug));
-  if (!row) return null;
-  const { options, ...poll } = row;
-  return toRecord(poll, options);
+    .where(where)
+    .orderBy(asc(polls.id));
+  return rows.map(({ options, ...poll }) => toRecord(poll, options));
 }
+
+/** A poll by slug with its options: the read on every vote and results request. */
+export const readPollBySlugOnce = async (reader: PgReader, slug: string): Promise<PollRecord | null> =>
+  (await readPollsOnce(reader, eq(polls.slug, slug)))[0] ?? null;
+
+/** A poll by id with its options. */
+export const readPollByIdOnce = async (reader: PgReader, id: number): Promise<PollRecord | null> =>
+  (await readPollsOnce(reader, eq(polls.id, id)))[0] ?? null;
 
 /**
  * A stored ranking ("12,15,13": option ids, most preferred first) as an array of the poll's

@@ -5,13 +5,12 @@
  * a conflict); an edit locks the poll row first, as a vote does, so its "no votes yet" check
  * and the votes cannot cross. No cache: several instances may write the same database.
  */
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { AuditEntry, PollStore, TrafficStore } from '../../src/lib/store';
 import type { NewOption, PollFields } from '../../src/lib/types';
 import type { PgDb, PgTx } from './client';
 import { createPgPeriodReads } from './periods-read';
-import { createPgPollReads, readPollBySlugOnce } from './poll-reads';
-import { readAllPolls, readPollById } from './records';
+import { createPgPollReads, readPollByIdOnce, readPollBySlugOnce, readPollsOnce } from './poll-reads';
 import { inTransaction } from './retry';
 import { auditLog, pollOptions, polls, settings } from './schema';
 import { createPgSegmentReads } from './segments-read';
@@ -80,11 +79,11 @@ async function insertPoll(
 export type PgPollCore = Omit<PollStore, 'recordVote' | 'importVotes' | 'recount' | 'close' | keyof TrafficStore>;
 
 export function createPgPollCore(db: PgDb): PgPollCore {
-  const findById = async (id: number) => (await readPollById(db, id))!;
+  const findById = async (id: number) => (await readPollByIdOnce(db, id))!;
 
   return {
     async listPolls() {
-      return readAllPolls(db);
+      return readPollsOnce(db);
     },
 
     async findPoll(slug) {
@@ -112,8 +111,8 @@ export function createPgPollCore(db: PgDb): PgPollCore {
           }
           return created;
         });
-        const records = await Promise.all(ids.map(findById));
-        return records;
+        const byId = new Map((await readPollsOnce(db, inArray(polls.id, ids))).map((poll) => [poll.id, poll]));
+        return ids.map((id) => byId.get(id)!);
       } catch (error) {
         if (error instanceof SlugTaken) return { slugTaken: error.slug };
         throw error;

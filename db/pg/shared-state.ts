@@ -15,6 +15,7 @@ import { PollError } from '../../src/lib/errors';
 import { LOGIN_LIMITS, type LoginLimits, type LoginThrottling, type Reservation } from '../../src/lib/login-throttle';
 import { WRITE_LIMIT, type BucketPolicy, type TakeResult, type WriteLimiter } from '../../src/http/rate-limit';
 import { createPgDb, type PgDb } from './client';
+import { withSessionLock } from './migrate';
 import { inTransaction } from './retry';
 import { pgFailureOf } from './storage-errors';
 
@@ -209,20 +210,9 @@ export async function verifyVoterKeySecret(db: PgDb, secret: string): Promise<vo
   }
 }
 
-/** Runs `work` holding a session-level advisory lock on a connection of its own (the others wait). */
-export async function withAdvisoryLock<T>(db: PgDb, key: number, work: () => Promise<T>): Promise<T> {
-  const client = await db.$client.connect();
-  try {
-    await client.query('select pg_advisory_lock($1)', [key]);
-    try {
-      return await work();
-    } finally {
-      await client.query('select pg_advisory_unlock($1)', [key]);
-    }
-  } finally {
-    client.release();
-  }
-}
+/** Runs `work` holding a session-level advisory lock (db/pg/migrate.ts): the other instances wait. */
+export const withAdvisoryLock = <T>(db: PgDb, key: number, work: () => Promise<T>): Promise<T> =>
+  withSessionLock(db.$client, key, () => work());
 
 export interface SharedState {
   /** The shared-state pool (also what the change feed publishes on). */

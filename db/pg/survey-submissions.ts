@@ -3,7 +3,9 @@
  * the response (created with its survey-level locks, or found), its answers on the submitted pages
  * replaced — old votes withdrawn with every tally they moved, new ones counted through the same
  * code as a poll vote (counted-votes.ts) — the cross-question pair tallies by the delta rule, the
- * funnel and the per-day counts. Tallies move with SQL increments, never read-modify-write in JS.
+ * funnel and the per-day counts. Tallies move with SQL increments, never read-modify-write in JS:
+ * what a submission adds to the survey tallies goes in one statement (flush), an import's new
+ * responses' once for the whole batch.
  *
  * Lock order (no deadlocks with votes, edits or other submissions): the survey row, then its
  * question polls in id order, before anything is read or written. Every survey_locks row and the
@@ -64,6 +66,50 @@ const profileKey = (profile: ProfileAnswers) =>
 /** Question types whose answers are one option: the "by" side of a cross-question pair. */
 const BY_TYPES = new Set(['single', 'rating']);
 
+/** Two counts a submission adds to one tally row: [reached, completed] or [started, finished]. */
+type Move = [number, number];
+
+/**
+ * What submissions add to the survey tallies (`+ n`, keyed by the row's key parts joined by
+ * commas) and their answers' links, written in one statement (flush): per submission, or once
+ * for a batch of new responses.
+ */
+interface Pending {
+  /** by_poll_id,by_option_id,poll_id → responses */
+  pairs: Map<string, number>;
+  /** by_poll_id,by_option_id,poll_id,option_id → votes */
+  pairOptions: Map<string, number>;
+  /** survey_id,page → [reached, completed] */
+  pages: Map<string, Move>;
+  /** survey_id,day → [started, finished] */
+  days: Map<string, Move>;
+  /** survey_id → [started, finished] */
+  surveys: Map<string, Move>;
+  /** [response_id, poll_id, vote_id, page] */
+  answers: [number, number, number, number][];
+}
+
+const newPending = (): Pending => ({
+  pairs: new Map(),
+  pairOptions: new Map(),
+  pages: new Map(),
+  days: new Map(),
+  surveys: new Map(),
+  answers: [],
+});
+
+const add = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+const bump = (map: Map<string, Move>, key: string, i: 0 | 1) => {
+  const move = map.get(key) ?? map.set(key, [0, 0]).get(key)!;
+  move[i] += 1;
+};
+
+/** A batch's state: the surveys it has locked, and what it has yet to write. */
+interface Batch {
+  locked: Map<number, SurveyRecord | null>;
+  pending: Pending;
+}
+
 /** An int[] parameter (drizzle would spread a plain array into a list). */
 const ints = (values: number[]) => sql`${sql.param(values)}::int[]`;
 const texts = (values: string[]) => sql`${sql.param(values)}::text[]`;
@@ -77,73 +123,68 @@ export function createPgSurveySubmissions(db: PgDb): Pick<SurveyStore, 'recordSu
   const counted = createPgCountedVotes();
 
   /**
-   * Moves the pair tallies of a response's answer set by `sign`, for every ordered pair
-   * (by, target) of which at least one answer is `touched`: one statement per tally table, rows
-   * in key order.
+   * The pair tallies of a response's answer set, for every ordered pair (by, target) of which at
+   * least one answer is `touched`: `add` is called once per tally row with its key.
    */
-  const movePairs = async (
-    tx: PgTx,
+  const pairsOf = (
     answers: Map<number, number[]>,
     types: Map<number, string>,
     touched: Set<number>,
-    sign: 1 | -1,
+    add: (pair: [number, number, number], optionIds: number[]) => void,
   ) => {
-    const pairs: [number, number, number][] = [];
-    const pairOptions: [number, number, number, number][] = [];
     for (const [by, byOptions] of answers) {
       if (!BY_TYPES.has(types.get(by) ?? '') || byOptions.length !== 1) continue;
       const byOption = byOptions[0];
       for (const [target, optionIds] of answers) {
         if (target === by || !(touched.has(by) || touched.has(target))) continue;
-        pairs.push([by, byOption, target]);
-        for (const optionId of new Set(optionIds)) pairOptions.push([by, byOption, target, optionId]);
+        add([by, byOption, target], [...new Set(optionIds)]);
       }
     }
+  };
+
+  /**
+   * `- 1` on the pair tallies of a response's answer set (see pairsOf), and a row brought to 0
+   * deleted (SQLite's decrement then prune): one statement per table, whose parts touch disjoint
+   * rows, as a row modified twice in one statement is not.
+   */
+  const withdrawPairs = async (
+    tx: PgTx,
+    answers: Map<number, number[]>,
+    types: Map<number, string>,
+    touched: Set<number>,
+  ) => {
+    const pairs: number[][] = [];
+    const pairOptions: number[][] = [];
+    pairsOf(answers, types, touched, (pair, optionIds) => {
+      pairs.push(pair);
+      for (const optionId of optionIds) pairOptions.push([...pair, optionId]);
+    });
     pairs.sort(byNumbers);
     pairOptions.sort(byNumbers);
     const column = (rows: number[][], i: number) => ints(rows.map((row) => row[i]));
-    if (sign > 0) {
-      if (pairs.length > 0)
-        await tx.execute(sql`
-          insert into survey_pair_tallies (by_poll_id, by_option_id, poll_id, responses)
-          select b, bo, p, 1 from unnest(${column(pairs, 0)}, ${column(pairs, 1)}, ${column(pairs, 2)}) as v(b, bo, p)
-          on conflict (by_poll_id, poll_id, by_option_id)
-          do update set responses = survey_pair_tallies.responses + 1`);
-      if (pairOptions.length > 0)
-        await tx.execute(sql`
-          insert into survey_pair_option_tallies (by_poll_id, by_option_id, poll_id, option_id, votes)
-          select b, bo, p, o, 1
-          from unnest(${column(pairOptions, 0)}, ${column(pairOptions, 1)}, ${column(pairOptions, 2)},
-                      ${column(pairOptions, 3)}) as v(b, bo, p, o)
-          on conflict (by_poll_id, poll_id, by_option_id, option_id)
-          do update set votes = survey_pair_option_tallies.votes + 1`);
-    } else {
-      // `- 1`, and a row brought to 0 deleted (SQLite's decrement then prune): one statement
-      // whose parts touch disjoint rows, as a row modified twice in one statement is not.
-      if (pairs.length > 0)
-        await tx.execute(sql`
-          with v as (
-            select * from unnest(${column(pairs, 0)}, ${column(pairs, 1)}, ${column(pairs, 2)}) as v(b, bo, p)
-          ), gone as (
-            delete from survey_pair_tallies t using v
-            where t.by_poll_id = v.b and t.by_option_id = v.bo and t.poll_id = v.p and t.responses <= 1
-          )
-          update survey_pair_tallies t set responses = t.responses - 1 from v
-          where t.by_poll_id = v.b and t.by_option_id = v.bo and t.poll_id = v.p and t.responses > 1`);
-      if (pairOptions.length > 0)
-        await tx.execute(sql`
-          with v as (
-            select * from unnest(${column(pairOptions, 0)}, ${column(pairOptions, 1)}, ${column(pairOptions, 2)},
-                                 ${column(pairOptions, 3)}) as v(b, bo, p, o)
-          ), gone as (
-            delete from survey_pair_option_tallies t using v
-            where t.by_poll_id = v.b and t.by_option_id = v.bo and t.poll_id = v.p and t.option_id = v.o
-              and t.votes <= 1
-          )
-          update survey_pair_option_tallies t set votes = t.votes - 1 from v
+    if (pairs.length > 0)
+      await tx.execute(sql`
+        with v as (
+          select * from unnest(${column(pairs, 0)}, ${column(pairs, 1)}, ${column(pairs, 2)}) as v(b, bo, p)
+        ), gone as (
+          delete from survey_pair_tallies t using v
+          where t.by_poll_id = v.b and t.by_option_id = v.bo and t.poll_id = v.p and t.responses <= 1
+        )
+        update survey_pair_tallies t set responses = t.responses - 1 from v
+        where t.by_poll_id = v.b and t.by_option_id = v.bo and t.poll_id = v.p and t.responses > 1`);
+    if (pairOptions.length > 0)
+      await tx.execute(sql`
+        with v as (
+          select * from unnest(${column(pairOptions, 0)}, ${column(pairOptions, 1)}, ${column(pairOptions, 2)},
+                               ${column(pairOptions, 3)}) as v(b, bo, p, o)
+        ), gone as (
+          delete from survey_pair_option_tallies t using v
           where t.by_poll_id = v.b and t.by_option_id = v.bo and t.poll_id = v.p and t.option_id = v.o
-            and t.votes > 1`);
-    }
+            and t.votes <= 1
+        )
+        update survey_pair_option_tallies t set votes = t.votes - 1 from v
+        where t.by_poll_id = v.b and t.by_option_id = v.bo and t.poll_id = v.p and t.option_id = v.o
+          and t.votes > 1`);
   };
 
   /** A response's stored answers (by question id), with their choices (by option id). */
@@ -183,17 +224,72 @@ export function createPgSurveySubmissions(db: PgDb): Pick<SurveyStore, 'recordSu
     }));
   };
 
-  /** `+ n` on funnel rows (page → reached, completed), as one statement. */
-  const countPages = (surveyId: number, moves: Map<number, { reached: number; completed: number }>) => {
-    const pages = [...moves.keys()].sort((a, b) => a - b);
-    return sql`
-      insert into survey_page_tallies (survey_id, page, reached, completed)
-      select ${surveyId}::int, page, reached, completed
-      from unnest(${ints(pages)}, ${ints(pages.map((page) => moves.get(page)!.reached))},
-                  ${ints(pages.map((page) => moves.get(page)!.completed))}) as v(page, reached, completed)
-      on conflict (survey_id, page) do update set
-        reached = survey_page_tallies.reached + excluded.reached,
-        completed = survey_page_tallies.completed + excluded.completed`;
+  /**
+   * Writes what submissions add (`+ n` on every survey tally they move, their answers' links) in
+   * one statement of data-modifying CTEs, each on its own table, rows in key order; `last` (a
+   * response's update) joins it.
+   */
+  const flush = async (tx: PgTx, pending: Pending, last?: SQL) => {
+    const parts: SQL[] = [];
+    /** A map's rows in key order: key parts and values as int[] parameters. */
+    const keyed = <T>(map: Map<string, T>) => {
+      const sorted = [...map.entries()]
+        .map(([key, value]) => [key.split(',').map(Number), value] as const)
+        .sort(([a], [b]) => byNumbers(a, b));
+      return {
+        key: (i: number) => ints(sorted.map(([key]) => key[i])),
+        value: (of: (value: T) => number) => ints(sorted.map(([, value]) => of(value))),
+      };
+    };
+    const first = (move: Move) => move[0];
+    const second = (move: Move) => move[1];
+    const count = (n: number) => n;
+    if (pending.pairs.size > 0) {
+      const r = keyed(pending.pairs);
+      parts.push(sql`pairs as (insert into survey_pair_tallies (by_poll_id, by_option_id, poll_id, responses)
+        select * from unnest(${r.key(0)}, ${r.key(1)}, ${r.key(2)}, ${r.value(count)})
+        on conflict (by_poll_id, poll_id, by_option_id)
+        do update set responses = survey_pair_tallies.responses + excluded.responses)`);
+    }
+    if (pending.pairOptions.size > 0) {
+      const r = keyed(pending.pairOptions);
+      parts.push(sql`pair_options as (
+        insert into survey_pair_option_tallies (by_poll_id, by_option_id, poll_id, option_id, votes)
+        select * from unnest(${r.key(0)}, ${r.key(1)}, ${r.key(2)}, ${r.key(3)}, ${r.value(count)})
+        on conflict (by_poll_id, poll_id, by_option_id, option_id)
+        do update set votes = survey_pair_option_tallies.votes + excluded.votes)`);
+    }
+    if (pending.pages.size > 0) {
+      const r = keyed(pending.pages);
+      parts.push(sql`pages as (insert into survey_page_tallies (survey_id, page, reached, completed)
+        select * from unnest(${r.key(0)}, ${r.key(1)}, ${r.value(first)}, ${r.value(second)})
+        on conflict (survey_id, page) do update set
+          reached = survey_page_tallies.reached + excluded.reached,
+          completed = survey_page_tallies.completed + excluded.completed)`);
+    }
+    if (pending.days.size > 0) {
+      const r = keyed(pending.days);
+      parts.push(sql`days as (insert into survey_day_tallies (survey_id, day, started, finished)
+        select * from unnest(${r.key(0)}, ${r.key(1)}, ${r.value(first)}, ${r.value(second)})
+        on conflict (survey_id, day) do update set
+          started = survey_day_tallies.started + excluded.started,
+          finished = survey_day_tallies.finished + excluded.finished)`);
+    }
+    if (pending.surveys.size > 0) {
+      const r = keyed(pending.surveys);
+      parts.push(sql`counts as (update surveys s set started_count = s.started_count + v.started,
+          finished_count = s.finished_count + v.finished
+        from unnest(${r.key(0)}, ${r.value(first)}, ${r.value(second)}) as v(id, started, finished)
+        where s.id = v.id)`);
+    }
+    if (pending.answers.length > 0) {
+      const column = (i: number) => ints(pending.answers.map((row) => row[i]));
+      parts.push(sql`answers as (insert into survey_answers (response_id, poll_id, vote_id, page)
+        select * from unnest(${column(0)}, ${column(1)}, ${column(2)}, ${column(3)}))`);
+    }
+    if (last) parts.push(sql`last as (${last})`);
+    if (parts.length > 0) await tx.execute(sql`with ${sql.join(parts, sql`, `)} select 1`);
+    Object.assign(pending, newPending());
   };
 
   /** Locks the survey row, then its question polls in id order; the survey as it is now, or null. */
@@ -249,10 +345,17 @@ export function createPgSurveySubmissions(db: PgDb): Pick<SurveyStore, 'recordSu
   const record = async (
     tx: PgTx,
     submission: SurveySubmission,
-  ): Promise<{ responseId: number; survey: SurveyRecord } | 'duplicate' | 'stale' | 'response_not_found'> => {
+    /** Importing: the batch's locked surveys (no survey read back), new responses' tallies written at its end. */
+    batch?: Batch,
+  ): Promise<{ responseId: number; survey: SurveyRecord | null } | 'duplicate' | 'stale' | 'response_not_found'> => {
     const minute = voteMinute(submission.createdAt);
     const { surveyId } = submission;
-    const survey = await lockSurvey(tx, surveyId);
+    // Within a batch the survey's questions and options stay as locked (only tallies move).
+    let survey = batch?.locked.get(surveyId);
+    if (survey === undefined) {
+      survey = await lockSurvey(tx, surveyId);
+      batch?.locked.set(surveyId, survey);
+    }
     // The answers were checked against the survey as read before this transaction.
     if (!survey || survey.updatedAt !== submission.checkedAgainst) return 'stale';
     const pageCount = survey.questions.reduce((most, q) => Math.max(most, q.page + 1), 0);
@@ -270,17 +373,18 @@ export function createPgSurveySubmissions(db: PgDb): Pick<SurveyStore, 'recordSu
     }
     const types = new Map(survey.questions.map((q) => [q.poll.id, q.poll.type as string]));
     const day = Math.floor(minute / DAY_MS);
-    const pageMoves = new Map<number, { reached: number; completed: number }>();
-    const movePage = (page: number, column: 'reached' | 'completed') => {
-      const move = pageMoves.get(page) ?? pageMoves.set(page, { reached: 0, completed: 0 }).get(page)!;
-      move[column] += 1;
-    };
+    const pending = batch?.pending ?? newPending();
 
-    // The response: created (with its locks and the funnel's start), or this survey's own.
+    // The response: created (with its locks, the funnel's start and what it finishes: all of its
+    // pages are new), or this survey's own.
     let response: typeof surveyResponses.$inferSelect;
+    let done: Set<number>;
+    let finishes: boolean;
     const created = submission.responseId === null;
     if (created) {
       if (submission.lockKeys.length > 0 && (await anyLockHeld(tx, surveyId, submission.lockKeys))) return 'duplicate';
+      done = new Set(submission.pages);
+      finishes = done.has(pageCount - 1);
       [response] = await tx
         .insert(surveyResponses)
         .values({
@@ -290,12 +394,18 @@ export function createPgSurveySubmissions(db: PgDb): Pick<SurveyStore, 'recordSu
           source: submission.source,
           deviceKey: submission.deviceKey,
           profile: { ...submission.profile },
-          pagesDone: [],
+          pagesDone: [...done].sort((a, b) => a - b),
+          finished: finishes,
+          finishedAt: finishes ? minute : null,
         })
         .returning();
       await takeLocks(tx, surveyId, response.id, submission.lockKeys);
-      movePage(0, 'reached');
+      bump(pending.pages, `${surveyId},0`, 0);
+      bump(pending.surveys, `${surveyId}`, 0);
+      bump(pending.days, `${surveyId},${day}`, 0);
     } else {
+      // What the batch added so far is written first: this response's answers are read back.
+      await flush(tx, pending);
       const [found] = await tx
         .select()
         .from(surveyResponses)
@@ -303,6 +413,9 @@ export function createPgSurveySubmissions(db: PgDb): Pick<SurveyStore, 'recordSu
         .for('update');
       if (!found) return 'response_not_found';
       response = found;
+      done = new Set(response.pagesDone);
+      for (const page of submission.pages) done.add(page);
+      finishes = !response.finished && done.has(pageCount - 1);
     }
 
     // Replacement: the old answers of the submitted pages (all of them when the profile
@@ -314,13 +427,12 @@ export function createPgSurveySubmissions(db: PgDb): Pick<SurveyStore, 'recordSu
     const kept = old.filter((answer) => !pages.has(answer.page));
     const refiled = refile ? kept : [];
     const before = new Map(old.map((answer) => [answer.pollId, answer.optionIds]));
-    await movePairs(tx, before, types, new Set(withdrawn.map((answer) => answer.pollId)), -1);
+    await withdrawPairs(tx, before, types, new Set(withdrawn.map((answer) => answer.pollId)));
     for (const answer of withdrawn) await counted.withdraw(tx, answer.voteId, minute);
 
-    const filed: { responseId: number; pollId: number; voteId: number; page: number }[] = [];
     const fileAnswer = async (vote: CountedVote, page: number) => {
       const voteId = await counted.insert(tx, vote);
-      filed.push({ responseId: response.id, pollId: vote.pollId, voteId, page });
+      pending.answers.push([response.id, vote.pollId, voteId, page]);
     };
     for (const answer of refiled) await fileAnswer({ ...answer, profile }, answer.page);
     for (const answer of submission.answers)
@@ -337,41 +449,44 @@ export function createPgSurveySubmissions(db: PgDb): Pick<SurveyStore, 'recordSu
         },
         questions.get(answer.pollId)!.page,
       );
-    if (filed.length > 0) await tx.insert(surveyAnswers).values(filed);
     const after = new Map([...kept, ...submission.answers].map((answer) => [answer.pollId, answer.optionIds] as const));
-    await movePairs(tx, after, types, new Set([...refiled, ...submission.answers].map((answer) => answer.pollId)), 1);
+    const touched = new Set([...refiled, ...submission.answers].map((answer) => answer.pollId));
+    pairsOf(after, types, touched, (pair, optionIds) => {
+      add(pending.pairs, pair.join(','));
+      for (const optionId of optionIds) add(pending.pairOptions, [...pair, optionId].join(','));
+    });
 
     // The funnel: a page submitted for the first time completes it and reaches the next.
-    const done = new Set(response.pagesDone);
+    const seen = new Set(created ? [] : response.pagesDone);
     for (const page of submission.pages) {
-      if (done.has(page)) continue;
-      done.add(page);
-      movePage(page, 'completed');
-      if (page + 1 < pageCount) movePage(page + 1, 'reached');
+      if (seen.has(page)) continue;
+      seen.add(page);
+      bump(pending.pages, `${surveyId},${page}`, 1);
+      if (page + 1 < pageCount) bump(pending.pages, `${surveyId},${page + 1}`, 0);
     }
-    const finishes = !response.finished && done.has(pageCount - 1);
-    // The funnel, the survey's counts, the day's counts and the response: one statement.
-    const moves: SQL[] = [];
-    if (pageMoves.size > 0) moves.push(sql`pages as (${countPages(surveyId, pageMoves)})`);
-    if (created || finishes) {
-      const [started, finished] = [created ? 1 : 0, finishes ? 1 : 0];
-      moves.push(sql`counts as (update surveys set started_count = started_count + ${started}::int,
-        finished_count = finished_count + ${finished}::int where id = ${surveyId})`);
-      moves.push(sql`days as (insert into survey_day_tallies (survey_id, day, started, finished)
-        values (${surveyId}, ${day}::int, ${started}::int, ${finished}::int)
-        on conflict (survey_id, day) do update set started = survey_day_tallies.started + excluded.started,
-          finished = survey_day_tallies.finished + excluded.finished)`);
+    if (finishes) {
+      bump(pending.surveys, `${surveyId}`, 1);
+      bump(pending.days, `${surveyId},${day}`, 1);
     }
-    await tx.execute(sql`${moves.length > 0 ? sql`with ${sql.join(moves, sql`, `)} ` : sql``}
-      update survey_responses set
-        updated_at = greatest(updated_at, ${minute}::bigint),
-        profile = ${JSON.stringify(profile)}::jsonb,
-        pages_done = ${JSON.stringify([...done].sort((a, b) => a - b))}::jsonb,
-        finished = ${response.finished || finishes},
-        finished_at = ${finishes ? sql`${minute}::bigint` : sql`finished_at`}
-      where id = ${response.id}`);
+    if (created) {
+      // A batch writes its new responses' tallies once, at its end.
+      if (batch) return { responseId: response.id, survey: null };
+      await flush(tx, pending);
+    } else {
+      await flush(
+        tx,
+        pending,
+        sql`update survey_responses set
+          updated_at = greatest(updated_at, ${minute}::bigint),
+          profile = ${JSON.stringify(profile)}::jsonb,
+          pages_done = ${JSON.stringify([...done].sort((a, b) => a - b))}::jsonb,
+          finished = ${response.finished || finishes},
+          finished_at = ${finishes ? sql`${minute}::bigint` : sql`finished_at`}
+        where id = ${response.id}`,
+      );
+    }
     // The survey and its questions' tallies as this submission left it.
-    return { responseId: response.id, survey: (await readSurveyById(tx, surveyId))! };
+    return { responseId: response.id, survey: batch ? null : (await readSurveyById(tx, surveyId))! };
   };
 
   const countDuplicate = (tx: PgTx, surveyId: number) =>
@@ -385,7 +500,8 @@ export function createPgSurveySubmissions(db: PgDb): Pick<SurveyStore, 'recordSu
       try {
         return await inTransaction(db, async (tx): Promise<SubmissionOutcome> => {
           const result = await record(tx, submission);
-          if (typeof result !== 'string') return { outcome: 'recorded', ...result };
+          if (typeof result !== 'string')
+            return { outcome: 'recorded', responseId: result.responseId, survey: result.survey! };
           if (result === 'duplicate') await countDuplicate(tx, submission.surveyId);
           return { outcome: result };
         });
@@ -404,10 +520,15 @@ export function createPgSurveySubmissions(db: PgDb): Pick<SurveyStore, 'recordSu
     async importSubmissions(batch) {
       // One transaction: a refusal rolls back the batch (and throws, as SQLite's does).
       await inTransaction(db, async (tx) => {
+        // Every survey of the batch locked up front, in id order (then each survey's questions).
+        const state: Batch = { locked: new Map(), pending: newPending() };
+        for (const surveyId of [...new Set(batch.map((submission) => submission.surveyId))].sort((a, b) => a - b))
+          state.locked.set(surveyId, await lockSurvey(tx, surveyId));
         for (const submission of batch) {
-          const result = await record(tx, submission);
+          const result = await record(tx, submission, state);
           if (typeof result === 'string') throw new Rollback(result);
         }
+        await flush(tx, state.pending);
       });
     },
   };

@@ -15,7 +15,9 @@ export const MAX_LOGIN_FAILURES = 5;
  * at 50 per 15 minutes (4,800 a day), whatever the number of addresses. The price: a flood of
  * wrong passwords locks the admin UI for everyone, the owner included, until its failures
  * leave the window. The admin JSON API (ADMIN_TOKEN, not guessable by design) keeps working,
- * and the counts are in memory, so a restart clears them. 50 is far above what owners mistype.
+ * and on SQLite the counts are in memory, so a restart clears them (on PostgreSQL they are shared
+ * by every instance and outlive restarts: `delete from shared_login_attempts` clears them). 50 is
+ * far above what owners mistype.
  */
 export const MAX_OVERALL_LOGIN_FAILURES = 50;
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;

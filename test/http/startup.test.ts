@@ -12,6 +12,7 @@ describe('startup', () => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '4321', DATABASE_URL: 'mysql://user@localhost/polls' }, 'DATABASE_URL'],
+    // Several instances key voters alike only with one secret from the environment.
     [{ PORT: '4321', DATABASE_URL: 'postgres://user@localhost/polls' }, 'VOTER_KEY_SECRET'],
     [{ PORT: '4321', SEED_DEMO: 'sometimes' }, 'SEED_DEMO'],
     [{ PORT: '4321', ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN'],
@@ -23,6 +24,18 @@ describe('startup', () => {
     const lines = output.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
+  });
+
+  it('stops with one line when PostgreSQL does not answer', async () => {
+    const { code, output } = await runServerExpectingExit({
+      PORT: '4321',
+      DATABASE_URL: 'postgres://peer@127.0.0.1:1/polls',
+      VOTER_KEY_SECRET: 'a-voter-key-secret-of-32-characters!',
+    });
+    expect(code).toBe(1);
+    const lines = output.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/could not start.*ECONNREFUSED/);
   });
 
   it('creates and migrates the database and seeds the demo polls when asked', async () => {

@@ -3,20 +3,23 @@
  * survey, a quarantined burst, write-ins, ranked ballots, a deleted poll, the legacy secret) copied
  * into a real PostgreSQL database — every row count and tally sum equal, the PostgreSQL stores read
  * the same results, the recount finds no drift; a non-empty target is refused with nothing changed;
- * bad arguments change nothing (the script spawned through tsx). The PostgreSQL parts run where a
- * cluster is configured (PEER_POLLS_TEST_POSTGRES: the `postgres` leg, scripts/pg-cluster.sh).
+ * bad arguments change nothing (the script spawned through tsx). In the `postgres` project alone
+ * (PEER_POLLS_TEST_POSTGRES names a cluster: scripts/pg-cluster.sh); each target is a new database
+ * of its own, which db:copy migrates.
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyDatabase, CopyRefused, runDbCopy, type CopyReport } from '../../db/copy';
+import { checkPlan, copyDatabase, CopyRefused, runDbCopy, type CopyReport } from '../../db/copy';
 import { createDb } from '../../db/client';
 import { findMigrationsFolder, migrateDb } from '../../db/migrate';
 import { openDatabase, type OpenDatabase } from '../../db/open';
+import { createPgDb } from '../../db/pg/client';
 import { openPostgres, type OpenPostgres } from '../../db/pg/open';
+import { verifyVoterKeySecret, voterKeyCheck } from '../../db/pg/shared-state';
 import { seedDemo } from '../../db/seed';
 import { createPoll, deletePoll } from '@/lib/poll-admin';
 import type { ProfileDimension } from '@/lib/profile';
@@ -35,9 +38,15 @@ const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const PG = testPostgresUrl();
 
 /** Runs scripts/db-copy.ts through tsx, as `npm run db:copy` does. */
-function runScript(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runScript(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['scripts/db-copy.ts', ...args], { cwd: ROOT, env: process.env });
+    const child = spawn(TSX, ['scripts/db-copy.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, VOTER_KEY_SECRET: '', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -208,6 +217,7 @@ describe('db:copy arguments', () => {
     source = join(dir, 'untouched.db');
     writeFileSync(source, '');
   });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const cases: [string[], string][] = [
     [[], '--from is missing'],
@@ -254,6 +264,10 @@ describe('db:copy arguments', () => {
     expect(existsSync(missing)).toBe(false);
   });
 
+  it('plans every table of both schemas, column for column, parents before children', () => {
+    expect(() => checkPlan()).not.toThrow();
+  });
+
   it('--help prints the usage', async () => {
     const lines: string[] = [];
     expect(await runDbCopy(['--help'], { log: (l) => lines.push(l), error: (l) => lines.push(l) })).toBe(0);
@@ -281,6 +295,7 @@ describe('db:copy into PostgreSQL', () => {
   });
   afterAll(async () => {
     for (const drop of dropped) await drop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('copies every table: row counts equal, tally sums equal, the legacy secret left out', async () => {
@@ -301,7 +316,21 @@ describe('db:copy into PostgreSQL', () => {
       expect.arrayContaining(['poll_options.votes', 'polls.response_count', 'surveys.started_count']),
     );
     expect(report.sums.find((s) => s.column === 'polls.quarantined_count')!.target).toBe(6);
-    expect(await query(target.url, 'select key from settings')).toEqual([{ key: 'site_embed_origins' }]);
+    // The legacy secret stays behind; a check of it (the site's secret: no file, no VOTER_KEY_SECRET) comes instead.
+    expect(await query(target.url, 'select key, value from settings order by key')).toEqual([
+      { key: 'site_embed_origins', value: '[]' },
+      { key: 'voter_key_check', value: voterKeyCheck(LEGACY_SECRET) },
+    ]);
+    expect(report.secretCheckFrom).toBe('legacy setting');
+    const db = createPgDb(target.url, { max: 1 });
+    try {
+      await expect(verifyVoterKeySecret(db, LEGACY_SECRET)).resolves.toBeUndefined();
+      await expect(verifyVoterKeySecret(db, 'another-secret-another-secret-another')).rejects.toThrow(
+        /VOTER_KEY_SECRET/,
+      );
+    } finally {
+      await db.$client.end();
+    }
     // The legacy secret was moved out of the source, into the file beside it, as the site does.
     expect(report.movedLegacySecret).toBe(true);
     expect(readFileSync(`${join(dir, 'site.db')}.voter-key`, 'utf8').trim()).toBe(LEGACY_SECRET);
@@ -382,43 +411,91 @@ describe('db:copy into PostgreSQL', () => {
     await expect(copyDatabase({ from: sourceUrl, to: other.url })).rejects.toThrow(CopyRefused);
     await expect(copyDatabase({ from: sourceUrl, to: other.url })).rejects.toThrow(/settings \(1 row\)/);
     expect(await tableCounts(other.url)).toEqual(counts);
+
+    // Refused before the source is opened: an older source is not even migrated.
+    const { old } = oldSource(join(dir, 'refused'));
+    const file = join(old, 'old.db');
+    const bytes = sha256(file);
+    await expect(copyDatabase({ from: `file:${file}`, to: other.url })).rejects.toThrow(CopyRefused);
+    expect(sha256(file)).toBe(bytes);
+    expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it('an unreachable target: exit 1, nothing written, the source not even migrated', async () => {
+    const { old } = oldSource(join(dir, 'unreachable'));
+    const file = join(old, 'old.db');
+    const bytes = sha256(file);
+    const closed = new URL(PG!);
+    closed.port = '1';
+    closed.password = 'hunter2';
+    const errors: string[] = [];
+    const code = await runDbCopy(['--from', `file:${file}`, '--to', closed.toString()], {
+      log: () => {},
+      error: (l) => errors.push(l),
+    });
+    expect(code).toBe(1);
+    expect(errors.join('\n')).toMatch(/^The copy failed; nothing was written to the target: .*ECONNREFUSED/);
+    expect(errors.join('\n')).not.toContain('hunter2');
+    expect(sha256(file)).toBe(bytes);
   });
 
   it('migrates an older source first and says so; the person locks it moves come along', async () => {
-    const old = join(dir, 'old');
-    mkdirSync(old);
-    const db = createDb(`file:${join(old, 'old.db')}`);
-    migrateDb(db, migrationsUpTo('0010_address_budget_and_quarantine', join(old, 'migrations')));
-    const sqlite = db.$client;
-    const poll = sqlite
-      .prepare(
-        `insert into polls (slug, question, type, min_choices, max_choices, status, results_visibility,
-          duplicate_policy, response_count, created_at, updated_at)
-         values ('old', 'Q', 'single', 1, 1, 'open', 'always', 'person', 1, ?, ?)`,
-      )
-      .run(NOW, NOW).lastInsertRowid;
-    const option = sqlite
-      .prepare(`insert into poll_options (poll_id, key, label, position, votes) values (?, 'a', 'A', 0, 1)`)
-      .run(poll).lastInsertRowid;
-    const vote = sqlite
-      .prepare(`insert into votes (poll_id, created_at, source) values (?, ?, 'web')`)
-      .run(poll, NOW).lastInsertRowid;
-    sqlite.prepare('insert into vote_choices (vote_id, option_id) values (?, ?)').run(vote, option);
-    sqlite.prepare(`insert into vote_locks (poll_id, lock_key, vote_id) values (?, 'p:someone', ?)`).run(poll, vote);
-    sqlite.close();
+    const { old, poll } = oldSource(join(dir, 'old'));
 
     const into = await emptyDatabase();
     dropped.push(into.drop);
-    const { code, stdout, stderr } = await runScript(['--from', `file:${join(old, 'old.db')}`, '--to', into.url]);
+    const secret = 'the-secret-the-sqlite-site-ran-with-0123456789';
+    const { code, stdout, stderr } = await runScript(['--from', `file:${join(old, 'old.db')}`, '--to', into.url], {
+      VOTER_KEY_SECRET: secret,
+    });
     expect(stdout).toMatch(/old\.db \(SQLite\), migrated to the newest schema first \(1 migration applied\)\./);
     expect(stdout).toMatch(/^person_locks → person_lock_sets \(locks\) +1 +1$/m);
     expect(stdout).toMatch(/^vote_locks +0 +0$/m);
     expect(stdout).toContain('VOTER_KEY_SECRET');
-    expect(stdout).toContain(`${join(old, 'old.db')}.voter-key`);
+    expect(stdout).toContain('the VOTER_KEY_SECRET this copy ran with');
+    expect(await query(into.url, "select value from settings where key = 'voter_key_check'")).toEqual([
+      { value: voterKeyCheck(secret) },
+    ]);
     expect(await query(into.url, 'select poll_id, lock_keys from person_lock_sets')).toEqual([
       { poll_id: Number(poll), lock_keys: ['p:someone'] },
     ]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
+  it('reports tallies that drifted from the vote log (exit 1), the copy committed', async () => {
+    const drifted = `file:${join(dir, 'drifted.db')}`;
+    const site = openDatabase(drifted);
+    const ctx = { store: site.store, secret: SECRET, now: NOW };
+    const poll = await createPoll(site.store, { slug: 'drift', question: 'D?', options: ['A', 'B'] }, NOW);
+    await castVote(
+      ctx,
+      poll.slug,
+      { choices: ['a'] },
+      { deviceId: newDeviceId(), address: '192.0.2.1', userAgent: 'x' },
+      'api',
+    );
+    site.db.$client.prepare("update poll_options set votes = 5 where key = 'a'").run();
+    site.close();
+    writeFileSync(`${join(dir, 'drifted.db')}.voter-key`, 'the-secret-in-the-file-0123456789abcdef\n', { mode: 0o600 });
+
+    const into = await emptyDatabase();
+    dropped.push(into.drop);
+    const out: string[] = [];
+    const errors: string[] = [];
+    const code = await runDbCopy(
+      ['--from', drifted, '--to', into.url],
+      { log: (l) => out.push(l), error: (l) => errors.push(l) },
+      {},
+    );
+    expect(code).toBe(1);
+    expect(errors.join('\n')).toContain('(the copy is committed)');
+    expect(errors.join('\n')).toMatch(/drift: .*a.* tally is 5, the vote log has 1/);
+    expect(out.join('\n')).toContain(`the content of ${join(dir, 'drifted.db')}.voter-key`);
+    expect(out.join('\n')).toContain('a check of that secret (from the file;');
+    expect(await query(into.url, "select value from settings where key = 'voter_key_check'")).toEqual([
+      { value: voterKeyCheck('the-secret-in-the-file-0123456789abcdef') },
+    ]);
+    expect(await query(into.url, "select votes from poll_options where key = 'a'")).toEqual([{ votes: 5 }]);
   });
 
   it('bad arguments write nothing to a valid target either', async () => {
@@ -429,6 +506,36 @@ describe('db:copy into PostgreSQL', () => {
     expect(await tableCounts(into.url)).toEqual({});
   });
 });
+
+/** A SQLite file as release 0010 left it: a person poll whose lock is still in vote_locks (0011 moves it). */
+function oldSource(old: string) {
+  mkdirSync(old);
+  const db = createDb(`file:${join(old, 'old.db')}`);
+  migrateDb(db, migrationsUpTo('0010_address_budget_and_quarantine', join(old, 'migrations')));
+  const sqlite = db.$client;
+  const poll = sqlite
+    .prepare(
+      `insert into polls (slug, question, type, min_choices, max_choices, status, results_visibility,
+          duplicate_policy, response_count, created_at, updated_at)
+         values ('old', 'Q', 'single', 1, 1, 'open', 'always', 'person', 1, ?, ?)`,
+    )
+    .run(NOW, NOW).lastInsertRowid;
+  const option = sqlite
+    .prepare(`insert into poll_options (poll_id, key, label, position, votes) values (?, 'a', 'A', 0, 1)`)
+    .run(poll).lastInsertRowid;
+  const vote = sqlite
+    .prepare(`insert into votes (poll_id, created_at, source) values (?, ?, 'web')`)
+    .run(poll, NOW).lastInsertRowid;
+  sqlite.prepare('insert into vote_choices (vote_id, option_id) values (?, ?)').run(vote, option);
+  sqlite.prepare(`insert into vote_locks (poll_id, lock_key, vote_id) values (?, 'p:someone', ?)`).run(poll, vote);
+  const day = Math.floor(NOW / DAY);
+  sqlite.prepare('insert into period_tallies (poll_id, day, responses) values (?, ?, 1)').run(poll, day);
+  sqlite
+    .prepare('insert into period_option_tallies (poll_id, day, option_id, votes) values (?, ?, ?, 1)')
+    .run(poll, day, option);
+  sqlite.close();
+  return { old, poll };
+}
 
 interface Journal {
   entries: { tag: string }[];

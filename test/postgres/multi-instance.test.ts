@@ -43,7 +43,7 @@ describe('two instances on one PostgreSQL', () => {
   });
   afterAll(() => stopAll([a, b]));
 
-  it('counts 500 concurrent votes spread over both exactly', async () => {
+  it('counts 500 concurrent votes spread over both exactly', { timeout: 120_000 }, async () => {
     await createPoll(a.url, { slug: 'many', question: 'Many?', duplicatePolicy: 'none', ...POLL });
     const choices = ['a', 'b', 'c'];
     const answers = await Promise.all(
@@ -116,7 +116,7 @@ describe('admin sign-in across two instances', () => {
   });
   afterAll(() => stopAll([a, b]));
 
-  it('keeps a session started on one instance on the other, and ends it on both', async () => {
+  it('keeps a session started on one instance on the other', async () => {
     const login = await formPost(a.url, '/admin', { password: PASSWORD });
     expect(login.status).toBe(303);
     const cookie = login.headers
@@ -163,7 +163,7 @@ describe('the write flood limit across two instances', () => {
 });
 
 describe('an instance killed mid-stream', () => {
-  it('loses no acknowledged vote', async () => {
+  it('loses no acknowledged vote', { timeout: 120_000 }, async () => {
     const [a, b] = await startPair();
     try {
       await createPoll(a.url, { slug: 'crash', question: 'Crash?', duplicatePolicy: 'none', ...POLL });
@@ -172,13 +172,13 @@ describe('an instance killed mid-stream', () => {
       let acknowledged = 0;
       let sent = 0;
       const voting = Array.from({ length: 400 }, async (_, i) => {
-        await new Promise((resolve) => setTimeout(resolve, i * 2));
+        await new Promise((resolve) => setTimeout(resolve, i * 10));
         sent++;
         const answer = await voteFrom(clientAddress(i), a.url, 'crash', ['b']).catch(() => null);
         if (answer?.status === 201) acknowledged++;
       });
-      // Kill it while votes are in flight and its stream is open.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Kill it while votes are in flight and its stream is open: once some are acknowledged.
+      for (let i = 0; i < 400 && acknowledged < 10; i++) await new Promise((resolve) => setTimeout(resolve, 50));
       await a.kill();
       await Promise.all(voting);
       await stream.ended;
@@ -197,7 +197,7 @@ describe('an instance killed mid-stream', () => {
 });
 
 describe('instances starting at once on an empty database', () => {
-  it('migrate one after another and seed the demo once', async () => {
+  it('migrate one after another and seed the demo once', { timeout: 180_000 }, async () => {
     const admin = testPostgresUrl()!;
     const name = `pp_empty_${Date.now().toString(36)}`;
     const client = new pg.Client({ connectionString: admin });
