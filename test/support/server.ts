@@ -3,7 +3,7 @@
  * temporary database, and talks to it over HTTP.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
@@ -121,6 +121,8 @@ export async function serverDatabaseUrl(dir: string): Promise<string> {
   const file = join(dir, PG_DATABASE_FILE);
   if (existsSync(file)) return testDatabaseUrl(readFileSync(file, 'utf8').trim());
   const database = await createTestDatabase();
+  // The folder may not exist yet (a server is to make it, as it makes a SQLite file's folders).
+  mkdirSync(dir, { recursive: true });
   writeFileSync(file, database.name);
   return database.url;
 }
