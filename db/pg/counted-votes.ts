@@ -34,6 +34,8 @@ interface VoteTallies {
 }
 
 const ascending = (a: number, b: number) => a - b;
+/** Votes per statement of an import (its arrays stay well within a statement's size). */
+const IMPORT_SLICE = 5000;
 const int = (value: number) => sql`${value}::int`;
 const ints = (values: readonly number[]) => sql`${sql.param([...values])}::int[]`;
 const texts = (values: readonly string[]) => sql`${sql.param([...values])}::text[]`;
@@ -53,6 +55,11 @@ interface TallyTable {
   count: string;
   /** The key rows this vote moves, as a select yielding the key columns in order (sorted). */
   rows: (vote: VoteTallies) => SQL;
+  /**
+   * The key rows stored votes move, with how many votes move each (`n`), from the CTEs of
+   * moveStored: vs (the votes), ch (their choices), pr (profile answers), pairs, rk (rankings).
+   */
+  stored: SQL;
 }
 
 /** The answer pairs (a < b) of a vote's profile, as parallel arrays. */
@@ -87,12 +94,15 @@ const options = (vote: VoteTallies) => sql`unnest(${ints(vote.optionIds)}) with 
 const TALLIES: TallyTable[] = [
   {
     table: 'segment_tallies',
+    stored: sql`select poll_id, dimension, value, count(*)::int as n from pr group by 1, 2, 3 order by 1, 2, 3`,
     keys: ['poll_id', 'dimension', 'value'],
     count: 'responses',
     rows: (vote) => sql`select ${int(vote.pollId)}, s.dimension, s.value from ${answers(vote)} order by s.n`,
   },
   {
     table: 'segment_option_tallies',
+    stored: sql`select pr.poll_id, pr.dimension, pr.value, ch.option_id, count(*)::int as n
+      from pr join ch using (vote_id) group by 1, 2, 3, 4 order by 1, 2, 3, 4`,
     keys: ['poll_id', 'dimension', 'value', 'option_id'],
     count: 'votes',
     rows: (vote) =>
@@ -101,6 +111,8 @@ const TALLIES: TallyTable[] = [
   },
   {
     table: 'segment_pair_tallies',
+    stored: sql`select poll_id, dimension_a, value_a, dimension_b, value_b, count(*)::int as n
+      from pairs group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5`,
     keys: ['poll_id', 'dimension_a', 'value_a', 'dimension_b', 'value_b'],
     count: 'responses',
     rows: (vote) =>
@@ -109,6 +121,8 @@ const TALLIES: TallyTable[] = [
   },
   {
     table: 'segment_pair_option_tallies',
+    stored: sql`select pairs.poll_id, dimension_a, value_a, dimension_b, value_b, ch.option_id, count(*)::int as n
+      from pairs join ch using (vote_id) group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`,
     keys: ['poll_id', 'dimension_a', 'value_a', 'dimension_b', 'value_b', 'option_id'],
     count: 'votes',
     rows: (vote) =>
@@ -117,18 +131,21 @@ const TALLIES: TallyTable[] = [
   },
   {
     table: 'period_tallies',
+    stored: sql`select poll_id, day, count(*)::int as n from vs group by 1, 2 order by 1, 2`,
     keys: ['poll_id', 'day'],
     count: 'responses',
     rows: (vote) => sql`select ${int(vote.pollId)}, ${int(vote.day)}`,
   },
   {
     table: 'period_option_tallies',
+    stored: sql`select poll_id, day, option_id, count(*)::int as n from ch group by 1, 2, 3 order by 1, 2, 3`,
     keys: ['poll_id', 'day', 'option_id'],
     count: 'votes',
     rows: (vote) => sql`select ${int(vote.pollId)}, ${int(vote.day)}, o.option_id from ${options(vote)} order by o.n`,
   },
   {
     table: 'ranking_tallies',
+    stored: sql`select poll_id, ranking, count(*)::int as n from rk group by 1, 2 order by 1, 2`,
     keys: ['poll_id', 'ranking'],
     count: 'ballots',
     rows: (vote) =>
@@ -138,12 +155,23 @@ const TALLIES: TallyTable[] = [
   },
 ];
 
+/** The CTE counting one tally table `+ 1` for the vote: an upsert (a missing row is created at 1). */
+function countTally(tally: TallyTable, vote: VoteTallies, name: string): SQL {
+  const table = sql.identifier(tally.table);
+  const count = sql.identifier(tally.count);
+  const keys = sql.join(
+    tally.keys.map((key) => sql.identifier(key)),
+    sql`, `,
+  );
+  return sql`${sql.identifier(name)} as (insert into ${table} (${keys}, ${count}) select *, 1 from (${tally.rows(vote)}) k
+    on conflict (${keys}) do update set ${count} = ${table}.${count} + 1)`;
+}
+
 /**
- * The CTEs moving one tally table by `step` for the vote: `+ 1` is an upsert (a missing row is
- * created at 1); `- 1` decrements rows above 1 and deletes those it would bring to 0 — two CTEs
- * on disjoint rows, as both see the statement's snapshot.
+ * The CTEs moving one tally table by `step` times each stored row's `n`: an upsert up; down, a
+ * decrement of the rows above n and the deletion of those it would bring to 0 or below.
  */
-function moveTally(tally: TallyTable, vote: VoteTallies, step: 1 | -1, name: string): SQL[] {
+function moveGrouped(tally: TallyTable, step: 1 | -1, name: string): SQL[] {
   const table = sql.identifier(tally.table);
   const count = sql.identifier(tally.count);
   const keys = sql.join(
@@ -152,8 +180,8 @@ function moveTally(tally: TallyTable, vote: VoteTallies, step: 1 | -1, name: str
   );
   if (step === 1) {
     return [
-      sql`${sql.identifier(name)} as (insert into ${table} (${keys}, ${count}) select *, 1 from (${tally.rows(vote)}) k
-        on conflict (${keys}) do update set ${count} = ${table}.${count} + 1)`,
+      sql`${sql.identifier(name)} as (insert into ${table} (${keys}, ${count}) select * from (${tally.stored}) k
+        on conflict (${keys}) do update set ${count} = ${table}.${count} + excluded.${count})`,
     ];
   }
   const matches = sql.join(
@@ -161,16 +189,15 @@ function moveTally(tally: TallyTable, vote: VoteTallies, step: 1 | -1, name: str
     sql` and `,
   );
   return [
-    sql`${sql.identifier(`${name}_down`)} as (update ${table} t set ${count} = t.${count} - 1
-      from (${tally.rows(vote)}) k (${keys}) where ${matches} and t.${count} > 1)`,
-    sql`${sql.identifier(`${name}_gone`)} as (delete from ${table} t using (${tally.rows(vote)}) k (${keys})
-      where ${matches} and t.${count} <= 1)`,
+    sql`${sql.identifier(`${name}_down`)} as (update ${table} t set ${count} = t.${count} - k.n
+      from (${tally.stored}) k (${keys}, n) where ${matches} and t.${count} > k.n)`,
+    sql`${sql.identifier(`${name}_gone`)} as (delete from ${table} t using (${tally.stored}) k (${keys}, n)
+      where ${matches} and t.${count} <= k.n)`,
   ];
 }
 
-/** Every tally of `vote` but its options' moved by `step`, as CTEs. */
-const moveTallies = (vote: VoteTallies, step: 1 | -1): SQL[] =>
-  TALLIES.flatMap((tally, i) => moveTally(tally, vote, step, `tally_${i}`));
+/** Every tally of `vote` but its options' counted `+ 1`, as CTEs. */
+const countTallies = (vote: VoteTallies): SQL[] => TALLIES.map((tally, i) => countTally(tally, vote, `tally_${i}`));
 
 /** The poll's response count by `step`, and its updatedAt to `minute` unless it is later already. */
 const movePoll = (pollId: number, step: 1 | -1, minute: number) =>
@@ -178,30 +205,42 @@ const movePoll = (pollId: number, step: 1 | -1, minute: number) =>
     updated_at = greatest(updated_at, ${minute}::bigint) where id = ${int(pollId)})`;
 
 /**
+ * `votes + 1` on the chosen options of the poll, in ascending id order; as a statement or a CTE's
+ * body, `returning id`: fewer rows than ids means a stale ballot (an id not the poll's).
+ */
+export const countOptions = (pollId: number, optionIds: readonly number[]) =>
+  sql`update poll_options set votes = votes + 1
+    where poll_id = ${int(pollId)} and id = any(${ints([...optionIds].sort(ascending))}) returning id`;
+
+/**
  * The one way a vote is counted and uncounted on PostgreSQL (db/sqlite-counted-votes.ts says
  * what each does); each runs on the caller's transaction `tx`, which holds the poll's row lock.
  * - insert: the vote row, its choices, profile answers, ranking and write-in, and every tally
  *   it moves. Throws StaleOptions when an option id is not the poll's (roll back, check again).
+ * - writeVote: insert after the caller moved the option tallies itself (countOptions, folded into
+ *   its own statement), with the caller's own CTEs in the vote's statement (recordVote's locks).
  * - uncount / countIn: every tally of a stored vote `- 1` / `+ 1`, read from its rows; `at` (ms)
  *   moves the poll's updatedAt to its minute as a vote does. The rows stay.
  * - withdraw: uncount (unless quarantine already did), then the vote row and, by their foreign
  *   keys, its choices, profile answers, ranking, write-in, locks and survey answer.
  */
 export function createPgCountedVotes() {
-  const insert = async (tx: PgTx, vote: CountedVote): Promise<number> => {
+  /**
+   * The vote's rows and every tally but its options' (which `countOptions` moved first), in one
+   * statement of CTEs; `extra` adds the caller's own CTEs (they may read the new vote's id from
+   * the CTE `v`) and columns to the row returned with the vote's id.
+   */
+  const writeVote = async <Extra extends Record<string, unknown> = Record<string, never>>(
+    tx: PgTx,
+    vote: CountedVote,
+    extra?: { ctes: SQL[]; columns: SQL },
+  ): Promise<{ id: number } & Extra> => {
     const createdAt = voteMinute(vote.createdAt);
-    const optionIds = [...vote.optionIds].sort(ascending);
-    // The ballot was checked against options read before this transaction; an edit in between
-    // (possible only while the poll had no votes) makes the ids stale. Option ids in ascending order.
-    const counted = await tx.execute(
-      sql`update poll_options set votes = votes + 1 where poll_id = ${int(vote.pollId)} and id = any(${ints(optionIds)})`,
-    );
-    if (counted.rowCount !== vote.optionIds.length) throw new StaleOptions();
     const { dimensions, values } = answeredOf(vote.profile);
     const ranking = vote.ranking ? vote.ranking.join(',') : null;
     const tallies: VoteTallies = {
       pollId: vote.pollId,
-      optionIds,
+      optionIds: [...vote.optionIds].sort(ascending),
       dimensions,
       values,
       day: Math.floor(createdAt / DAY_MS),
@@ -216,7 +255,7 @@ export function createPgCountedVotes() {
       sql`choices as (insert into vote_choices (vote_id, option_id) select v.id, o.option_id from v, ${options(tallies)})`,
       sql`answers as (insert into vote_profiles (vote_id, poll_id, dimension, value)
         select v.id, ${pollId}, s.dimension, s.value from v, ${answers(tallies)})`,
-      ...moveTallies(tallies, 1),
+      ...countTallies(tallies),
       movePoll(vote.pollId, 1, createdAt),
     ];
     if (ranking !== null)
@@ -228,82 +267,146 @@ export function createPgCountedVotes() {
         sql`other as (insert into other_answers (vote_id, poll_id, text, normalized)
           select v.id, ${pollId}, ${other.text}, ${other.normalized} from v)`,
       );
-    const inserted = await tx.execute<{ id: number }>(sql`with ${sql.join(ctes, sql`, `)} select id from v`);
-    return inserted.rows[0]!.id;
+    if (extra) ctes.push(...extra.ctes);
+    const columns = extra ? sql`v.id, ${extra.columns}` : sql`v.id`;
+    const { rows } = await tx.execute<{ id: number } & Extra>(
+      sql`with ${sql.join(ctes, sql`, `)} select ${columns} from v`,
+    );
+    return rows[0]! as { id: number } & Extra;
   };
 
-  /** A stored vote as its tallies see it, or null when it is gone. */
-  const readVote = async (tx: PgTx, voteId: number) => {
-    const { rows } = await tx.execute<{
-      pollId: number;
-      createdAt: number;
-      quarantineId: number | null;
-      optionIds: number[];
-      dimensions: string[];
-      values: string[];
-      ranking: string | null;
-    }>(sql`select v.poll_id as "pollId", v.created_at as "createdAt", v.quarantine_id as "quarantineId",
-        array(select option_id from vote_choices where vote_id = v.id order by option_id) as "optionIds",
-        array(select dimension from vote_profiles where vote_id = v.id order by dimension) as dimensions,
-        array(select value from vote_profiles where vote_id = v.id order by dimension) as "values",
-        (select ranking from vote_rankings where vote_id = v.id) as ranking
-      from votes v where v.id = ${int(voteId)}`);
-    const row = rows[0];
-    if (!row) return null;
-    // Pairs as SQLite forms them: in JavaScript string order of the dimension (not the collation's).
-    const profile = Object.fromEntries(row.dimensions.map((dimension, i) => [dimension, row.values[i]!]));
-    const tallies: VoteTallies = {
-      pollId: row.pollId,
-      optionIds: row.optionIds,
-      ...answeredOf(profile),
-      day: Math.floor(row.createdAt / DAY_MS),
-      ranking: row.ranking,
-    };
-    return { quarantined: row.quarantineId !== null, tallies };
+  const insert = async (tx: PgTx, vote: CountedVote): Promise<number> => {
+    // The ballot was checked against options read before this transaction; an edit in between
+    // (possible only while the poll had no votes) makes the ids stale.
+    const counted = await tx.execute(countOptions(vote.pollId, vote.optionIds));
+    if (counted.rowCount !== vote.optionIds.length) throw new StaleOptions();
+    return (await writeVote(tx, vote)).id;
   };
 
-  /** Moves every tally of the vote by `step`, its poll's updatedAt to `at`'s minute; deletes the vote too with `remove`. */
-  const move = async (
-    tx: PgTx,
-    voteId: number,
-    tallies: VoteTallies | null,
-    step: 1 | -1,
-    at: number,
-    remove: boolean,
-  ) => {
-    const ctes: SQL[] = [];
-    if (tallies) {
-      ctes.push(
-        sql`options as (update poll_options set votes = votes + ${int(step)} where id = any(${ints(tallies.optionIds)}))`,
-        movePoll(tallies.pollId, step, voteMinute(at)),
-        ...moveTallies(tallies, step),
-      );
-    }
-    if (remove) ctes.push(sql`gone as (delete from votes where id = ${int(voteId)})`);
-    if (ctes.length > 0) await tx.execute(sql`with ${sql.join(ctes, sql`, `)} select 1`);
+  /**
+   * Moves every tally of the stored votes `voteIds` by `step` per vote (grouped: `± n` per tally
+   * row), read from their own rows in the same statement — choices, profile answers (pairs in
+   * byte order of the dimension, as writeVote pairs them), ranking, day — and their polls'
+   * updatedAt to `at`'s minute. `withdraw` moves only the votes not quarantined, then deletes all
+   * of them (their choices, answers, ranking, write-in, locks and survey answers by cascade).
+   */
+  const moveStored = async (tx: PgTx, voteIds: readonly number[], step: 1 | -1, at: number, withdraw: boolean) => {
+    if (voteIds.length === 0) return;
+    const ids = ints([...voteIds].sort(ascending));
+    const ctes: SQL[] = [
+      sql`vs as (select id as vote_id, poll_id, (created_at / ${DAY_MS}::bigint)::int as day from votes
+        where id = any(${ids}) ${withdraw ? sql`and quarantine_id is null` : sql``})`,
+      sql`ch as (select c.vote_id, c.option_id, vs.poll_id, vs.day from vote_choices c join vs using (vote_id))`,
+      sql`pr as (select p.vote_id, p.poll_id, p.dimension, p.value from vote_profiles p join vs using (vote_id))`,
+      sql`pairs as (select a.vote_id, a.poll_id, a.dimension as dimension_a, a.value as value_a,
+          b.dimension as dimension_b, b.value as value_b
+        from pr a join pr b on b.vote_id = a.vote_id and a.dimension collate "C" < b.dimension collate "C")`,
+      sql`rk as (select r.poll_id, r.ranking from vote_rankings r join vs using (vote_id))`,
+      sql`options as (update poll_options o set votes = o.votes + ${int(step)} * k.n
+        from (select option_id, count(*)::int as n from ch group by 1) k where o.id = k.option_id)`,
+      sql`poll as (update polls p set response_count = p.response_count + ${int(step)} * k.n,
+          updated_at = greatest(p.updated_at, ${voteMinute(at)}::bigint)
+        from (select poll_id, count(*)::int as n from vs group by 1) k where p.id = k.poll_id)`,
+      ...TALLIES.flatMap((tally, i) => moveGrouped(tally, step, `tally_${i}`)),
+    ];
+    if (withdraw) ctes.push(sql`gone as (delete from votes where id = any(${ids}))`);
+    await tx.execute(sql`with ${sql.join(ctes, sql`, `)} select 1`);
   };
+
+  /** Takes votes out of every tally; their rows stay (quarantine). `at` (ms) moves updatedAt as a vote does. */
+  const uncountAll = (tx: PgTx, voteIds: readonly number[], at: number) => moveStored(tx, voteIds, -1, at, false);
+  /** Counts stored votes in every tally again (a restored quarantine). */
+  const countInAll = (tx: PgTx, voteIds: readonly number[], at: number) => moveStored(tx, voteIds, 1, at, false);
+  /** Uncounts (unless quarantine already did: that would count them out twice) and deletes votes. */
+  const withdrawAll = (tx: PgTx, voteIds: readonly number[], at: number) => moveStored(tx, voteIds, -1, at, true);
 
   /** Takes one vote out of every tally; its rows stay (quarantine). */
-  const uncount = async (tx: PgTx, voteId: number, at: number): Promise<void> => {
-    const vote = await readVote(tx, voteId);
-    if (vote) await move(tx, voteId, vote.tallies, -1, at, false);
-  };
-
+  const uncount = (tx: PgTx, voteId: number, at: number) => uncountAll(tx, [voteId], at);
   /** Counts one stored vote in every tally again (a restored quarantine). */
-  const countIn = async (tx: PgTx, voteId: number, at: number): Promise<void> => {
-    const vote = await readVote(tx, voteId);
-    if (vote) await move(tx, voteId, vote.tallies, 1, at, false);
-  };
-
+  const countIn = (tx: PgTx, voteId: number, at: number) => countInAll(tx, [voteId], at);
   /** Uncounts and deletes one vote; `at` (ms) moves the poll's updatedAt to its minute as a vote does. */
-  const withdraw = async (tx: PgTx, voteId: number, at: number): Promise<void> => {
-    const vote = await readVote(tx, voteId);
-    if (!vote) return;
-    // A quarantined vote is out of the tallies already: taking it out again would count it twice.
-    await move(tx, voteId, vote.quarantined ? null : vote.tallies, -1, at, true);
+  const withdraw = (tx: PgTx, voteId: number, at: number) => withdrawAll(tx, [voteId], at);
+
+  /**
+   * Bulk insert of votes without locks (importVotes: the demo seed, imports) in two statements
+   * per slice: their rows (votes, choices, profile answers, rankings, write-ins) in one, then
+   * every tally they move, grouped, in one (countInAll). The caller holds the poll's row lock.
+   * Throws StaleOptions, as insert does, when a ballot names an option twice or one not the poll's.
+   */
+  const importAll = async (tx: PgTx, pollId: number, votes: readonly CountedVote[]): Promise<void> => {
+    const chosen = new Set<number>();
+    for (const vote of votes) {
+      if (new Set(vote.optionIds).size !== vote.optionIds.length) throw new StaleOptions();
+      for (const optionId of vote.optionIds) chosen.add(optionId);
+    }
+    const { rows } = await tx.execute<{ n: number }>(sql`select count(*)::int as n from poll_options
+      where poll_id = ${int(pollId)} and id = any(${ints([...chosen])})`);
+    if (rows[0]!.n !== chosen.size) throw new StaleOptions();
+    for (let start = 0; start < votes.length; start += IMPORT_SLICE) {
+      const slice = votes.slice(start, start + IMPORT_SLICE);
+      // Rows of each kind as parallel arrays, `n` the vote's 1-based place in the slice.
+      const choices = { n: [] as number[], optionId: [] as number[] };
+      const answers = { n: [] as number[], dimension: [] as string[], value: [] as string[] };
+      const rankings = { n: [] as number[], ranking: [] as string[] };
+      const others = { n: [] as number[], text: [] as string[], normalized: [] as string[] };
+      slice.forEach((vote, i) => {
+        for (const optionId of [...vote.optionIds].sort(ascending)) {
+          choices.n.push(i + 1);
+          choices.optionId.push(optionId);
+        }
+        const answered = answeredOf(vote.profile);
+        answered.dimensions.forEach((dimension, j) => {
+          answers.n.push(i + 1);
+          answers.dimension.push(dimension);
+          answers.value.push(answered.values[j]!);
+        });
+        if (vote.ranking) {
+          rankings.n.push(i + 1);
+          rankings.ranking.push(vote.ranking.join(','));
+        }
+        if (vote.otherText) {
+          others.n.push(i + 1);
+          others.text.push(vote.otherText);
+          others.normalized.push(normaliseWriteIn(vote.otherText));
+        }
+      });
+      const poll = int(pollId);
+      // Identity values are drawn in the order rows are inserted: ascending ids are the slice's order.
+      const inserted = await tx.execute<{ ids: number[] }>(sql`
+        with input as (
+          select * from unnest(${sql.param(slice.map((vote) => voteMinute(vote.createdAt)))}::bigint[],
+            ${texts(slice.map((vote) => vote.source))}) with ordinality as i(created_at, source, n)
+        ), v as (
+          insert into votes (poll_id, created_at, source) select ${poll}, created_at, source from input order by n
+          returning id
+        ), numbered as (
+          select id, row_number() over (order by id) as n from v
+        ), choices as (
+          insert into vote_choices (vote_id, option_id)
+          select numbered.id, c.option_id from unnest(${ints(choices.n)}, ${ints(choices.optionId)}) as c(n, option_id)
+          join numbered using (n)
+        ), answers as (
+          insert into vote_profiles (vote_id, poll_id, dimension, value)
+          select numbered.id, ${poll}, a.dimension, a.value
+          from unnest(${ints(answers.n)}, ${texts(answers.dimension)}, ${texts(answers.value)}) as a(n, dimension, value)
+          join numbered using (n)
+        ), ranked as (
+          insert into vote_rankings (vote_id, poll_id, ranking)
+          select numbered.id, ${poll}, r.ranking from unnest(${ints(rankings.n)}, ${texts(rankings.ranking)}) as r(n, ranking)
+          join numbered using (n)
+        ), other as (
+          insert into other_answers (vote_id, poll_id, text, normalized)
+          select numbered.id, ${poll}, o.text, o.normalized
+          from unnest(${ints(others.n)}, ${texts(others.text)}, ${texts(others.normalized)}) as o(n, text, normalized)
+          join numbered using (n)
+        )
+        select coalesce(array_agg(id order by id), '{}') as ids from v`);
+      const latest = Math.max(...slice.map((vote) => vote.createdAt));
+      await countInAll(tx, inserted.rows[0]!.ids, latest);
+    }
   };
 
-  return { insert, uncount, countIn, withdraw };
+  return { insert, writeVote, uncount, countIn, withdraw, uncountAll, countInAll, withdrawAll, importAll };
 }
 
 export type PgCountedVotes = ReturnType<typeof createPgCountedVotes>;

@@ -3,13 +3,15 @@
  * SQLite: every poll's response and quarantined counts, every option's votes, the segment
  * (single and pair), per-day and ranking tallies from the vote rows, and every survey tally from
  * its responses and answers; with `repair` a drifted tally is rewritten. Tallies count the log
- * minus quarantined votes.
+ * minus quarantined votes. The same drift is reported, in the same order of sections.
  *
  * One transaction, retried on a conflict. It first locks every survey's row, then every poll's,
  * in id order — the order a survey submission (survey, then its questions) and a vote (its poll)
  * take them — so no write moves a tally between the log's read and the tally's rewrite. A poll or
  * survey created after those locks is left out (every read and write is narrowed to the locked
- * ids): it is not locked, and its tallies are its own transactions' anyway.
+ * ids): it is not locked, and its tallies are its own transactions' anyway. Each tally is compared
+ * with its log query in SQL (a full join), all of them in ONE statement that returns only the
+ * rows that differ: a recount without drift is four round trips, whatever the vote count.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { DAY_MS, type PollStore, type TallyDrift } from '../../src/lib/store';
@@ -18,236 +20,101 @@ import { inTransaction } from './retry';
 
 type Row = Record<string, string | number>;
 
-const ints = (values: readonly number[]) => sql`${sql.param([...values])}::int[]`;
-
-async function rowsOf<T = Row>(tx: PgTx, query: SQL): Promise<T[]> {
-  return (await tx.execute(query)).rows as T[];
-}
-
 interface Scope {
+  /** The locked polls' and surveys' ids, as int[] parameters. */
   polls: SQL;
   surveys: SQL;
 }
 
-interface DerivedTally {
-  table: string;
-  /** The count column; every other column is the key. */
-  count: string;
-  keys: string[];
-  /** The rows the table should hold, from the vote log, named as the table's columns. */
-  actual: (scope: Scope) => SQL;
-  /** What a row counts, for the drift report ("segment role=vp", "day 2026-11-02"). */
-  label: (row: Row) => string;
-  /** The table's poll column the scope narrows (the survey tallies: both of theirs). */
-  pollColumns: string[];
-}
-
-const segmentLabel = (r: Row) => `segment ${r.dimension}=${r.value}`;
-const pairLabel = (r: Row) => `segment ${r.dimension_a}=${r.value_a} & ${r.dimension_b}=${r.value_b}`;
-const dayLabel = (r: Row) => `day ${new Date(Number(r.day) * DAY_MS).toISOString().slice(0, 10)}`;
-/** A vote's UTC day (created_at is a positive bigint: the division floors). */
-const DAY = sql`(v.created_at / ${DAY_MS}::bigint)::int`;
-/** Two profile answers of one vote, each pair once (a before b, in byte order as SQLite compares). */
-const PAIRS = sql`vote_profiles a join vote_profiles b on b.vote_id = a.vote_id and a.dimension collate "C" < b.dimension collate "C"`;
-
-/** The tallies breakdowns and trends read, each with the vote-log query it must equal. */
-const DERIVED: DerivedTally[] = [
-  {
-    table: 'segment_tallies',
-    count: 'responses',
-    keys: ['poll_id', 'dimension', 'value'],
-    pollColumns: ['poll_id'],
-    label: segmentLabel,
-    actual: (scope) => sql`select p.poll_id, p.dimension, p.value, count(*) as responses
-      from vote_profiles p join votes v on v.id = p.vote_id and v.quarantine_id is null
-      where p.poll_id = any(${scope.polls}) group by p.poll_id, p.dimension, p.value`,
-  },
-  {
-    table: 'segment_option_tallies',
-    count: 'votes',
-    keys: ['poll_id', 'dimension', 'value', 'option_id'],
-    pollColumns: ['poll_id'],
-    label: segmentLabel,
-    actual: (scope) => sql`select p.poll_id, p.dimension, p.value, c.option_id, count(*) as votes
-      from vote_profiles p join vote_choices c on c.vote_id = p.vote_id
-      join votes v on v.id = p.vote_id and v.quarantine_id is null
-      where p.poll_id = any(${scope.polls}) group by p.poll_id, p.dimension, p.value, c.option_id`,
-  },
-  {
-    table: 'segment_pair_tallies',
-    count: 'responses',
-    keys: ['poll_id', 'dimension_a', 'value_a', 'dimension_b', 'value_b'],
-    pollColumns: ['poll_id'],
-    label: pairLabel,
-    actual: (scope) => sql`select a.poll_id, a.dimension as dimension_a, a.value as value_a,
-        b.dimension as dimension_b, b.value as value_b, count(*) as responses
-      from ${PAIRS} join votes v on v.id = a.vote_id and v.quarantine_id is null
-      where a.poll_id = any(${scope.polls}) group by a.poll_id, a.dimension, a.value, b.dimension, b.value`,
-  },
-  {
-    table: 'segment_pair_option_tallies',
-    count: 'votes',
-    keys: ['poll_id', 'dimension_a', 'value_a', 'dimension_b', 'value_b', 'option_id'],
-    pollColumns: ['poll_id'],
-    label: pairLabel,
-    actual: (scope) => sql`select a.poll_id, a.dimension as dimension_a, a.value as value_a,
-        b.dimension as dimension_b, b.value as value_b, c.option_id, count(*) as votes
-      from ${PAIRS} join vote_choices c on c.vote_id = a.vote_id
-      join votes v on v.id = a.vote_id and v.quarantine_id is null
-      where a.poll_id = any(${scope.polls})
-      group by a.poll_id, a.dimension, a.value, b.dimension, b.value, c.option_id`,
-  },
-  {
-    table: 'period_tallies',
-    count: 'responses',
-    keys: ['poll_id', 'day'],
-    pollColumns: ['poll_id'],
-    label: dayLabel,
-    actual: (scope) => sql`select v.poll_id, ${DAY} as day, count(*) as responses from votes v
-      where v.quarantine_id is null and v.poll_id = any(${scope.polls}) group by 1, 2`,
-  },
-  {
-    table: 'period_option_tallies',
-    count: 'votes',
-    keys: ['poll_id', 'day', 'option_id'],
-    pollColumns: ['poll_id'],
-    label: dayLabel,
-    actual: (scope) => sql`select v.poll_id, ${DAY} as day, c.option_id, count(*) as votes
-      from votes v join vote_choices c on c.vote_id = v.id
-      where v.quarantine_id is null and v.poll_id = any(${scope.polls}) group by 1, 2, 3`,
-  },
-  {
-    table: 'ranking_tallies',
-    count: 'ballots',
-    keys: ['poll_id', 'ranking'],
-    pollColumns: ['poll_id'],
-    label: (r) => `ranking ${r.ranking}`,
-    actual: (scope) => sql`select r.poll_id, r.ranking, count(*) as ballots
-      from vote_rankings r join votes v on v.id = r.vote_id and v.quarantine_id is null
-      where r.poll_id = any(${scope.polls}) group by r.poll_id, r.ranking`,
-  },
-];
-
 interface Names {
-  slugs: Map<number, string>;
-  optionKeys: Map<number, string>;
+  polls: Map<number, string>;
+  options: Map<number, string>;
+  surveys: Map<number, string>;
 }
-
-/** The table's rows in the scope, in key order (text keys in byte order). */
-const storedRows = (tally: { table: string; keys: string[]; pollColumns: string[] }, scope: Scope) =>
-  sql`select * from ${sql.identifier(tally.table)} where ${sql.join(
-    tally.pollColumns.map((column) => sql`${sql.identifier(column)} = any(${scope.polls})`),
-    sql` and `,
-  )} order by ${sql.join(
-    tally.keys.map((key) => sql`${sql.identifier(key)}`),
-    sql`, `,
-  )}`;
-
-/** Replaces the table's rows in the scope with `rows`. */
-async function rewrite(tx: PgTx, table: string, where: SQL, rows: Row[]) {
-  await tx.execute(sql`delete from ${sql.identifier(table)} where ${where}`);
-  if (rows.length > 0)
-    await tx.execute(sql`insert into ${sql.identifier(table)}
-      select * from json_populate_recordset(null::${sql.identifier(table)}, ${JSON.stringify(rows)}::json)`);
-}
-
-const scopeWhere = (columns: string[], ids: SQL) =>
-  sql.join(
-    columns.map((column) => sql`${sql.identifier(column)} = any(${ids})`),
-    sql` and `,
-  );
 
 /**
- * Compares a derived tally table with its vote-log query row by row (a missing row is 0) and
- * reports each difference; with `repair`, a table that drifted is rewritten from the query.
+ * One comparison: rows keyed by `keys`, each with `s_<count>` (stored) and `a_<count>` (from the
+ * log) per count column, only the rows where one differs.
  */
-async function reconcile(
-  tx: PgTx,
-  tally: DerivedTally,
-  scope: Scope,
-  names: Names,
-  repair: boolean,
-  drift: TallyDrift[],
-) {
-  const actual = await rowsOf(tx, tally.actual(scope));
-  const stored = await rowsOf(tx, storedRows(tally, scope));
-  const keyOf = (row: Row) => tally.keys.map((key) => row[key]).join('|');
-  const storedBy = new Map(stored.map((row) => [keyOf(row), row]));
-  const actualBy = new Map(actual.map((row) => [keyOf(row), row]));
-  const before = drift.length;
-  for (const key of new Set([...storedBy.keys(), ...actualBy.keys()])) {
-    const was = Number(storedBy.get(key)?.[tally.count] ?? 0);
-    const is = Number(actualBy.get(key)?.[tally.count] ?? 0);
-    if (was === is) continue;
-    const row = (actualBy.get(key) ?? storedBy.get(key))!;
-    const optionId = row.option_id === undefined ? null : Number(row.option_id);
-    const option = optionId === null ? '' : ` option ${names.optionKeys.get(optionId) ?? optionId}`;
-    drift.push({
-      pollSlug: names.slugs.get(Number(row.poll_id)) ?? String(row.poll_id),
-      what: `${tally.label(row)}${option}`,
-      stored: was,
-      actual: is,
-    });
-  }
-  if (repair && drift.length > before)
-    await rewrite(tx, tally.table, scopeWhere(tally.pollColumns, scope.polls), actual);
+interface Check {
+  keys: string[];
+  counts: string[];
+  drift: (scope: Scope) => SQL;
+  /** The slug and what a drifted row counts, for the report. */
+  describe: (row: Row, count: string, names: Names) => { slug: string; what: string };
+  /** Rewrites the drifted tally from the log. */
+  repair: (tx: PgTx, scope: Scope, rows: Row[]) => Promise<void>;
 }
 
-/** Responses, quarantined votes and option votes of every poll in the scope. */
-async function recountPolls(tx: PgTx, scope: Scope, repair: boolean, drift: TallyDrift[]) {
-  const polls = await rowsOf<{
-    id: number;
-    slug: string;
-    responses: number;
-    quarantined: number;
-    counted: number;
-    held: number;
-  }>(
-    tx,
-    sql`select p.id, p.slug, p.response_count as responses, p.quarantined_count as quarantined,
-      (select count(*) from votes v where v.poll_id = p.id and v.quarantine_id is null)::int as counted,
-      (select count(*) from votes v where v.poll_id = p.id and v.quarantine_id is not null)::int as held
-    from polls p where p.id = any(${scope.polls}) order by p.id`,
+const id = (name: string) => sql.identifier(name);
+const list = (names: string[]) =>
+  sql.join(
+    names.map((name) => id(name)),
+    sql`, `,
   );
-  for (const row of polls.filter((r) => r.responses !== r.counted)) {
-    drift.push({ pollSlug: row.slug, what: 'responses', stored: row.responses, actual: row.counted });
-    if (repair) await tx.execute(sql`update polls set response_count = ${row.counted}::int where id = ${row.id}::int`);
-  }
-  for (const row of polls.filter((r) => r.quarantined !== r.held)) {
-    drift.push({ pollSlug: row.slug, what: 'quarantined votes', stored: row.quarantined, actual: row.held });
-    if (repair) await tx.execute(sql`update polls set quarantined_count = ${row.held}::int where id = ${row.id}::int`);
-  }
-  const options = await rowsOf<{ id: number; key: string; slug: string; stored: number; actual: number }>(
-    tx,
-    sql`select o.id, o.key, p.slug, o.votes as stored,
-      (select count(*) from vote_choices c join votes v on v.id = c.vote_id and v.quarantine_id is null
-        where c.option_id = o.id)::int as actual
-    from poll_options o join polls p on p.id = o.poll_id
-    where p.id = any(${scope.polls}) order by p.id, o.position`,
-  );
-  for (const row of options.filter((r) => r.stored !== r.actual)) {
-    drift.push({ pollSlug: row.slug, what: `option ${row.key}`, stored: row.stored, actual: row.actual });
-    if (repair) await tx.execute(sql`update poll_options set votes = ${row.actual}::int where id = ${row.id}::int`);
-  }
-}
+const ints = (values: readonly number[]) => sql`${sql.param([...values])}::int[]`;
+const dayText = (day: unknown) => new Date(Number(day) * DAY_MS).toISOString().slice(0, 10);
 
-/** One survey tally table: how its rows are computed and described (db/recount-surveys.ts). */
-interface SurveyTally {
+/**
+ * A tally table against its log query (`actual`, named as the table's columns): stored and
+ * actual side by side through a full join on the key (a missing row is 0).
+ */
+function tallyTable(spec: {
   table: string;
   keys: string[];
   counts: string[];
-  /** The scope's column(s): survey_id, or the two poll columns of a pair tally. */
-  surveyColumn?: string;
-  pollColumns?: string[];
-  actual: (tx: PgTx, scope: Scope) => Promise<Row[]>;
-  describe: (row: Row, names: SurveyNames) => { slug: string; what: string };
+  /** The table's rows in the scope. */
+  scope: (scope: Scope) => SQL;
+  actual: (scope: Scope) => SQL;
+  describe: Check['describe'];
+}): Check {
+  const table = id(spec.table);
+  return {
+    keys: spec.keys,
+    counts: spec.counts,
+    describe: spec.describe,
+    drift: (scope) => {
+      const sides = spec.counts.map(
+        (count) => sql`coalesce(s.${id(count)}, 0)::int as ${id(`s_${count}`)},
+          coalesce(a.${id(count)}, 0)::int as ${id(`a_${count}`)}`,
+      );
+      const differs = sql.join(
+        spec.counts.map((count) => sql`d.${id(`s_${count}`)} <> d.${id(`a_${count}`)}`),
+        sql` or `,
+      );
+      return sql`select to_jsonb(d) as row from (
+          select ${list(spec.keys)}, ${sql.join(sides, sql`, `)}
+          from (select * from ${table} where ${spec.scope(scope)}) s
+          full join (${spec.actual(scope)}) a using (${list(spec.keys)})
+        ) d where ${differs}`;
+    },
+    repair: async (tx, scope) => {
+      await tx.execute(sql`delete from ${table} where ${spec.scope(scope)}`);
+      const columns = list([...spec.keys, ...spec.counts]);
+      await tx.execute(sql`insert into ${table} (${columns}) select ${columns} from (${spec.actual(scope)}) a`);
+    },
+  };
 }
 
-interface SurveyNames {
-  surveys: Map<number, string>;
-  polls: Map<number, string>;
-  options: Map<number, string>;
-}
+const pollScope = (scope: Scope) => sql`poll_id = any(${scope.polls})`;
+const slugOf = (names: Names, row: Row) => names.polls.get(Number(row.poll_id)) ?? String(row.poll_id);
+const optionOf = (names: Names, row: Row) =>
+  row.option_id === undefined ? '' : ` option ${names.options.get(Number(row.option_id)) ?? row.option_id}`;
+const segment = (label: (row: Row) => string) => (row: Row, _count: string, names: Names) => ({
+  slug: slugOf(names, row),
+  what: `${label(row)}${optionOf(names, row)}`,
+});
+const segmentLabel = (r: Row) => `segment ${r.dimension}=${r.value}`;
+const pairLabel = (r: Row) => `segment ${r.dimension_a}=${r.value_a} & ${r.dimension_b}=${r.value_b}`;
+const dayLabel = (r: Row) => `day ${dayText(r.day)}`;
+
+/** A vote's UTC day (created_at is a positive bigint: the division floors). */
+const DAY = sql`(v.created_at / ${DAY_MS}::bigint)::int`;
+/** Votes that count (not quarantined). */
+const COUNTED = sql`v.quarantine_id is null`;
+/** Two profile answers of one vote, each pair once (a before b, in byte order as the writers pair them). */
+const PAIRS = sql`vote_profiles a join vote_profiles b on b.vote_id = a.vote_id
+  and a.dimension collate "C" < b.dimension collate "C"`;
 
 /** One survey-answer choice per row, with its question's type. */
 const answerChoices = (scope: Scope) => sql`select sa.response_id, sa.poll_id, p.type, vc.option_id
@@ -255,183 +122,234 @@ const answerChoices = (scope: Scope) => sql`select sa.response_id, sa.poll_id, p
   where sa.poll_id = any(${scope.polls})`;
 const answerPairs = (scope: Scope) => sql`from (${answerChoices(scope)}) b join (${answerChoices(scope)}) t
   on t.response_id = b.response_id and t.poll_id <> b.poll_id where b.type in ('single', 'rating')`;
+const surveySlug = (names: Names, row: Row) => names.surveys.get(Number(row.survey_id)) ?? String(row.survey_id);
+const byAnswer = (names: Names, row: Row) =>
+  `by ${names.polls.get(Number(row.by_poll_id))}=${names.options.get(Number(row.by_option_id))}`;
 
-const SURVEY_TALLIES: SurveyTally[] = [
+/** Updates one column of the rows named by `rows` (their `key`) to their actual count. */
+const updateEach =
+  (table: string, key: string, rowKey: string, column: string, count: string): Check['repair'] =>
+  async (tx, _scope, rows) => {
+    for (const row of rows)
+      await tx.execute(
+        sql`update ${id(table)} set ${id(column)} = ${Number(row[`a_${count}`])}::int where ${id(key)} = ${Number(row[rowKey])}::int`,
+      );
+  };
+
+/** Every comparison, in the order SQLite reports them. */
+const CHECKS: Check[] = [
   {
+    keys: ['poll_id'],
+    counts: ['responses'],
+    drift: (scope) => sql`select to_jsonb(d) as row from (
+        select p.id as poll_id, p.response_count as s_responses,
+          (select count(*) from votes v where v.poll_id = p.id and ${COUNTED})::int as a_responses
+        from polls p where p.id = any(${scope.polls})) d
+      where d.s_responses <> d.a_responses`,
+    describe: (row, _count, names) => ({ slug: slugOf(names, row), what: 'responses' }),
+    repair: updateEach('polls', 'id', 'poll_id', 'response_count', 'responses'),
+  },
+  {
+    keys: ['poll_id'],
+    counts: ['held'],
+    drift: (scope) => sql`select to_jsonb(d) as row from (
+        select p.id as poll_id, p.quarantined_count as s_held,
+          (select count(*) from votes v where v.poll_id = p.id and v.quarantine_id is not null)::int as a_held
+        from polls p where p.id = any(${scope.polls})) d
+      where d.s_held <> d.a_held`,
+    describe: (row, _count, names) => ({ slug: slugOf(names, row), what: 'quarantined votes' }),
+    repair: updateEach('polls', 'id', 'poll_id', 'quarantined_count', 'held'),
+  },
+  {
+    // In poll and option order.
+    keys: ['poll_id', 'position', 'id'],
+    counts: ['votes'],
+    drift: (scope) => sql`select to_jsonb(d) as row from (
+        select o.poll_id, o.position, o.id, o.key, o.votes as s_votes,
+          (select count(*) from vote_choices c join votes v on v.id = c.vote_id and ${COUNTED}
+            where c.option_id = o.id)::int as a_votes
+        from poll_options o where o.poll_id = any(${scope.polls})) d
+      where d.s_votes <> d.a_votes`,
+    describe: (row, _count, names) => ({ slug: slugOf(names, row), what: `option ${row.key}` }),
+    repair: updateEach('poll_options', 'id', 'id', 'votes', 'votes'),
+  },
+  tallyTable({
+    table: 'segment_tallies',
+    keys: ['poll_id', 'dimension', 'value'],
+    counts: ['responses'],
+    scope: pollScope,
+    describe: segment(segmentLabel),
+    actual: (scope) => sql`select p.poll_id, p.dimension, p.value, count(*) as responses
+      from vote_profiles p join votes v on v.id = p.vote_id and ${COUNTED}
+      where p.poll_id = any(${scope.polls}) group by p.poll_id, p.dimension, p.value`,
+  }),
+  tallyTable({
+    table: 'segment_option_tallies',
+    keys: ['poll_id', 'dimension', 'value', 'option_id'],
+    counts: ['votes'],
+    scope: pollScope,
+    describe: segment(segmentLabel),
+    actual: (scope) => sql`select p.poll_id, p.dimension, p.value, c.option_id, count(*) as votes
+      from vote_profiles p join vote_choices c on c.vote_id = p.vote_id join votes v on v.id = p.vote_id and ${COUNTED}
+      where p.poll_id = any(${scope.polls}) group by p.poll_id, p.dimension, p.value, c.option_id`,
+  }),
+  tallyTable({
+    table: 'segment_pair_tallies',
+    keys: ['poll_id', 'dimension_a', 'value_a', 'dimension_b', 'value_b'],
+    counts: ['responses'],
+    scope: pollScope,
+    describe: segment(pairLabel),
+    actual: (scope) => sql`select a.poll_id, a.dimension as dimension_a, a.value as value_a,
+        b.dimension as dimension_b, b.value as value_b, count(*) as responses
+      from ${PAIRS} join votes v on v.id = a.vote_id and ${COUNTED}
+      where a.poll_id = any(${scope.polls}) group by 1, 2, 3, 4, 5`,
+  }),
+  tallyTable({
+    table: 'segment_pair_option_tallies',
+    keys: ['poll_id', 'dimension_a', 'value_a', 'dimension_b', 'value_b', 'option_id'],
+    counts: ['votes'],
+    scope: pollScope,
+    describe: segment(pairLabel),
+    actual: (scope) => sql`select a.poll_id, a.dimension as dimension_a, a.value as value_a,
+        b.dimension as dimension_b, b.value as value_b, c.option_id, count(*) as votes
+      from ${PAIRS} join vote_choices c on c.vote_id = a.vote_id join votes v on v.id = a.vote_id and ${COUNTED}
+      where a.poll_id = any(${scope.polls}) group by 1, 2, 3, 4, 5, 6`,
+  }),
+  tallyTable({
+    table: 'period_tallies',
+    keys: ['poll_id', 'day'],
+    counts: ['responses'],
+    scope: pollScope,
+    describe: segment(dayLabel),
+    actual: (scope) => sql`select v.poll_id, ${DAY} as day, count(*) as responses
+      from votes v where ${COUNTED} and v.poll_id = any(${scope.polls}) group by 1, 2`,
+  }),
+  tallyTable({
+    table: 'period_option_tallies',
+    keys: ['poll_id', 'day', 'option_id'],
+    counts: ['votes'],
+    scope: pollScope,
+    describe: segment(dayLabel),
+    actual: (scope) => sql`select v.poll_id, ${DAY} as day, c.option_id, count(*) as votes
+      from votes v join vote_choices c on c.vote_id = v.id
+      where ${COUNTED} and v.poll_id = any(${scope.polls}) group by 1, 2, 3`,
+  }),
+  tallyTable({
+    table: 'ranking_tallies',
+    keys: ['poll_id', 'ranking'],
+    counts: ['ballots'],
+    scope: pollScope,
+    describe: segment((r) => `ranking ${r.ranking}`),
+    actual: (scope) => sql`select r.poll_id, r.ranking, count(*) as ballots
+      from vote_rankings r join votes v on v.id = r.vote_id and ${COUNTED}
+      where r.poll_id = any(${scope.polls}) group by r.poll_id, r.ranking`,
+  }),
+  // The surveys (db/recount-surveys.ts): started and finished per survey, then their tallies.
+  {
+    keys: ['survey_id'],
+    counts: ['started', 'finished'],
+    drift: (scope) => sql`select to_jsonb(d) as row from (
+        select s.id as survey_id, s.started_count as s_started, s.finished_count as s_finished,
+          (select count(*) from survey_responses r where r.survey_id = s.id)::int as a_started,
+          (select count(*) from survey_responses r where r.survey_id = s.id and r.finished)::int as a_finished
+        from surveys s where s.id = any(${scope.surveys})) d
+      where d.s_started <> d.a_started or d.s_finished <> d.a_finished`,
+    describe: (row, count, names) => ({ slug: surveySlug(names, row), what: `survey ${count}` }),
+    repair: async (tx, _scope, rows) => {
+      for (const row of rows)
+        await tx.execute(sql`update surveys set started_count = ${Number(row.a_started)}::int,
+          finished_count = ${Number(row.a_finished)}::int where id = ${Number(row.survey_id)}::int`);
+    },
+  },
+  tallyTable({
     table: 'survey_pair_tallies',
     keys: ['by_poll_id', 'by_option_id', 'poll_id'],
     counts: ['responses'],
-    pollColumns: ['by_poll_id', 'poll_id'],
-    actual: (tx, scope) =>
-      rowsOf(
-        tx,
-        sql`select b.poll_id as by_poll_id, b.option_id as by_option_id, t.poll_id,
-          count(distinct t.response_id)::int as responses ${answerPairs(scope)}
-          group by b.poll_id, b.option_id, t.poll_id order by 1, 2, 3`,
-      ),
-    describe: (row, names) => ({
-      slug: names.polls.get(Number(row.poll_id)) ?? String(row.poll_id),
-      what: `by ${names.polls.get(Number(row.by_poll_id))}=${names.options.get(Number(row.by_option_id))}`,
-    }),
-  },
-  {
+    scope: (scope) => sql`by_poll_id = any(${scope.polls}) and poll_id = any(${scope.polls})`,
+    describe: (row, _count, names) => ({ slug: slugOf(names, row), what: byAnswer(names, row) }),
+    actual: (scope) => sql`select b.poll_id as by_poll_id, b.option_id as by_option_id, t.poll_id,
+        count(distinct t.response_id) as responses ${answerPairs(scope)} group by 1, 2, 3`,
+  }),
+  tallyTable({
     table: 'survey_pair_option_tallies',
     keys: ['by_poll_id', 'by_option_id', 'poll_id', 'option_id'],
     counts: ['votes'],
-    pollColumns: ['by_poll_id', 'poll_id'],
-    actual: (tx, scope) =>
-      rowsOf(
-        tx,
-        sql`select b.poll_id as by_poll_id, b.option_id as by_option_id, t.poll_id, t.option_id, count(*)::int as votes
-          ${answerPairs(scope)} group by b.poll_id, b.option_id, t.poll_id, t.option_id order by 1, 2, 3, 4`,
-      ),
-    describe: (row, names) => ({
-      slug: names.polls.get(Number(row.poll_id)) ?? String(row.poll_id),
-      what: `by ${names.polls.get(Number(row.by_poll_id))}=${names.options.get(Number(row.by_option_id))} option ${names.options.get(Number(row.option_id))}`,
+    scope: (scope) => sql`by_poll_id = any(${scope.polls}) and poll_id = any(${scope.polls})`,
+    describe: (row, _count, names) => ({
+      slug: slugOf(names, row),
+      what: `${byAnswer(names, row)} option ${names.options.get(Number(row.option_id))}`,
     }),
-  },
-  {
+    actual: (scope) => sql`select b.poll_id as by_poll_id, b.option_id as by_option_id, t.poll_id, t.option_id,
+        count(*) as votes ${answerPairs(scope)} group by 1, 2, 3, 4`,
+  }),
+  tallyTable({
     table: 'survey_day_tallies',
     keys: ['survey_id', 'day'],
     counts: ['started', 'finished'],
-    surveyColumn: 'survey_id',
-    actual: async (tx, scope) => {
-      const days = new Map<string, Row>();
-      const day = (surveyId: number, d: number) => {
-        const key = `${surveyId}:${d}`;
-        return days.get(key) ?? days.set(key, { survey_id: surveyId, day: d, started: 0, finished: 0 }).get(key)!;
-      };
-      const rows = await rowsOf<{
-        survey_id: number;
-        created_at: number;
-        finished: boolean;
-        finished_at: number | null;
-      }>(
-        tx,
-        sql`select survey_id, created_at, finished, finished_at from survey_responses
-          where survey_id = any(${scope.surveys}) order by id`,
-      );
-      for (const row of rows) {
-        (day(row.survey_id, Math.floor(row.created_at / DAY_MS)).started as number)++;
-        if (row.finished && row.finished_at !== null)
-          (day(row.survey_id, Math.floor(row.finished_at / DAY_MS)).finished as number)++;
-      }
-      return [...days.values()];
-    },
-    describe: (row, names) => ({
-      slug: names.surveys.get(Number(row.survey_id)) ?? String(row.survey_id),
-      what: `survey day ${new Date(Number(row.day) * DAY_MS).toISOString().slice(0, 10)}`,
+    scope: (scope) => sql`survey_id = any(${scope.surveys})`,
+    describe: (row, count, names) => ({
+      slug: surveySlug(names, row),
+      what: `survey day ${dayText(row.day)} ${count}`,
     }),
-  },
-  {
+    // A response counts as started on the day it was created, as finished on the day it first finished.
+    actual: (scope) => sql`select survey_id, day, sum(started) as started, sum(finished) as finished from (
+        select survey_id, (created_at / ${DAY_MS}::bigint)::int as day, 1 as started, 0 as finished
+        from survey_responses where survey_id = any(${scope.surveys})
+        union all
+        select survey_id, (finished_at / ${DAY_MS}::bigint)::int, 0, 1
+        from survey_responses where survey_id = any(${scope.surveys}) and finished and finished_at is not null
+      ) x group by survey_id, day`,
+  }),
+  tallyTable({
     table: 'survey_page_tallies',
     keys: ['survey_id', 'page'],
     counts: ['reached', 'completed'],
-    surveyColumn: 'survey_id',
-    actual: async (tx, scope) => {
-      const last = new Map(
-        (
-          await rowsOf<{ survey_id: number; last: number }>(
-            tx,
-            sql`select survey_id, max(survey_page) as last from polls
-              where survey_id = any(${scope.surveys}) group by survey_id`,
-          )
-        ).map((row) => [row.survey_id, row.last]),
-      );
-      const pages = new Map<string, Row>();
-      const step = (surveyId: number, page: number) => {
-        const key = `${surveyId}:${page}`;
-        return pages.get(key) ?? pages.set(key, { survey_id: surveyId, page, reached: 0, completed: 0 }).get(key)!;
-      };
-      const rows = await rowsOf<{ survey_id: number; pages_done: number[] }>(
-        tx,
-        sql`select survey_id, pages_done from survey_responses where survey_id = any(${scope.surveys}) order by id`,
-      );
-      for (const row of rows) {
-        (step(row.survey_id, 0).reached as number)++;
-        for (const page of row.pages_done) {
-          (step(row.survey_id, page).completed as number)++;
-          if (page < (last.get(row.survey_id) ?? 0)) (step(row.survey_id, page + 1).reached as number)++;
-        }
-      }
-      return [...pages.values()];
-    },
-    describe: (row, names) => ({
-      slug: names.surveys.get(Number(row.survey_id)) ?? String(row.survey_id),
-      what: `survey page ${Number(row.page) + 1}`,
+    scope: (scope) => sql`survey_id = any(${scope.surveys})`,
+    describe: (row, count, names) => ({
+      slug: surveySlug(names, row),
+      what: `survey page ${Number(row.page) + 1} ${count}`,
     }),
-  },
+    // Every response reached page 1; each page it submitted is completed, and the next one
+    // (up to the survey's last page) reached.
+    actual: (scope) => sql`with done as (
+        select r.survey_id, d.page::int as page
+        from survey_responses r cross join jsonb_array_elements_text(r.pages_done) as d(page)
+        where r.survey_id = any(${scope.surveys})
+      ), last as (
+        select survey_id, max(survey_page) as last from polls where survey_id = any(${scope.surveys}) group by survey_id
+      )
+      select survey_id, page, sum(reached) as reached, sum(completed) as completed from (
+        select survey_id, 0 as page, 1 as reached, 0 as completed
+        from survey_responses where survey_id = any(${scope.surveys})
+        union all select survey_id, page, 0, 1 from done
+        union all select d.survey_id, d.page + 1, 1, 0 from done d left join last l using (survey_id)
+          where d.page < coalesce(l.last, 0)
+      ) x group by survey_id, page`,
+  }),
 ];
 
-/** Every survey's started and finished counts and its tallies (db/recount-surveys.ts). */
-async function recountSurveys(tx: PgTx, scope: Scope, repair: boolean, drift: TallyDrift[]) {
-  const nameMap = async (query: SQL) =>
-    new Map((await rowsOf<{ id: number; name: string }>(tx, query)).map((row) => [row.id, row.name]));
-  const names: SurveyNames = {
-    surveys: await nameMap(sql`select id, slug as name from surveys where id = any(${scope.surveys})`),
-    polls: await nameMap(
-      sql`select id, slug as name from polls where survey_id is not null and id = any(${scope.polls})`,
-    ),
-    options: await nameMap(sql`select id, key as name from poll_options where poll_id = any(${scope.polls})`),
-  };
-
-  const counts = await rowsOf<{
-    id: number;
-    slug: string;
-    started_count: number;
-    finished_count: number;
-    started: number;
-    finished: number;
-  }>(
-    tx,
-    sql`select s.id, s.slug, s.started_count, s.finished_count,
-        (select count(*) from survey_responses r where r.survey_id = s.id)::int as started,
-        (select count(*) from survey_responses r where r.survey_id = s.id and r.finished)::int as finished
-      from surveys s where s.id = any(${scope.surveys}) order by s.id`,
-  );
-  for (const row of counts) {
-    if (row.started_count !== row.started)
-      drift.push({ pollSlug: row.slug, what: 'survey started', stored: row.started_count, actual: row.started });
-    if (row.finished_count !== row.finished)
-      drift.push({ pollSlug: row.slug, what: 'survey finished', stored: row.finished_count, actual: row.finished });
-    if (repair && (row.started_count !== row.started || row.finished_count !== row.finished))
-      await tx.execute(sql`update surveys set started_count = ${row.started}::int, finished_count = ${row.finished}::int
-        where id = ${row.id}::int`);
-  }
-
-  for (const tally of SURVEY_TALLIES) {
-    const where = tally.surveyColumn
-      ? scopeWhere([tally.surveyColumn], scope.surveys)
-      : scopeWhere(tally.pollColumns!, scope.polls);
-    const keyOf = (row: Row) => tally.keys.map((key) => row[key]).join('|');
-    const storedRows = await rowsOf(
-      tx,
-      sql`select * from ${sql.identifier(tally.table)} where ${where} order by ${sql.join(
-        tally.keys.map((key) => sql.identifier(key)),
-        sql`, `,
-      )}`,
-    );
-    const stored = new Map(storedRows.map((r) => [keyOf(r), r]));
-    const actualRows = await tally.actual(tx, scope);
-    const actual = new Map(actualRows.map((r) => [keyOf(r), r]));
-    const before = drift.length;
-    for (const key of new Set([...stored.keys(), ...actual.keys()])) {
-      const row = (actual.get(key) ?? stored.get(key))!;
-      for (const count of tally.counts) {
-        const was = Number(stored.get(key)?.[count] ?? 0);
-        const is = Number(actual.get(key)?.[count] ?? 0);
-        if (was === is) continue;
-        const { slug, what } = tally.describe(row, names);
-        drift.push({
-          pollSlug: slug,
-          what: tally.counts.length > 1 ? `${what} ${count}` : what,
-          stored: was,
-          actual: is,
-        });
-      }
+/** Orders key values as SQLite's reads do: numbers by value, text in byte (code unit) order. */
+function compareKeys(keys: string[]) {
+  return (a: Row, b: Row) => {
+    for (const key of keys) {
+      const x = a[key];
+      const y = b[key];
+      if (x === y) continue;
+      if (typeof x === 'number' && typeof y === 'number') return x - y;
+      return String(x) < String(y) ? -1 : 1;
     }
-    if (repair && drift.length > before) await rewrite(tx, tally.table, where, actualRows);
-  }
+    return 0;
+  };
+}
+
+async function namesOf(tx: PgTx, scope: Scope): Promise<Names> {
+  const map = async (query: SQL) =>
+    new Map((await tx.execute<{ id: number; name: string }>(query)).rows.map((row) => [row.id, row.name]));
+  return {
+    polls: await map(sql`select id, slug as name from polls where id = any(${scope.polls})`),
+    options: await map(sql`select id, key as name from poll_options where poll_id = any(${scope.polls})`),
+    surveys: await map(sql`select id, slug as name from surveys where id = any(${scope.surveys})`),
+  };
 }
 
 export function createPgRecount(db: PgDb): Pick<PollStore, 'recount'> {
@@ -439,35 +357,36 @@ export function createPgRecount(db: PgDb): Pick<PollStore, 'recount'> {
     async recount(repair) {
       return inTransaction(db, async (tx) => {
         // Surveys, then polls, each in id order: the lock order of every writer (see the top).
-        const surveyIds = (await rowsOf<{ id: number }>(tx, sql`select id from surveys order by id for update`)).map(
-          (row) => row.id,
-        );
-        const pollIds = (await rowsOf<{ id: number }>(tx, sql`select id from polls order by id for update`)).map(
-          (row) => row.id,
-        );
+        const locked = async (query: SQL) => (await tx.execute<{ id: number }>(query)).rows.map((row) => row.id);
+        const surveyIds = await locked(sql`select id from surveys order by id for update`);
+        const pollIds = await locked(sql`select id from polls order by id for update`);
         const scope: Scope = { polls: ints(pollIds), surveys: ints(surveyIds) };
+        // Every comparison in one statement, each drifted row tagged with its check.
+        const { rows } = await tx.execute<{ n: number; row: Row }>(
+          sql.join(
+            CHECKS.map((check, i) => sql`select ${i}::int as n, c.row from (${check.drift(scope)}) c`),
+            sql` union all `,
+          ),
+        );
+        if (rows.length === 0) return [];
+        const names = await namesOf(tx, scope);
         const drift: TallyDrift[] = [];
-        await recountPolls(tx, scope, repair, drift);
-        const names: Names = {
-          slugs: new Map(
-            (
-              await rowsOf<{ id: number; slug: string }>(
-                tx,
-                sql`select id, slug from polls where id = any(${scope.polls})`,
-              )
-            ).map((row) => [row.id, row.slug]),
-          ),
-          optionKeys: new Map(
-            (
-              await rowsOf<{ id: number; key: string }>(
-                tx,
-                sql`select id, key from poll_options where poll_id = any(${scope.polls})`,
-              )
-            ).map((row) => [row.id, row.key]),
-          ),
-        };
-        for (const tally of DERIVED) await reconcile(tx, tally, scope, names, repair, drift);
-        await recountSurveys(tx, scope, repair, drift);
+        for (const [i, check] of CHECKS.entries()) {
+          const drifted = rows
+            .filter((row) => row.n === i)
+            .map((row) => row.row)
+            .sort(compareKeys(check.keys));
+          if (drifted.length === 0) continue;
+          for (const row of drifted)
+            for (const count of check.counts) {
+              const stored = Number(row[`s_${count}`]);
+              const actual = Number(row[`a_${count}`]);
+              if (stored === actual) continue;
+              const { slug, what } = check.describe(row, count, names);
+              drift.push({ pollSlug: slug, what, stored, actual });
+            }
+          if (repair) await check.repair(tx, scope, drifted);
+        }
         return drift;
       });
     },

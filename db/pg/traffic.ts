@@ -71,7 +71,7 @@ export function createPgTraffic(db: PgDb): TrafficStore {
           returning id`);
         const id = inserted.rows[0]!.id;
         await mark(tx, pollId, ids, id, ids.length);
-        for (const voteId of ids) await counted.uncount(tx, voteId, now);
+        await counted.uncountAll(tx, ids, now);
         await writeAudit(tx, now, poll.slug, entry);
         return { outcome: 'done', quarantine: await readQuarantine(tx, id), pollSlug: poll.slug };
       });
@@ -89,7 +89,7 @@ export function createPgTraffic(db: PgDb): TrafficStore {
         );
         const ids = rows.map((row) => row.id);
         await mark(tx, pollId, ids, null, -ids.length);
-        for (const voteId of ids) await counted.countIn(tx, voteId, now);
+        await counted.countInAll(tx, ids, now);
         await tx.execute(sql`update quarantines set restored_at = ${now}::bigint where id = ${int(quarantineId)}`);
         await writeAudit(tx, now, poll.slug, entry);
         return { outcome: 'done', quarantine: await readQuarantine(tx, quarantineId), pollSlug: poll.slug };

@@ -3,15 +3,16 @@
  * deadlock) that first locks its poll's row — so the votes of one poll are written one at a time
  * while votes of other polls run side by side — then decides, in SQLite's order
  * (db/sqlite-votes.ts): the rules and options it was checked against still hold (else
- * `stale_options`), none of its duplicate-policy locks is taken (else `duplicate`, counted in
- * `duplicate_count`), its network prefix has budget left this hour (else `over_budget`, counted
- * as refused). Read after the poll's row lock is held, these checks cannot race another vote of
- * the poll, so a refused vote writes nothing but its refusal count: no savepoint needed.
- * A recorded vote then writes its rows and tallies (db/pg/counted-votes.ts), its locks (a person's
- * into the poll's sorted lock array, naming no vote), its prefix's `votes + 1`, and reads the
- * poll as it now is, before COMMIT.
+ * `stale_options`: rolled back), none of its duplicate-policy locks is taken (else `duplicate`,
+ * counted in `duplicate_count`), its network prefix has budget left this hour (else
+ * `over_budget`, counted as refused). Read after the poll's row lock is held, these checks cannot
+ * race another vote of the poll, so a refused vote needs no savepoint: its refusal count and the
+ * undoing of its option tallies are one statement. A recorded vote writes its rows, tallies,
+ * locks (a person's into the poll's sorted lock array, naming no vote) and its prefix's
+ * `votes + 1` in one statement (db/pg/counted-votes.ts), then reads the poll as it now is.
+ * Round trips of a recorded vote: BEGIN, lock, check (+ options), write, read, COMMIT.
  */
-import { sql } from 'drizzle-orm';
+import { eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import {
   HOUR_MS,
   isPersonLock,
@@ -21,10 +22,12 @@ import {
   type VoteRules,
   type VoteToRecord,
 } from '../../src/lib/store';
+import type { PollRecord } from '../../src/lib/types';
+import { toRecord } from '../sqlite-store';
 import type { PgDb, PgTx } from './client';
-import { createPgCountedVotes, StaleOptions } from './counted-votes';
-import { readPollById } from './records';
+import { countOptions, createPgCountedVotes, StaleOptions } from './counted-votes';
 import { inTransaction } from './retry';
+import { polls, type pollOptions } from './schema';
 
 /** A lock the checks found free was taken when written: impossible under the poll's row lock, but then the vote is run again. */
 class LockRace extends Error {
@@ -50,13 +53,33 @@ type PollState = VoteRules & {
   spent: number | null;
 };
 
+/** The poll with its options in one statement (one round trip): what a recorded vote answers with. */
+async function readPollAfter(tx: PgTx, pollId: number): Promise<PollRecord | null> {
+  const [row] = await tx
+    .select({
+      ...getTableColumns(polls),
+      options: sql<(typeof pollOptions.$inferSelect)[]>`coalesce((
+        select json_agg(json_build_object(
+          'id', o.id, 'pollId', o.poll_id, 'key', o.key, 'label', o.label, 'position', o.position,
+          'exclusive', o.exclusive, 'rangeLow', o.range_low, 'rangeHigh', o.range_high, 'value', o.value,
+          'other', o.other, 'votes', o.votes) order by o.position)
+        from poll_options o where o.poll_id = polls.id), '[]'::json)`,
+    })
+    .from(polls)
+    .where(eq(polls.id, pollId));
+  if (!row) return null;
+  const { options, ...poll } = row;
+  return toRecord(poll, options);
+}
+
 export function createPgVoteWrites(db: PgDb): Pick<PollStore, 'recordVote' | 'importVotes'> {
   const counted = createPgCountedVotes();
 
   /**
-   * Locks the poll's row, then reads what the vote is checked against; null: no such poll. Two
-   * statements: a statement's snapshot is taken before it waits for a row lock, so reads in the
-   * locking statement could miss what the vote holding the lock just committed.
+   * Locks the poll's row, then (the next statement: a statement's snapshot is taken before it waits
+   * for a row lock, so reads in the locking statement could miss what the vote holding the lock
+   * just committed) counts the ballot's options `+ 1` and reads what the vote is checked against.
+   * null: no such poll.
    */
   const lockPoll = async (tx: PgTx, vote: VoteToRecord, hour: number): Promise<PollState | null> => {
     const locked = await tx.execute(sql`select id from polls where id = ${int(vote.pollId)} for update`);
@@ -64,11 +87,11 @@ export function createPgVoteWrites(db: PgDb): Pick<PollStore, 'recordVote' | 'im
     const keys = vote.lockKeys.filter((key) => !isPersonLock(key));
     const personKeys = vote.lockKeys.filter(isPersonLock);
     const { rows } = await tx.execute<PollState>(sql`
+      with counted as (${countOptions(vote.pollId, vote.optionIds)})
       select p.type, p.min_choices as "minChoices", p.max_choices as "maxChoices", p.status,
         p.opens_at as "opensAt", p.closes_at as "closesAt", p.duplicate_policy as "duplicatePolicy",
         (p.address_budget ->> 'votesPerHour')::float8 as "votesPerHour",
-        (select count(*) from poll_options o where o.poll_id = p.id and o.id = any(${ints(vote.optionIds)}))::int
-          as matching,
+        (select count(*) from counted)::int as matching,
         (exists (select 1 from vote_locks l where l.poll_id = p.id and l.lock_key = any(${texts(keys)}))
           or exists (select 1 from person_lock_sets s where s.poll_id = p.id and s.lock_keys && ${texts(personKeys)}))
           as locked,
@@ -78,64 +101,73 @@ export function createPgVoteWrites(db: PgDb): Pick<PollStore, 'recordVote' | 'im
     return rows[0] ?? null;
   };
 
-  /** The vote's locks and its prefix's `votes + 1`, in one statement; throws LockRace when a lock was taken. */
-  const writeLocks = async (tx: PgTx, vote: VoteToRecord, voteId: number, hour: number) => {
+  /**
+   * The vote's locks and its prefix's `votes + 1`, as CTEs of the vote's own statement (they read
+   * its id from `v`); the column `taken` counts the vote_locks rows written.
+   */
+  const lockWrites = (vote: VoteToRecord, hour: number) => {
     const keys = [...new Set(vote.lockKeys.filter((key) => !isPersonLock(key)))].sort(byCodeUnit);
     const personKeys = [...new Set(vote.lockKeys.filter(isPersonLock))].sort(byCodeUnit);
-    if (keys.length === 0 && personKeys.length === 0 && !vote.prefixKey) return;
     const pollId = int(vote.pollId);
-    const { rows } = await tx.execute<{ taken: number }>(sql`
-      with locks as (
+    const ctes: SQL[] = [
+      sql`locks as (
         insert into vote_locks (poll_id, lock_key, vote_id)
-        select ${pollId}, k.key, ${int(voteId)} from unnest(${texts(keys)}) with ordinality as k(key, n) order by k.n
-        on conflict do nothing returning 1
-      ), person as (
-        insert into person_lock_sets (poll_id, lock_keys)
-        select ${pollId}, ${texts(personKeys)} where cardinality(${texts(personKeys)}) > 0
+        select ${pollId}, k.key, v.id from v, unnest(${texts(keys)}) with ordinality as k(key, n) order by k.n
+        on conflict do nothing returning 1)`,
+    ];
+    // A person's lock names no vote: the key joins the poll's one sorted array.
+    if (personKeys.length > 0)
+      ctes.push(sql`person as (
+        insert into person_lock_sets (poll_id, lock_keys) values (${pollId}, ${texts(personKeys)})
         on conflict (poll_id) do update set lock_keys = (
-          select array_agg(distinct k order by k) from unnest(person_lock_sets.lock_keys || excluded.lock_keys) k)
-      ), budget as (
-        insert into prefix_hour_tallies (poll_id, prefix_key, hour, votes)
-        select ${pollId}, ${vote.prefixKey ?? null}::text, ${int(hour)}, 1 where ${vote.prefixKey ?? null}::text is not null
-        on conflict (poll_id, prefix_key, hour) do update set votes = prefix_hour_tallies.votes + 1
-      )
-      select count(*)::int as taken from locks`);
-    if (rows[0]!.taken !== keys.length) throw new LockRace();
+          select array_agg(distinct k order by k) from unnest(person_lock_sets.lock_keys || excluded.lock_keys) k))`);
+    if (vote.prefixKey)
+      ctes.push(sql`budget as (
+        insert into prefix_hour_tallies (poll_id, prefix_key, hour, votes) values (${pollId}, ${vote.prefixKey}, ${int(hour)}, 1)
+        on conflict (poll_id, prefix_key, hour) do update set votes = prefix_hour_tallies.votes + 1)`);
+    return { ctes, columns: sql`(select count(*) from locks)::int as taken`, expected: keys.length };
   };
 
-  /** One attempt at the vote, in one transaction; a StaleOptions or LockRace thrown rolls it all back. */
+  /** Undoes the option tallies lockPoll counted: the vote is refused after all. */
+  const uncountOptions = (vote: VoteToRecord) =>
+    sql`uncounted as (update poll_options set votes = votes - 1
+      where poll_id = ${int(vote.pollId)} and id = any(${ints(vote.optionIds)}))`;
+
+  /** One attempt at the vote, in one transaction; a Stale or LockRace thrown rolls it all back. */
   const attempt = (vote: VoteToRecord) =>
     inTransaction(db, async (tx): Promise<RecordOutcome> => {
       const hour = Math.floor(vote.createdAt / HOUR_MS);
       const poll = await lockPoll(tx, vote, hour);
       // The ballot was checked against rules read before this transaction; an edit in between (an
       // option rule, or the poll closed or given another policy) means checking it again —
-      // castVote then refuses it as the poll now is.
+      // castVote then refuses it as the poll now is. Nothing of it stays (the options counted).
       const checked = vote.checkedAgainst;
       if (
         !poll ||
         (Object.keys(checked) as (keyof VoteRules)[]).some((field) => poll[field] !== checked[field]) ||
         poll.matching !== vote.optionIds.length
       )
-        return { outcome: 'stale_options' };
+        throw new StaleOptions();
       // A lock taken (or the same key twice on one ballot, as SQLite's primary key would refuse it):
       // the refused attempt is counted, in this transaction.
       if (poll.locked || new Set(vote.lockKeys).size !== vote.lockKeys.length) {
-        await tx.execute(sql`update polls set duplicate_count = duplicate_count + 1 where id = ${int(vote.pollId)}`);
+        await tx.execute(sql`with ${uncountOptions(vote)}
+          update polls set duplicate_count = duplicate_count + 1 where id = ${int(vote.pollId)}`);
         return { outcome: 'duplicate' };
       }
       // After the locks: a duplicate is refused as one and spends nothing of the budget.
       if (vote.prefixKey && poll.votesPerHour !== null && poll.spent !== null && poll.spent >= poll.votesPerHour) {
-        await tx.execute(sql`
+        await tx.execute(sql`with ${uncountOptions(vote)}
           insert into prefix_hour_tallies (poll_id, prefix_key, hour, refused)
           values (${int(vote.pollId)}, ${vote.prefixKey}, ${int(hour)}, 1)
           on conflict (poll_id, prefix_key, hour) do update set refused = prefix_hour_tallies.refused + 1`);
         return { outcome: 'over_budget', retryAfterSeconds: secondsToHourEnd(vote.createdAt) };
       }
-      const voteId = await counted.insert(tx, vote);
-      await writeLocks(tx, vote, voteId, hour);
+      const locks = lockWrites(vote, hour);
+      const written = await counted.writeVote<{ taken: number }>(tx, vote, locks);
+      if (written.taken !== locks.expected) throw new LockRace();
       // The poll as this vote left it, read in the transaction: the caller answers with it.
-      return { outcome: 'recorded', poll: (await readPollById(tx, vote.pollId))! };
+      return { outcome: 'recorded', poll: (await readPollAfter(tx, vote.pollId))! };
     });
 
   return {
@@ -144,6 +176,7 @@ export function createPgVoteWrites(db: PgDb): Pick<PollStore, 'recordVote' | 'im
         try {
           return await attempt(vote);
         } catch (error) {
+          // Rolled back: the rules or options changed under the ballot; castVote checks it again.
           if (error instanceof StaleOptions) return { outcome: 'stale_options' };
           // Run again from the start: its checks now see the lock and refuse the vote as a duplicate.
           if (error instanceof LockRace && tries < 3) continue;
@@ -155,8 +188,10 @@ export function createPgVoteWrites(db: PgDb): Pick<PollStore, 'recordVote' | 'im
     async importVotes(pollId, batch) {
       await inTransaction(db, async (tx) => {
         await tx.execute(sql`select id from polls where id = ${int(pollId)} for update`);
-        for (const vote of batch) {
-          await counted.insert(tx, {
+        await counted.importAll(
+          tx,
+          pollId,
+          batch.map((vote) => ({
             pollId,
             optionIds: vote.optionIds,
             createdAt: vote.createdAt,
@@ -165,8 +200,8 @@ export function createPgVoteWrites(db: PgDb): Pick<PollStore, 'recordVote' | 'im
             profile: vote.profile ?? {},
             ranking: vote.ranking ?? null,
             otherText: vote.otherText ?? null,
-          });
-        }
+          })),
+        );
       });
     },
   };

@@ -5,9 +5,9 @@
  * the budget is answered 429 rate_limited with Retry-After, on the JSON API and on the page and
  * widget form posts, and stores nothing but the refused count of its prefix and hour.
  */
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createPoll, formPost, loginAsAdmin, request, requestFrom, voteFrom } from '../support/api';
+import { withRawDatabase } from '../support/raw-database';
 import { ADMIN_TOKEN, useServer, withServer, type RunningServer } from '../support/server';
 
 const PASSWORD = 'correct horse battery staple';
@@ -16,19 +16,13 @@ const server = useServer({ env: { ADMIN_PASSWORD: PASSWORD } });
 const resultsOf = async (base: string, slug: string) => (await request(`${base}/api/polls/${slug}/results`)).body;
 
 /** Every row of every table, in order: what "nothing was stored" is checked against. */
-function dump(databaseUrl: string): Record<string, unknown[]> {
-  const db = new Database(databaseUrl.replace(/^file:/, ''), { readonly: true });
-  try {
-    const tables = db
-      .prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`)
-      .all() as { name: string }[];
-    return Object.fromEntries(
-      tables.map(({ name }) => [name, db.prepare(`select * from "${name}" order by 1, 2`).all()]),
-    );
-  } finally {
-    db.close();
-  }
-}
+const dump = (databaseUrl: string): Promise<Record<string, unknown[]>> =>
+  withRawDatabase(databaseUrl, async (db) => {
+    const rows: Record<string, unknown[]> = {};
+    for (const { name } of await db.tables())
+      if (!name.startsWith('sqlite_')) rows[name] = await db.query(`select * from "${name}" order by 1, 2`);
+    return rows;
+  });
 
 /** A browser's form post from a loopback address: urlencoded, the site's own Origin, no cookie. */
 const formFrom = (address: string, base: string, path: string, fields: Record<string, string>) =>
@@ -147,7 +141,7 @@ describe('the address budget', () => {
       allowOther: true,
     });
     expect((await voteFrom('127.0.0.20', server.url, 'nothing-stored', ['a'])).status).toBe(201);
-    const before = dump(server.databaseUrl);
+    const before = await dump(server.databaseUrl);
     const refused = await requestFrom('127.0.0.21', `${server.url}/api/polls/nothing-stored/votes`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': 'test-browser/1.0' },
@@ -155,7 +149,7 @@ describe('the address budget', () => {
     });
     expect(refused).toMatchObject({ status: 429, body: { error: { code: 'rate_limited' } } });
     expectHourRetry(refused.headers.get('retry-after'));
-    const after = dump(server.databaseUrl);
+    const after = await dump(server.databaseUrl);
     // The one difference: the prefix's row for this hour counts one refused vote more.
     const { prefix_hour_tallies: tallies, ...rest } = after;
     const { prefix_hour_tallies: talliesBefore, ...restBefore } = before;

@@ -1,18 +1,16 @@
 /** The admin UI over HTTP: login, throttling, sessions, CSRF, forms, audit, exports. */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { sqlitePathFromUrl } from '../../db/client';
+import { hashToken } from '@/lib/admin-session';
 import { formPost, loginAsAdmin, loginFrom, request, voteFrom } from '../support/api';
+import { storedText, withRawDatabase } from '../support/raw-database';
 import { ADMIN_TOKEN, useServer, withServer } from '../support/server';
 
 const PASSWORD = 'correct horse battery staple';
 const server = useServer({ env: { ADMIN_PASSWORD: PASSWORD } });
 
-function sqlite() {
-  return new Database(sqlitePathFromUrl(server.databaseUrl));
-}
+/** SQL on the server's database, read-write (`?` placeholders, either store). */
+const sql = <Row = Record<string, unknown>>(text: string, params: unknown[] = []) =>
+  withRawDatabase(server.databaseUrl, (db) => db.query<Row>(text, params), { write: true });
 
 describe('login', () => {
   it('is disabled, naming ADMIN_PASSWORD, when no password is configured', async () => {
@@ -64,10 +62,9 @@ describe('login', () => {
     expect(setCookie).toMatch(/Max-Age=28800/);
     const token = setCookie.split(';')[0]!.split('=')[1]!;
     expect(Buffer.from(token, 'base64url').length).toBeGreaterThanOrEqual(32);
-    const files = readdirSync(server.dir)
-      .map((name) => readFileSync(join(server.dir, name)).toString('latin1'))
-      .join('');
-    expect(files).not.toContain(token);
+    const stored = await storedText(server);
+    expect(stored).toContain(hashToken(token));
+    expect(stored).not.toContain(token);
     const dashboard = await request(`${server.url}/admin`, { headers: { cookie: `pp_admin=${token}` } });
     expect(dashboard.body).toMatch(/<h1[^>]*>Polls<\/h1>/);
   });
@@ -76,9 +73,7 @@ describe('login', () => {
 describe('sessions', () => {
   it('expire', async () => {
     const cookie = await loginAsAdmin(server.url, PASSWORD);
-    const db = sqlite();
-    db.prepare('update admin_sessions set expires_at = ?').run(Date.now() - 1000);
-    db.close();
+    await sql('update admin_sessions set expires_at = ?', [Date.now() - 1000]);
     const page = await request(`${server.url}/admin`, { headers: { cookie } });
     expect(page.body).toContain('Log in');
     expect(page.body).not.toMatch(/<h1[^>]*>Polls<\/h1>/);
@@ -280,17 +275,8 @@ describe('forms', () => {
     expect((await request(`${server.url}/api/polls/life`)).status).toBe(200);
     expect((await admin({ action: 'delete-confirmed' })).headers.get('location')).toBe('/admin');
     expect((await request(`${server.url}/api/polls/life`)).status).toBe(404);
-    const db = sqlite();
-    const trail = db.prepare("select action from audit_log where poll_slug = 'life' order by id").all();
-    db.close();
-    expect(trail.map((r) => (r as { action: string }).action)).toEqual([
-      'create',
-      'update',
-      'close',
-      'reopen',
-      'update',
-      'delete',
-    ]);
+    const trail = await sql<{ action: string }>("select action from audit_log where poll_slug = 'life' order by id");
+    expect(trail.map((r) => r.action)).toEqual(['create', 'update', 'close', 'reopen', 'update', 'delete']);
   });
 
   it('offers "Open now" and "Close poll" on a scheduled poll, and both work from the page', async () => {

@@ -3,12 +3,11 @@
  * at /admin/embedding and a poll's own list, in the widget's frame-ancestors — at once after an
  * edit, page cache or not. And the compact, iframe-only widget and its oEmbed.
  */
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { sqlitePathFromUrl } from '../../db/client';
 import { compactWidgetHeight } from '@/lib/embed';
 import { SITE_AUDIT_KEY, SITE_EMBED_ORIGINS_SETTING } from '@/lib/embed-origins';
 import { createPoll, formPost, loginAsAdmin, request } from '../support/api';
+import { withRawDatabase } from '../support/raw-database';
 import { createSurvey } from '../support/surveys';
 import { ADMIN_TOKEN, useServer, withServer, type RunningServer } from '../support/server';
 
@@ -40,33 +39,21 @@ const frameAncestors = async (url: string, headers: Record<string, string> = {})
   return /frame-ancestors ([^;]+)/.exec(response.headers.get('content-security-policy') ?? '')?.[1];
 };
 
-function sqlite(running: RunningServer) {
-  return new Database(sqlitePathFromUrl(running.databaseUrl), { readonly: true });
-}
-
-const storedSetting = (running: RunningServer) => {
-  const db = sqlite(running);
-  try {
-    const row = db.prepare('select value from settings where key = ?').get(SITE_EMBED_ORIGINS_SETTING) as
-      { value: string } | undefined;
+const storedSetting = (running: RunningServer) =>
+  withRawDatabase(running.databaseUrl, async (db) => {
+    const [row] = await db.query<{ value: string }>('select value from settings where key = ?', [
+      SITE_EMBED_ORIGINS_SETTING,
+    ]);
     return row?.value ?? null;
-  } finally {
-    db.close();
-  }
-};
+  });
 
-const auditRows = (running: RunningServer) => {
-  const db = sqlite(running);
-  try {
-    return db.prepare('select actor, action, details from audit_log where poll_slug = ?').all(SITE_AUDIT_KEY) as {
-      actor: string;
-      action: string;
-      details: string;
-    }[];
-  } finally {
-    db.close();
-  }
-};
+const auditRows = (running: RunningServer) =>
+  withRawDatabase(running.databaseUrl, (db) =>
+    db.query<{ actor: string; action: string; details: string }>(
+      'select actor, action, details from audit_log where poll_slug = ? order by id',
+      [SITE_AUDIT_KEY],
+    ),
+  );
 
 /** The admin page's form post: every value posted under "embedOrigins", as ticks and the text box do. */
 const siteForm = (entries: string[]) => entries.map((entry) => `embedOrigins=${encodeURIComponent(entry)}`).join('&');
@@ -88,7 +75,7 @@ describe('EMBED_ALLOWED_ORIGINS unset', () => {
     expect(anonymous.headers.get('location')).toBe('/admin');
     const posted = await formPost(server.url, '/admin/embedding', siteForm([SHAREPOINT]));
     expect(posted.status).toBe(303);
-    expect(storedSetting(server)).toBeNull();
+    expect(await storedSetting(server)).toBeNull();
 
     const cookie = await loginAsAdmin(server.url, PASSWORD);
     const home = await request(`${server.url}/admin`, { headers: { cookie } });
@@ -109,8 +96,8 @@ describe('EMBED_ALLOWED_ORIGINS unset', () => {
       origin: 'https://evil.example',
     });
     expect(response.status).toBe(403);
-    expect(storedSetting(server)).toBeNull();
-    expect(auditRows(server)).toEqual([]);
+    expect(await storedSetting(server)).toBeNull();
+    expect(await auditRows(server)).toEqual([]);
   });
 
   it.each([
@@ -129,8 +116,8 @@ describe('EMBED_ALLOWED_ORIGINS unset', () => {
     expect(html).toContain('aria-invalid="true"');
     // What was typed stays in the form to correct; the tick stays ticked.
     expect(html).toMatch(new RegExp(`value="https://\\*\\.sharepoint\\.com" checked`));
-    expect(storedSetting(server)).toBeNull();
-    expect(auditRows(server)).toEqual([]);
+    expect(await storedSetting(server)).toBeNull();
+    expect(await auditRows(server)).toEqual([]);
     expect(await frameAncestors(`${server.url}/embed/plain`)).toBe("'self' *");
   });
 
@@ -154,8 +141,8 @@ describe('EMBED_ALLOWED_ORIGINS unset', () => {
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/admin/embedding?saved');
     const list = `${SHAREPOINT} ${TEAMS} https://intranet.example.com http://localhost:8080`;
-    expect(storedSetting(server)).toBe(list);
-    expect(auditRows(server)).toEqual([
+    expect(await storedSetting(server)).toBe(list);
+    expect(await auditRows(server)).toEqual([
       { actor: expect.stringMatching(/^session:/), action: 'embed_origins', details: list },
     ]);
 
@@ -172,7 +159,7 @@ describe('EMBED_ALLOWED_ORIGINS unset', () => {
   });
 
   it("follows an edit of a poll's own list at once", async () => {
-    const site = storedSetting(server)!;
+    const site = (await storedSetting(server))!;
     expect(await frameAncestors(`${server.url}/embed/own`)).toBe(`'self' ${site} https://wiki.example.org`);
     const patched = await request(`${server.url}/api/admin/polls/own`, {
       method: 'PATCH',
@@ -206,7 +193,7 @@ describe('EMBED_ALLOWED_ORIGINS unset', () => {
       { cookie },
     );
     expect(good.status).toBe(303);
-    const site = storedSetting(server)!;
+    const site = (await storedSetting(server))!;
     expect(await frameAncestors(`${server.url}/embed/form-list`)).toBe(
       `'self' ${site} https://*.atlassian.net https://hub.example.com`,
     );

@@ -9,7 +9,7 @@ import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, useServer } from '../support/server';
-import { withDatabase } from '../support/temp-db';
+import { withStores } from '../support/temp-db';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 /**
@@ -309,13 +309,13 @@ function send(
 }
 
 async function tallies(): Promise<Map<string, number>> {
-  const polls = await withDatabase(server.databaseUrl, ({ store }) => store.listPolls());
+  const polls = await withStores(server.databaseUrl, ({ store }) => store.listPolls());
   return new Map(polls.map((p) => [p.slug, p.responseCount]));
 }
 
 /** Stored segment tallies of the tracked polls: "slug dimension=value" → respondents. */
 async function segmentTallies(): Promise<Map<string, number>> {
-  return withDatabase(server.databaseUrl, async ({ store }) => {
+  return withStores(server.databaseUrl, async ({ store }) => {
     const counts = new Map<string, number>();
     for (const { slug } of TRACKED) {
       const poll = (await store.findPoll(slug))!;
@@ -392,6 +392,6 @@ describe(`fuzzing (${RUNS} requests)`, () => {
     expect(after.get('shut')).toBe(0);
     expect(after.get('later')).toBe(0);
     expect(server.output()).not.toMatch(/Unhandled error|TypeError|RangeError|at .*\.mjs:\d+/);
-    expect(await withDatabase(server.databaseUrl, ({ store }) => store.recount(false))).toEqual([]);
+    expect(await withStores(server.databaseUrl, ({ store }) => store.recount(false))).toEqual([]);
   }, 600_000);
 });

@@ -2,15 +2,15 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createPoll, request } from '../support/api';
-import { ADMIN_TOKEN, ROOT, withServer } from '../support/server';
+import { ADMIN_TOKEN, dropServerDatabase, ROOT, scriptEnv, serverDatabaseUrl, withServer } from '../support/server';
 import { tempDir } from '../support/temp-db';
 
 function polls(args: string[], databaseUrl: string) {
   const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'polls.ts'), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl },
+    env: scriptEnv(databaseUrl),
     encoding: 'utf8',
   });
   return { code: result.status, out: result.stdout, err: result.stderr };
@@ -56,7 +56,7 @@ describe('poll definition files', () => {
       expect(exported.code, exported.err).toBe(0);
 
       const targetDir = tempDir();
-      const imported = polls(['import', file], `file:${join(targetDir, 'peer-polls.db')}`);
+      const imported = polls(['import', file], await serverDatabaseUrl(targetDir));
       expect(imported.code, imported.err).toBe(0);
       expect(imported.out).toContain('Imported 6 polls');
 
@@ -68,7 +68,8 @@ describe('poll definition files', () => {
 
   it('imports nothing when any poll is invalid, and names each problem by position', async () => {
     const dir = tempDir();
-    const databaseUrl = `file:${join(dir, 'peer-polls.db')}`;
+    const databaseUrl = await serverDatabaseUrl(dir);
+    onTestFinished(() => dropServerDatabase(dir));
     const file = join(dir, 'bad.json');
     writeFileSync(
       file,
@@ -89,7 +90,8 @@ describe('poll definition files', () => {
 
   it('imports nothing when a slug already exists', async () => {
     const dir = tempDir();
-    const databaseUrl = `file:${join(dir, 'peer-polls.db')}`;
+    const databaseUrl = await serverDatabaseUrl(dir);
+    onTestFinished(() => dropServerDatabase(dir));
     const file = join(dir, 'polls.json');
     writeFileSync(file, JSON.stringify([{ slug: 'one', question: 'One?', options: ['A', 'B'] }]));
     expect(polls(['import', file], databaseUrl).code).toBe(0);

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPoll, formPost, loginAsAdmin, request } from '../support/api';
-import { ADMIN_TOKEN, ROOT, useServer, withServer } from '../support/server';
+import { ADMIN_TOKEN, ROOT, scriptEnv, serverDatabaseUrl, useServer, withServer } from '../support/server';
 import { tempDir } from '../support/temp-db';
 
 const PASSWORD = 'correct horse battery staple';
@@ -115,14 +115,15 @@ describe('poll files', () => {
     const run = (args: string[], databaseUrl: string) =>
       spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'polls.ts'), ...args], {
         cwd: ROOT,
-        env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl },
+        env: scriptEnv(databaseUrl),
         encoding: 'utf8',
       });
     const exported = run(['export', file], server.databaseUrl);
     expect(exported.status, exported.stderr).toBe(0);
 
     const targetDir = tempDir();
-    const imported = run(['import', file], `file:${join(targetDir, 'peer-polls.db')}`);
+    const targetUrl = await serverDatabaseUrl(targetDir);
+    const imported = run(['import', file], targetUrl);
     expect(imported.status, imported.stderr).toBe(0);
     await withServer({ dir: targetDir }, async (target) => {
       expect(await profileOf(target.url, 'exported')).toEqual(['role', 'companySize', 'region']);
@@ -130,7 +131,7 @@ describe('poll files', () => {
       expect(owner.body.profile).toEqual(['role', 'companySize', 'region']);
       // Exported again from the new instance, the poll reads the same.
       const again = join(tempDir(), 'again.json');
-      expect(run(['export', again], `file:${join(targetDir, 'peer-polls.db')}`).status).toBe(0);
+      expect(run(['export', again], targetUrl).status).toBe(0);
     });
   });
 });

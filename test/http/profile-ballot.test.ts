@@ -2,10 +2,9 @@
  * Profile answers on the ballot over HTTP: the JSON API, the poll page's form and the widget's
  * form store them with the vote; a bad answer is 422 invalid_profile and stores nothing.
  */
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { sqlitePathFromUrl } from '../../db/client';
 import { createPoll, formPost, request } from '../support/api';
+import { withRawDatabase } from '../support/raw-database';
 import { ADMIN_TOKEN, useServer } from '../support/server';
 
 /** The smallest K the configuration allows, so a breakdown shows a segment after three votes. */
@@ -28,18 +27,15 @@ const server = useServer({
   },
 });
 
-/** The stored answers of a poll's votes, "dimension=value" sorted, read from the database file. */
-function storedAnswers(slug: string): string[] {
-  const db = new Database(sqlitePathFromUrl(server.databaseUrl), { readonly: true });
-  try {
-    const rows = db
-      .prepare(`SELECT vp.dimension, vp.value FROM vote_profiles vp JOIN polls p ON p.id = vp.poll_id WHERE p.slug = ?`)
-      .all(slug) as { dimension: string; value: string }[];
+/** The stored answers of a poll's votes, "dimension=value" sorted, read from the database. */
+const storedAnswers = (slug: string): Promise<string[]> =>
+  withRawDatabase(server.databaseUrl, async (db) => {
+    const rows = await db.query<{ dimension: string; value: string }>(
+      `SELECT vp.dimension, vp.value FROM vote_profiles vp JOIN polls p ON p.id = vp.poll_id WHERE p.slug = ?`,
+      [slug],
+    );
     return rows.map((row) => `${row.dimension}=${row.value}`).sort();
-  } finally {
-    db.close();
-  }
-}
+  });
 
 /** The poll's response count, from the owner's list of polls (the public poll JSON has none). */
 async function responseCount(slug: string): Promise<number> {
@@ -85,7 +81,10 @@ describe('POST /api/polls/{slug}/votes with a profile', () => {
       n: 3,
       options: [{ votes: 0 }, { votes: 3 }],
     });
-    expect(storedAnswers('json')).toEqual([...Array(MIN_CELL).fill('region=emea'), ...Array(MIN_CELL).fill('role=vp')]);
+    expect(await storedAnswers('json')).toEqual([
+      ...Array(MIN_CELL).fill('region=emea'),
+      ...Array(MIN_CELL).fill('role=vp'),
+    ]);
   });
 
   it.each([
@@ -97,12 +96,12 @@ describe('POST /api/polls/{slug}/votes with a profile', () => {
     ['a string', 'vp', /must be an object/],
   ])('refuses %s with 422 invalid_profile in the error envelope, storing nothing', async (_name, profile, message) => {
     const before = await responseCount('json');
-    const stored = storedAnswers('json');
+    const stored = await storedAnswers('json');
     const response = await jsonVote('json', { choices: ['a'], profile });
     expect(response.status).toBe(422);
     expect(response.body).toEqual({ error: { code: 'invalid_profile', message: expect.stringMatching(message) } });
     expect(await responseCount('json')).toBe(before);
-    expect(storedAnswers('json')).toEqual(stored);
+    expect(await storedAnswers('json')).toEqual(stored);
   });
 
   it('refuses any profile answer on a poll that asks none', async () => {
@@ -145,12 +144,12 @@ describe('the poll page', () => {
     });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/polls/page/results');
-    expect(storedAnswers('page')).toEqual(['companySize=gt-10000', 'role=manager']);
+    expect(await storedAnswers('page')).toEqual(['companySize=gt-10000', 'role=manager']);
   });
 
   it('shows the page again with 422 and the reason in role=alert for a bad answer, storing nothing, keeping the ballot', async () => {
     const before = await responseCount('page');
-    const stored = storedAnswers('page');
+    const stored = await storedAnswers('page');
     const response = await formPost(server.url, '/polls/page', {
       choice: 'b',
       'profile-role': 'emperor',
@@ -165,7 +164,7 @@ describe('the poll page', () => {
     expect(html).toMatch(/<input type="radio" name="choice" value="b" checked/);
     expect(html).toContain('<option value="apac" selected>Asia/Pacific</option>');
     expect(await responseCount('page')).toBe(before);
-    expect(storedAnswers('page')).toEqual(stored);
+    expect(await storedAnswers('page')).toEqual(stored);
   });
 });
 
@@ -188,12 +187,12 @@ describe('the widget', () => {
     });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/embed/widget');
-    expect(storedAnswers('widget')).toEqual(['region=latin-america', 'role=individual']);
+    expect(await storedAnswers('widget')).toEqual(['region=latin-america', 'role=individual']);
   });
 
   it('shows a bad answer in its role=alert with 422, storing nothing', async () => {
     const before = await responseCount('widget');
-    const stored = storedAnswers('widget');
+    const stored = await storedAnswers('widget');
     const response = await formPost(server.url, '/embed/widget', {
       choice: 'a',
       device: await token(),
@@ -203,6 +202,6 @@ describe('the widget', () => {
     expect(response.body).toMatch(/<p class="alert" role="alert">\s*The company size must be one of/);
     expect(response.body).toContain('<fieldset class="profile-questions">');
     expect(await responseCount('widget')).toBe(before);
-    expect(storedAnswers('widget')).toEqual(stored);
+    expect(await storedAnswers('widget')).toEqual(stored);
   });
 });

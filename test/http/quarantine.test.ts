@@ -4,20 +4,19 @@
  * public results page, widget and JSON (fresh, not a kept copy) say how many votes were excluded,
  * the live stream hears of it, and the vote log CSV marks the votes.
  */
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { sqlitePathFromUrl } from '../../db/client';
 import { createPoll, formPost, loginAsAdmin, request, vote, voterCookie } from '../support/api';
 import { openStream } from '../support/event-stream';
+import { withRawDatabase } from '../support/raw-database';
 import { useServer } from '../support/server';
 
 const PASSWORD = 'correct horse battery staple';
 const server = useServer({ env: { ADMIN_PASSWORD: PASSWORD } });
 const BURST = 25;
 
-function sqlite() {
-  return new Database(sqlitePathFromUrl(server.databaseUrl));
-}
+/** SQL on the server's database, read-write (`?` placeholders, either store). */
+const sql = <Row = Record<string, unknown>>(text: string, params: unknown[] = []) =>
+  withRawDatabase(server.databaseUrl, (db) => db.query<Row>(text, params), { write: true });
 
 /** The hidden fields of the form whose action is `action` on an admin page. */
 function formFields(html: string, action: string): Record<string, string> {
@@ -30,21 +29,15 @@ function formFields(html: string, action: string): Record<string, string> {
   return fields;
 }
 
-const counts = () => {
-  const db = sqlite();
-  try {
-    return db
-      .prepare(
-        `select p.response_count as responses, p.quarantined_count as quarantined,
-          (select count(*) from quarantines q where q.poll_id = p.id) as quarantines,
-          (select count(*) from audit_log a where a.poll_slug = p.slug) as audits
-         from polls p where slug = 'stuffed'`,
-      )
-      .get() as { responses: number; quarantined: number; quarantines: number; audits: number };
-  } finally {
-    db.close();
-  }
-};
+const counts = async () =>
+  (
+    await sql<{ responses: number; quarantined: number; quarantines: number; audits: number }>(
+      `select p.response_count as responses, p.quarantined_count as quarantined,
+        (select count(*) from quarantines q where q.poll_id = p.id) as quarantines,
+        (select count(*) from audit_log a where a.poll_slug = p.slug) as audits
+       from polls p where slug = 'stuffed'`,
+    )
+  )[0]!;
 
 describe('quarantine from the admin poll page', () => {
   it('flags a burst, quarantines it, says so in public, and restores it', async () => {
@@ -58,18 +51,15 @@ describe('quarantine from the admin poll page', () => {
     for (let i = 0; i < BURST; i++) expect((await vote(server.url, 'stuffed', ['vim'])).status).toBe(201);
     // The burst's network (every loopback client is one /24): its hour marked as over the budget,
     // as the vote path does when a budget refuses a vote.
-    const db = sqlite();
-    const { pollId, prefixKey, hour } = db
-      .prepare(
-        `select poll_id as pollId, prefix_key as prefixKey, created_at / 3600000 as hour from votes
-         where prefix_key is not null limit 1`,
-      )
-      .get() as { pollId: number; prefixKey: string; hour: number };
-    db.prepare(
+    const [{ pollId, prefixKey, hour }] = await sql<{ pollId: number; prefixKey: string; hour: number }>(
+      `select poll_id as "pollId", prefix_key as "prefixKey", created_at / 3600000 as hour from votes
+       where prefix_key is not null limit 1`,
+    );
+    await sql(
       `insert into prefix_hour_tallies (poll_id, prefix_key, hour, votes, refused) values (?, ?, ?, ?, 1)
-       on conflict do update set refused = refused + 1`,
-    ).run(pollId, prefixKey, hour, BURST);
-    db.close();
+       on conflict (poll_id, prefix_key, hour) do update set refused = prefix_hour_tallies.refused + 1`,
+      [pollId, prefixKey, hour, BURST],
+    );
 
     // A cookie-less reader's JSON, which the page cache may keep: it must not outlive the quarantine.
     expect((await request(`${server.url}/api/polls/stuffed/results`)).body).toMatchObject({
@@ -89,7 +79,7 @@ describe('quarantine from the admin poll page', () => {
     expect(burst.network).not.toBe(prefixKey);
 
     // Without a session: back to the login, nothing written; cross-site with one: 403.
-    const before = counts();
+    const before = await counts();
     const anonymous = await formPost(server.url, '/admin/polls/stuffed', { ...burst, action: 'quarantine' });
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers.get('location')).toBe('/admin');
@@ -100,7 +90,7 @@ describe('quarantine from the admin poll page', () => {
       { cookie, origin: 'https://evil.example' },
     );
     expect(crossSite.status).toBe(403);
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
 
     // Malformed and unknown networks are refused in the section's alert.
     const bad = await formPost(
@@ -118,12 +108,12 @@ describe('quarantine from the admin poll page', () => {
       { cookie },
     );
     expect(unknown.status).toBe(404);
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
 
     const done = await formPost(server.url, '/admin/polls/stuffed', { ...burst, action: 'quarantine' }, { cookie });
     expect(done.status).toBe(303);
     expect(done.headers.get('location')).toBe('/admin/polls/stuffed?quarantined=25#traffic');
-    expect(counts()).toEqual({ responses: 0, quarantined: BURST, quarantines: 1, audits: before.audits + 1 });
+    expect(await counts()).toEqual({ responses: 0, quarantined: BURST, quarantines: 1, audits: before.audits + 1 });
     expect(await stream.next(2)).toBe(true);
     expect(stream.events.at(-1)).toMatchObject({ totalResponses: 0, excludedVotes: BURST });
     stream.close();
@@ -153,13 +143,10 @@ describe('quarantine from the admin poll page', () => {
       .body as string;
     expect(after).toContain('25 votes quarantined: out of the public results, kept in the vote log.');
     // The 3 later votes came from the burst's network: in its hour they reopen it (see the next test).
-    const later = sqlite();
-    const inBurstHour = (
-      later
-        .prepare('select count(*) as n from votes where prefix_key = ? and created_at / 3600000 = ?')
-        .get(prefixKey, hour) as { n: number }
-    ).n;
-    later.close();
+    const [{ n: inBurstHour }] = await sql<{ n: number }>(
+      'select count(*) as n from votes where prefix_key = ? and created_at / 3600000 = ?',
+      [prefixKey, hour],
+    );
     expect(after).toContain(
       inBurstHour === BURST + 3
         ? 'Quarantine the 3 votes counted since'
@@ -186,7 +173,7 @@ describe('quarantine from the admin poll page', () => {
     expect(history).toMatch(/Quarantine these (25|28) votes/);
     const twice = await formPost(server.url, '/admin/polls/stuffed', { ...restore, action: 'restore' }, { cookie });
     expect(twice.status).toBe(404);
-    expect(counts()).toMatchObject({ responses: BURST + 3, quarantined: 0, quarantines: 1 });
+    expect(await counts()).toMatchObject({ responses: BURST + 3, quarantined: 0, quarantines: 1 });
   });
 
   it('reopens a quarantined burst when its network votes again in its hours, and quarantines only those votes', async () => {
@@ -201,19 +188,12 @@ describe('quarantine from the admin poll page', () => {
       for (let i = 0; i < n; i++) expect((await vote(server.url, 'held', ['b'])).status).toBe(201);
     };
     await cast(10);
-    const db = sqlite();
-    const { pollId, prefixKey, hour } = db
-      .prepare(
-        `select v.poll_id as pollId, v.prefix_key as prefixKey, v.created_at / 3600000 as hour from votes v
-         join polls p on p.id = v.poll_id where p.slug = 'held' limit 1`,
-      )
-      .get() as { pollId: number; prefixKey: string; hour: number };
-    // Flagged as over the budget, as the vote path marks an hour whose budget refused a vote.
-    db.prepare('update prefix_hour_tallies set refused = 1 where poll_id = ? and prefix_key = ?').run(
-      pollId,
-      prefixKey,
+    const [{ pollId, prefixKey, hour }] = await sql<{ pollId: number; prefixKey: string; hour: number }>(
+      `select v.poll_id as "pollId", v.prefix_key as "prefixKey", v.created_at / 3600000 as hour from votes v
+       join polls p on p.id = v.poll_id where p.slug = 'held' limit 1`,
     );
-    db.close();
+    // Flagged as over the budget, as the vote path marks an hour whose budget refused a vote.
+    await sql('update prefix_hour_tallies set refused = 1 where poll_id = ? and prefix_key = ?', [pollId, prefixKey]);
     const cookie = await loginAsAdmin(server.url, PASSWORD);
     const page = async (query = '') =>
       (await request(`${server.url}/admin/polls/held${query}`, { headers: { cookie } })).body as string;
@@ -228,11 +208,10 @@ describe('quarantine from the admin poll page', () => {
     // Four more from the same network, in the burst's hour (moved there should the clock have
     // turned the hour meanwhile): they count, and the page must say so and offer to take them.
     await cast(4);
-    const move = sqlite();
-    move
-      .prepare('update votes set created_at = ? where poll_id = ? and quarantine_id is null')
-      .run(hour * 3_600_000 + 3_599_000, pollId);
-    move.close();
+    await sql('update votes set created_at = ? where poll_id = ? and quarantine_id is null', [
+      hour * 3_600_000 + 3_599_000,
+      pollId,
+    ]);
     expect((await request(`${server.url}/api/polls/held/results`)).body).toMatchObject({
       totalResponses: 4,
       excludedVotes: 10,
@@ -260,9 +239,7 @@ describe('quarantine from the admin poll page', () => {
     expect(held).not.toContain('name="action" value="quarantine"');
 
     // A poll older than the default window links to every hour; that view keeps its query on the forms.
-    const aged = sqlite();
-    aged.prepare('update polls set created_at = ? where id = ?').run((hour - 72) * 3_600_000, pollId);
-    aged.close();
+    await sql('update polls set created_at = ? where id = ?', [(hour - 72) * 3_600_000, pollId]);
     expect(await page()).toContain('href="/admin/polls/held?traffic=all#traffic"');
     const all = await page('?traffic=all');
     expect(all).toContain('Votes per hour over the poll’s whole life');

@@ -4,11 +4,10 @@
  * and in the widget. A refused ballot is a 422 page with the reason in role="alert", the voter's
  * entries kept, and nothing stored. Write-in texts never reach a public page or the public API.
  */
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { sqlitePathFromUrl } from '../../db/client';
 import { cookieFrom, formPost, request } from '../support/api';
 import { createQuestionTypePolls } from '../support/question-type-polls';
+import { withRawDatabase } from '../support/raw-database';
 import { useServer } from '../support/server';
 
 /** A write-in nobody else would type, to look for on every public surface. */
@@ -25,18 +24,15 @@ const positions = async (slug: string) =>
     ((await results(slug)).ranked.positions as { key: string; counts: number[] }[]).map((p) => [p.key, p.counts]),
   );
 
-/** Rows of a poll in a table of the database file (nothing stored = no new row). */
-function rowsIn(table: 'vote_rankings' | 'other_answers', slug: string): number {
-  const db = new Database(sqlitePathFromUrl(server.databaseUrl), { readonly: true });
-  try {
-    const row = db
-      .prepare(`SELECT count(*) AS n FROM ${table} t JOIN polls p ON p.id = t.poll_id WHERE p.slug = ?`)
-      .get(slug) as { n: number };
-    return row.n;
-  } finally {
-    db.close();
-  }
-}
+/** Rows of a poll in a table of the database (nothing stored = no new row). */
+const rowsIn = (table: 'vote_rankings' | 'other_answers', slug: string): Promise<number> =>
+  withRawDatabase(server.databaseUrl, async (db) => {
+    const [row] = await db.query<{ n: number }>(
+      `SELECT count(*) AS n FROM ${table} t JOIN polls p ON p.id = t.poll_id WHERE p.slug = ?`,
+      [slug],
+    );
+    return row!.n;
+  });
 
 const post = (path: string, fields: [string, string][]) =>
   formPost(server.url, path, new URLSearchParams(fields).toString());
@@ -107,7 +103,7 @@ describe('the ranked ballot without JavaScript', () => {
   });
 
   it('refuses an option ranked twice with 422, keeps the ranks chosen, stores nothing', async () => {
-    const before = rowsIn('vote_rankings', 'capital');
+    const before = await rowsIn('vote_rankings', 'capital');
     const refused = await post('/polls/capital', [
       ...ranks('nashville', 'knoxville', 'nashville'),
       ['profile-region', 'emea'],
@@ -119,7 +115,7 @@ describe('the ranked ballot without JavaScript', () => {
     );
     expect(chosen).toEqual(['nashville', 'knoxville', 'nashville', '']);
     expect(html).toMatch(/<option value="emea" selected/);
-    expect(rowsIn('vote_rankings', 'capital')).toBe(before);
+    expect(await rowsIn('vote_rankings', 'capital')).toBe(before);
     expect((await results('capital')).totalResponses).toBe(2);
   });
 
@@ -177,7 +173,7 @@ describe('the write-in "Other"', () => {
   });
 
   it('counts the text as the option "other", and the text appears on no public page, API or widget', async () => {
-    const before = rowsIn('other_answers', 'tool');
+    const before = await rowsIn('other_answers', 'tool');
     const voted = await post('/polls/tool', [
       ['choice', 'other'],
       ['other', SECRET_TEXT],
@@ -194,7 +190,7 @@ describe('the write-in "Other"', () => {
         ])
       ).status,
     ).toBe(303);
-    expect(rowsIn('other_answers', 'tool')).toBe(before + 2);
+    expect(await rowsIn('other_answers', 'tool')).toBe(before + 2);
     const body = await results('tool');
     expect(body.options.find((o: { key: string }) => o.key === 'other')).toMatchObject({ label: 'Other', votes: 2 });
     expect(body.options.find((o: { key: string }) => o.key === 'jira')).toMatchObject({ votes: 1 });
@@ -222,7 +218,7 @@ describe('the write-in "Other"', () => {
   });
 
   it('refuses "Other" chosen with an empty text (422 invalid_other), keeps the entries, stores nothing', async () => {
-    const before = rowsIn('other_answers', 'tool');
+    const before = await rowsIn('other_answers', 'tool');
     const total = (await results('tool')).totalResponses;
     const refused = await post('/polls/tool', [
       ['choice', 'other'],
@@ -231,7 +227,7 @@ describe('the write-in "Other"', () => {
     expectRefused(refused, 'Write your answer for "Other", or choose another option.');
     expect(refused.body).toMatch(/<input type="radio" name="choice" value="other" checked/);
     expect((await results('tool')).totalResponses).toBe(total);
-    expect(rowsIn('other_answers', 'tool')).toBe(before);
+    expect(await rowsIn('other_answers', 'tool')).toBe(before);
   });
 
   it('keeps a text that is too long after the refusal, escaped', async () => {
@@ -324,19 +320,19 @@ describe('the widget', () => {
   it('takes an "Other" text, and refuses "Other" without one (422)', async () => {
     const html = (await request(`${server.url}/embed/tools`)).body as string;
     expect(html).toMatch(/<input type="text" name="other" maxlength="200"[^>]*aria-label="Other \(please specify\)"/);
-    const before = rowsIn('other_answers', 'tools');
+    const before = await rowsIn('other_answers', 'tools');
     const refused = await widgetPost('tools', [
       ['choice', 'other'],
       ['other', ''],
     ]);
     expectRefused(refused, 'Write your answer for "Other", or choose another option.');
-    expect(rowsIn('other_answers', 'tools')).toBe(before);
+    expect(await rowsIn('other_answers', 'tools')).toBe(before);
     const voted = await widgetPost('tools', [
       ['choice', 'other'],
       ['other', 'Basecamp'],
     ]);
     expect(voted.status).toBe(303);
-    expect(rowsIn('other_answers', 'tools')).toBe(before + 1);
+    expect(await rowsIn('other_answers', 'tools')).toBe(before + 1);
     const cookie = cookieFrom(voted.headers, 'pp_widget_voter');
     const after = (await request(`${server.url}/embed/tools`, { headers: { cookie } })).body as string;
     expect(after).toMatch(/Other\s*<strong class="mine">Your choice<\/strong>/);

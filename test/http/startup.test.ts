@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { request } from '../support/api';
+import { onPostgres } from '../support/postgres';
+import { withRawDatabase } from '../support/raw-database';
 import { runServerExpectingExit, withServer } from '../support/server';
 import { tempDir } from '../support/temp-db';
 
@@ -36,10 +38,13 @@ describe('startup', () => {
     expect(lines[0]).toMatch(/could not start.*ECONNREFUSED/);
   });
 
-  it('creates and migrates the database file and seeds the demo polls when asked', async () => {
+  it('creates and migrates the database and seeds the demo polls when asked', async () => {
     const dir = tempDir();
     await withServer({ dir: join(dir, 'nested', 'data'), env: { SEED_DEMO: '1' } }, async (server) => {
-      expect(existsSync(join(dir, 'nested', 'data', 'peer-polls.db'))).toBe(true);
+      // SQLite: the file, in folders made for it; PostgreSQL: the (test's) database named by the URL.
+      if (!onPostgres()) expect(existsSync(join(dir, 'nested', 'data', 'peer-polls.db'))).toBe(true);
+      const tables = await withRawDatabase(server.databaseUrl, (db) => db.tables());
+      expect(tables.map((table) => table.name)).toEqual(expect.arrayContaining(['polls', 'votes', 'surveys']));
       const polls = (await request(`${server.url}/api/polls`)).body.polls.map((p: { slug: string }) => p.slug).sort();
       expect(polls).toEqual(['ai-projects-in-production', 'ai-rollout-tactics', 'project-management-tool']);
       const results = await request(`${server.url}/api/polls/ai-projects-in-production/results`);

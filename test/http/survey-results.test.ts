@@ -5,7 +5,6 @@
  * without admin rights. The surveys and responses are written into the server's database before
  * it starts, through the survey store's own submission path.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPoll as createStandalonePoll, preparePoll } from '@/lib/poll-admin';
 import type { ProfileAnswers } from '@/lib/profile';
@@ -13,8 +12,8 @@ import type { NewQuestion, SurveyFields, SurveyRecord, SurveyStore } from '@/lib
 import { signDeviceId, surveyDeviceKeyFor } from '@/lib/voter';
 import { loginAsAdmin, request } from '../support/api';
 import { openStream } from '../support/event-stream';
-import { ADMIN_TOKEN, useServer } from '../support/server';
-import { withDatabase } from '../support/temp-db';
+import { ADMIN_TOKEN, serverDatabaseUrl, useServer } from '../support/server';
+import { withStores } from '../support/temp-db';
 
 const SECRET = 'survey-results-http-secret-0123456789abcdef';
 const PASSWORD = 'a-long-admin-password';
@@ -92,7 +91,7 @@ async function respond(
  * and z) stop after page 1, so 21 answer question 2: x 11, y 10.
  */
 async function prepare(dir: string) {
-  await withDatabase(`file:${join(dir, 'peer-polls.db')}`, async ({ store, surveyStore }) => {
+  await withStores(await serverDatabaseUrl(dir), async ({ store, surveyStore }) => {
     const team = await create(surveyStore, fields({ slug: 'team', title: 'Team pulse' }), [
       asQuestion({ slug: 'team-1', question: 'Tool?', options: ['X', 'Y', 'Z'] }, 0, true),
       asQuestion(

@@ -2,14 +2,13 @@
  * The vote log export over HTTP from the built server: a log longer than one store page arrives
  * streamed, whole, once and in order, with minute-precision times.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPoll } from '@/lib/poll-admin';
 import type { VoteSource } from '@/lib/types';
 import { VOTE_LOG_PAGE_SIZE } from '@/lib/vote-log';
 import { loginAsAdmin, request, vote } from '../support/api';
-import { useServer } from '../support/server';
-import { withDatabase } from '../support/temp-db';
+import { serverDatabaseUrl, useServer } from '../support/server';
+import { withStores } from '../support/temp-db';
 
 const PASSWORD = 'a-long-admin-password';
 const START = Date.parse('2026-06-01T00:00:00Z');
@@ -26,7 +25,7 @@ let expected: string[];
  * row shows), and the later half imported first (so time order is not id order).
  */
 async function prepareDatabase(dir: string): Promise<string[]> {
-  return withDatabase(`file:${join(dir, 'peer-polls.db')}`, async ({ store }) => {
+  return withStores(await serverDatabaseUrl(dir), async ({ store }) => {
     const poll = await createPoll(
       store,
       {

@@ -14,8 +14,8 @@ import { MAX_BUFFERED_BYTES } from '@/http/astro-render';
 import { createPoll as createPollInStore } from '@/lib/poll-admin';
 import { VOTE_LOG_PAGE_SIZE } from '@/lib/vote-log';
 import { createPoll, loginAsAdmin, vote, voterCookie } from '../support/api';
-import { ROOT, useServer } from '../support/server';
-import { withDatabase } from '../support/temp-db';
+import { ROOT, serverDatabaseUrl, useServer } from '../support/server';
+import { withStores } from '../support/temp-db';
 
 const PASSWORD = 'a-long-admin-password';
 const server = useServer({
@@ -290,8 +290,8 @@ describe('a long export streamed', () => {
   const VOTES = VOTE_LOG_PAGE_SIZE * 3;
   const big = useServer({
     env: { ADMIN_PASSWORD: PASSWORD },
-    prepare: (dir) =>
-      withDatabase(`file:${join(dir, 'peer-polls.db')}`, async ({ store }) => {
+    prepare: async (dir) =>
+      withStores(await serverDatabaseUrl(dir), async ({ store }) => {
         const start = Date.parse('2026-06-01T00:00:00Z');
         const poll = await createPollInStore(
           store,

@@ -109,7 +109,8 @@ describe('seedDemo', () => {
     } finally {
       await other.cleanup();
     }
-  });
+    // Two seeds of the demo: on PostgreSQL several seconds each.
+  }, 60_000);
 });
 
 describe('demo profile answers', () => {
@@ -308,5 +309,6 @@ describe('the demo survey', () => {
     } finally {
       await other.cleanup();
     }
-  });
+    // Two seeds of the demo: on PostgreSQL several seconds each.
+  }, 60_000);
 });

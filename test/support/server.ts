@@ -101,14 +101,22 @@ export async function startServer({ env = {}, dir = tempDir(), port }: StartOpti
 }
 
 const isPostgres = (url: string) => url.startsWith('postgres');
+
+/** The environment a script (npm run polls, …) needs beside DATABASE_URL: PostgreSQL requires VOTER_KEY_SECRET. */
+export const scriptEnv = (databaseUrl: string): Record<string, string> => ({
+  PATH: process.env.PATH ?? '',
+  DATABASE_URL: databaseUrl,
+  ...(isPostgres(databaseUrl) ? { VOTER_KEY_SECRET: TEST_VOTER_KEY_SECRET } : {}),
+});
 /** In the `postgres` project a server folder names its database here, so a restart finds it again. */
 const PG_DATABASE_FILE = 'postgres-database';
 
 /**
  * The database of a server folder: its SQLite file, or (in the `postgres` project) a fresh
- * PostgreSQL database made on first use and named in the folder for restarts.
+ * PostgreSQL database made on first use and named in the folder for restarts. A `prepare` hook
+ * fills it through `withStores(await serverDatabaseUrl(dir), …)` before the server starts.
  */
-async function serverDatabaseUrl(dir: string): Promise<string> {
+export async function serverDatabaseUrl(dir: string): Promise<string> {
   if (!onPostgres()) return `file:${join(dir, 'peer-polls.db')}`;
   const file = join(dir, PG_DATABASE_FILE);
   if (existsSync(file)) return testDatabaseUrl(readFileSync(file, 'utf8').trim());
@@ -118,7 +126,7 @@ async function serverDatabaseUrl(dir: string): Promise<string> {
 }
 
 /** Drops a server folder's PostgreSQL database (in the background: cleanup stays synchronous). */
-function dropServerDatabase(dir: string): void {
+export function dropServerDatabase(dir: string): void {
   const file = join(dir, PG_DATABASE_FILE);
   if (!existsSync(file)) return;
   const name = readFileSync(file, 'utf8').trim();
