@@ -584,6 +584,21 @@ async function sameResults(site: OpenDatabase, copy: OpenPostgres, personKeys: s
     expect(await copy.adminStore.otherAnswerGroups(poll.id), slug).toEqual(
       await site.adminStore.otherAnswerGroups(poll.id),
     );
+    // The owner's views: the vote log (all of it, in pages), the audit trail, traffic and quarantines.
+    const log = async (admin: OpenDatabase['adminStore']) => {
+      const entries = [];
+      for (let page = await admin.voteLogPage(poll.id, null, 500); ;) {
+        entries.push(...page);
+        if (page.length < 500) return entries;
+        page = await admin.voteLogPage(poll.id, page[page.length - 1]!, 500);
+      }
+    };
+    expect(await log(copy.adminStore), slug).toEqual(await log(site.adminStore));
+    expect(await copy.adminStore.auditFor(slug), slug).toEqual(await site.adminStore.auditFor(slug));
+    expect(await copy.store.trafficOf(poll.id, 0, 1_000_000), slug).toEqual(
+      await site.store.trafficOf(poll.id, 0, 1_000_000),
+    );
+    expect(await copy.store.quarantinesOf(poll.id), slug).toEqual(await site.store.quarantinesOf(poll.id));
   }
   expect(await copy.store.listPolls()).toEqual(await site.store.listPolls());
   const person = (await copy.store.findPoll('person'))!;
