@@ -9,7 +9,6 @@ import type { SurveyStore } from '../../src/lib/survey-types';
 import { ADMIN_STORE_COMMITS, POLL_STORE_COMMITS, SURVEY_STORE_COMMITS, guardStore } from '../storage-guard';
 import { createPgAdminStore } from './admin-store';
 import { createPgDb, type PgDb } from './client';
-import { keyedQueue } from './keyed-queue';
 import { migratePg } from './migrate';
 import { createPgPollCore } from './polls';
 import { createPgRecount } from './recount';
@@ -30,12 +29,9 @@ export interface OpenPostgres {
 export function createPgStores(db: PgDb, health: StorageHealth = new StorageHealth()): OpenPostgres {
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= db.$client.end());
-  const votes = createPgVoteWrites(db);
-  const inTurn = keyedQueue();
   const store: PollStore = {
     ...createPgPollCore(db),
-    ...votes,
-    recordVote: (vote) => inTurn(vote.pollId, () => votes.recordVote(vote)),
+    ...createPgVoteWrites(db),
     ...createPgTraffic(db),
     ...createPgRecount(db),
     close,

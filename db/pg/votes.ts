@@ -1,16 +1,17 @@
 /**
- * Votes into PostgreSQL: each vote is ONE transaction (retried on a serialization failure or a
- * deadlock) that first locks its poll's row — so the votes of one poll are written one at a time
- * while votes of other polls run side by side — then decides, in SQLite's order
- * (db/sqlite-votes.ts): the rules and options it was checked against still hold (else
- * `stale_options`: rolled back), none of its duplicate-policy locks is taken (else `duplicate`,
- * counted in `duplicate_count`), its network prefix has budget left this hour (else
- * `over_budget`, counted as refused). Read after the poll's row lock is held, these checks cannot
- * race another vote of the poll, so a refused vote needs no savepoint: its refusal count and the
- * undoing of its option tallies are one statement. A recorded vote writes its rows, tallies,
- * locks (a person's into the poll's sorted lock array, naming no vote) and its prefix's
- * `votes + 1` in one statement (db/pg/counted-votes.ts), then reads the poll as it now is.
- * Round trips of a recorded vote: BEGIN, lock, check (+ options), write, read, COMMIT.
+ * Votes into PostgreSQL. The votes of one poll that arrive together are written in ONE
+ * transaction (a group, retried whole on a serialization failure or a deadlock) that first locks
+ * the poll's row — so the votes of one poll are written one group at a time, across instances too,
+ * while votes of other polls run side by side. Each vote of the group then decides, in SQLite's
+ * order (db/sqlite-votes.ts): the rules and options it was checked against still hold (else
+ * `stale_options`), none of its duplicate-policy locks is taken (else `duplicate`, counted in
+ * `duplicate_count`), its network prefix has budget left this hour (else `over_budget`, counted
+ * as refused). Read after the poll's row lock is held, these checks cannot race another vote,
+ * and they see the votes written before them in the group; so a refused vote needs no savepoint:
+ * its refusal count and the undoing of its option tallies are one statement. A recorded vote
+ * writes its rows, tallies, locks (a person's into the poll's sorted lock array, naming no vote)
+ * and its prefix's `votes + 1` in one statement (db/pg/counted-votes.ts); the poll is read once
+ * for the group. Round trips: BEGIN, lock, per vote check (+ options) and write, read, COMMIT.
  */
 import { eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import {
@@ -28,6 +29,9 @@ import type { PgDb, PgTx } from './client';
 import { countOptions, createPgCountedVotes, StaleOptions } from './counted-votes';
 import { inTransaction } from './retry';
 import { polls, type pollOptions } from './schema';
+
+/** Votes of one poll written in one transaction at most (as SQLite's MAX_VOTE_GROUP). */
+export const MAX_PG_VOTE_GROUP = 256;
 
 /** A lock the checks found free was taken when written: impossible under the poll's row lock, but then the vote is run again. */
 class LockRace extends Error {
@@ -76,14 +80,12 @@ export function createPgVoteWrites(db: PgDb): Pick<PollStore, 'recordVote' | 'im
   const counted = createPgCountedVotes();
 
   /**
-   * Locks the poll's row, then (the next statement: a statement's snapshot is taken before it waits
-   * for a row lock, so reads in the locking statement could miss what the vote holding the lock
-   * just committed) counts the ballot's options `+ 1` and reads what the vote is checked against.
-   * null: no such poll.
+   * With the poll's row locked (by the group, in an earlier statement: a statement's snapshot is
+   * taken before it waits for a row lock, so reads in the locking statement could miss what the
+   * group holding the lock just committed), counts the ballot's options `+ 1` and reads what the
+   * vote is checked against. null: no such poll.
    */
-  const lockPoll = async (tx: PgTx, vote: VoteToRecord, hour: number): Promise<PollState | null> => {
-    const locked = await tx.execute(sql`select id from polls where id = ${int(vote.pollId)} for update`);
-    if (locked.rows.length === 0) return null;
+  const checkVote = async (tx: PgTx, vote: VoteToRecord, hour: number): Promise<PollState | null> => {
     const keys = vote.lockKeys.filter((key) => !isPersonLock(key));
     const personKeys = vote.lockKeys.filter(isPersonLock);
     const { rows } = await tx.execute<PollState>(sql`
@@ -128,61 +130,118 @@ export function createPgVoteWrites(db: PgDb): Pick<PollStore, 'recordVote' | 'im
     return { ctes, columns: sql`(select count(*) from locks)::int as taken`, expected: keys.length };
   };
 
-  /** Undoes the option tallies lockPoll counted: the vote is refused after all. */
+  /** Undoes the option tallies checkVote counted: the vote is refused after all. */
   const uncountOptions = (vote: VoteToRecord) =>
     sql`uncounted as (update poll_options set votes = votes - 1
       where poll_id = ${int(vote.pollId)} and id = any(${ints(vote.optionIds)}))`;
 
-  /** One attempt at the vote, in one transaction; a Stale or LockRace thrown rolls it all back. */
-  const attempt = (vote: VoteToRecord) =>
-    inTransaction(db, async (tx): Promise<RecordOutcome> => {
-      const hour = Math.floor(vote.createdAt / HOUR_MS);
-      const poll = await lockPoll(tx, vote, hour);
-      // The ballot was checked against rules read before this transaction; an edit in between (an
-      // option rule, or the poll closed or given another policy) means checking it again —
-      // castVote then refuses it as the poll now is. Nothing of it stays (the options counted).
-      const checked = vote.checkedAgainst;
-      if (
-        !poll ||
-        (Object.keys(checked) as (keyof VoteRules)[]).some((field) => poll[field] !== checked[field]) ||
-        poll.matching !== vote.optionIds.length
-      )
-        throw new StaleOptions();
-      // A lock taken (or the same key twice on one ballot, as SQLite's primary key would refuse it):
-      // the refused attempt is counted, in this transaction.
-      if (poll.locked || new Set(vote.lockKeys).size !== vote.lockKeys.length) {
-        await tx.execute(sql`with ${uncountOptions(vote)}
-          update polls set duplicate_count = duplicate_count + 1 where id = ${int(vote.pollId)}`);
-        return { outcome: 'duplicate' };
-      }
-      // After the locks: a duplicate is refused as one and spends nothing of the budget.
-      if (vote.prefixKey && poll.votesPerHour !== null && poll.spent !== null && poll.spent >= poll.votesPerHour) {
-        await tx.execute(sql`with ${uncountOptions(vote)}
-          insert into prefix_hour_tallies (poll_id, prefix_key, hour, refused)
-          values (${int(vote.pollId)}, ${vote.prefixKey}, ${int(hour)}, 1)
-          on conflict (poll_id, prefix_key, hour) do update set refused = prefix_hour_tallies.refused + 1`);
-        return { outcome: 'over_budget', retryAfterSeconds: secondsToHourEnd(vote.createdAt) };
-      }
-      const locks = lockWrites(vote, hour);
-      const written = await counted.writeVote<{ taken: number }>(tx, vote, locks);
-      if (written.taken !== locks.expected) throw new LockRace();
-      // The poll as this vote left it, read in the transaction: the caller answers with it.
-      return { outcome: 'recorded', poll: (await readPollAfter(tx, vote.pollId))! };
+  /**
+   * Decides and writes one vote inside its group's transaction, the poll's row already locked.
+   * A refusal undoes what it counted and writes its refusal count, so it never touches the other
+   * votes of the group; 'recorded' is completed with the poll once the group is written.
+   */
+  const decide = async (tx: PgTx, vote: VoteToRecord): Promise<RecordOutcome | 'recorded'> => {
+    const hour = Math.floor(vote.createdAt / HOUR_MS);
+    const poll = await checkVote(tx, vote, hour);
+    // The ballot was checked against rules read before this transaction; an edit in between (an
+    // option rule, or the poll closed or given another policy) means checking it again —
+    // castVote then refuses it as the poll now is. Nothing of it stays (the options counted).
+    const checked = vote.checkedAgainst;
+    if (
+      !poll ||
+      (Object.keys(checked) as (keyof VoteRules)[]).some((field) => poll[field] !== checked[field]) ||
+      poll.matching !== vote.optionIds.length
+    ) {
+      if (poll) await tx.execute(sql`with ${uncountOptions(vote)} select 1`);
+      return { outcome: 'stale_options' };
+    }
+    // A lock taken (or the same key twice on one ballot, as SQLite's primary key would refuse it):
+    // the refused attempt is counted, in this transaction.
+    if (poll.locked || new Set(vote.lockKeys).size !== vote.lockKeys.length) {
+      await tx.execute(sql`with ${uncountOptions(vote)}
+        update polls set duplicate_count = duplicate_count + 1 where id = ${int(vote.pollId)}`);
+      return { outcome: 'duplicate' };
+    }
+    // After the locks: a duplicate is refused as one and spends nothing of the budget.
+    if (vote.prefixKey && poll.votesPerHour !== null && poll.spent !== null && poll.spent >= poll.votesPerHour) {
+      await tx.execute(sql`with ${uncountOptions(vote)}
+        insert into prefix_hour_tallies (poll_id, prefix_key, hour, refused)
+        values (${int(vote.pollId)}, ${vote.prefixKey}, ${int(hour)}, 1)
+        on conflict (poll_id, prefix_key, hour) do update set refused = prefix_hour_tallies.refused + 1`);
+      return { outcome: 'over_budget', retryAfterSeconds: secondsToHourEnd(vote.createdAt) };
+    }
+    const locks = lockWrites(vote, hour);
+    const written = await counted.writeVote<{ taken: number }>(tx, vote, locks);
+    if (written.taken !== locks.expected) throw new LockRace();
+    return 'recorded';
+  };
+
+  /**
+   * Group commit, as SQLite's writer does (db/sqlite-votes.ts): the votes of one poll that arrive
+   * while one of its transactions runs wait here, in memory, and are then written together in
+   * ONE transaction — the poll's row locked once, each vote decided and written in turn (seeing
+   * the ones before it), the poll read once, one COMMIT. None is answered before that commit;
+   * a failure of the transaction fails every vote of the group (the storage guard answers 503),
+   * and a conflict (serialization, deadlock) runs the whole group again. A hot poll then holds
+   * one pooled connection, not all of them, and pays one lock hand-over and one commit per group.
+   */
+  const groups = new Map<
+    number,
+    { vote: VoteToRecord; done: (outcome: RecordOutcome) => void; fail: (error: unknown) => void; alone?: boolean }[]
+  >();
+
+  const writeGroup = (pollId: number, group: VoteToRecord[]) =>
+    inTransaction(db, async (tx): Promise<RecordOutcome[]> => {
+      const locked = await tx.execute(sql`select id from polls where id = ${int(pollId)} for update`);
+      if (locked.rows.length === 0) return group.map(() => ({ outcome: 'stale_options' }));
+      const decided: (RecordOutcome | 'recorded')[] = [];
+      for (const vote of group) decided.push(await decide(tx, vote));
+      if (!decided.includes('recorded')) return decided as RecordOutcome[];
+      // The poll as the group left it, read in the transaction: the votes are answered with it.
+      const poll = (await readPollAfter(tx, pollId))!;
+      return decided.map((outcome) => (outcome === 'recorded' ? { outcome: 'recorded', poll } : outcome));
     });
 
-  return {
-    async recordVote(vote) {
+  const drain = async (pollId: number) => {
+    const waiting = groups.get(pollId)!;
+    while (waiting.length > 0) {
+      // A vote sent back to be written alone takes a group of its own.
+      const group = waiting[0]!.alone ? waiting.splice(0, 1) : waiting.splice(0, MAX_PG_VOTE_GROUP);
       for (let tries = 1; ; tries++) {
         try {
-          return await attempt(vote);
+          const outcomes = await writeGroup(
+            pollId,
+            group.map((entry) => entry.vote),
+          );
+          group.forEach((entry, i) => entry.done(outcomes[i]!));
+          break;
         } catch (error) {
-          // Rolled back: the rules or options changed under the ballot; castVote checks it again.
-          if (error instanceof StaleOptions) return { outcome: 'stale_options' };
           // Run again from the start: its checks now see the lock and refuse the vote as a duplicate.
           if (error instanceof LockRace && tries < 3) continue;
-          throw error;
+          // A ballot the checks let through but the write found stale (not expected: the checks
+          // count its options): the group was rolled back, so each vote goes again on its own.
+          if (error instanceof StaleOptions) {
+            if (group.length === 1) group[0]!.done({ outcome: 'stale_options' });
+            else waiting.unshift(...group.map((entry) => ({ ...entry, alone: true })));
+          } else for (const entry of group) entry.fail(error);
+          break;
         }
       }
+    }
+    groups.delete(pollId);
+  };
+
+  return {
+    recordVote(vote) {
+      return new Promise<RecordOutcome>((done, fail) => {
+        const waiting = groups.get(vote.pollId);
+        if (waiting) {
+          waiting.push({ vote, done, fail });
+          return;
+        }
+        groups.set(vote.pollId, [{ vote, done, fail }]);
+        void drain(vote.pollId);
+      });
     },
 
     async importVotes(pollId, batch) {
