@@ -5,7 +5,7 @@
  */
 import { and, eq, or, sql } from 'drizzle-orm';
 import { NOT_STATED, type ProfileAnswers, type ProfileDimension } from '../src/lib/profile';
-import type { CrossSection, GroupCounts, PollStore, SegmentCounts } from '../src/lib/store';
+import type { CrossSection, PollStore, SegmentCounts } from '../src/lib/store';
 import type { Db } from './client';
 import {
   pollOptions,
@@ -16,6 +16,7 @@ import {
   segmentTallies,
   voteProfiles,
 } from './schema';
+import { emptyGroup, groupsOf, subtractAll } from './segment-groups';
 
 /**
  * Stores a vote's profile answers and moves its segment tallies (`+ 1`, never read-modify-write).
@@ -120,35 +121,6 @@ export function createProfileWrites(db: Db) {
       }
     });
   };
-}
-
-const emptyGroup = (): GroupCounts => ({ responses: 0, optionVotes: new Map() });
-
-function groupsOf(
-  responses: { value: string; n: number }[],
-  optionVotes: { value: string; optionId: number; n: number }[],
-): Map<string, GroupCounts> {
-  const groups = new Map<string, GroupCounts>();
-  const group = (value: string) => groups.get(value) ?? groups.set(value, emptyGroup()).get(value)!;
-  // Rows with the same value add up (pair tallies summed over every answer to `where`).
-  for (const row of responses) group(row.value).responses += row.n;
-  for (const row of optionVotes) {
-    const votes = group(row.value).optionVotes;
-    votes.set(row.optionId, (votes.get(row.optionId) ?? 0) + row.n);
-  }
-  return groups;
-}
-
-/** A group's counts minus those of the given subgroups. */
-function subtractAll(group: GroupCounts, parts: readonly GroupCounts[]): GroupCounts {
-  const optionVotes = new Map(group.optionVotes);
-  let responses = group.responses;
-  for (const part of parts) {
-    responses -= part.responses;
-    for (const [optionId, votes] of part.optionVotes)
-      optionVotes.set(optionId, (optionVotes.get(optionId) ?? 0) - votes);
-  }
-  return { responses, optionVotes };
 }
 
 export function createSqliteSegmentReads(db: Db): Pick<PollStore, 'segmentCounts'> {

@@ -6,10 +6,8 @@
  * per-day counts. Tallies move with SQL increments, never read-modify-write in JS.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import type { ProfileAnswers } from '../src/lib/profile';
 import { DAY_MS, isPersonLock, voteMinute } from '../src/lib/store';
 import type { SubmissionOutcome, SurveyRecord, SurveyStore, SurveySubmission } from '../src/lib/survey-types';
-import type { VoteSource } from '../src/lib/types';
 import type { Db } from './client';
 import {
   otherAnswers,
@@ -26,38 +24,9 @@ import {
 } from './schema';
 import { createCountedVotes, StaleOptions, type CountedVote } from './sqlite-counted-votes';
 import { surveyReader } from './sqlite-survey-records';
+import { BY_TYPES, Rollback, profileKey, type StoredAnswer } from './survey-submission-parts';
 
 const IMMEDIATE = { behavior: 'immediate' } as const;
-
-class Rollback extends Error {
-  constructor(readonly outcome: 'duplicate' | 'stale' | 'response_not_found') {
-    super(outcome);
-  }
-}
-
-/** A stored answer as read back, enough to count it again (re-filing) and to pair it. */
-interface StoredAnswer {
-  pollId: number;
-  voteId: number;
-  page: number;
-  optionIds: number[];
-  ranking: number[] | null;
-  otherText: string | null;
-  createdAt: number;
-  source: VoteSource;
-  deviceKey: string | null;
-}
-
-/** A profile as a canonical string: answered dimensions only, in dimension order. */
-const profileKey = (profile: ProfileAnswers) =>
-  JSON.stringify(
-    Object.entries(profile)
-      .filter(([, value]) => !!value)
-      .sort(([a], [b]) => (a < b ? -1 : 1)),
-  );
-
-/** Question types whose answers are one option: the "by" side of a cross-question pair. */
-const BY_TYPES = new Set(['single', 'rating']);
 
 export function createSurveySubmissions(db: Db): Pick<SurveyStore, 'recordSubmission' | 'importSubmissions'> {
   const counted = createCountedVotes(db);

@@ -7,8 +7,9 @@
  */
 import { sql } from 'drizzle-orm';
 import { NOT_STATED, type ProfileDimension } from '../../src/lib/profile';
-import type { CrossSection, GroupCounts, PollStore, SegmentCounts } from '../../src/lib/store';
+import type { CrossSection, PollStore, SegmentCounts } from '../../src/lib/store';
 import type { PgDb } from './client';
+import { emptyGroup, groupsOf, subtractAll } from '../segment-groups';
 
 /** One row of the breakdown's read; `kind` says which tally it comes from. */
 interface TallyRow {
@@ -26,35 +27,6 @@ const SINGLE = 2;
 const SINGLE_OPTION = 3;
 const PAIR = 4;
 const PAIR_OPTION = 5;
-
-const emptyGroup = (): GroupCounts => ({ responses: 0, optionVotes: new Map() });
-
-function groupsOf(
-  responses: { value: string; n: number }[],
-  optionVotes: { value: string; optionId: number; n: number }[],
-): Map<string, GroupCounts> {
-  const groups = new Map<string, GroupCounts>();
-  const group = (value: string) => groups.get(value) ?? groups.set(value, emptyGroup()).get(value)!;
-  // Rows with the same value add up (pair tallies summed over every answer to `where`).
-  for (const row of responses) group(row.value).responses += row.n;
-  for (const row of optionVotes) {
-    const votes = group(row.value).optionVotes;
-    votes.set(row.optionId, (votes.get(row.optionId) ?? 0) + row.n);
-  }
-  return groups;
-}
-
-/** A group's counts minus those of the given subgroups. */
-function subtractAll(group: GroupCounts, parts: readonly GroupCounts[]): GroupCounts {
-  const optionVotes = new Map(group.optionVotes);
-  let responses = group.responses;
-  for (const part of parts) {
-    responses -= part.responses;
-    for (const [optionId, votes] of part.optionVotes)
-      optionVotes.set(optionId, (optionVotes.get(optionId) ?? 0) - votes);
-  }
-  return { responses, optionVotes };
-}
 
 /** The poll's totals, the single tallies of `dimensions` and (with `where`) the pair tallies of (where, by). */
 async function readTallies(

@@ -14,10 +14,8 @@
  * transaction.
  */
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { ProfileAnswers } from '../../src/lib/profile';
 import { DAY_MS, isPersonLock, voteMinute } from '../../src/lib/store';
 import type { SubmissionOutcome, SurveyRecord, SurveyStore, SurveySubmission } from '../../src/lib/survey-types';
-import type { VoteSource } from '../../src/lib/types';
 import { StaleOptions, type CountedVote } from '../sqlite-counted-votes';
 import type { PgDb, PgTx } from './client';
 import { createPgCountedVotes } from './counted-votes';
@@ -35,36 +33,7 @@ import {
   votes,
 } from './schema';
 import { readSurveyById, surveyRecordOf } from './survey-records';
-
-class Rollback extends Error {
-  constructor(readonly outcome: 'duplicate' | 'stale' | 'response_not_found') {
-    super(outcome);
-  }
-}
-
-/** A stored answer as read back, enough to count it again (re-filing) and to pair it. */
-interface StoredAnswer {
-  pollId: number;
-  voteId: number;
-  page: number;
-  optionIds: number[];
-  ranking: number[] | null;
-  otherText: string | null;
-  createdAt: number;
-  source: VoteSource;
-  deviceKey: string | null;
-}
-
-/** A profile as a canonical string: answered dimensions only, in dimension order. */
-const profileKey = (profile: ProfileAnswers) =>
-  JSON.stringify(
-    Object.entries(profile)
-      .filter(([, value]) => !!value)
-      .sort(([a], [b]) => (a < b ? -1 : 1)),
-  );
-
-/** Question types whose answers are one option: the "by" side of a cross-question pair. */
-const BY_TYPES = new Set(['single', 'rating']);
+import { BY_TYPES, Rollback, profileKey, type StoredAnswer } from '../survey-submission-parts';
 
 /** Two counts a submission adds to one tally row: [reached, completed] or [started, finished]. */
 type Move = [number, number];
