@@ -31,7 +31,9 @@ const SQLITE_ONLY = [
 ];
 
 const postgres = process.env.PEER_POLLS_TEST_POSTGRES;
-if (!postgres) {
+// Said once per run (Vitest reads this file more than once).
+if (!postgres && !process.env.PEER_POLLS_SKIP_NOTED) {
+  process.env.PEER_POLLS_SKIP_NOTED = '1';
   console.log('PostgreSQL legs skipped: set PEER_POLLS_TEST_POSTGRES (see scripts/pg-cluster.sh) to run them.');
 }
 
