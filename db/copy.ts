@@ -511,7 +511,7 @@ export async function copyDatabase({
   try {
     // The target first: an unreachable or non-empty one leaves the source as it was (not migrated).
     target = await openPostgres(to, { poolSize: 2 });
-    await target.db.transaction((tx) => refuseOccupied(tx), { accessMode: 'read only' });
+    await inTransaction(target.db, (tx) => refuseOccupied(tx), { accessMode: 'read only' });
     const before = appliedMigrations(path);
     source = openDatabase(from);
     const sourceMigrations = appliedMigrations(path) - before;

@@ -26,9 +26,17 @@ export function createPgDb(url: string, { max = 10 }: { max?: number } = {}): Pg
     // Also how long a query waits for a free connection: under a burst, waiting beats a 503.
     connectionTimeoutMillis: 30_000,
     idleTimeoutMillis: 30_000,
+    // A transaction left open by a paused or cut-off instance would hold its poll's row lock for
+    // ever; PostgreSQL ends it after this long idle.
+    idle_in_transaction_session_timeout: 30_000,
   });
   // An idle connection that the server drops (restart, failover) must not crash the process;
   // the pool replaces it and the next query reports any lasting failure.
   pool.on('error', () => {});
+  // The pool listens only while a connection is idle: one checked out (between a transaction's
+  // statements) that the server ends (a restart, a failover, pg_terminate_backend) would emit an
+  // unhandled 'error' and end the process. Its next query fails instead, and inTransaction
+  // (db/pg/retry.ts) discards it.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return drizzle(pool, { schema }) as PgDb;
 }

@@ -50,7 +50,7 @@ class HasResponses extends Error {}
 
 /** Several reads in one snapshot (what SQLite's deferred read transaction gives). */
 export const inSnapshot = <T>(db: PgDb, work: (tx: PgTx) => Promise<T>): Promise<T> =>
-  db.transaction(work, { isolationLevel: 'repeatable read', accessMode: 'read only' });
+  inTransaction(db, work, { isolationLevel: 'repeatable read', accessMode: 'read only' });
 
 /** The fields a question poll always takes from its survey. */
 const copiedFields = (survey: Omit<SurveyFields, 'slug' | 'title' | 'description'>) => ({

@@ -30,6 +30,11 @@ import { countOptions, createPgCountedVotes, StaleOptions } from './counted-vote
 import { inTransaction } from './retry';
 import { polls, type pollOptions } from './schema';
 
+/** How long a group waits for its poll's row lock before its votes are answered 503. */
+const LOCK_WAIT_MS = 5000;
+/** How long a vote may wait in memory for its group's turn before it is answered 503. */
+const MAX_QUEUE_WAIT_MS = 10_000;
+
 /** Votes of one poll written in one transaction at most (as SQLite's MAX_VOTE_GROUP). */
 export const MAX_PG_VOTE_GROUP = 256;
 
@@ -187,11 +192,20 @@ export function createPgVoteWrites(db: PgDb): Pick<PollStore, 'recordVote' | 'im
    */
   const groups = new Map<
     number,
-    { vote: VoteToRecord; done: (outcome: RecordOutcome) => void; fail: (error: unknown) => void; alone?: boolean }[]
+    {
+      vote: VoteToRecord;
+      done: (outcome: RecordOutcome) => void;
+      fail: (error: unknown) => void;
+      since: number;
+      alone?: boolean;
+    }[]
   >();
 
   const writeGroup = (pollId: number, group: VoteToRecord[]) =>
     inTransaction(db, async (tx): Promise<RecordOutcome[]> => {
+      // A transaction stuck holding the poll (another instance paused mid-vote) must not hold
+      // every voter of the poll for the statement timeout: 503 after a few seconds (55P03).
+      await tx.execute(sql`select set_config('lock_timeout', ${`${LOCK_WAIT_MS}ms`}, true)`);
       const locked = await tx.execute(sql`select id from polls where id = ${int(pollId)} for update`);
       if (locked.rows.length === 0) return group.map(() => ({ outcome: 'stale_options' }));
       const decided: (RecordOutcome | 'recorded')[] = [];
@@ -206,7 +220,16 @@ export function createPgVoteWrites(db: PgDb): Pick<PollStore, 'recordVote' | 'im
     const waiting = groups.get(pollId)!;
     while (waiting.length > 0) {
       // A vote sent back to be written alone takes a group of its own.
-      const group = waiting[0]!.alone ? waiting.splice(0, 1) : waiting.splice(0, MAX_PG_VOTE_GROUP);
+      const taken = waiting[0]!.alone ? waiting.splice(0, 1) : waiting.splice(0, MAX_PG_VOTE_GROUP);
+      // Votes that have waited here too long (groups ahead of them timed out on the row lock)
+      // are answered 503 rather than kept waiting for yet another group's turn.
+      const now = Date.now();
+      const group = taken.filter((entry) => {
+        if (now - entry.since <= MAX_QUEUE_WAIT_MS) return true;
+        entry.fail(Object.assign(new Error('the poll stayed locked too long'), { code: '55P03' }));
+        return false;
+      });
+      if (group.length === 0) continue;
       for (let tries = 1; ; tries++) {
         try {
           const outcomes = await writeGroup(
@@ -236,10 +259,10 @@ export function createPgVoteWrites(db: PgDb): Pick<PollStore, 'recordVote' | 'im
       return new Promise<RecordOutcome>((done, fail) => {
         const waiting = groups.get(vote.pollId);
         if (waiting) {
-          waiting.push({ vote, done, fail });
+          waiting.push({ vote, done, fail, since: Date.now() });
           return;
         }
-        groups.set(vote.pollId, [{ vote, done, fail }]);
+        groups.set(vote.pollId, [{ vote, done, fail, since: Date.now() }]);
         void drain(vote.pollId);
       });
     },

@@ -65,8 +65,11 @@ function port(env: Env): number {
   return value;
 }
 
-/** A PostgreSQL connection URL (postgres:// or postgresql://). */
-export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
+/** A URL as it may be shown: any password in it replaced (a mistyped DATABASE_URL is echoed at start). */
+const withoutPassword = (raw: string) => raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+
+/** A PostgreSQL connection URL (postgres:// or postgresql://, any case). */
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//i.test(url);
 
 function databaseUrl(env: Env): string {
   const raw = env.DATABASE_URL?.trim() || 'file:./data/peer-polls.db';
@@ -89,7 +92,7 @@ function databaseUrl(env: Env): string {
   if (!raw.startsWith('file:') || raw === 'file:') {
     throw new ConfigError(
       'DATABASE_URL',
-      `must be a SQLite file URL such as file:./data/peer-polls.db, or postgres://… (got "${raw}").`,
+      `must be a SQLite file URL such as file:./data/peer-polls.db, or postgres://… (got "${withoutPassword(raw)}").`,
     );
   }
   return raw;
