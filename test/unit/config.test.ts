@@ -97,6 +97,18 @@ describe('loadConfig', () => {
 });
 
 describe('startupWarnings', () => {
+  it('takes a PostgreSQL URL in any case with its secret, and never echoes a password', () => {
+    const secret = { VOTER_KEY_SECRET: 's'.repeat(32) };
+    expect(loadConfig({ DATABASE_URL: 'postgres://app:pw@db/x', ...secret }).databaseUrl).toBe(
+      'postgres://app:pw@db/x',
+    );
+    expect(loadConfig({ DATABASE_URL: 'PostgreSQL://app:pw@db/x', ...secret }).databaseUrl).toBe(
+      'PostgreSQL://app:pw@db/x',
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://app:s3cretPW@db/x' })).toThrow(/mysql:\/\/app:\*\*\*@db\/x/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://app:s3cretPW@db/x' })).not.toThrow(/s3cretPW/);
+  });
+
   it('says when PUBLIC_ORIGIN is unset, and nothing for a tight production setup', () => {
     expect(startupWarnings(loadConfig({})).join('\n')).toMatch(/PUBLIC_ORIGIN is not set/);
     const tight = loadConfig({
