@@ -95,10 +95,18 @@ export class PgWriteLimiter implements WriteLimiter {
     this.#sweepNowAndThen(now);
     const row = rows[0]!;
     if (row.allowed) return { allowed: true };
-    // The refusal's wait, from the bucket as this statement's snapshot saw it (a concurrent take
-    // may have emptied it since: the wait is then a little short, never below a second); a bucket
-    // created concurrently and not yet visible counts as empty.
-    const tokens = Math.min(1, row.tokens ?? 0);
+    // The refusal's wait, from the bucket as this statement's snapshot saw it; a bucket created
+    // concurrently and not yet visible counts as empty. A snapshot still showing a token means a
+    // concurrent take emptied the bucket after it: read it again, as it is now.
+    let tokens = row.tokens ?? 0;
+    if (tokens >= 1) {
+      const again = await guarded(() =>
+        this.db.execute<{ tokens: number | null }>(
+          sql`select ${refilled('s', this.policy, now)} as tokens from shared_rate_buckets s where s.bucket = ${bucket}`,
+        ),
+      );
+      tokens = Math.min(1, again.rows[0]?.tokens ?? 0);
+    }
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / refillPerSecond)) };
   }
 
