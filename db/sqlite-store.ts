@@ -15,6 +15,7 @@ import { createSqliteTraffic } from './sqlite-traffic';
 import { createSqliteVoteWrites } from './sqlite-votes';
 import { createPollReads } from './sqlite-poll-reads';
 import { auditLog, pollOptions, polls, rankingTallies, settings } from './schema';
+import { optionRows } from './option-rows';
 
 const IMMEDIATE = { behavior: 'immediate' } as const;
 
@@ -52,22 +53,7 @@ export function toRecord(row: PollRow, options: OptionRow[]): PollRecord {
 
 /** A poll's options, in the given order, inside the caller's transaction. */
 export const insertOptions = (tx: Pick<Db, 'insert'>, pollId: number, options: NewOption[]) =>
-  tx
-    .insert(pollOptions)
-    .values(
-      options.map((option, position) => ({
-        pollId,
-        key: option.key,
-        label: option.label,
-        position,
-        exclusive: option.exclusive ?? false,
-        rangeLow: option.range?.low ?? null,
-        rangeHigh: option.range?.high ?? null,
-        value: option.value ?? null,
-        other: option.other ?? false,
-      })),
-    )
-    .run();
+  tx.insert(pollOptions).values(optionRows(pollId, options)).run();
 
 /** The SQLite PollStore, plus what only tests and benchmarks ask of it (the vote group commits). */
 export type SqlitePollStore = PollStore &

@@ -4,7 +4,7 @@
  * (db/copy.ts). Exit codes: 0 copied, 1 refused or failed (nothing written unless it says the copy
  * is committed), 2 bad arguments (nothing opened).
  */
-import { runDbCopy } from '../db/copy';
+import { runDbCopy } from '../db/copy-command';
 
 runDbCopy(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),

@@ -14,6 +14,7 @@ import { createPgPollReads, readPollByIdOnce, readPollBySlugOnce, readPollsOnce 
 import { inTransaction } from './retry';
 import { auditLog, pollOptions, polls, settings } from './schema';
 import { createPgSegmentReads } from './segments-read';
+import { optionRows } from '../option-rows';
 
 /** Thrown inside an edit's transaction to roll it back: the poll has votes. */
 class HasVotes extends Error {}
@@ -29,19 +30,7 @@ type Writer = Pick<PgDb | PgTx, 'insert'>;
 /** A poll's options, in the given order, inside the caller's transaction. */
 export async function insertPgOptions(tx: Writer, pollId: number, options: NewOption[]): Promise<void> {
   if (options.length === 0) return;
-  await tx.insert(pollOptions).values(
-    options.map((option, position) => ({
-      pollId,
-      key: option.key,
-      label: option.label,
-      position,
-      exclusive: option.exclusive ?? false,
-      rangeLow: option.range?.low ?? null,
-      rangeHigh: option.range?.high ?? null,
-      value: option.value ?? null,
-      other: option.other ?? false,
-    })),
-  );
+  await tx.insert(pollOptions).values(optionRows(pollId, options));
 }
 
 /** The audit row of an admin change, in the change's transaction (nothing without an entry). */

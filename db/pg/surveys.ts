@@ -15,7 +15,6 @@ import {
   type SurveyFields,
   type SurveyStore,
 } from '../../src/lib/survey-types';
-import type { NewOption } from '../../src/lib/types';
 import type { PgDb, PgTx } from './client';
 import type { PgReader } from './records';
 import { inTransaction, sqlStateOf } from './retry';
@@ -38,6 +37,7 @@ import {
 } from './schema';
 import { readSurveyById, readSurveyBySlug, surveyRecords } from './survey-records';
 import { createPgSurveySubmissions } from './survey-submissions';
+import { insertPgOptions } from './polls';
 
 type Answers = Map<number, { choices: string[]; other: string | null }>;
 
@@ -61,24 +61,6 @@ const copiedFields = (survey: Omit<SurveyFields, 'slug' | 'title' | 'description
   duplicatePolicy: survey.duplicatePolicy,
   profile: survey.profile,
 });
-
-/** A poll's options, in the given order, inside the caller's transaction (db/sqlite-store.ts insertOptions). */
-const insertOptions = async (tx: PgTx, pollId: number, options: NewOption[]) => {
-  if (options.length === 0) return;
-  await tx.insert(pollOptions).values(
-    options.map((option, position) => ({
-      pollId,
-      key: option.key,
-      label: option.label,
-      position,
-      exclusive: option.exclusive ?? false,
-      rangeLow: option.range?.low ?? null,
-      rangeHigh: option.range?.high ?? null,
-      value: option.value ?? null,
-      other: option.other ?? false,
-    })),
-  );
-};
 
 /**
  * Each answer of the given responses: option keys (a ranked answer: its whole order, most
@@ -173,7 +155,7 @@ export function createPgSurveyStore(db: PgDb): SurveyStore {
         .onConflictDoNothing({ target: polls.slug })
         .returning({ id: polls.id });
       if (!inserted) throw new SlugTaken(question.fields.slug);
-      await insertOptions(tx, inserted.id, question.options);
+      await insertPgOptions(tx, inserted.id, question.options);
     }
   };
 

@@ -13,7 +13,8 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync,
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPlan, copyDatabase, CopyRefused, runDbCopy, type CopyReport } from '../../db/copy';
+import { checkPlan, copyDatabase, CopyRefused, type CopyReport } from '../../db/copy';
+import { runDbCopy } from '../../db/copy-command';
 import { createDb } from '../../db/client';
 import { findMigrationsFolder, migrateDb } from '../../db/migrate';
 import { openDatabase, type OpenDatabase } from '../../db/open';
